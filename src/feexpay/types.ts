@@ -1,0 +1,58 @@
+/**
+ * The boundary between the service and FeexPay. The client (client.ts) turns FeexPay's loose HTTP
+ * answers into these closed types; nothing past this file sees a raw FeexPay body.
+ */
+import type { Network } from '../domain/networks.ts';
+import type { FailureReason } from '../domain/payment-status.ts';
+
+export type FeexPayStatus = 'pending' | 'successful' | 'failed';
+
+export interface RequestToPayInput {
+  network: Network;
+  /** Digits with country code, no '+'. */
+  phoneNumber: string;
+  amount: number;
+  description?: string;
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  /** Echoed back by FeexPay in the webhook: we send our payment id. */
+  callbackInfo: string;
+  otp?: string;
+}
+
+/** Why FeexPay's answer does not tell us whether the customer was charged. */
+export type UnknownCause = 'timeout' | 'network' | 'server_error' | 'bad_response';
+
+export type RequestToPayResult =
+  /** FeexPay took the request: it has a reference, and maybe already a final status. */
+  | {
+      kind: 'accepted';
+      reference: string;
+      status: FeexPayStatus;
+      reason?: FailureReason;
+      paymentUrl?: string;
+      orderId?: string;
+      otpRequired?: boolean;
+      durationMs: number;
+    }
+  /** FeexPay refused the request outright (4xx): no collection was started. */
+  | { kind: 'rejected'; httpStatus: number; reason: FailureReason; durationMs: number }
+  /** The request may or may not have reached the operator: the payment must stay pending. */
+  | { kind: 'unknown'; cause: UnknownCause; httpStatus?: number; durationMs: number };
+
+export type StatusResult =
+  | { kind: 'found'; reference: string; status: FeexPayStatus; reason?: FailureReason; amount?: number; durationMs: number }
+  | { kind: 'not_found'; durationMs: number }
+  | { kind: 'unavailable'; cause: UnknownCause; httpStatus?: number; durationMs: number };
+
+export type FeexPayOperation = 'request_to_pay' | 'status';
+export type CallOutcome = 'ok' | 'failed' | 'timeout' | 'error';
+
+export interface FeexPayClient {
+  requestToPay(input: RequestToPayInput): Promise<RequestToPayResult>;
+  getStatus(reference: string): Promise<StatusResult>;
+}
+
+/** Told of every call, so the service can record metrics without the client knowing about them. */
+export type CallObserver = (operation: FeexPayOperation, outcome: CallOutcome, seconds: number) => void;

@@ -1,0 +1,191 @@
+/**
+ * Every metric the service exports and every metric the monitoring stack reads from elsewhere,
+ * defined once. The service registers from here; dashboards/ and alerts/ import names from here,
+ * and a test fails on any PromQL that names a metric missing from this file.
+ */
+import { NETWORKS, CURRENCIES } from '../domain/networks.ts';
+import { FAILURE_REASONS } from '../domain/payment-status.ts';
+
+export type MetricType = 'counter' | 'gauge' | 'histogram';
+
+/** Who produces the series: the service itself, a library inside it, Prometheus, or an exporter. */
+export type MetricSource =
+  | 'service'
+  | 'fastify-metrics'
+  | 'prom-client-defaults'
+  | 'prometheus'
+  | 'postgres_exporter'
+  | 'redis_exporter'
+  | 'node_exporter'
+  | 'kube-state-metrics'
+  | 'kubelet';
+
+export interface MetricDef<L extends string = string> {
+  /** Full series name as Prometheus stores it (counters end in _total). */
+  name: string;
+  type: MetricType;
+  help: string;
+  /** Label names with their allowed values; `null` means the value set is bounded elsewhere. */
+  labels: Readonly<Record<L, readonly string[] | null>>;
+  buckets?: readonly number[];
+  source: MetricSource;
+}
+
+const def = <L extends string>(m: MetricDef<L>): MetricDef<L> => m;
+
+/** Resolves the 5 s FeexPay threshold exactly and reaches the 120 s calls integrators see. */
+export const FEEXPAY_LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] as const;
+/** HTTP latency of our own API; 0.05 is the p99 target of the benchmark. */
+export const HTTP_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+
+const network = NETWORKS;
+const outcome = ['successful', 'failed', 'expired'] as const;
+const reason = ['none', ...FAILURE_REASONS] as const;
+
+export const serviceMetrics = {
+  paymentsInitiated: def({
+    name: 'feexpay_payments_initiated_total',
+    type: 'counter',
+    help: 'Payments accepted by the API and sent to FeexPay request-to-pay, by network.',
+    labels: { network },
+    source: 'service',
+  }),
+  paymentsFinished: def({
+    name: 'feexpay_payments_finished_total',
+    type: 'counter',
+    help: 'Payments that reached a terminal state, by network, outcome and failure reason class.',
+    labels: { network, outcome, reason },
+    source: 'service',
+  }),
+  amountCollected: def({
+    name: 'feexpay_payments_amount_total',
+    type: 'counter',
+    help: 'Money collected by successful payments, in whole currency units.',
+    labels: { network, currency: CURRENCIES },
+    source: 'service',
+  }),
+  feexpayRequestDuration: def({
+    name: 'feexpay_api_request_duration_seconds',
+    type: 'histogram',
+    help: 'Duration of calls to the FeexPay API, by operation and outcome.',
+    labels: {
+      operation: ['request_to_pay', 'status'],
+      outcome: ['ok', 'failed', 'timeout', 'error'],
+    },
+    buckets: FEEXPAY_LATENCY_BUCKETS,
+    source: 'service',
+  }),
+  webhookDeliveries: def({
+    name: 'feexpay_webhook_deliveries_total',
+    type: 'counter',
+    help: 'FeexPay webhook deliveries received, by what the service did with them.',
+    labels: { result: ['processed', 'duplicate', 'unknown_reference', 'rejected', 'error'] },
+    source: 'service',
+  }),
+  paymentsPending: def({
+    name: 'feexpay_payments_pending',
+    type: 'gauge',
+    help: 'Payments currently pending, by network.',
+    labels: { network },
+    source: 'service',
+  }),
+  reconcilerOldestDue: def({
+    name: 'feexpay_reconciler_oldest_due_seconds',
+    type: 'gauge',
+    help: 'How long the oldest pending payment due for a status check has waited past its due time.',
+    labels: {},
+    source: 'service',
+  }),
+  reconcilerRuns: def({
+    name: 'feexpay_reconciler_runs_total',
+    type: 'counter',
+    help: 'Reconciler passes, by result.',
+    labels: { result: ['ok', 'error'] },
+    source: 'service',
+  }),
+  reconcilerChecks: def({
+    name: 'feexpay_reconciler_checks_total',
+    type: 'counter',
+    help: 'Pending payments checked by the reconciler, by what the check decided.',
+    labels: { outcome: ['settled', 'still_pending', 'expired', 'error'] },
+    source: 'service',
+  }),
+  idempotentRequests: def({
+    name: 'feexpay_idempotency_outcomes_total',
+    type: 'counter',
+    help: 'POST /v1/payments requests by idempotency outcome.',
+    labels: { outcome: ['created', 'replayed', 'in_flight', 'mismatch'] },
+    source: 'service',
+  }),
+  notifications: def({
+    name: 'feexpay_notifications_total',
+    type: 'counter',
+    help: 'Alert notifications from the service itself, by channel and result.',
+    labels: { channel: ['email', 'slack'], result: ['sent', 'suppressed', 'failed'] },
+    source: 'service',
+  }),
+  logDiskUsage: def({
+    name: 'feexpay_log_disk_usage_ratio',
+    type: 'gauge',
+    help: 'Used fraction of the filesystem that holds LOG_DIR (0 to 1).',
+    labels: {},
+    source: 'service',
+  }),
+} as const;
+
+/** Registered by fastify-metrics; the name is passed to it from here. */
+export const httpMetrics = {
+  requestDuration: def({
+    name: 'http_request_duration_seconds',
+    type: 'histogram',
+    help: 'HTTP request duration by method, route pattern and status code.',
+    labels: { method: null, route: null, status_code: null },
+    buckets: HTTP_LATENCY_BUCKETS,
+    source: 'fastify-metrics',
+  }),
+} as const;
+
+/** prom-client's collectDefaultMetrics, the ones dashboards and alerts read. */
+export const runtimeMetrics = {
+  cpuSeconds: def({ name: 'process_cpu_seconds_total', type: 'counter', help: 'CPU time used.', labels: {}, source: 'prom-client-defaults' }),
+  residentMemory: def({ name: 'process_resident_memory_bytes', type: 'gauge', help: 'Resident memory.', labels: {}, source: 'prom-client-defaults' }),
+  startTime: def({ name: 'process_start_time_seconds', type: 'gauge', help: 'Process start time.', labels: {}, source: 'prom-client-defaults' }),
+  eventLoopLagP99: def({ name: 'nodejs_eventloop_lag_p99_seconds', type: 'gauge', help: 'Event loop lag, 99th percentile.', labels: {}, source: 'prom-client-defaults' }),
+  heapUsed: def({ name: 'nodejs_heap_size_used_bytes', type: 'gauge', help: 'V8 heap used.', labels: {}, source: 'prom-client-defaults' }),
+  heapTotal: def({ name: 'nodejs_heap_size_total_bytes', type: 'gauge', help: 'V8 heap size.', labels: {}, source: 'prom-client-defaults' }),
+} as const;
+
+/** Series produced outside the service that dashboards and alerts rely on. */
+export const externalMetrics = {
+  up: def({ name: 'up', type: 'gauge', help: 'Whether Prometheus scraped the target.', labels: { job: null, instance: null }, source: 'prometheus' }),
+  pgUp: def({ name: 'pg_up', type: 'gauge', help: 'Whether postgres_exporter reached PostgreSQL.', labels: {}, source: 'postgres_exporter' }),
+  pgConnections: def({ name: 'pg_stat_activity_count', type: 'gauge', help: 'PostgreSQL connections by state.', labels: { datname: null, state: null }, source: 'postgres_exporter' }),
+  pgDeadlocks: def({ name: 'pg_stat_database_deadlocks', type: 'counter', help: 'Deadlocks detected.', labels: { datname: null }, source: 'postgres_exporter' }),
+  pgCommits: def({ name: 'pg_stat_database_xact_commit', type: 'counter', help: 'Transactions committed.', labels: { datname: null }, source: 'postgres_exporter' }),
+  pgMaxConnections: def({ name: 'pg_settings_max_connections', type: 'gauge', help: 'max_connections setting.', labels: {}, source: 'postgres_exporter' }),
+  redisUp: def({ name: 'redis_up', type: 'gauge', help: 'Whether redis_exporter reached Redis.', labels: {}, source: 'redis_exporter' }),
+  redisMemoryUsed: def({ name: 'redis_memory_used_bytes', type: 'gauge', help: 'Memory used by Redis.', labels: {}, source: 'redis_exporter' }),
+  redisMemoryMax: def({ name: 'redis_memory_max_bytes', type: 'gauge', help: 'Redis maxmemory (0 when unset).', labels: {}, source: 'redis_exporter' }),
+  nodeFsAvail: def({ name: 'node_filesystem_avail_bytes', type: 'gauge', help: 'Filesystem space available.', labels: { mountpoint: null, device: null, fstype: null }, source: 'node_exporter' }),
+  nodeFsSize: def({ name: 'node_filesystem_size_bytes', type: 'gauge', help: 'Filesystem size.', labels: { mountpoint: null, device: null, fstype: null }, source: 'node_exporter' }),
+  kubePodRestarts: def({ name: 'kube_pod_container_status_restarts_total', type: 'counter', help: 'Container restarts.', labels: { namespace: null, pod: null, container: null }, source: 'kube-state-metrics' }),
+  kubeDeploymentAvailable: def({ name: 'kube_deployment_status_replicas_available', type: 'gauge', help: 'Available replicas.', labels: { namespace: null, deployment: null }, source: 'kube-state-metrics' }),
+  kubeDeploymentDesired: def({ name: 'kube_deployment_spec_replicas', type: 'gauge', help: 'Desired replicas.', labels: { namespace: null, deployment: null }, source: 'kube-state-metrics' }),
+  kubeletVolumeUsed: def({ name: 'kubelet_volume_stats_used_bytes', type: 'gauge', help: 'Volume bytes used.', labels: { namespace: null, persistentvolumeclaim: null }, source: 'kubelet' }),
+  kubeletVolumeCapacity: def({ name: 'kubelet_volume_stats_capacity_bytes', type: 'gauge', help: 'Volume capacity.', labels: { namespace: null, persistentvolumeclaim: null }, source: 'kubelet' }),
+} as const;
+
+export const catalog = { ...serviceMetrics, ...httpMetrics, ...runtimeMetrics, ...externalMetrics } as const;
+
+/**
+ * Every series name that may legally appear in PromQL, including the _bucket/_sum/_count
+ * series Prometheus derives from a histogram.
+ */
+export function knownSeriesNames(): Set<string> {
+  const names = new Set<string>();
+  for (const m of Object.values(catalog) as MetricDef[]) {
+    names.add(m.name);
+    if (m.type === 'histogram') for (const s of ['_bucket', '_sum', '_count']) names.add(m.name + s);
+  }
+  return names;
+}
