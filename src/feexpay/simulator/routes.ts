@@ -1,0 +1,62 @@
+/**
+ * FeexPay's HTTP paths, as the simulator serves them: request-to-pay (per operator and legacy
+ * `reseau` form) and status (current and legacy), behind FeexPay's Bearer key check and the
+ * simulator's outage switch.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isNetwork, NETWORKS, NETWORK_INFO, type Network } from '../../domain/networks.ts';
+import type { SimAnswer, SimulatorEngine } from './engine.ts';
+
+const LEGACY_LABELS = new Map<string, Network>(NETWORKS.map((n) => [NETWORK_INFO[n].legacyLabel, n]));
+
+function send(reply: FastifyReply, answer: SimAnswer): FastifyReply {
+  reply.code(answer.httpStatus);
+  if (answer.text !== undefined) return reply.type('text/html; charset=utf-8').send(answer.text);
+  return reply.type('application/json; charset=utf-8').send(answer.json);
+}
+
+function badGateway(reply: FastifyReply): FastifyReply {
+  return reply.code(502).type('text/html; charset=utf-8').send('<html><body><h1>502 Bad Gateway</h1></body></html>');
+}
+
+function bodyOf(request: FastifyRequest): Record<string, unknown> | undefined {
+  const b = request.body;
+  return typeof b === 'object' && b !== null && !Array.isArray(b) ? (b as Record<string, unknown>) : undefined;
+}
+
+export function feexpayRoutes(engine: SimulatorEngine) {
+  return async function routes(app: FastifyInstance): Promise<void> {
+    app.addHook('onRequest', async (_request, reply) => {
+      if (engine.downMode === 'off') return;
+      if (engine.downMode === 'hang') await engine.hang();
+      return reply.code(503).type('application/json; charset=utf-8').send({ message: 'Service Unavailable' });
+    });
+
+    app.addHook('preHandler', async (request, reply) => {
+      if (request.headers.authorization !== `Bearer ${engine.apiKey}`) {
+        return reply.code(401).send({ message: 'Unauthorized: invalid API key' });
+      }
+    });
+
+    app.post<{ Params: { op: string } }>('/api/transactions/public/requesttopay/:op', async (request, reply) => {
+      const { op } = request.params;
+      if (!isNetwork(op)) return reply.code(404).send({ message: `${op} channel not configured` });
+      const body = bodyOf(request);
+      if (!body) return reply.code(400).send({ message: 'JSON body required' });
+      return send(reply, await engine.requestToPay(op, body));
+    });
+
+    // Legacy form: the operator travels as a label; FeexPay's old gateway answers 502 to a label it does not know.
+    app.post('/api/transactions/requesttopay/integration', async (request, reply) => {
+      const body = bodyOf(request);
+      const network = typeof body?.reseau === 'string' ? LEGACY_LABELS.get(body.reseau) : undefined;
+      if (!body || !network) return badGateway(reply);
+      return send(reply, await engine.requestToPay(network, body));
+    });
+
+    const status = async (request: FastifyRequest<{ Params: { reference: string } }>, reply: FastifyReply) =>
+      send(reply, engine.status(request.params.reference));
+    app.get('/api/transactions/public/single/status/:reference', status);
+    app.get('/api/transactions/getrequesttopay/integration/:reference', status);
+  };
+}
