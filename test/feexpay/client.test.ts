@@ -1,0 +1,276 @@
+/**
+ * The real client against the real simulator over loopback HTTP: every outcome code, FeexPay's
+ * refusals, timeouts, garbage, outages, the redirect and OTP flows, and what reaches observe() and
+ * the log.
+ */
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { createFeexPayClient } from '../../src/feexpay/client.ts';
+import { startSimulator, type RunningSimulator } from '../../src/feexpay/simulator/index.ts';
+import type { FeexPayClient, RequestToPayInput, RequestToPayResult } from '../../src/feexpay/types.ts';
+import { bj, recorder, waitFor } from './helpers.ts';
+
+const SHOP = 'shop00000000001';
+const rec = recorder();
+let sim: RunningSimulator;
+let client: FeexPayClient;
+
+function makeClient(overrides: Partial<Parameters<typeof createFeexPayClient>[0]> = {}): FeexPayClient {
+  return createFeexPayClient({
+    baseUrl: sim.url,
+    apiKey: sim.apiKey,
+    shopId: SHOP,
+    requestTimeoutMs: 300,
+    statusTimeoutMs: 300,
+    logger: rec.logger,
+    observe: rec.observe,
+    ...overrides,
+  });
+}
+
+const pay = (suffix: string, extra: Partial<RequestToPayInput> = {}): Promise<RequestToPayResult> =>
+  client.requestToPay({
+    network: 'mtn',
+    phoneNumber: bj(suffix),
+    amount: 1500,
+    callbackInfo: `pay_${suffix}_${Math.random().toString(36).slice(2)}`,
+    firstName: 'Afi',
+    lastName: 'Dossou',
+    email: 'afi@example.com',
+    description: 'Order 42',
+    ...extra,
+  });
+
+function accepted(r: RequestToPayResult) {
+  assert.equal(r.kind, 'accepted', JSON.stringify(r));
+  return r as Extract<RequestToPayResult, { kind: 'accepted' }>;
+}
+
+async function pollUntilFinal(reference: string) {
+  for (let i = 0; i < 100; i += 1) {
+    const s = await client.getStatus(reference);
+    if (s.kind === 'found' && s.status !== 'pending') return s;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('payment never settled');
+}
+
+before(async () => {
+  sim = await startSimulator({ shopId: SHOP, settleDelayMs: 50, slowResponseMs: 1000, statusErrorCount: 2, webhookRetryIntervalMs: 20 });
+  client = makeClient();
+});
+after(() => sim.close());
+beforeEach(() => {
+  sim.reset();
+  sim.setSettleDelay(50);
+  rec.reset();
+});
+
+describe('request-to-pay outcomes by phone suffix', () => {
+  it('00: pending, then successful after the settle delay', async () => {
+    const r = accepted(await pay('00'));
+    assert.equal(r.status, 'pending');
+    assert.match(r.reference, /^[0-9a-f-]{36}$/);
+    const s = await pollUntilFinal(r.reference);
+    assert.deepEqual({ status: s.status, amount: s.amount, reason: s.reason }, { status: 'successful', amount: 1500, reason: undefined });
+  });
+
+  for (const [suffix, reason] of [['01', 'insufficient_funds'], ['02', 'payer_not_found'], ['13', 'payer_not_found'], ['10', 'cancelled']] as const) {
+    it(`${suffix}: pending, then failed with ${reason}`, async () => {
+      const r = accepted(await pay(suffix));
+      assert.equal(r.status, 'pending');
+      const s = await pollUntilFinal(r.reference);
+      assert.equal(s.status, 'failed');
+      assert.equal(s.reason, reason);
+    });
+  }
+
+  it('03: HTTP 200 with status FAILED at once', async () => {
+    const r = accepted(await pay('03'));
+    assert.deepEqual([r.status, r.reason], ['failed', 'insufficient_funds']);
+    assert.deepEqual(rec.calls.map((c) => c.outcome), ['failed']);
+  });
+
+  it('04: stays pending', async () => {
+    const r = accepted(await pay('04'));
+    await new Promise((res) => setTimeout(res, 150));
+    const s = await client.getStatus(r.reference);
+    assert.equal(s.kind === 'found' && s.status, 'pending');
+  });
+
+  it('05: slow answer times out as unknown, yet the payment succeeds at FeexPay', async () => {
+    const callbackInfo = 'slow_payment_1';
+    const r = await pay('05', { callbackInfo });
+    assert.equal(r.kind, 'unknown');
+    assert.equal(r.kind === 'unknown' && r.cause, 'timeout');
+    assert.ok(r.durationMs >= 290 && r.durationMs < 900, `duration ${r.durationMs}`);
+    assert.deepEqual(rec.calls.map((c) => [c.operation, c.outcome]), [['request_to_pay', 'timeout']]);
+    const found = await waitFor(() => sim.byCallbackInfo(callbackInfo).payments[0], 1000, 'payment');
+    const s = await pollUntilFinal(found.reference);
+    assert.equal(s.status, 'successful');
+  });
+
+  it('05: a patient client gets the answer', async () => {
+    const patient = makeClient({ requestTimeoutMs: 3000 });
+    const r = await patient.requestToPay({ network: 'moov', phoneNumber: bj('05'), amount: 100, callbackInfo: 'patient' });
+    assert.equal(r.kind, 'accepted');
+    assert.ok(r.durationMs >= 950, `duration ${r.durationMs}`);
+  });
+
+  it('06: HTTP 500 is unknown (server_error) and creates nothing', async () => {
+    const r = await pay('06', { callbackInfo: 'five_hundred' });
+    assert.deepEqual(r.kind === 'unknown' && [r.cause, r.httpStatus], ['server_error', 500]);
+    assert.deepEqual(sim.byCallbackInfo('five_hundred'), { requests: 1, payments: [] });
+    assert.deepEqual(rec.calls.map((c) => c.outcome), ['error']);
+  });
+
+  it('07: garbage 200 is unknown (bad_response), though the payment exists and succeeds', async () => {
+    const r = await pay('07', { callbackInfo: 'garbage' });
+    assert.deepEqual(r.kind === 'unknown' && [r.cause, r.httpStatus], ['bad_response', 200]);
+    assert.equal(rec.lines.at(-1)?.level, 'error');
+    const [payment] = sim.byCallbackInfo('garbage').payments;
+    assert.ok(payment);
+    assert.equal((await pollUntilFinal(payment.reference)).status, 'successful');
+  });
+
+  it('08 and 09: success (webhooks are covered by the simulator tests)', async () => {
+    for (const suffix of ['08', '09']) {
+      const r = accepted(await pay(suffix));
+      assert.equal((await pollUntilFinal(r.reference)).status, 'successful');
+    }
+  });
+
+  it('11: status answers 500 for a while (unavailable), then successful', async () => {
+    const r = accepted(await pay('11'));
+    await new Promise((res) => setTimeout(res, 100));
+    for (let i = 0; i < 2; i += 1) {
+      const s = await client.getStatus(r.reference);
+      assert.deepEqual(s.kind === 'unavailable' && [s.cause, s.httpStatus], ['server_error', 500]);
+    }
+    const s = await client.getStatus(r.reference);
+    assert.equal(s.kind === 'found' && s.status, 'successful');
+    assert.deepEqual(rec.calls.filter((c) => c.operation === 'status').map((c) => c.outcome), ['error', 'error', 'ok']);
+  });
+
+  it('12: variant shapes (IN PENDING STATE, SUCCESS, nested data, no amount) are understood', async () => {
+    const r = accepted(await pay('12'));
+    const first = await client.getStatus(r.reference);
+    assert.deepEqual(first.kind === 'found' && [first.status, first.amount], ['pending', undefined]);
+    const s = await pollUntilFinal(r.reference);
+    assert.deepEqual([s.status, s.amount], ['successful', undefined]);
+  });
+});
+
+describe('FeexPay refusals', () => {
+  it('401 on a bad key is a rejection', async () => {
+    const bad = makeClient({ apiKey: `fp_${'x'.repeat(64)}` });
+    const r = await bad.requestToPay({ network: 'mtn', phoneNumber: bj('00'), amount: 100, callbackInfo: 'k' });
+    assert.deepEqual(r.kind === 'rejected' && [r.httpStatus, r.reason], [401, 'provider_rejected']);
+    const s = await bad.getStatus('3f1c2a8e-9b7d-4c55-8e2f-1a2b3c4d5e6f');
+    assert.deepEqual(s.kind === 'unavailable' && s.httpStatus, 401);
+    assert.deepEqual(rec.calls.map((c) => c.outcome), ['failed', 'failed']);
+  });
+
+  it('400 on an amount outside the limits, or another shop', async () => {
+    const r = await pay('00', { amount: 50 });
+    assert.deepEqual(r.kind === 'rejected' && r.httpStatus, 400);
+    const other = makeClient({ shopId: 'othershop000001' });
+    const r2 = await other.requestToPay({ network: 'mtn', phoneNumber: bj('00'), amount: 100, callbackInfo: 's' });
+    assert.deepEqual(r2.kind === 'rejected' && r2.httpStatus, 400);
+  });
+
+  it('status of a reference FeexPay does not know is not_found', async () => {
+    assert.equal((await client.getStatus('0b7e0f9e-0000-4000-8000-000000000000')).kind, 'not_found');
+    // Never reshapes the URL: refused before any call.
+    assert.equal((await client.getStatus('../../admin')).kind, 'not_found');
+    assert.equal(sim.counters().statusCalls, 1);
+  });
+});
+
+describe('flows', () => {
+  it('redirect operators answer with payment_url and order_id', async () => {
+    for (const network of ['wave_ci', 'orange_ci', 'free_sn', 'moov_bf'] as const) {
+      const phoneNumber = { wave_ci: '2250100000000', orange_ci: '2250700000000', free_sn: '221760000000', moov_bf: '22670000000' }[network];
+      const r = accepted(await client.requestToPay({ network, phoneNumber, amount: 200, callbackInfo: network }));
+      assert.match(r.paymentUrl ?? '', /^https:\/\//);
+      assert.equal(r.orderId, r.reference);
+    }
+  });
+
+  it('coris asks for an OTP (201), then collects with it', async () => {
+    const first = accepted(await client.requestToPay({ network: 'coris', phoneNumber: bj('00'), amount: 300, callbackInfo: 'otp' }));
+    assert.deepEqual([first.status, first.otpRequired], ['pending', true]);
+    const second = accepted(await client.requestToPay({ network: 'coris', phoneNumber: bj('00'), amount: 300, callbackInfo: 'otp', otp: '123456' }));
+    assert.equal(second.otpRequired, undefined);
+    assert.equal((await pollUntilFinal(second.reference)).status, 'successful');
+    assert.equal(sim.payment(first.reference)?.status, 'PENDING');
+  });
+});
+
+describe('transport failures', () => {
+  it('down mode 503: request-to-pay unknown, status unavailable', async () => {
+    sim.setDownMode('503');
+    const r = await pay('00');
+    assert.deepEqual(r.kind === 'unknown' && [r.cause, r.httpStatus], ['server_error', 503]);
+    const s = await client.getStatus('0b7e0f9e-0000-4000-8000-000000000000');
+    assert.deepEqual(s.kind === 'unavailable' && [s.cause, s.httpStatus], ['server_error', 503]);
+    assert.deepEqual(rec.calls.map((c) => c.outcome), ['error', 'error']);
+  });
+
+  it('down mode hang: timeouts', async () => {
+    sim.setDownMode('hang');
+    const r = await pay('00');
+    assert.equal(r.kind === 'unknown' && r.cause, 'timeout');
+    const s = await client.getStatus('0b7e0f9e-0000-4000-8000-000000000000');
+    assert.equal(s.kind === 'unavailable' && s.cause, 'timeout');
+    assert.deepEqual(rec.calls.map((c) => c.outcome), ['timeout', 'timeout']);
+    sim.setDownMode('off');
+    assert.equal((await pay('00')).kind, 'accepted');
+  });
+
+  it('connection refused is unknown (network)', async () => {
+    const dead = createFeexPayClient({ baseUrl: 'http://127.0.0.1:1', apiKey: sim.apiKey, shopId: SHOP, requestTimeoutMs: 500, statusTimeoutMs: 500, observe: rec.observe });
+    const r = await dead.requestToPay({ network: 'mtn', phoneNumber: bj('00'), amount: 100, callbackInfo: 'x' });
+    assert.equal(r.kind === 'unknown' && r.cause, 'network');
+    assert.deepEqual(rec.calls.map((c) => c.outcome), ['error']);
+  });
+
+  it('redirects are not followed', async () => {
+    const server = createServer((_req, res) => res.writeHead(302, { location: `${sim.url}/api/transactions/public/requesttopay/mtn` }).end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const redirecting = makeClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+      const r = await redirecting.requestToPay({ network: 'mtn', phoneNumber: bj('00'), amount: 100, callbackInfo: 'r' });
+      assert.deepEqual(r.kind === 'unknown' && [r.cause, r.httpStatus], ['bad_response', 302]);
+      assert.equal(sim.counters().requestToPay.total, 0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe('observe() and logs', () => {
+  it('observe is called once per call with seconds', async () => {
+    const r = accepted(await pay('00'));
+    await client.getStatus(r.reference);
+    assert.deepEqual(rec.calls.map((c) => [c.operation, c.outcome]), [['request_to_pay', 'ok'], ['status', 'ok']]);
+    for (const c of rec.calls) assert.ok(c.seconds > 0 && c.seconds < 1);
+  });
+
+  it('one line per call, with no phone number, name, email, key or raw body', async () => {
+    const r = accepted(await pay('00'));
+    await pollUntilFinal(r.reference);
+    await pay('07');
+    await pay('03');
+    const lines = rec.lines.filter((l) => l.obj.feexpay === true);
+    assert.equal(lines.length, rec.calls.length);
+    const text = JSON.stringify(rec.lines);
+    for (const secret of [bj('00'), '22901670000', 'Afi', 'Dossou', 'afi@example.com', sim.apiKey, 'Bearer', '<html']) {
+      assert.ok(!text.includes(secret), `log leaks ${secret}`);
+    }
+    const line = lines[0]?.obj ?? {};
+    for (const key of ['operation', 'network', 'httpStatus', 'durationMs', 'outcome', 'reference']) assert.ok(key in line, `missing ${key}`);
+  });
+});
