@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AMOUNT_LIMITS, NETWORK_INFO, type Network } from '../../domain/networks.ts';
+import { GARBAGE, statusBody, view, type PaymentView } from './answers.ts';
 import { resolveOptions, type DownMode, type ResolvedOptions, type SimulatorOptions } from './options.ts';
 import { scenarioFor, type FinalStatus } from './scenarios.ts';
 import { SimStore, type SimPayment, type SimulatorCounters } from './store.ts';
@@ -16,21 +17,6 @@ export interface SimAnswer {
   httpStatus: number;
   json?: unknown;
   text?: string;
-}
-
-export interface PaymentView {
-  reference: string;
-  network: Network;
-  scenario: string;
-  status: SimPayment['status'];
-  reason: string;
-  amount: number;
-  callbackInfo: string;
-  awaitingOtp: boolean;
-  createdAt: string;
-  statusCalls: number;
-  webhookAttempts: number;
-  webhooksDelivered: number;
 }
 
 /** What tests and demos may do to the simulator, in process or over /_simulator. */
@@ -47,8 +33,6 @@ export interface SimulatorControl {
   setDownMode(mode: DownMode): void;
   reset(): void;
 }
-
-const GARBAGE = '<html><head><title>FeexPay</title></head><body>Request received</body></html>';
 
 function field(body: Record<string, unknown>, key: string): string {
   const v = body[key];
@@ -170,25 +154,7 @@ export class SimulatorEngine implements SimulatorControl {
     if (p.scenario.statusErrors && p.statusCalls <= this.options.statusErrorCount) {
       return { httpStatus: 500, json: { message: 'Internal Server Error' } };
     }
-    if (p.scenario.variantShape) {
-      const status = p.status === 'SUCCESSFUL' ? 'SUCCESS' : p.status === 'PENDING' ? 'IN PENDING STATE' : p.status;
-      return { httpStatus: 200, json: { data: { reference: p.reference, status, phone_number: p.phoneNumber, reason: p.reason } } };
-    }
-    return {
-      httpStatus: 200,
-      json: {
-        reference: p.reference,
-        order_id: p.reference,
-        amount: p.amount,
-        status: p.status,
-        phoneNumber: p.phoneNumber,
-        reason: p.reason,
-        callback_info: p.callbackInfo,
-        reseau: NETWORK_INFO[p.network].legacyLabel,
-        type: 'Paiement',
-        date: p.createdAt.toISOString(),
-      },
-    };
+    return { httpStatus: 200, json: statusBody(p) };
   }
 
   private scheduleSettle(p: SimPayment): void {
@@ -277,21 +243,4 @@ export class SimulatorEngine implements SimulatorControl {
     this.settleTimers.clear();
     for (const release of [...this.hanging]) release();
   }
-}
-
-function view(p: SimPayment): PaymentView {
-  return {
-    reference: p.reference,
-    network: p.network,
-    scenario: p.scenario.code,
-    status: p.status,
-    reason: p.reason,
-    amount: p.amount,
-    callbackInfo: p.callbackInfo,
-    awaitingOtp: p.awaitingOtp,
-    createdAt: p.createdAt.toISOString(),
-    statusCalls: p.statusCalls,
-    webhookAttempts: p.webhookAttempts,
-    webhooksDelivered: p.webhooksDelivered,
-  };
 }

@@ -1,7 +1,8 @@
 /** Public surface of the FeexPay simulator. */
 export { feexpaySimulator, type FeexPaySimulatorPluginOptions } from './plugin.ts';
 export { startSimulator, createSimulator, type StartSimulatorOptions, type RunningSimulator } from './server.ts';
-export { SimulatorEngine, type SimulatorControl, type PaymentView } from './engine.ts';
+export { SimulatorEngine, type SimulatorControl } from './engine.ts';
+export type { PaymentView } from './answers.ts';
 export {
   SIMULATOR_DEFAULT_API_KEY,
   SIMULATOR_DEFAULT_SHOP_ID,

@@ -1,0 +1,58 @@
+/** Bodies the simulator answers with: FeexPay's status shapes, and the control API's view of a payment. */
+import { NETWORK_INFO, type Network } from '../../domain/networks.ts';
+import type { SimPayment } from './store.ts';
+
+/** Scenario 07: what a proxy or an error page in front of FeexPay might send with a 200. */
+export const GARBAGE = '<html><head><title>FeexPay</title></head><body>Request received</body></html>';
+
+/** The status endpoint's answer; it echoes the phone number, as FeexPay does. */
+export function statusBody(p: SimPayment): Record<string, unknown> {
+  if (p.scenario.variantShape) {
+    const status = p.status === 'SUCCESSFUL' ? 'SUCCESS' : p.status === 'PENDING' ? 'IN PENDING STATE' : p.status;
+    return { data: { reference: p.reference, status, phone_number: p.phoneNumber, reason: p.reason } };
+  }
+  return {
+    reference: p.reference,
+    order_id: p.reference,
+    amount: p.amount,
+    status: p.status,
+    phoneNumber: p.phoneNumber,
+    reason: p.reason,
+    callback_info: p.callbackInfo,
+    reseau: NETWORK_INFO[p.network].legacyLabel,
+    type: 'Paiement',
+    date: p.createdAt.toISOString(),
+  };
+}
+
+export interface PaymentView {
+  reference: string;
+  network: Network;
+  scenario: string;
+  status: SimPayment['status'];
+  reason: string;
+  amount: number;
+  callbackInfo: string;
+  awaitingOtp: boolean;
+  createdAt: string;
+  statusCalls: number;
+  webhookAttempts: number;
+  webhooksDelivered: number;
+}
+
+export function view(p: SimPayment): PaymentView {
+  return {
+    reference: p.reference,
+    network: p.network,
+    scenario: p.scenario.code,
+    status: p.status,
+    reason: p.reason,
+    amount: p.amount,
+    callbackInfo: p.callbackInfo,
+    awaitingOtp: p.awaitingOtp,
+    createdAt: p.createdAt.toISOString(),
+    statusCalls: p.statusCalls,
+    webhookAttempts: p.webhookAttempts,
+    webhooksDelivered: p.webhooksDelivered,
+  };
+}
