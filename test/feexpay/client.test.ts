@@ -105,7 +105,7 @@ describe('request-to-pay outcomes by phone suffix', () => {
     const r = await pay('05', { callbackInfo });
     assert.equal(r.kind, 'unknown');
     assert.equal(r.kind === 'unknown' && r.cause, 'timeout');
-    assert.ok(r.durationMs >= 290 && r.durationMs < 900, `duration ${r.durationMs}`);
+    assert.ok(r.durationMs >= 290 && r.durationMs < 3000, `duration ${r.durationMs}`);
     assert.deepEqual(rec.calls.map((c) => [c.operation, c.outcome]), [['request_to_pay', 'timeout']]);
     const found = await waitFor(() => sim.byCallbackInfo(callbackInfo).payments[0], 1000, 'payment');
     const s = await pollUntilFinal(found.reference);
