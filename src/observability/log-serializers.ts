@@ -1,0 +1,106 @@
+/**
+ * What pino does to each log line before it is written, on the main thread: serializers for the
+ * objects Fastify logs (req, res, err), masking of every other field, of the message and of the
+ * child bindings, and redact paths for the keys we know by name.
+ */
+import pino from 'pino';
+import { isSensitiveKey, maskPii, maskString, REDACTED } from './pii.ts';
+
+type Serializer = (value: unknown) => unknown;
+
+interface RequestLike {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  headers?: Record<string, unknown>;
+  socket?: { remoteAddress?: string; remotePort?: number };
+}
+
+/** Accepts a Fastify request or a raw IncomingMessage. Headers are left out on purpose. */
+function serializeRequest(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return maskPii(value);
+  const req = value as RequestLike;
+  return {
+    method: req.method,
+    url: typeof req.url === 'string' ? maskString(req.url) : undefined,
+    host: req.host ?? (typeof req.headers?.host === 'string' ? req.headers.host : undefined),
+    remoteAddress: req.ip ?? req.socket?.remoteAddress,
+    remotePort: req.socket?.remotePort,
+  };
+}
+
+function serializeResponse(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  return { statusCode: (value as { statusCode?: number }).statusCode };
+}
+
+function serializeError(value: unknown): unknown {
+  // pino's own serializer follows cause chains and AggregateErrors; the mask runs on its output.
+  const serialized = value instanceof Error ? pino.stdSerializers.err(value) : value;
+  return maskPii(serialized);
+}
+
+export const serializers: Record<string, Serializer> = {
+  req: serializeRequest,
+  res: serializeResponse,
+  err: serializeError,
+  error: serializeError,
+  // pino applies a serializer registered under the message key to the message itself.
+  msg: (m) => (typeof m === 'string' ? maskString(m) : maskPii(m)),
+};
+
+const SERIALIZED_KEYS = new Set(Object.keys(serializers));
+
+/** formatters.log: masks every field of the logged object except those a serializer handles. */
+export function maskLogObject(obj: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(obj)) {
+    const v = obj[key];
+    if (SERIALIZED_KEYS.has(key)) out[key] = v;
+    else out[key] = isSensitiveKey(key) && v !== undefined && v !== null ? REDACTED : maskPii(v);
+  }
+  return out;
+}
+
+const KNOWN_KEYS = [
+  'phone', 'phoneNumber', 'phone_number', 'msisdn', 'first_name', 'last_name', 'firstName', 'lastName',
+  'email', 'customer', 'apiKey', 'api_key', 'token', 'webhookToken', 'password', 'otp',
+];
+
+/**
+ * Redact paths: the keys we know by name at the top level and one level down, plus the headers a
+ * request or response object could carry. The masking formatter already covers any depth; these
+ * paths are a second, independent net that pino applies at serialisation time.
+ */
+export const redact: pino.redactOptions = {
+  paths: [
+    ...KNOWN_KEYS,
+    ...KNOWN_KEYS.map((k) => `*.${k}`),
+    'req.headers.authorization',
+    'req.headers.cookie',
+    'req.headers["x-api-key"]',
+    'headers.authorization',
+    'headers.cookie',
+    'res.headers["set-cookie"]',
+    'body.*.phoneNumber',
+    'body.*.email',
+  ],
+  censor: REDACTED,
+};
+
+/**
+ * Last line of defence on the final JSON line: the patterns that cannot collide with a JSON
+ * number (emails, keys, bearer tokens, the webhook token). Phone-looking digit runs are not
+ * searched here because "time" or a duration is a legitimate long number.
+ */
+const LINE_RE =
+  /\bfp_[A-Za-z0-9]+|\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}|(\/webhooks\/feexpay\/)[^/?#\s"'\\]+/g;
+
+export function maskLine(line: string): string {
+  return line.replace(LINE_RE, (match: string, auth?: string, hook?: string) => {
+    if (auth !== undefined) return `${auth} ${REDACTED}`;
+    if (hook !== undefined) return `${hook}${REDACTED}`;
+    return match.startsWith('fp_') ? `fp_${REDACTED}` : '[email]';
+  });
+}

@@ -1,0 +1,134 @@
+/**
+ * The service's pino logger, for Fastify 5 (`loggerInstance: createLogger(...)`, or
+ * `logger: buildLoggerOptions(...)`).
+ *
+ * Output: JSON lines on stdout (what a container runtime collects), pino-pretty instead when
+ * stdout is a terminal. With `logDir`, also the four files of the original guide, each rotated by
+ * size: app.log (human readable), app.json.log (JSON), error.log (level >= error, JSON) and
+ * feexpay.log (lines of the `component: 'feexpay'` child logger, JSON). Files, pretty printing
+ * and rotation run in pino's worker thread; the main thread only serialises and masks.
+ */
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { maskLine, maskLogObject, redact, serializers } from './log-serializers.ts';
+import { maskPii } from './pii.ts';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface LoggerOptions {
+  level: LogLevel | string;
+  /** Directory for the rotated log files; none: stdout only. */
+  logDir?: string | null;
+  /** Human-readable stdout. Default: only when stdout is a terminal. */
+  pretty?: boolean;
+  /** Rotation of each file. Default: 10 MB, 10 files (the current one and 9 rotated). */
+  rotation?: { size?: string | number; files?: number };
+  /** Where the stdout stream goes (tests send it to a file). Default: fd 1. */
+  stdout?: number | string;
+}
+
+/** The `component` binding whose lines also go to feexpay.log: `log.child({ component: FEEXPAY_COMPONENT })`. */
+export const FEEXPAY_COMPONENT = 'feexpay';
+
+export const LOG_FILES = {
+  general: 'app.log',
+  json: 'app.json.log',
+  errors: 'error.log',
+  feexpay: 'feexpay.log',
+} as const;
+
+const ROLLING_TARGET = fileURLToPath(new URL('./rolling-file-transport.mjs', import.meta.url));
+const DEFAULT_SIZE = '10m';
+const DEFAULT_FILES = 10;
+const CLOSE_TIMEOUT_MS = 5000;
+
+function isPretty(opts: LoggerOptions): boolean {
+  return opts.pretty ?? (opts.stdout === undefined && process.stdout.isTTY === true);
+}
+
+function fileTargets(opts: LoggerOptions, dir: string): pino.TransportTargetOptions[] {
+  const size = opts.rotation?.size ?? DEFAULT_SIZE;
+  const count = Math.max(0, (opts.rotation?.files ?? DEFAULT_FILES) - 1);
+  const file = (name: string, format: 'json' | 'pretty', extra: Record<string, unknown> = {}) => ({
+    target: ROLLING_TARGET,
+    options: { dir, name, format, size, count, ...extra },
+  });
+  return [
+    { ...file(LOG_FILES.general, 'pretty'), level: opts.level },
+    { ...file(LOG_FILES.json, 'json'), level: opts.level },
+    { ...file(LOG_FILES.errors, 'json'), level: 'error' },
+    { ...file(LOG_FILES.feexpay, 'json', { component: FEEXPAY_COMPONENT }), level: opts.level },
+  ];
+}
+
+function stdoutTarget(opts: LoggerOptions): pino.TransportTargetOptions {
+  const destination = opts.stdout ?? 1;
+  return isPretty(opts)
+    ? { target: 'pino-pretty', level: opts.level, options: { destination, colorize: destination === 1 } }
+    : { target: 'pino/file', level: opts.level, options: { destination } };
+}
+
+/** The masking, redaction and serialisation options, without any destination. */
+export function baseLoggerOptions(level: string): pino.LoggerOptions {
+  return {
+    level,
+    redact,
+    serializers,
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: {
+      log: maskLogObject,
+      bindings: (b) => maskPii(b) as pino.Bindings,
+    },
+    hooks: { streamWrite: maskLine },
+  };
+}
+
+/** Options for Fastify's `logger` option: Fastify builds the pino instance and its transport. */
+export function buildLoggerOptions(opts: LoggerOptions): pino.LoggerOptions {
+  const base = baseLoggerOptions(opts.level);
+  if (!opts.logDir && !isPretty(opts)) {
+    return opts.stdout === undefined ? base : { ...base, transport: { targets: [stdoutTarget(opts)] } };
+  }
+  const targets = [stdoutTarget(opts), ...(opts.logDir ? fileTargets(opts, opts.logDir) : [])];
+  return { ...base, transport: { targets } };
+}
+
+const closers = new WeakMap<pino.Logger, () => Promise<void>>();
+
+/** A pino logger for Fastify's `loggerInstance` option; pass it to closeLogger() at shutdown. */
+export function createLogger(opts: LoggerOptions): pino.Logger {
+  const { transport, ...options } = buildLoggerOptions(opts);
+  if (!transport) {
+    // JSON on stdout only: an asynchronous sonic-boom on the main thread is cheaper than a worker.
+    const stream = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+    const logger = pino(options, stream);
+    closers.set(logger, () => new Promise((resolve) => {
+      stream.flush(() => resolve());
+    }));
+    return logger;
+  }
+  const stream = pino.transport(transport);
+  const logger = pino(options, stream);
+  closers.set(logger, () => new Promise<void>((resolve) => {
+    // The worker flushes every target, then closes; 'close' means the files are complete. The
+    // worker is unref'd, so without a timer of our own the process could exit before that.
+    const keepAlive = setInterval(() => {}, 1000);
+    const done = () => {
+      clearInterval(keepAlive);
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(done, CLOSE_TIMEOUT_MS);
+    stream.once('close', done);
+    stream.end();
+  }));
+  return logger;
+}
+
+/** Flushes and closes what createLogger opened. Later log calls are lost, so call it last. */
+export async function closeLogger(logger: pino.Logger): Promise<void> {
+  const close = closers.get(logger);
+  if (!close) return;
+  closers.delete(logger);
+  await close();
+}
