@@ -31,7 +31,7 @@ export interface MetricDef<L extends string = string> {
   source: MetricSource;
 }
 
-const def = <L extends string>(m: MetricDef<L>): MetricDef<L> => m;
+const def = <L extends string, T extends MetricType>(m: MetricDef<L> & { type: T }): MetricDef<L> & { type: T } => m;
 
 /** Resolves the 5 s FeexPay threshold exactly and reaches the 120 s calls integrators see. */
 export const FEEXPAY_LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] as const;

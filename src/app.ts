@@ -1,0 +1,48 @@
+/** The application as one plugin: infrastructure plugins first, then ours, then routes. */
+import type { FastifyPluginAsync } from 'fastify';
+import type { Knex } from 'knex';
+import type { Config } from './config.ts';
+import db from './plugins/external/db.ts';
+import metrics from './plugins/external/metrics.ts';
+import rateLimit from './plugins/external/rate-limit.ts';
+import swagger from './plugins/external/swagger.ts';
+import errors from './plugins/app/errors.ts';
+import alerting from './plugins/app/alerting.ts';
+import auth from './plugins/app/auth.ts';
+import feexpay from './plugins/app/feexpay.ts';
+import payments from './plugins/app/payments.ts';
+import reconciler from './plugins/app/reconciler.ts';
+import health from './routes/health.ts';
+import paymentRoutes from './routes/v1/payments.ts';
+import webhookRoutes from './routes/v1/webhooks.ts';
+
+export interface AppOptions {
+  config: Config;
+  /** Tests pass their own database handle (own schema); it is not closed with the app. */
+  db?: Knex;
+}
+
+const app: FastifyPluginAsync<AppOptions> = async (fastify, { config, db: dbHandle }) => {
+  await fastify.register(errors, { reportServerError: (err, req) => fastify.alerting.serverError(err, { route: req.routeOptions.url }) });
+  await fastify.register(db, {
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolMax: config.databasePoolMax,
+    migrate: config.migrateOnStart,
+    db: dbHandle,
+  });
+  await fastify.register(metrics, { exposeRoute: config.metricsPort === null });
+  await fastify.register(rateLimit, { redisUrl: config.redisUrl });
+  await fastify.register(swagger);
+  await fastify.register(alerting, { config });
+  await fastify.register(auth);
+  await fastify.register(feexpay, { feexpay: config.feexpay, webhookToken: config.webhookToken });
+  await fastify.register(payments, { config });
+  await fastify.register(reconciler, { config });
+
+  await fastify.register(health);
+  await fastify.register(paymentRoutes, { prefix: '/v1', config });
+  await fastify.register(webhookRoutes, { prefix: '/v1', webhookToken: config.webhookToken });
+};
+
+export default app;

@@ -1,0 +1,21 @@
+/**
+ * On the embedded default (no DATABASE_URL) the database is private to this process, so
+ * `npm run merchant:create` cannot run beside it: the first start creates a demo merchant and
+ * writes its key to a file readable by the owner only (never to the log).
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { createMerchant } from './merchants.ts';
+
+export async function ensureDemoMerchant(app: FastifyInstance, dataDir: string): Promise<void> {
+  const file = path.join(dataDir, 'demo-merchant-key.txt');
+  const [{ count }] = await app.db('merchants').count<{ count: number }[]>('* as count');
+  if (Number(count) > 0) {
+    app.log.info({ key_file: file }, 'demo merchant API key is in the key file');
+    return;
+  }
+  const { apiKey } = await createMerchant(app.db, 'Demo merchant');
+  await fs.writeFile(file, apiKey + '\n', { mode: 0o600 });
+  app.log.warn({ key_file: file }, 'created a demo merchant; its API key is in the key file');
+}

@@ -1,0 +1,43 @@
+/**
+ * Merchant authentication by API key. Found keys are cached briefly in memory because every
+ * merchant request needs one, and the lookup would otherwise be a query per request.
+ */
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { findMerchantByKey, looksLikeApiKey, type Merchant } from '../../merchants/merchants.ts';
+import { ApiError } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    authenticateMerchant: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  }
+  interface FastifyRequest {
+    merchant: Merchant | null;
+  }
+}
+
+const CACHE_TTL_MS = 30_000;
+const CACHE_MAX = 10_000;
+
+export default fp(
+  async (app) => {
+    const cache = new Map<string, { merchant: Merchant; until: number }>();
+    app.decorateRequest('merchant', null);
+    app.decorate('authenticateMerchant', async (req: FastifyRequest) => {
+      const header = req.headers.authorization ?? '';
+      const key = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+      if (!looksLikeApiKey(key)) throw new ApiError(401, 'unauthorized', 'Missing or malformed API key (Authorization: Bearer fgw_...).');
+      const hit = cache.get(key);
+      if (hit && hit.until > Date.now()) {
+        req.merchant = hit.merchant;
+        return;
+      }
+      const merchant = await findMerchantByKey(app.db, key);
+      if (!merchant) throw new ApiError(401, 'unauthorized', 'Unknown or disabled API key.');
+      if (cache.size >= CACHE_MAX) cache.clear();
+      cache.set(key, { merchant, until: Date.now() + CACHE_TTL_MS });
+      req.merchant = merchant;
+    });
+  },
+  { name: 'auth', dependencies: ['db'] },
+);

@@ -1,0 +1,23 @@
+/** OpenAPI document generated from the route schemas, served with a docs page at /docs. */
+import fp from 'fastify-plugin';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+
+export default fp(
+  async (app) => {
+    await app.register(swagger, {
+      openapi: {
+        info: {
+          title: 'feexpay-gateway',
+          description: 'Collect mobile-money payments through FeexPay (Benin, Togo, Côte d\'Ivoire, Senegal, ...).',
+          version: '1.0.0',
+        },
+        components: {
+          securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Merchant API key (fgw_...)' } },
+        },
+      },
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+  },
+  { name: 'swagger' },
+);

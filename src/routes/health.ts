@@ -1,0 +1,48 @@
+/**
+ * Probes. Liveness is cheap and never touches a dependency (a database outage must not get every
+ * pod restarted); readiness reports each dependency and fails only on the database.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+async function timed<T>(work: Promise<T>): Promise<{ ok: true; ms: number } | { ok: false; ms: number; error: string }> {
+  const started = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      work,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS);
+      }),
+    ]);
+    return { ok: true, ms: Date.now() - started };
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    return { ok: false, ms: Date.now() - started, error: code ?? (err as Error).message.slice(0, 100) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const health: FastifyPluginAsync = async (app) => {
+  app.get('/health/live', { logLevel: 'warn', schema: { hide: true } }, async () => ({ status: 'ok' }));
+
+  app.get('/health/ready', { logLevel: 'warn', schema: { hide: true } }, async (_req, reply) => {
+    const database = await timed(app.db.raw('SELECT 1'));
+    const redis = app.redis ? await timed(app.redis.ping()) : null;
+    const feexpay = app.feexpayHealth();
+    const ready = database.ok;
+    reply.status(ready ? 200 : 503);
+    return {
+      status: ready ? 'ready' : 'not_ready',
+      checks: {
+        database: { status: database.ok ? 'up' : 'down', ...database },
+        ...(redis ? { redis: { status: redis.ok ? 'up' : 'down', ...redis, required: false } } : {}),
+        feexpay: { ...feexpay, required: false },
+      },
+    };
+  });
+};
+
+export default health;

@@ -1,0 +1,125 @@
+/** The merchant API: create, read and list payments. */
+import { createHash } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { NETWORK_INFO } from '../../domain/networks.ts';
+import { presentPayment } from '../../payments/present.ts';
+import { ApiError } from '../../plugins/app/errors.ts';
+import {
+  CreatePaymentBody,
+  ErrorBody,
+  IdempotencyHeaders,
+  ListPaymentsQuery,
+  PaymentList,
+  PaymentParams,
+  PaymentView,
+  type PaymentViewType,
+} from '../../schemas/payment.ts';
+import type { Config } from '../../config.ts';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+function encodeCursor(createdAt: string, id: string): string {
+  return Buffer.from(`${createdAt}|${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const createdAt = new Date(at ?? '');
+  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime())) {
+    throw new ApiError(400, 'invalid_cursor', 'query.cursor is not a cursor this API returned');
+  }
+  return { createdAt, id };
+}
+
+const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) => {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+  const perKey = app.rateLimit({
+    max: config.rateLimit.perKeyPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (req) => 'key:' + (req.merchant?.id ?? req.ip),
+  });
+  // Every accepted request pushes a USSD prompt to a real person's phone.
+  const perPhone = app.rateLimit({
+    max: config.rateLimit.perPhonePerHour,
+    timeWindow: 3_600_000,
+    keyGenerator: (req) =>
+      'phone:' + createHash('sha256').update(String((req.body as { phone_number?: string })?.phone_number)).digest('hex'),
+  });
+  const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 429: ErrorBody, 503: ErrorBody };
+
+  app.post(
+    '/payments',
+    {
+      onRequest: [app.authenticateMerchant, perKey],
+      preHandler: [perPhone],
+      schema: {
+        summary: 'Ask a customer to pay by mobile money',
+        security: [{ apiKey: [] }],
+        headers: IdempotencyHeaders,
+        body: CreatePaymentBody,
+        response: { 200: PaymentView, 201: PaymentView, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const key = req.headers['idempotency-key'];
+      if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
+        throw new ApiError(400, 'idempotency_key_required', 'Header Idempotency-Key (1 to 255 printable characters) is required.');
+      }
+      const body = req.body;
+      const info = NETWORK_INFO[body.network];
+      if (!info.phone.test(body.phone_number)) {
+        throw new ApiError(400, 'invalid_phone_number', `body.phone_number is not a valid ${body.network} number (country code ${info.country}, digits only)`);
+      }
+      if (body.currency !== info.currency) {
+        throw new ApiError(400, 'currency_mismatch', `body.currency must be ${info.currency} for ${body.network}`);
+      }
+      const answer = await app.payments.create(req.merchant!.id, key, body, req.log);
+      return reply.status(answer.statusCode as 201).send(answer.body as PaymentViewType);
+    },
+  );
+
+  app.get(
+    '/payments/:id',
+    {
+      onRequest: [app.authenticateMerchant, perKey],
+      schema: { summary: 'Read a payment', security: [{ apiKey: [] }], params: PaymentParams, response: { 200: PaymentView, ...errors } },
+    },
+    async (req) => {
+      const row = await app.payments.repo.findForMerchant(req.merchant!.id, req.params.id);
+      // Another merchant's payment is indistinguishable from a missing one.
+      if (!row) throw new ApiError(404, 'payment_not_found', 'No such payment.');
+      return presentPayment(row);
+    },
+  );
+
+  app.get(
+    '/payments',
+    {
+      onRequest: [app.authenticateMerchant, perKey],
+      schema: { summary: 'List payments, newest first', security: [{ apiKey: [] }], querystring: ListPaymentsQuery, response: { 200: PaymentList, ...errors } },
+    },
+    async (req) => {
+      const q = req.query;
+      const limit = q.limit ? Number(q.limit) : 20;
+      const rows = await app.payments.repo.list({
+        merchantId: req.merchant!.id,
+        status: q.status,
+        network: q.network,
+        createdGte: q.created_gte ? new Date(q.created_gte) : undefined,
+        createdLt: q.created_lt ? new Date(q.created_lt) : undefined,
+        after: q.cursor ? decodeCursor(q.cursor) : undefined,
+        limit: limit + 1,
+      });
+      const page = rows.slice(0, limit).map(presentPayment);
+      const last = page.at(-1);
+      return {
+        object: 'list' as const,
+        data: page,
+        next_cursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
+      };
+    },
+  );
+};
+
+export default routes;

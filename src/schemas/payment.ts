@@ -1,0 +1,96 @@
+/** Route schemas of the payment API (TypeBox): validation, serialization and the OpenAPI document. */
+import Type, { type Static } from 'typebox';
+import { NETWORKS, CURRENCIES, AMOUNT_LIMITS, DESCRIPTION_PATTERN } from '../domain/networks.ts';
+import { PAYMENT_STATUSES } from '../domain/payment-status.ts';
+
+export const ErrorBody = Type.Object(
+  { error: Type.Object({ code: Type.String(), message: Type.String() }) },
+  { $id: 'Error', description: 'Every error: a machine-readable code and a message for a person.' },
+);
+
+const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f<>]+$' });
+
+export const CreatePaymentBody = Type.Object(
+  {
+    amount: Type.Integer({ minimum: AMOUNT_LIMITS.min, maximum: AMOUNT_LIMITS.max, description: 'Whole currency units.' }),
+    currency: Type.Enum([...CURRENCIES]),
+    network: Type.Enum([...NETWORKS], { description: 'FeexPay operator code.' }),
+    phone_number: Type.String({ pattern: '^[0-9]{8,15}$', description: 'Digits with country code, no +.' }),
+    description: Type.Optional(Type.String({ pattern: DESCRIPTION_PATTERN.source, description: 'Letters, digits and spaces.' })),
+    customer: Type.Optional(
+      Type.Object(
+        {
+          first_name: Type.Optional(Name),
+          last_name: Type.Optional(Name),
+          email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    metadata: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,40}$' }), Type.String({ maxLength: 500 }), {
+        maxProperties: 20,
+        additionalProperties: false,
+      }),
+    ),
+    otp: Type.Optional(Type.String({ pattern: '^[0-9]{4,8}$', description: 'Only for operators that ask one (coris).' })),
+  },
+  { additionalProperties: false },
+);
+export type CreatePaymentBody = Static<typeof CreatePaymentBody>;
+
+export const PaymentView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  object: Type.Literal('payment'),
+  status: Type.Enum([...PAYMENT_STATUSES]),
+  amount: Type.Integer(),
+  currency: Type.String(),
+  network: Type.String(),
+  phone_last4: Type.String(),
+  description: Type.Union([Type.String(), Type.Null()]),
+  metadata: Type.Record(Type.String(), Type.String()),
+  feexpay_reference: Type.Union([Type.String(), Type.Null()]),
+  payment_url: Type.Union([Type.String(), Type.Null()]),
+  failure_reason: Type.Union([Type.String(), Type.Null()]),
+  next_action: Type.Optional(Type.Enum(['redirect_to_url', 'otp_required'])),
+  created_at: Type.String({ format: 'date-time' }),
+  updated_at: Type.String({ format: 'date-time' }),
+  settled_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+export type PaymentViewType = Static<typeof PaymentView>;
+
+export const PaymentParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+
+export const ListPaymentsQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Enum([...PAYMENT_STATUSES])),
+    network: Type.Optional(Type.Enum([...NETWORKS])),
+    created_gte: Type.Optional(Type.String({ format: 'date-time' })),
+    created_lt: Type.Optional(Type.String({ format: 'date-time' })),
+    // Strings, because coercion is off everywhere so that a body's "100" is never taken for 100.
+    limit: Type.Optional(Type.String({ pattern: '^(100|[1-9][0-9]?)$', description: '1 to 100, default 20.' })),
+    cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,200}$' })),
+  },
+  { additionalProperties: false },
+);
+export type ListPaymentsQuery = Static<typeof ListPaymentsQuery>;
+
+export const PaymentList = Type.Object({
+  object: Type.Literal('list'),
+  data: Type.Array(PaymentView),
+  next_cursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String()),
+});
+
+/** What FeexPay posts. Only these fields are read; the rest (names, phone) is accepted and dropped. */
+export const FeexPayWebhookBody = Type.Object({
+  reference: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9-]+$' }),
+  status: Type.Optional(Type.String({ maxLength: 40 })),
+  callback_info: Type.Optional(Type.String({ maxLength: 200 })),
+  amount: Type.Optional(Type.Number()),
+});
+export type FeexPayWebhookBody = Static<typeof FeexPayWebhookBody>;

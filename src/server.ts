@@ -1,0 +1,35 @@
+/**
+ * The process: configuration, listen, a separate metrics port when asked, and a graceful
+ * shutdown (in-flight requests finish, the reconciler stops, connections close, Sentry flushes).
+ */
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './build-app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { startMetricsServer } from './metrics/metrics-server.ts';
+import { ensureDemoMerchant } from './merchants/demo-merchant.ts';
+import { flushSentry } from './observability/sentry.ts';
+
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}
+
+const app = await buildApp(config);
+const metricsServer = config.metricsPort !== null ? await startMetricsServer(app.metricsRegistry, config.host, config.metricsPort) : null;
+
+closeWithGrace({ delay: 25_000 }, async ({ signal, err }) => {
+  if (err) app.log.error({ err }, 'closing after an uncaught error');
+  else app.log.info({ signal }, 'shutting down');
+  await metricsServer?.close();
+  await app.close();
+  await flushSentry(2_000);
+});
+
+await app.listen({ port: config.port, host: config.host });
+if (!config.databaseUrl) await ensureDemoMerchant(app, config.dataDir);

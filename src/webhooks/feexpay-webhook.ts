@@ -1,0 +1,93 @@
+/**
+ * FeexPay's callback is unsigned, so its body is only a hint: the payment moves only on what
+ * FeexPay's status endpoint says. Every delivery is recorded; duplicates, late re-sends and
+ * unknown references are answered 2xx so FeexPay stops retrying.
+ */
+import type { Knex } from 'knex';
+import type { FastifyBaseLogger } from 'fastify';
+import type { FeexPayClient } from '../feexpay/types.ts';
+import type { ServiceMetrics } from '../metrics/service-metrics.ts';
+import type { PaymentRepository, PaymentRow } from '../payments/repository.ts';
+import type { Settler } from '../payments/settle.ts';
+
+export interface WebhookPayload {
+  reference: string;
+  status?: string;
+  callback_info?: string;
+  amount?: number;
+}
+
+export type WebhookResult = 'processed' | 'duplicate' | 'unknown_reference' | 'error';
+
+export interface WebhookDeps {
+  db: Knex;
+  payments: PaymentRepository;
+  settler: Settler;
+  feexpay: () => FeexPayClient;
+  metrics: ServiceMetrics;
+  onAnomaly?: (message: string, payment: PaymentRow) => void;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function createWebhookHandler(deps: WebhookDeps) {
+  /** By reference, or by our id echoed in callback_info when FeexPay called back before we stored the reference. */
+  async function findPayment(p: WebhookPayload): Promise<PaymentRow | undefined> {
+    const byRef = await deps.payments.findByReference(p.reference);
+    if (byRef) return byRef;
+    if (p.callback_info && UUID.test(p.callback_info)) {
+      const byId = await deps.payments.findById(p.callback_info);
+      if (byId && byId.feexpay_reference === null) return byId;
+    }
+    return undefined;
+  }
+
+  async function decide(p: WebhookPayload, log: FastifyBaseLogger): Promise<{ result: WebhookResult; payment?: PaymentRow }> {
+    const payment = await findPayment(p);
+    if (!payment) return { result: 'unknown_reference' };
+    if (payment.status !== 'pending') {
+      const claimed = p.status?.toUpperCase();
+      if (claimed?.startsWith('SUCCESS') && payment.status !== 'successful') {
+        // Money may have been taken for a payment we already closed: a person must look.
+        deps.onAnomaly?.('FeexPay reports success for a payment already closed', payment);
+        log.error({ event: 'webhook.late_success', payment_id: payment.id, status: payment.status }, 'late success on a closed payment');
+      }
+      return { result: 'duplicate', payment };
+    }
+    const status = await deps.feexpay().getStatus(p.reference);
+    if (status.kind !== 'found') {
+      // Leave it to the reconciler, soon: the delivery is recorded and FeexPay need not retry.
+      await deps.payments.reschedule(payment.id, new Date());
+      return { result: 'error', payment };
+    }
+    const current = payment.feexpay_reference ? payment : ((await deps.payments.attachFeexPay(payment.id, { reference: p.reference })) ?? payment);
+    const outcome = await deps.settler.apply(current, status.status, 'webhook', status.reason, status.amount);
+    if (outcome === 'already_final') return { result: 'duplicate', payment };
+    if (outcome === 'anomaly') return { result: 'error', payment };
+    return { result: 'processed', payment };
+  }
+
+  return async function handle(p: WebhookPayload, log: FastifyBaseLogger): Promise<WebhookResult> {
+    const started = Date.now();
+    const { result, payment } = await decide(p, log);
+    await deps.db('webhook_deliveries').insert({
+      reference: p.reference,
+      payment_id: payment?.id ?? null,
+      claimed_status: typeof p.status === 'string' ? p.status.slice(0, 40) : null,
+      result,
+    });
+    deps.metrics.webhookDeliveries.inc({ result });
+    log.info(
+      {
+        event: 'webhook.received',
+        feexpay_reference: p.reference,
+        payment_id: payment?.id,
+        claimed_status: p.status,
+        result,
+        duration_ms: Date.now() - started,
+      },
+      'FeexPay webhook handled',
+    );
+    return result;
+  };
+}
