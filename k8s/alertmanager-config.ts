@@ -1,0 +1,137 @@
+/**
+ * Turns the generated Alertmanager configuration (alertmanager.yml, snake_case) into the
+ * operator's AlertmanagerConfig CRD. Credentials never travel: Slack URLs and SMTP passwords
+ * become references to keys of the out-of-band Secret, whatever the source file held for them.
+ * The operator nests this route under the cluster's root route with a `namespace` matcher, so the
+ * Alertmanager must use `alertmanagerConfigMatcherStrategy: None` (see docs/deploy.md) for alerts
+ * aggregated without a namespace label to reach it.
+ */
+import { AlertmanagerConfig, type IAlertmanagerConfig } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/AlertmanagerConfig';
+import { NAMES } from './names.ts';
+import { APP_SECRET_NAME } from './secrets.ts';
+
+type Spec = IAlertmanagerConfig['spec'];
+type Route = NonNullable<Spec['route']>;
+type Matcher = NonNullable<Route['matchers']>[number];
+type Receiver = NonNullable<Spec['receivers']>[number];
+
+/** The subset of alertmanager.yml this translation understands; anything else is refused. */
+export interface AmSource {
+  global?: Record<string, unknown>;
+  route: AmRoute;
+  receivers: AmReceiver[];
+  inhibit_rules?: AmInhibit[];
+  templates?: string[];
+}
+interface AmRoute {
+  receiver?: string;
+  group_by?: string[];
+  group_wait?: string;
+  group_interval?: string;
+  repeat_interval?: string;
+  matchers?: string[];
+  match?: Record<string, string>;
+  match_re?: Record<string, string>;
+  continue?: boolean;
+  routes?: AmRoute[];
+}
+interface AmReceiver {
+  name: string;
+  email_configs?: Record<string, unknown>[];
+  slack_configs?: Record<string, unknown>[];
+}
+interface AmInhibit {
+  source_matchers?: string[];
+  target_matchers?: string[];
+  source_match?: Record<string, string>;
+  target_match?: Record<string, string>;
+  equal?: string[];
+}
+
+export const SECRET_KEYS = { slackUrl: 'SLACK_WEBHOOK_URL', smtpPassword: 'SMTP_PASSWORD' } as const;
+
+const MATCHER = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*(?:"((?:[^"\\]|\\.)*)"|(.*?))\s*$/;
+
+export function parseMatcher(text: string): Matcher {
+  const m = MATCHER.exec(text);
+  if (!m) throw new Error(`Unsupported Alertmanager matcher: ${text}`);
+  const value = m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : (m[4] ?? '');
+  return { name: m[1]!, matchType: m[2] as Matcher['matchType'], value };
+}
+
+function matchers(list?: string[], eq?: Record<string, string>, re?: Record<string, string>): Matcher[] | undefined {
+  const out = [
+    ...(list ?? []).map(parseMatcher),
+    ...Object.entries(eq ?? {}).map(([name, value]): Matcher => ({ name, matchType: '=', value })),
+    ...Object.entries(re ?? {}).map(([name, value]): Matcher => ({ name, matchType: '=~', value })),
+  ];
+  return out.length ? out : undefined;
+}
+
+function route(r: AmRoute): Route {
+  return {
+    receiver: r.receiver,
+    groupBy: r.group_by,
+    groupWait: r.group_wait,
+    groupInterval: r.group_interval,
+    repeatInterval: r.repeat_interval,
+    matchers: matchers(r.matchers, r.match, r.match_re),
+    continue: r.continue,
+    routes: r.routes?.map(route),
+  };
+}
+
+const secretRef = (key: string) => ({ name: APP_SECRET_NAME, key });
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
+
+function receiver(r: AmReceiver, global: Record<string, unknown>): Receiver {
+  const out: Receiver = { name: r.name };
+  if (r.email_configs?.length) {
+    out.emailConfigs = r.email_configs.map((c) => {
+      const username = str(c.auth_username) ?? str(global.smtp_auth_username);
+      return {
+        to: str(c.to),
+        from: str(c.from) ?? str(global.smtp_from),
+        smarthost: str(c.smarthost) ?? str(global.smtp_smarthost),
+        authUsername: username,
+        authPassword: username ? secretRef(SECRET_KEYS.smtpPassword) : undefined,
+        requireTLS: bool(c.require_tls) ?? bool(global.smtp_require_tls),
+        sendResolved: bool(c.send_resolved),
+        headers: c.headers ? Object.entries(c.headers as Record<string, string>).map(([key, value]) => ({ key, value })) : undefined,
+      };
+    });
+  }
+  if (r.slack_configs?.length) {
+    out.slackConfigs = r.slack_configs.map((c) => ({
+      apiURL: secretRef(SECRET_KEYS.slackUrl),
+      channel: str(c.channel),
+      title: str(c.title),
+      text: str(c.text),
+      sendResolved: bool(c.send_resolved),
+    }));
+  }
+  const known = new Set(['name', 'email_configs', 'slack_configs']);
+  const unknown = Object.keys(r).filter((k) => !known.has(k));
+  if (unknown.length) throw new Error(`Receiver ${r.name}: no AlertmanagerConfig translation for ${unknown.join(', ')}`);
+  return out;
+}
+
+/** Drops undefined fields so the YAML and the snapshot show only what is set. */
+function prune<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+export function alertmanagerConfig(source: AmSource, labels: Record<string, string>): AlertmanagerConfig {
+  const global = source.global ?? {};
+  const spec: Spec = {
+    route: route(source.route),
+    receivers: source.receivers.map((r) => receiver(r, global)),
+    inhibitRules: source.inhibit_rules?.map((i) => ({
+      sourceMatch: matchers(i.source_matchers, i.source_match),
+      targetMatch: matchers(i.target_matchers, i.target_match),
+      equal: i.equal,
+    })),
+  };
+  return new AlertmanagerConfig({ metadata: { name: NAMES.alertmanagerConfig, labels }, spec: prune(spec) });
+}

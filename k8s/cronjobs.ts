@@ -1,0 +1,77 @@
+/**
+ * Scheduled commands of the service, off by default: each is enabled in settings.ts once its
+ * command exists in the image. Synth refuses to enable one whose script is missing, so a CronJob
+ * never ships that can only crash.
+ */
+import { existsSync } from 'node:fs';
+import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
+import { NAMES, selectorLabels } from './names.ts';
+import { baseContainer, podSecurityContext, tsxCommand, volumes } from './pod.ts';
+import type { CronSettings, EnvSettings } from './settings.ts';
+
+export interface CronDef {
+  key: keyof EnvSettings['cron'];
+  name: string;
+  component: string;
+  script: string;
+}
+
+export const CRON_DEFS: readonly CronDef[] = [
+  { key: 'weeklyReport', name: NAMES.weeklyReport, component: 'weekly-report', script: 'src/cli/report-weekly.ts' },
+  { key: 'logArchive', name: NAMES.logArchive, component: 'log-archive', script: 'src/cli/archive-logs.ts' },
+];
+
+const JOB_RESOURCES = { requests: { cpu: '50m', memory: '192Mi' }, limits: { memory: '512Mi' } };
+
+export function cronJob(s: EnvSettings, def: CronDef, cron: CronSettings): CronJob {
+  const labels = selectorLabels(def.component);
+  return new CronJob({
+    metadata: { name: def.name, labels },
+    spec: {
+      schedule: cron.schedule,
+      timeZone: 'Etc/UTC',
+      concurrencyPolicy: 'Forbid',
+      startingDeadlineSeconds: 3600,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
+      jobTemplate: {
+        metadata: { labels },
+        spec: {
+          backoffLimit: 2,
+          activeDeadlineSeconds: 3600,
+          ttlSecondsAfterFinished: 7 * 24 * 3600,
+          template: {
+            metadata: { labels },
+            spec: {
+              restartPolicy: 'Never',
+              automountServiceAccountToken: false,
+              serviceAccountName: NAMES.serviceAccount,
+              enableServiceLinks: false,
+              securityContext: podSecurityContext,
+              containers: [baseContainer(s, def.component, tsxCommand(def.script), JOB_RESOURCES)],
+              volumes: volumes(s),
+            },
+          },
+        },
+      },
+    },
+  });
+}
+
+export interface CronOptions {
+  /** Repository root to look for the scripts in; tests pass a stand-in. */
+  root: URL;
+}
+
+export function enabledCronJobs(s: EnvSettings, opts: CronOptions): { defs: CronDef[]; jobs: CronJob[] } {
+  const defs = CRON_DEFS.filter((d) => s.cron[d.key].enabled);
+  for (const d of defs) {
+    if (!existsSync(new URL(d.script, opts.root))) {
+      throw new Error(`CronJob ${d.name} is enabled for ${s.env} but ${d.script} does not exist`);
+    }
+    if (d.key === 'logArchive' && !s.logsClaimName) {
+      throw new Error(`CronJob ${d.name} needs logsClaimName: per-pod emptyDir logs are out of its reach`);
+    }
+  }
+  return { defs, jobs: defs.map((d) => cronJob(s, d, s.cron[d.key])) };
+}

@@ -1,0 +1,73 @@
+/**
+ * Pieces every pod of the service shares (API, migration init container, CronJobs): the same
+ * image, environment and hardening, so a Job never runs with weaker settings than the API.
+ */
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
+import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
+import type { IVolume } from 'kubernetes-models/v1/Volume';
+import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
+import { LOG_DIR } from './app-config.ts';
+import { NAMES } from './names.ts';
+import { secretEnv, type SecretKeyDoc } from './secrets.ts';
+import type { EnvSettings, Resources } from './settings.ts';
+
+/** uid/gid of the `node` user of the official Node image (see Dockerfile). */
+export const RUN_AS = 1000;
+
+export const podSecurityContext: IPodSecurityContext = {
+  runAsNonRoot: true,
+  runAsUser: RUN_AS,
+  runAsGroup: RUN_AS,
+  fsGroup: RUN_AS,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+export const containerSecurityContext: ISecurityContext = {
+  runAsNonRoot: true,
+  runAsUser: RUN_AS,
+  runAsGroup: RUN_AS,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  privileged: false,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+/** The root filesystem is read-only: tsx's transpile cache goes to /tmp, file logs to LOG_DIR. */
+export function volumes(s: EnvSettings): IVolume[] {
+  const logs: IVolume = s.logsClaimName
+    ? { name: 'logs', persistentVolumeClaim: { claimName: s.logsClaimName } }
+    : { name: 'logs', emptyDir: { sizeLimit: '1Gi' } };
+  return [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }, logs];
+}
+
+export const volumeMounts: IVolumeMount[] = [
+  { name: 'tmp', mountPath: '/tmp' },
+  { name: 'logs', mountPath: LOG_DIR },
+];
+
+/** `node --import tsx <script>` is what `tsx <script>` runs, without a second process. */
+export function tsxCommand(script: string, preload: string[] = []): string[] {
+  return ['node', '--import', 'tsx', ...preload.flatMap((p) => ['--import', p]), script];
+}
+
+export function baseContainer(
+  s: EnvSettings,
+  name: string,
+  command: string[],
+  resources: Resources,
+  secretKeys?: readonly SecretKeyDoc[],
+): IContainer {
+  return {
+    name,
+    image: s.image,
+    imagePullPolicy: 'IfNotPresent',
+    command,
+    envFrom: [{ configMapRef: { name: NAMES.configMap } }],
+    env: secretEnv(secretKeys),
+    resources,
+    securityContext: containerSecurityContext,
+    volumeMounts,
+  };
+}
