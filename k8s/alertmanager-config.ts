@@ -85,7 +85,23 @@ const secretRef = (key: string) => ({ name: APP_SECRET_NAME, key });
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 
+const TRANSLATED = {
+  email: ['to', 'from', 'smarthost', 'auth_username', 'auth_password', 'auth_password_file', 'require_tls', 'send_resolved', 'headers'],
+  slack: ['api_url', 'api_url_file', 'channel', 'title', 'text', 'send_resolved'],
+} as const;
+
+/** A field this translation would drop is an error, not a silently different routing. */
+function refuseUnknown(kind: keyof typeof TRANSLATED, receiverName: string, configs: Record<string, unknown>[] | undefined): void {
+  const known = new Set<string>(TRANSLATED[kind]);
+  for (const c of configs ?? []) {
+    const unknown = Object.keys(c).filter((k) => !known.has(k));
+    if (unknown.length) throw new Error(`Receiver ${receiverName}: no AlertmanagerConfig translation for ${kind} ${unknown.join(', ')}`);
+  }
+}
+
 function receiver(r: AmReceiver, global: Record<string, unknown>): Receiver {
+  refuseUnknown('email', r.name, r.email_configs);
+  refuseUnknown('slack', r.name, r.slack_configs);
   const out: Receiver = { name: r.name };
   if (r.email_configs?.length) {
     out.emailConfigs = r.email_configs.map((c) => {
