@@ -44,6 +44,16 @@ export interface Config {
     slackWebhookUrl: string | null;
   };
   adminPassword: string | null;
+  /** Operators' views: admin dashboard login, weekly reports, log archive. */
+  operators: {
+    adminUser: string;
+    reportsDir: string;
+    /** null: `<LOG_DIR>/archive`. */
+    logArchiveDir: string | null;
+    logRetentionDays: number;
+    prometheusUrl: string | null;
+    alertmanagerUrl: string | null;
+  };
 }
 
 export class ConfigError extends Error {
@@ -157,5 +167,13 @@ export function loadConfig(env: Env = process.env): Config {
       slackWebhookUrl: url(env, 'SLACK_WEBHOOK_URL', ['https:', 'http:']),
     },
     adminPassword: optional(env, 'ADMIN_PASSWORD'),
+    operators: {
+      adminUser: str(env, 'ADMIN_USER', 'admin'),
+      reportsDir: path.resolve(str(env, 'REPORTS_DIR', './reports')),
+      logArchiveDir: optional(env, 'LOG_ARCHIVE_DIR'),
+      logRetentionDays: int(env, 'LOG_RETENTION_DAYS', 365, 1, 36_500),
+      prometheusUrl: url(env, 'PROMETHEUS_URL', ['https:', 'http:']),
+      alertmanagerUrl: url(env, 'ALERTMANAGER_URL', ['https:', 'http:']),
+    },
   };
 }

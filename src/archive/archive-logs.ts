@@ -1,0 +1,68 @@
+/**
+ * The log archive job: every rotated log file is gzip-compressed into the archive directory and
+ * removed only once its archive is verified; then archives past the retention period go. A file
+ * that cannot be archived is reported and left in place, and the run carries on with the others.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { gunzipHash, gzipVerified } from './gzip-verified.ts';
+import { applyRetention } from './retention.ts';
+import { scanLogDir } from './rotated-files.ts';
+import { createHash } from 'node:crypto';
+
+export interface ArchiveOptions {
+  logDir: string;
+  archiveDir: string;
+  retentionDays: number;
+  now?: Date;
+}
+
+export interface ArchiveReport {
+  archived: { file: string; archive: string; bytesIn: number; bytesOut: number }[];
+  failed: { file: string; error: string }[];
+  active: string[];
+  kept: string[];
+  removed: string[];
+}
+
+const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+
+function fileHash(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+/**
+ * The archive's name carries the log's last-write time, since pino-roll reuses numbers after the
+ * directory is emptied. A name already taken by the same content means an earlier run archived
+ * it and stopped before removing the original.
+ */
+async function destinationFor(file: string, archiveDir: string): Promise<{ dest: string; alreadyArchived: boolean }> {
+  const base = `${path.basename(file)}-${stamp(fs.statSync(file).mtime)}`;
+  for (let i = 0; ; i++) {
+    const dest = path.join(archiveDir, `${base}${i ? `-${i}` : ''}.gz`);
+    if (!fs.existsSync(dest)) return { dest, alreadyArchived: false };
+    const same = await gunzipHash(dest).then((h) => h === fileHash(file), () => false);
+    if (same) return { dest, alreadyArchived: true };
+  }
+}
+
+export async function archiveLogs(opts: ArchiveOptions): Promise<ArchiveReport> {
+  fs.mkdirSync(opts.archiveDir, { recursive: true, mode: 0o750 });
+  const scan = scanLogDir(opts.logDir);
+  const report: ArchiveReport = { archived: [], failed: [], active: scan.active, kept: [], removed: [] };
+  for (const { path: file } of scan.rotated) {
+    try {
+      const { dest, alreadyArchived } = await destinationFor(file, opts.archiveDir);
+      const size = fs.statSync(file).size;
+      const result = alreadyArchived ? { bytesIn: size, bytesOut: fs.statSync(dest).size } : await gzipVerified(file, dest);
+      fs.unlinkSync(file);
+      report.archived.push({ file, archive: dest, bytesIn: result.bytesIn, bytesOut: result.bytesOut });
+    } catch (err) {
+      report.failed.push({ file, error: (err as Error).message });
+    }
+  }
+  const retention = applyRetention(opts.archiveDir, opts.retentionDays, opts.now);
+  report.kept = retention.kept;
+  report.removed = retention.removed;
+  return report;
+}

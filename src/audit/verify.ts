@@ -1,0 +1,60 @@
+/**
+ * Checks an export against its own chain and its manifest. Any edited, dropped, inserted or
+ * reordered line, or a truncated file, shows up as a problem naming the line.
+ */
+import fs from 'node:fs';
+import readline from 'node:readline';
+import { createHash } from 'node:crypto';
+import { hashRecord, type Json } from './hash-chain.ts';
+import { MANIFEST_FORMAT, manifestPathFor, type AuditManifest } from './manifest.ts';
+
+export interface VerifyResult {
+  ok: boolean;
+  count: number;
+  finalHash: string;
+  problems: string[];
+}
+
+const MAX_PROBLEMS = 20;
+
+export async function verifyAuditExport(file: string, manifestFile = manifestPathFor(file)): Promise<VerifyResult> {
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as AuditManifest;
+  const problems: string[] = [];
+  const problem = (text: string) => {
+    if (problems.length < MAX_PROBLEMS) problems.push(text);
+  };
+  if (manifest.format !== MANIFEST_FORMAT) problem(`manifest format is "${manifest.format}", expected ${MANIFEST_FORMAT}`);
+
+  const fileHash = createHash('sha256');
+  let prev = manifest.genesis_hash;
+  let count = 0;
+  let firstId: string | null = null;
+  let lastId: string | null = null;
+  const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  for await (const line of lines) {
+    count++;
+    fileHash.update(`${line}\n`);
+    let record: { [key: string]: Json };
+    try {
+      record = JSON.parse(line) as { [key: string]: Json };
+    } catch {
+      problem(`line ${count}: not JSON`);
+      continue;
+    }
+    if (record.prev_hash !== prev) problem(`line ${count}: prev_hash does not match the line before`);
+    const { prev_hash: _p, ...rest } = record;
+    const expected = hashRecord(rest, typeof record.prev_hash === 'string' ? record.prev_hash : '');
+    if (record.hash !== expected) problem(`line ${count}: content does not match its hash (edited)`);
+    const id = String(record.id);
+    if (lastId !== null && BigInt(id) <= BigInt(lastId)) problem(`line ${count}: id ${id} is not after ${lastId}`);
+    firstId ??= id;
+    lastId = id;
+    prev = typeof record.hash === 'string' ? record.hash : '';
+  }
+
+  if (count !== manifest.count) problem(`manifest says ${manifest.count} events, file has ${count}`);
+  if (firstId !== manifest.first_id || lastId !== manifest.last_id) problem('first or last id differs from the manifest');
+  if (prev !== manifest.final_hash) problem('final hash differs from the manifest');
+  if (fileHash.digest('hex') !== manifest.file_sha256) problem('file SHA-256 differs from the manifest');
+  return { ok: problems.length === 0, count, finalHash: prev, problems };
+}

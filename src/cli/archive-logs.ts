@@ -1,0 +1,44 @@
+/**
+ * `npm run archive:logs`: compresses the rotated log files of LOG_DIR into LOG_ARCHIVE_DIR
+ * (default <LOG_DIR>/archive) and deletes archives older than LOG_RETENTION_DAYS (default 365).
+ * Meant for a daily CronJob; exits 1 if any file could not be archived.
+ */
+import path from 'node:path';
+import { loadConfig } from '../config.ts';
+import { archiveLogs, type ArchiveReport } from '../archive/archive-logs.ts';
+
+function print(report: ArchiveReport, archiveDir: string, days: number): void {
+  const out: string[] = [];
+  for (const a of report.archived) {
+    out.push(`archived ${path.basename(a.file)} -> ${path.basename(a.archive)} (${a.bytesIn} -> ${a.bytesOut} bytes)`);
+  }
+  for (const f of report.failed) out.push(`FAILED   ${path.basename(f.file)}: ${f.error} (left in place)`);
+  for (const a of report.active) out.push(`active   ${path.basename(a)} (not touched)`);
+  for (const r of report.removed) out.push(`removed  ${r} (older than ${days} days)`);
+  out.push(`kept     ${report.kept.length} archive(s) in ${archiveDir}${report.kept.length ? ':' : ''}`);
+  for (const k of report.kept) out.push(`           ${k}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+async function main(): Promise<number> {
+  const config = loadConfig();
+  if (!config.logDir) {
+    process.stderr.write('archive:logs: LOG_DIR is not set, there are no log files to archive\n');
+    return 2;
+  }
+  const archiveDir = path.resolve(config.operators.logArchiveDir ?? path.join(config.logDir, 'archive'));
+  const days = config.operators.logRetentionDays;
+  const report = await archiveLogs({ logDir: path.resolve(config.logDir), archiveDir, retentionDays: days });
+  print(report, archiveDir, days);
+  return report.failed.length ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: Error) => {
+    process.stderr.write(`archive:logs failed: ${err.message}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,57 @@
+/**
+ * `npm run audit:export -- --from 2026-11-01 --to 2026-11-30 [--out file]` writes the payment
+ * events of those UTC days as hash-chained JSON Lines plus a manifest.
+ * `npm run audit:export -- --verify file` checks an export; exit code 1 if it was tampered with.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.ts';
+import { createKnex } from '../db/knex.ts';
+import { exportAuditTrail } from '../audit/export.ts';
+import { verifyAuditExport } from '../audit/verify.ts';
+
+const { values } = parseArgs({
+  options: {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    out: { type: 'string' },
+    verify: { type: 'string' },
+  },
+  strict: true,
+});
+
+async function main(): Promise<number> {
+  if (values.verify) {
+    const result = await verifyAuditExport(values.verify);
+    process.stdout.write(`${result.ok ? 'OK' : 'TAMPERED'}: ${result.count} events, final hash ${result.finalHash}\n`);
+    for (const p of result.problems) process.stdout.write(`  ${p}\n`);
+    return result.ok ? 0 : 1;
+  }
+  if (!values.from || !values.to) {
+    process.stderr.write('usage: audit:export -- --from YYYY-MM-DD --to YYYY-MM-DD [--out file] | --verify file\n');
+    return 2;
+  }
+  const config = loadConfig();
+  const out = values.out ?? path.join(config.operators.reportsDir, 'audit', `payment-events_${values.from}_${values.to}.jsonl`);
+  const db = createKnex({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 2 });
+  try {
+    const { file, manifestFile, manifest } = await exportAuditTrail(db, { from: values.from, to: values.to, out });
+    process.stdout.write(
+      `exported ${manifest.count} events (ids ${manifest.first_id ?? '-'}..${manifest.last_id ?? '-'})\n` +
+        `  file:       ${file}\n  manifest:   ${manifestFile}\n  final hash: ${manifest.final_hash}\n`,
+    );
+    return 0;
+  } finally {
+    await db.destroy();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: Error) => {
+    process.stderr.write(`audit:export failed: ${err.message}\n`);
+    process.exitCode = 1;
+  },
+);
