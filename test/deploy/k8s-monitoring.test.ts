@@ -26,7 +26,7 @@ const hasPromtool = spawnSync('promtool', ['--version']).status === 0;
 test('one PrometheusRule per generated rule file, holding exactly its groups', () => {
   assert.deepEqual(rules.map((r) => r.metadata.name).sort(), Object.keys(ruleFiles).map(ruleObjectName).sort());
   for (const [file, text] of Object.entries(ruleFiles)) {
-    const rule = rules.find((r) => r.metadata.name === ruleObjectName(file)) as Manifest & { spec: { groups: unknown[] } };
+    const rule = rules.find((r) => r.metadata.name === ruleObjectName(file)) as unknown as Manifest & { spec: { groups: unknown[] } };
     assert.deepEqual(rule.spec.groups, (parse(text) as { groups: unknown[] }).groups, file);
   }
 });
