@@ -23,6 +23,8 @@ export function appConfigData(s: EnvSettings): Record<string, string> {
     ALERT_EMAIL_FROM: s.app.alertEmailFrom,
     ALERT_EMAIL_TO: s.app.alertEmailTo,
     RECONCILER_ENABLED: 'true',
+    PROMETHEUS_URL: s.monitoringUrls.prometheus,
+    ALERTMANAGER_URL: s.monitoringUrls.alertmanager,
     NODE_ENV: 'production',
   };
 }

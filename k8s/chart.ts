@@ -7,6 +7,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { alertmanagerConfig, type AmSource } from './alertmanager-config.ts';
+import { logsClaim } from './storage.ts';
 import { apiAutoscaler, apiConfigMap, apiDeployment, apiDisruptionBudget, apiIngress, apiService, apiServiceAccount } from './api.ts';
 import { enabledCronJobs } from './cronjobs.ts';
 import { dashboardConfigMaps, prometheusRules, serviceMonitor } from './monitoring.ts';
@@ -54,6 +55,7 @@ export function manifestFiles(s: EnvSettings, inputs: MonitoringInputs, root: UR
       file: '10-api.yaml',
       objects: [
         apiServiceAccount(),
+        ...(s.logsVolume ? [logsClaim(s.logsVolume)] : []),
         apiConfigMap(s),
         apiService(),
         apiDeployment(s),
@@ -76,7 +78,7 @@ export function manifestFiles(s: EnvSettings, inputs: MonitoringInputs, root: UR
   if (cron.jobs.length) {
     files.splice(2, 0, {
       file: '20-cronjobs.yaml',
-      objects: [jobsNetworkPolicy(cron.defs.map((d) => d.component)), ...cron.jobs],
+      objects: [jobsNetworkPolicy(s, cron.defs.map((d) => d.component)), ...cron.jobs],
     });
   }
   return files.filter((f) => f.objects.length > 0);

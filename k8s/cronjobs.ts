@@ -69,8 +69,8 @@ export function enabledCronJobs(s: EnvSettings, opts: CronOptions): { defs: Cron
     if (!existsSync(new URL(d.script, opts.root))) {
       throw new Error(`CronJob ${d.name} is enabled for ${s.env} but ${d.script} does not exist`);
     }
-    if (d.key === 'logArchive' && !s.logsClaimName) {
-      throw new Error(`CronJob ${d.name} needs logsClaimName: per-pod emptyDir logs are out of its reach`);
+    if (d.key === 'logArchive' && !s.logsVolume) {
+      throw new Error(`CronJob ${d.name} needs logsVolume: per-pod emptyDir logs are out of its reach`);
     }
   }
   return { defs, jobs: defs.map((d) => cronJob(s, d, s.cron[d.key])) };

@@ -1,7 +1,8 @@
 /**
  * Network policies: the API pods accept traffic only on the API port (from anywhere: the Ingress
  * controller and in-cluster callers) and on the metrics port from Prometheus; every pod of the
- * service leaves only for DNS, PostgreSQL, Redis and HTTPS/SMTP (FeexPay, Sentry, Slack, mail).
+ * service leaves only for DNS, PostgreSQL, Redis, HTTPS/SMTP (FeexPay, Sentry, Slack, mail) and
+ * the Prometheus/Alertmanager APIs in the monitoring namespace.
  * Egress is by port, not address: NetworkPolicy cannot name FeexPay's or Sentry's hosts, and the
  * database may be a managed service outside the cluster.
  */
@@ -20,12 +21,15 @@ export const EGRESS_PORTS = {
   smtps: 465,
 } as const;
 
-function egressRules(): INetworkPolicyEgressRule[] {
+function egressRules(s: EnvSettings): INetworkPolicyEgressRule[] {
   const tcp = (port: number) => ({ protocol: 'TCP' as const, port });
+  const monitoringPorts = [s.monitoringUrls.prometheus, s.monitoringUrls.alertmanager].map((u) => tcp(Number(new URL(u).port)));
   return [
     { ports: [{ protocol: 'UDP' as const, port: EGRESS_PORTS.dns }, tcp(EGRESS_PORTS.dns)] },
     { ports: [tcp(EGRESS_PORTS.postgres), tcp(EGRESS_PORTS.redis)] },
     { ports: [tcp(EGRESS_PORTS.https), tcp(EGRESS_PORTS.smtpSubmission), tcp(EGRESS_PORTS.smtps)] },
+    // Operator views and the weekly report read Prometheus and Alertmanager, and nothing else there.
+    { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': s.prometheusNamespace } } }], ports: monitoringPorts },
   ];
 }
 
@@ -47,13 +51,13 @@ export function apiNetworkPolicy(s: EnvSettings): NetworkPolicy {
           ports: [{ protocol: 'TCP', port: PORTS.metrics.name }],
         },
       ],
-      egress: egressRules(),
+      egress: egressRules(s),
     },
   });
 }
 
 /** CronJob pods serve nothing: no ingress at all, the same egress as the API. */
-export function jobsNetworkPolicy(components: string[]): NetworkPolicy {
+export function jobsNetworkPolicy(s: EnvSettings, components: string[]): NetworkPolicy {
   return new NetworkPolicy({
     metadata: { name: NAMES.cronNetworkPolicy },
     spec: {
@@ -62,7 +66,7 @@ export function jobsNetworkPolicy(components: string[]): NetworkPolicy {
         matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: components }],
       },
       policyTypes: ['Ingress', 'Egress'],
-      egress: egressRules(),
+      egress: egressRules(s),
     },
   });
 }

@@ -36,8 +36,8 @@ export const containerSecurityContext: ISecurityContext = {
 
 /** The root filesystem is read-only: tsx's transpile cache goes to /tmp, file logs to LOG_DIR. */
 export function volumes(s: EnvSettings): IVolume[] {
-  const logs: IVolume = s.logsClaimName
-    ? { name: 'logs', persistentVolumeClaim: { claimName: s.logsClaimName } }
+  const logs: IVolume = s.logsVolume
+    ? { name: 'logs', persistentVolumeClaim: { claimName: s.logsVolume.claimName } }
     : { name: 'logs', emptyDir: { sizeLimit: '1Gi' } };
   return [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }, logs];
 }

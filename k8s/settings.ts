@@ -46,11 +46,20 @@ export interface EnvSettings {
   };
   cron: { weeklyReport: CronSettings; logArchive: CronSettings };
   /**
-   * A ReadWriteMany claim for LOG_DIR, shared by the API pods and the log-archive CronJob. Without
+   * A ReadWriteMany volume for LOG_DIR, shared by the API pods and the log-archive CronJob. Without
    * it file logs live in a per-pod emptyDir (stdout stays the log of record) and there is nothing
    * for a CronJob to archive.
    */
-  logsClaimName: string | null;
+  logsVolume: LogsVolume | null;
+  /** In-cluster addresses the operator views and the weekly report query. */
+  monitoringUrls: { prometheus: string; alertmanager: string };
+}
+
+export interface LogsVolume {
+  claimName: string;
+  /** A class that offers ReadWriteMany (NFS, EFS, Filestore, Azure Files...). */
+  storageClassName: string;
+  size: string;
 }
 
 const packageVersion = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -74,7 +83,12 @@ function base(env: EnvName): Omit<EnvSettings, 'replicas' | 'resources' | 'host'
       weeklyReport: { enabled: false, schedule: '0 7 * * 1' },
       logArchive: { enabled: false, schedule: '30 2 * * *' },
     },
-    logsClaimName: null,
+    logsVolume: null,
+    // kube-prometheus-stack's Services for a Helm release named kube-prometheus-stack.
+    monitoringUrls: {
+      prometheus: 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090',
+      alertmanager: 'http://kube-prometheus-stack-alertmanager.monitoring.svc:9093',
+    },
   };
 }
 

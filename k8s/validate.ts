@@ -15,6 +15,7 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPol
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
@@ -29,7 +30,7 @@ type ModelCtor = new (data: never) => Validatable;
 const MODELS: Record<string, ModelCtor> = {};
 for (const m of [
   AlertmanagerConfig, PrometheusRule, ServiceMonitor, Deployment, HorizontalPodAutoscaler, CronJob, Job,
-  Ingress, NetworkPolicy, PodDisruptionBudget, ConfigMap, Namespace, Secret, Service, ServiceAccount,
+  Ingress, NetworkPolicy, PodDisruptionBudget, ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service, ServiceAccount,
 ] as const) {
   const probe = new (m as unknown as new (d?: object) => { apiVersion: string; kind: string })();
   MODELS[`${probe.apiVersion}/${probe.kind}`] = m as unknown as ModelCtor;

@@ -49,7 +49,7 @@ export function withCronJobs(env: EnvName): EnvSettings {
   const s = envSettings(env);
   s.cron.weeklyReport.enabled = true;
   s.cron.logArchive.enabled = true;
-  s.logsClaimName = 'feexpay-gateway-logs';
+  s.logsVolume = { claimName: 'feexpay-gateway-logs', storageClassName: 'shared-rwx', size: '20Gi' };
   return s;
 }
 

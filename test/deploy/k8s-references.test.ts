@@ -57,12 +57,16 @@ test('secret references name the out-of-band Secret and a documented key', () =>
   assert.ok(refs > 20, `${refs}`);
 });
 
-test('ConfigMaps, service accounts and volumes referenced by pods exist', () => {
+test('ConfigMaps, service accounts, volumes and claims referenced by pods exist', () => {
   each((out) => {
     for (const t of podTemplates(out.objects)) {
       const ns = t.owner.metadata.namespace;
       if (t.spec.serviceAccountName) assert.ok(find(out, 'ServiceAccount', t.spec.serviceAccountName, ns), `${out.label} SA`);
       const volumes = new Set((t.spec.volumes ?? []).map((v) => v.name));
+      for (const v of t.spec.volumes ?? []) {
+        const claim = (v.persistentVolumeClaim as { claimName?: string } | undefined)?.claimName;
+        if (claim) assert.ok(find(out, 'PersistentVolumeClaim', claim, ns), `${out.label}: PVC ${claim}`);
+      }
       for (const c of containersOf(t.spec)) {
         for (const f of c.envFrom ?? []) {
           if (f.configMapRef) assert.ok(find(out, 'ConfigMap', f.configMapRef.name, ns), `${out.label}: ConfigMap ${f.configMapRef.name}`);
