@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../src/build-app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createMerchant } from '../../src/merchants/merchants.ts';
-import type { SimulatorEngine } from '../../src/feexpay/simulator/index.ts';
+import type { SimulatorControl } from '../../src/feexpay/simulator/index.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 
 export const LOG_DIR = path.resolve('test-artifacts/logs');
@@ -20,7 +20,8 @@ export interface TestApp {
   apiKey: string;
   merchantId: string;
   database: TestDatabase;
-  simulator: SimulatorEngine;
+  /** The in-process simulator, or the standalone one the caller passed. */
+  simulator: SimulatorControl;
   config: Config;
   close(): Promise<void>;
 }
@@ -34,14 +35,22 @@ export const TEST_ENV: Record<string, string> = {
   RATE_LIMIT_PER_PHONE_PER_HOUR: '1000',
 };
 
-export async function startTestApp(name: string, env: Record<string, string> = {}, database?: TestDatabase): Promise<TestApp> {
+export async function startTestApp(
+  name: string,
+  env: Record<string, string> = {},
+  database?: TestDatabase,
+  standalone?: SimulatorControl & { url: string },
+): Promise<TestApp> {
   fs.mkdirSync(LOG_DIR, { recursive: true });
   const db = database ?? (await createTestDatabase());
-  const config = loadConfig({ ...TEST_ENV, ...env });
+  const feexpayEnv = standalone
+    ? { FEEXPAY_API_KEY: standalone.apiKey, FEEXPAY_SHOP_ID: 'simshop00000001', FEEXPAY_BASE_URL: standalone.url }
+    : {};
+  const config = loadConfig({ ...TEST_ENV, ...feexpayEnv, ...env });
   const app = await buildApp(config, { db: db.db, logFile: path.join(LOG_DIR, `${name}.log`) });
   await app.listen({ host: '127.0.0.1', port: 0 });
-  const simulator = app.feexpaySimulator!;
-  simulator.setSettleDelay(Number(env.SIMULATOR_SETTLE_DELAY_MS ?? 50));
+  const simulator = standalone ?? app.feexpaySimulator!;
+  if (!standalone) simulator.setSettleDelay(Number(env.SIMULATOR_SETTLE_DELAY_MS ?? 50));
   const { merchant, apiKey } = await createMerchant(db.db, `merchant ${name}`);
   return {
     app,

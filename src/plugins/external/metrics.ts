@@ -38,9 +38,11 @@ export default fp<MetricsPluginOptions>(
         registeredRoutesOnly: true,
         groupStatusCodes: false,
         // Probes and scrapes would drown the API's own latency.
-        routeBlacklist: ['/metrics', '/health/live', '/health/ready'],
+        routeBlacklist: ['/metrics', '/health/live', '/health/ready', /^\/_feexpay\//],
         overrides: {
           histogram: { name: hist.name, help: hist.help, buckets: [...(hist.buckets ?? [])], registers: [registry] },
+          // Disabled, but fastify-metrics still builds it: keep it out of the global registry.
+          summary: { registers: [registry] },
         },
       },
     });

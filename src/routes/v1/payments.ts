@@ -1,6 +1,6 @@
 /** The merchant API: create, read and list payments. */
 import { createHash } from 'node:crypto';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { NETWORK_INFO } from '../../domain/networks.ts';
 import { presentPayment } from '../../payments/present.ts';
@@ -39,13 +39,21 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     timeWindow: 60_000,
     keyGenerator: (req) => 'key:' + (req.merchant?.id ?? req.ip),
   });
-  // Every accepted request pushes a USSD prompt to a real person's phone.
-  const perPhone = app.rateLimit({
+  // Every accepted request pushes a USSD prompt to a real person's phone. A second limiter on
+  // one request must be checked by hand: the plugin's hooks run only the first one per request.
+  const phoneLimiter = app.createRateLimit({
     max: config.rateLimit.perPhonePerHour,
     timeWindow: 3_600_000,
     keyGenerator: (req) =>
       'phone:' + createHash('sha256').update(String((req.body as { phone_number?: string })?.phone_number)).digest('hex'),
   });
+  const perPhone = async (req: FastifyRequest, reply: FastifyReply) => {
+    const verdict = await phoneLimiter(req);
+    if (!verdict.isAllowed && verdict.isExceeded) {
+      reply.header('retry-after', verdict.ttlInSeconds);
+      throw new ApiError(429, 'rate_limited', `Too many payment requests to this phone number: at most ${verdict.max} per hour.`);
+    }
+  };
   const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 429: ErrorBody, 503: ErrorBody };
 
   app.post(

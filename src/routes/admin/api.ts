@@ -1,0 +1,34 @@
+/** The JSON API under /admin/api/ that the dashboard page and operators' scripts share. */
+import type { FastifyPluginAsync } from 'fastify';
+import { FilterError, parseFilter } from '../../admin/filters.ts';
+import { buildSummary } from '../../admin/summary.ts';
+import { ApiError } from '../../plugins/app/errors.ts';
+
+const querystring = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    from: { type: 'string', maxLength: 10 },
+    to: { type: 'string', maxLength: 10 },
+    network: { type: 'string', maxLength: 20 },
+  },
+} as const;
+
+export function filterOrBadRequest(query: { from?: string; to?: string; network?: string }) {
+  try {
+    return parseFilter(query);
+  } catch (err) {
+    if (err instanceof FilterError) throw new ApiError(400, 'invalid_filter', err.message);
+    throw err;
+  }
+}
+
+const adminApi: FastifyPluginAsync = async (app) => {
+  app.get<{ Querystring: { from?: string; to?: string; network?: string } }>(
+    '/summary',
+    { schema: { hide: true, querystring } },
+    async (req) => buildSummary(app.db, filterOrBadRequest(req.query)),
+  );
+};
+
+export default adminApi;
