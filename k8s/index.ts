@@ -42,9 +42,12 @@ export function renderK8s(settings: EnvSettings, inputs: MonitoringInputs, root:
   return out;
 }
 
-/** SYNTH_ENV (or the first argument of synth) picks the environment; staging by default. */
-export function selectEnv(argv: string[] = process.argv.slice(2), env = process.env): EnvName {
+/**
+ * What synth deploys: the environment from its first argument or SYNTH_ENV (staging by default),
+ * the image from SYNTH_IMAGE (CI passes the pushed digest) or the settings' default.
+ */
+export function k8sOptionsFromEnv(argv: string[] = process.argv.slice(2), env = process.env): BuildK8sOptions {
   const chosen = argv.find((a) => !a.startsWith('-')) ?? env.SYNTH_ENV ?? 'staging';
   if (!isEnvName(chosen)) throw new Error(`Unknown environment "${chosen}": use one of ${ENV_NAMES.join(', ')}`);
-  return chosen;
+  return { env: chosen, image: env.SYNTH_IMAGE || undefined };
 }

@@ -13,7 +13,7 @@ export interface SecretKeyDoc {
 export const APP_SECRET_KEYS: readonly SecretKeyDoc[] = [
   { key: 'DATABASE_URL', required: true, purpose: 'PostgreSQL URL (postgres://user:password@host:5432/db)' },
   { key: 'REDIS_URL', required: false, purpose: 'Redis URL for shared rate-limit counters' },
-  { key: 'FEEXPAY_API_KEY', required: true, purpose: 'FeexPay API key (fp_...); absent means the simulator answers' },
+  { key: 'FEEXPAY_API_KEY', required: true, purpose: 'FeexPay API key (fp_ and 64 letters or digits)' },
   { key: 'WEBHOOK_TOKEN', required: true, purpose: 'Token FeexPay webhooks must carry' },
   { key: 'SENTRY_DSN', required: false, purpose: 'Sentry DSN; absent disables Sentry' },
   { key: 'SMTP_URL', required: false, purpose: 'SMTP URL for alert emails sent by the service' },
