@@ -43,6 +43,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { config, db: dbHand
   await fastify.register(health);
   await fastify.register(paymentRoutes, { prefix: '/v1', config });
   await fastify.register(webhookRoutes, { prefix: '/v1', webhookToken: config.webhookToken });
+  await fastify.register(import('./routes/admin/index.ts'), { prefix: '/admin', config });
 };
 
 export default app;

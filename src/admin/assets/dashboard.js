@@ -1,0 +1,140 @@
+// Admin dashboard: fetches /admin/api/summary for the chosen filters and draws it. Text is only
+// ever set through textContent, so nothing from the database can become markup.
+(function () {
+  'use strict';
+  var STATUS_COLORS = { successful: '#2e7d32', failed: '#c62828', expired: '#ef6c00', pending: '#1565c0' };
+  var STATUSES = ['successful', 'failed', 'expired', 'pending'];
+  var integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+  var charts = {};
+
+  function $(id) { return document.getElementById(id); }
+  function percent(rate) { return rate === null ? 'n/a' : (rate * 100).toFixed(1) + '%'; }
+
+  function setFigure(id, text, value) {
+    var el = $(id);
+    el.textContent = text;
+    el.setAttribute('data-value', String(value));
+  }
+
+  function fillList(id, totals) {
+    var ul = $(id);
+    ul.replaceChildren();
+    if (totals.length === 0) {
+      var none = document.createElement('li');
+      none.textContent = 'none';
+      ul.appendChild(none);
+    }
+    totals.forEach(function (t) {
+      var li = document.createElement('li');
+      li.textContent = integer.format(t.amount) + ' ' + t.currency;
+      li.setAttribute('data-currency', t.currency);
+      li.setAttribute('data-value', String(t.amount));
+      li.setAttribute('data-count', String(t.count));
+      ul.appendChild(li);
+    });
+  }
+
+  function fillRows(tableId, rows) {
+    var body = document.querySelector('#' + tableId + ' tbody');
+    body.replaceChildren();
+    rows.forEach(function (cells) {
+      var tr = document.createElement('tr');
+      cells.forEach(function (c) {
+        var td = document.createElement('td');
+        td.textContent = c;
+        tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+  }
+
+  function draw(id, config) {
+    if (charts[id]) charts[id].destroy();
+    config.options = Object.assign({ animation: false, responsive: true, maintainAspectRatio: false }, config.options || {});
+    charts[id] = new window.Chart($(id), config);
+  }
+
+  function render(s) {
+    setFigure('last24-payments', integer.format(s.last_24h.payments), s.last_24h.payments);
+    setFigure('last24-success-rate', percent(s.last_24h.success_rate), s.last_24h.success_rate);
+    fillList('last24-collected', s.last_24h.collected);
+    setFigure('period-payments', integer.format(s.period.payments), s.period.payments);
+    setFigure('period-success-rate', percent(s.period.success_rate), s.period.success_rate);
+    fillList('period-collected', s.period.collected);
+
+    fillRows('status-share', s.period.status_share.map(function (r) {
+      return [r.status, integer.format(r.count), (r.share * 100).toFixed(1) + '%'];
+    }));
+    fillRows('failures', s.latest_failures.map(function (f) {
+      return [f.created_at.replace('T', ' ').replace('Z', ''), f.id.slice(0, 8), f.network, integer.format(f.amount) + ' ' + f.currency, f.failure_reason];
+    }));
+
+    draw('chart-per-day', {
+      type: 'bar',
+      data: {
+        labels: s.period.per_day.map(function (d) { return d.day; }),
+        datasets: STATUSES.map(function (st) {
+          return { label: st, backgroundColor: STATUS_COLORS[st], data: s.period.per_day.map(function (d) { return d[st]; }) };
+        }),
+      },
+      options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
+    });
+    draw('chart-status', {
+      type: 'doughnut',
+      data: {
+        labels: s.period.status_share.map(function (r) { return r.status; }),
+        datasets: [{ data: s.period.status_share.map(function (r) { return r.count; }), backgroundColor: s.period.status_share.map(function (r) { return STATUS_COLORS[r.status]; }) }],
+      },
+    });
+    draw('chart-currency', {
+      type: 'bar',
+      data: {
+        labels: s.period.collected.map(function (t) { return t.currency; }),
+        datasets: [{ label: 'collected', backgroundColor: '#2e7d32', data: s.period.collected.map(function (t) { return t.amount; }) }],
+      },
+      options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } },
+    });
+  }
+
+  function query() {
+    var p = new URLSearchParams();
+    p.set('from', $('from').value);
+    p.set('to', $('to').value);
+    if ($('network').value) p.set('network', $('network').value);
+    return p.toString();
+  }
+
+  function load() {
+    var main = $('dashboard');
+    var q = query();
+    main.setAttribute('data-state', 'loading');
+    return fetch('/admin/api/summary?' + q, { credentials: 'same-origin', headers: { accept: 'application/json' } })
+      .then(function (res) {
+        return res.json().then(function (body) {
+          if (!res.ok) throw new Error(body && body.error ? body.error.message : 'HTTP ' + res.status);
+          return body;
+        });
+      })
+      .then(function (summary) {
+        $('error').hidden = true;
+        render(summary);
+        main.setAttribute('data-query', q);
+        main.setAttribute('data-state', 'ready');
+      })
+      .catch(function (err) {
+        $('error').textContent = 'Could not load the figures: ' + err.message;
+        $('error').hidden = false;
+        main.setAttribute('data-state', 'error');
+      });
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    $('filters').addEventListener('submit', function (e) {
+      e.preventDefault();
+      history.replaceState(null, '', '/admin?' + query());
+      load();
+    });
+    $('network').addEventListener('change', function () { $('filters').requestSubmit(); });
+    load();
+  });
+})();
