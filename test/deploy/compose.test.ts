@@ -96,6 +96,7 @@ test('the app services run scripts that exist, and the simulator and API agree',
   assert.equal(new URL(api.FEEXPAY_BASE_URL!).host, `simulator:${sim.SIMULATOR_PORT}`);
   assert.equal(sim.SIMULATOR_WEBHOOK_URL, `http://api:${api.PORT}/v1/webhooks/feexpay/${api.WEBHOOK_TOKEN}`);
   assert.equal(new URL(api.DATABASE_URL!).password, envOf('postgres').POSTGRES_PASSWORD);
+  assert.equal(envOf('grafana').FEEXPAY_PG_PASSWORD, envOf('postgres').GRAFANA_READER_PASSWORD, 'Grafana logs in as grafana_reader');
 });
 
 test('no credential-looking value outside the documented local placeholders', () => {
@@ -105,7 +106,7 @@ test('no credential-looking value outside the documented local placeholders', ()
   for (const [file, text] of texts) {
     for (const line of text.split('\n')) {
       const value = line.replace(/^[A-Z_0-9]+=/, '');
-      if (placeholders.has(value) || value.includes('local-dev-password')) continue;
+      if (placeholders.has(value) || /local-(dev|grafana-reader)-password/.test(value)) continue;
       for (const [what, re] of SECRET_PATTERNS) assert.ok(!re.test(line), `${file}: ${what}: ${line}`);
     }
   }

@@ -1,0 +1,34 @@
+/** docs/deploy.md stays true to the code it documents; synth's environment selection. */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { k8sOptionsFromEnv } from '../../k8s/index.ts';
+import { allSecretKeys, APP_SECRET_NAME } from '../../k8s/secrets.ts';
+
+const doc = readFileSync('docs/deploy.md', 'utf8');
+
+test('the documented Secret lists exactly the keys the manifests reference', () => {
+  const table = doc.slice(doc.indexOf('## 3.'), doc.indexOf('## 4.'));
+  const documented = [...table.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]).sort();
+  assert.deepEqual(documented, allSecretKeys());
+  assert.ok(table.includes(APP_SECRET_NAME));
+});
+
+test('the deploy steps wait for the CRDs and apply server-side', () => {
+  assert.match(doc, /kubectl wait --for condition=Established/);
+  for (const crd of ['servicemonitors', 'prometheusrules', 'alertmanagerconfigs']) assert.ok(doc.includes(`crd/${crd}.monitoring.coreos.com`), crd);
+  assert.match(doc, /kubectl apply --server-side[^\n]* -f dist\/k8s/);
+});
+
+test('synth picks the environment from its argument, then SYNTH_ENV, else staging', () => {
+  assert.deepEqual(k8sOptionsFromEnv([], {}), { env: 'staging', image: undefined });
+  assert.equal(k8sOptionsFromEnv([], { SYNTH_ENV: 'production' }).env, 'production');
+  assert.equal(k8sOptionsFromEnv(['production'], { SYNTH_ENV: 'staging' }).env, 'production');
+  assert.equal(k8sOptionsFromEnv([], { SYNTH_IMAGE: 'r.example.com/x@sha256:abc' }).image, 'r.example.com/x@sha256:abc');
+  assert.throws(() => k8sOptionsFromEnv(['prod'], {}), /Unknown environment "prod"/);
+});
+
+test('the compose init scripts are valid shell', () => {
+  for (const f of readdirSync('deploy/postgres/initdb')) execFileSync('sh', ['-n', `deploy/postgres/initdb/${f}`]);
+});
