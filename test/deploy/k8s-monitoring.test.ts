@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { buildAlertmanagerConfig, buildRuleFiles } from '../../alerts/index.ts';
-import { buildK8s, type AmSource } from '../../k8s/index.ts';
+import { buildK8s, ENV_NAMES, type AmSource } from '../../k8s/index.ts';
 import { ruleObjectName } from '../../k8s/monitoring.ts';
 import { fixtureDashboards } from './fixtures/inputs.ts';
 import { parseFiles, type Manifest } from './helpers.ts';
@@ -70,4 +70,32 @@ test('the AlertmanagerConfig keeps every route, receiver and inhibition, and no 
     }
   }
   assert.ok(!JSON.stringify(spec).includes('_file'), 'no file path of the compose secrets leaks into the CRD');
+});
+
+/** The real dashboards, when dashboards/ builds: they are the largest objects we ship. */
+async function realDashboards(): Promise<Record<string, object> | null> {
+  try {
+    const mod = (await import('../../dashboards/index.ts')) as { buildDashboards?: () => Record<string, object> };
+    return mod.buildDashboards?.() ?? null;
+  } catch {
+    return null;
+  }
+}
+
+test('with every real input, both environments synthesize, validate, and fit ConfigMap limits', async (t) => {
+  const dashboards = await realDashboards();
+  if (!dashboards) return t.skip('dashboards/ does not build yet');
+  for (const env of ENV_NAMES) {
+    const objs = parseFiles(buildK8s({ ruleFiles, dashboards, alertmanager }, { env }));
+    const maps = objs.filter((o) => o.file === '40-dashboards.yaml');
+    assert.equal(maps.length, Object.keys(dashboards).length);
+    for (const cm of maps) {
+      const bytes = Buffer.byteLength(JSON.stringify(cm));
+      // etcd's object limit is 1 MiB; past 256 KiB only server-side apply works (docs/deploy.md).
+      assert.ok(bytes < 900 * 1024, `${cm.metadata.name}: ${bytes} bytes`);
+      for (const [key, json] of Object.entries((cm as any).data as Record<string, string>)) {
+        assert.deepEqual(JSON.parse(json), dashboards[key], key);
+      }
+    }
+  }
 });
