@@ -10,7 +10,8 @@ import { createMerchant } from './merchants.ts';
 
 export async function ensureDemoMerchant(app: FastifyInstance, dataDir: string): Promise<void> {
   const file = path.join(dataDir, 'demo-merchant-key.txt');
-  const [{ count }] = await app.db('merchants').count<{ count: number }[]>('* as count');
+  const [row] = await app.db('merchants').count<{ count: number }[]>('* as count');
+  const count = row?.count ?? 0;
   if (Number(count) > 0) {
     app.log.info({ key_file: file }, 'demo merchant API key is in the key file');
     return;
