@@ -58,6 +58,20 @@ test('the schema versions named in code are the ones the packages ship', () => {
   assert.ok(knownKinds().length >= 10);
 });
 
+test('names are DNS-1123 labels, unique per kind and namespace (the schemas do not check names)', () => {
+  for (const out of outputs) {
+    const seen = new Set<string>();
+    for (const o of out.objects) {
+      assert.match(o.metadata.name, /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, `${out.label} ${o.kind}/${o.metadata.name}`);
+      const key = `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+      assert.ok(!seen.has(key), `${out.label}: duplicate ${key}`);
+      seen.add(key);
+      // CronJob names are prefixes of Job names: Kubernetes caps them at 52 characters.
+      if (o.kind === 'CronJob') assert.ok(o.metadata.name.length <= 52, o.metadata.name);
+    }
+  }
+});
+
 test('synthesis is deterministic', () => {
   const again = allOutputs();
   for (const [i, out] of outputs.entries()) assert.deepEqual(again[i]!.files, out.files, out.label);
