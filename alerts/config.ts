@@ -1,0 +1,172 @@
+/**
+ * Every knob of the alerting rules and their routing, in one typed object. A team tunes
+ * thresholds, windows, `for` durations and severities here; rule code and the generated promtool
+ * tests read from it, so a change here moves the rule and its tests together.
+ */
+
+export type Severity = 'critical' | 'warning' | 'info';
+/** A Prometheus duration as written in rules: `30s`, `5m`, `1h`, `3d`. */
+export type Duration = `${number}${'s' | 'm' | 'h' | 'd'}`;
+
+export interface AlertKnobs {
+  severity: Severity;
+  for: Duration;
+}
+
+/** A ratio alert that stays quiet unless enough events happen to make the ratio meaningful. */
+export interface RatioKnobs extends AlertKnobs {
+  /** The ratio the alert compares against (0..1). */
+  threshold: number;
+  window: Duration;
+  /** Events per second over `window` below which the alert never fires (quiet nights). */
+  minRatePerSecond: number;
+}
+
+export interface BurnWindow {
+  severity: Severity;
+  long: Duration;
+  short: Duration;
+  factor: number;
+  for: Duration;
+}
+
+export interface MonitoringConfig {
+  /** Prometheus `job` label of the service's scrape target (a fixed Service name in Kubernetes). */
+  job: string;
+  /** Static label every alert carries, used by Alertmanager routing and inhibition. */
+  service: string;
+  /** Where runbooks are browsed: `${runbookBaseUrl}/<AlertName>.md`. */
+  runbookBaseUrl: string;
+  /** Where Grafana serves dashboards, for links in alert descriptions. */
+  grafanaBaseUrl: string;
+  exporterJobs: { postgres: string; redis: string; node: string };
+  payments: {
+    successRate: RatioKnobs;
+    networkSuccessRate: RatioKnobs;
+    /** Payments left pending with nothing finishing for this long means settlement stopped. */
+    stuckPending: AlertKnobs & { window: Duration };
+  };
+  feexpay: {
+    latencyP95: AlertKnobs & { thresholdSeconds: number; window: Duration };
+    webhookErrors: AlertKnobs & { maxPerHour: number; /** Values of the catalog's `result` label that count as failures. */ results: readonly string[] };
+    reconcilerWait: AlertKnobs & { thresholdSeconds: number };
+  };
+  api: {
+    /** Availability objective over 30 days (fraction of requests answered without 5xx). */
+    availabilityObjective: number;
+    burnWindows: readonly BurnWindow[];
+    /** Requests per second below which burn-rate alerts stay quiet. */
+    burnMinRatePerSecond: number;
+    serverErrorSurge: RatioKnobs;
+  };
+  health: {
+    down: AlertKnobs;
+    absent: AlertKnobs;
+    restarts: AlertKnobs & { maxRestarts: number; window: Duration };
+    exporterDown: AlertKnobs;
+  };
+  infra: {
+    redisMemory: AlertKnobs & { threshold: number };
+    logDisk: AlertKnobs & { threshold: number };
+    volumeDisk: AlertKnobs & { threshold: number; claimPattern: string };
+    postgresDown: AlertKnobs;
+    postgresConnections: AlertKnobs & { threshold: number };
+    redisDown: AlertKnobs;
+  };
+  alertmanager: AlertmanagerSettings;
+}
+
+export interface AlertmanagerSettings {
+  /** Secrets are read from these paths at run time; the repository never holds their contents. */
+  slackApiUrlFile: string;
+  smtpPasswordFile: string;
+  slackChannelCritical: string;
+  slackChannelWarning: string;
+  emailTo: string;
+  emailFrom: string;
+  smarthost: string;
+  smtpUsername: string;
+  groupWait: Duration;
+  groupInterval: Duration;
+  repeatIntervalCritical: Duration;
+  repeatIntervalWarning: Duration;
+}
+
+/** The floor set by the original guide, with windows and `for` durations chosen for paging sanity. */
+export const monitoringConfig: MonitoringConfig = {
+  job: 'feexpay-gateway',
+  service: 'feexpay-gateway',
+  runbookBaseUrl:
+    process.env.RUNBOOK_BASE_URL ?? 'https://github.com/feexpay-gateway/feexpay-gateway/blob/main/alerts/runbooks',
+  grafanaBaseUrl: process.env.GRAFANA_BASE_URL ?? 'http://localhost:3001',
+  exporterJobs: { postgres: 'postgres', redis: 'redis', node: 'node' },
+  payments: {
+    successRate: {
+      severity: 'critical', threshold: 0.9, window: '30m', for: '10m',
+      // 0.01/s is 18 finished payments in 30 minutes: below that one failure swings the ratio.
+      minRatePerSecond: 0.01,
+    },
+    networkSuccessRate: {
+      severity: 'warning', threshold: 0.9, window: '30m', for: '15m', minRatePerSecond: 0.01,
+    },
+    // The reconciler expires anything pending past the 1 h deadline, so 90 minutes of nothing
+    // finishing while payments wait means settlement itself has stopped.
+    stuckPending: { severity: 'critical', window: '90m', for: '15m' },
+  },
+  feexpay: {
+    // 5 is a bucket boundary of feexpay_api_request_duration_seconds, so p95 > 5 is exact.
+    latencyP95: { severity: 'warning', thresholdSeconds: 5, window: '5m', for: '10m' },
+    // `rejected` counts: a payload we cannot read is as lost to settlement as one that errored.
+    webhookErrors: { severity: 'warning', maxPerHour: 5, results: ['error', 'rejected'], for: '5m' },
+    reconcilerWait: { severity: 'warning', thresholdSeconds: 60, for: '5m' },
+  },
+  api: {
+    availabilityObjective: 0.99,
+    burnWindows: [
+      { severity: 'critical', long: '1h', short: '5m', factor: 14.4, for: '2m' },
+      { severity: 'critical', long: '6h', short: '30m', factor: 6, for: '15m' },
+      { severity: 'warning', long: '1d', short: '2h', factor: 3, for: '1h' },
+      { severity: 'warning', long: '3d', short: '6h', factor: 1, for: '3h' },
+    ],
+    burnMinRatePerSecond: 0.05,
+    serverErrorSurge: {
+      severity: 'warning', threshold: 0.05, window: '5m', for: '5m', minRatePerSecond: 0.1,
+    },
+  },
+  health: {
+    down: { severity: 'critical', for: '2m' },
+    absent: { severity: 'critical', for: '5m' },
+    restarts: { severity: 'warning', maxRestarts: 3, window: '30m', for: '0s' },
+    exporterDown: { severity: 'warning', for: '5m' },
+  },
+  infra: {
+    redisMemory: { severity: 'warning', threshold: 0.8, for: '10m' },
+    logDisk: { severity: 'warning', threshold: 0.9, for: '10m' },
+    // Only the claims of this service: a shared cluster has other teams' volumes.
+    volumeDisk: { severity: 'warning', threshold: 0.9, claimPattern: 'feexpay-.*', for: '10m' },
+    postgresDown: { severity: 'critical', for: '2m' },
+    postgresConnections: { severity: 'warning', threshold: 0.8, for: '10m' },
+    redisDown: { severity: 'critical', for: '2m' },
+  },
+  alertmanager: {
+    slackApiUrlFile: '/etc/alertmanager/secrets/slack-api-url',
+    smtpPasswordFile: '/etc/alertmanager/secrets/smtp-password',
+    slackChannelCritical: '#feexpay-alerts-critical',
+    slackChannelWarning: '#feexpay-alerts',
+    emailTo: 'oncall@example.com',
+    emailFrom: 'alertmanager@example.com',
+    smarthost: 'smtp.example.com:587',
+    smtpUsername: 'alertmanager@example.com',
+    groupWait: '30s',
+    groupInterval: '5m',
+    repeatIntervalCritical: '1h',
+    repeatIntervalWarning: '4h',
+  },
+};
+
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
+
+export function durationSeconds(d: Duration): number {
+  const unit = d.slice(-1) as keyof typeof UNIT_SECONDS;
+  return Number(d.slice(0, -1)) * UNIT_SECONDS[unit];
+}
