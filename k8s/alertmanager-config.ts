@@ -48,6 +48,18 @@ interface AmInhibit {
   equal?: string[];
 }
 
+/** Checks the shape at the boundary: alerts/ hands over a plain parsed alertmanager.yml object. */
+export function asAmSource(value: Record<string, unknown>): AmSource {
+  const route = value.route as AmRoute | undefined;
+  if (!route || typeof route !== 'object' || !Array.isArray(value.receivers)) {
+    throw new Error('Alertmanager configuration needs a route and a receivers list');
+  }
+  for (const r of value.receivers as AmReceiver[]) {
+    if (typeof r?.name !== 'string') throw new Error('Every Alertmanager receiver needs a name');
+  }
+  return value as unknown as AmSource;
+}
+
 export const SECRET_KEYS = { slackUrl: 'SLACK_WEBHOOK_URL', smtpPassword: 'SMTP_PASSWORD' } as const;
 
 const MATCHER = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*(?:"((?:[^"\\]|\\.)*)"|(.*?))\s*$/;

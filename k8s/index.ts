@@ -4,6 +4,7 @@
  * written, so an invalid manifest fails the synth rather than the apply.
  */
 import { stringify } from 'yaml';
+import { asAmSource } from './alertmanager-config.ts';
 import { synthManifests, type MonitoringInputs } from './chart.ts';
 import { envSettings, isEnvName, ENV_NAMES, type EnvName, type EnvSettings } from './settings.ts';
 import { validateManifest } from './validate.ts';
@@ -40,6 +41,24 @@ export function renderK8s(settings: EnvSettings, inputs: MonitoringInputs, root:
     out[file] = toYaml(settings.env, docs);
   }
   return out;
+}
+
+/** What synth.ts hands over: the same objects it writes to dist/prometheus, dist/grafana, dist/alertmanager. */
+export interface GeneratedMonitoring {
+  ruleFiles: Record<string, string>;
+  dashboards: Record<string, object>;
+  alertmanager: Record<string, unknown> | null;
+}
+
+/** dist-relative path (`k8s/<file>`) -> YAML, for the environment chosen by k8sOptionsFromEnv. */
+export function k8sOutput(generated: GeneratedMonitoring, opts: BuildK8sOptions = k8sOptionsFromEnv()): Record<string, string> {
+  const inputs: MonitoringInputs = {
+    ruleFiles: generated.ruleFiles,
+    dashboards: generated.dashboards,
+    alertmanager: generated.alertmanager ? asAmSource(generated.alertmanager) : null,
+  };
+  const files = buildK8s(inputs, opts);
+  return Object.fromEntries(Object.entries(files).map(([file, text]) => [`k8s/${file}`, text]));
 }
 
 /**

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { k8sOptionsFromEnv } from '../../k8s/index.ts';
+import { k8sOptionsFromEnv, k8sOutput } from '../../k8s/index.ts';
+import { fixtureAlertmanager, fixtureDashboards, fixtureRuleFiles } from './fixtures/inputs.ts';
 import { allSecretKeys, APP_SECRET_NAME } from '../../k8s/secrets.ts';
 
 const doc = readFileSync('docs/deploy.md', 'utf8');
@@ -31,4 +32,13 @@ test('synth picks the environment from its argument, then SYNTH_ENV, else stagin
 
 test('the compose init scripts are valid shell', () => {
   for (const f of readdirSync('deploy/postgres/initdb')) execFileSync('sh', ['-n', `deploy/postgres/initdb/${f}`]);
+});
+
+test('k8sOutput writes under k8s/ and checks the Alertmanager configuration it is handed', () => {
+  const generated = { ruleFiles: fixtureRuleFiles, dashboards: fixtureDashboards, alertmanager: { ...fixtureAlertmanager } as Record<string, unknown> };
+  const out = k8sOutput(generated, { env: 'staging' });
+  assert.deepEqual(Object.keys(out), ['k8s/00-namespace.yaml', 'k8s/10-api.yaml', 'k8s/30-monitoring.yaml', 'k8s/40-dashboards.yaml']);
+  assert.throws(() => k8sOutput({ ...generated, alertmanager: { receivers: [] } }, { env: 'staging' }), /needs a route/);
+  const none = k8sOutput({ ...generated, alertmanager: null }, { env: 'staging' });
+  assert.ok(!none['k8s/30-monitoring.yaml']!.includes('AlertmanagerConfig'));
 });
