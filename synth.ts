@@ -6,9 +6,10 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildAlertmanagerYaml, buildPrometheusYaml, buildRuleFiles } from './alerts/index.ts';
+import { buildAlertmanagerConfig, buildAlertmanagerYaml, buildPrometheusYaml, buildRuleFiles } from './alerts/index.ts';
 import { buildRuleTestFiles } from './alerts/tests/index.ts';
 import { buildDashboards } from './dashboards/index.ts';
+import { k8sOutput } from './k8s/index.ts';
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
 const DIST = join(ROOT, 'dist');
@@ -47,8 +48,9 @@ function summary(out: Output): string {
 
 function main(): void {
   const out: Output = { ...monitoringOutput() };
-  // k8s step: merge the Kubernetes manifests here (e.g. `Object.assign(out, k8sOutput())`, paths
-  // under `k8s/`), built from the same buildRuleFiles()/buildDashboards() results.
+  // Kubernetes manifests for one environment (SYNTH_ENV or the first argument; docs/deploy.md),
+  // embedding the same rule files, dashboards and Alertmanager routing as the files above.
+  Object.assign(out, k8sOutput({ ruleFiles: buildRuleFiles(), dashboards: buildDashboards(), alertmanager: buildAlertmanagerConfig() }));
   write(out);
   console.log(summary(out));
 }
