@@ -80,7 +80,11 @@ export function apiDeployment(s: EnvSettings): Deployment {
       template: {
         metadata: {
           labels,
-          annotations: { 'checksum/config': configChecksum(appConfigData(s)) },
+          annotations: {
+            'checksum/config': configChecksum(appConfigData(s)),
+            // `kubectl logs/exec` pick the API, not the migration init container.
+            'kubectl.kubernetes.io/default-container': API_COMPONENT,
+          },
         },
         spec: {
           serviceAccountName: NAMES.serviceAccount,

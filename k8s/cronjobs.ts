@@ -23,6 +23,12 @@ export const CRON_DEFS: readonly CronDef[] = [
 
 const JOB_RESOURCES = { requests: { cpu: '50m', memory: '192Mi' }, limits: { memory: '512Mi' } };
 
+/** The root filesystem is read-only: reports go to the /tmp emptyDir (they are sent, not kept). */
+function jobContainer(s: EnvSettings, def: CronDef) {
+  const c = baseContainer(s, def.component, tsxCommand(def.script), JOB_RESOURCES);
+  return { ...c, env: [...(c.env ?? []), { name: 'REPORTS_DIR', value: '/tmp/reports' }] };
+}
+
 export function cronJob(s: EnvSettings, def: CronDef, cron: CronSettings): CronJob {
   const labels = selectorLabels(def.component);
   return new CronJob({
@@ -48,7 +54,7 @@ export function cronJob(s: EnvSettings, def: CronDef, cron: CronSettings): CronJ
               serviceAccountName: NAMES.serviceAccount,
               enableServiceLinks: false,
               securityContext: podSecurityContext,
-              containers: [baseContainer(s, def.component, tsxCommand(def.script), JOB_RESOURCES)],
+              containers: [jobContainer(s, def)],
               volumes: volumes(s),
             },
           },

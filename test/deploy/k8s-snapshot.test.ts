@@ -1,22 +1,33 @@
 /**
- * Snapshot of the synthesized manifests of both environments (stand-in monitoring inputs, so only
- * changes made in k8s/ show up here). A diff in review is a change to what gets deployed.
+ * Snapshots of the synthesized manifests: both environments as shipped, and production with every
+ * option on (CronJobs, shared log volume). Stand-in monitoring inputs, so only changes made in
+ * k8s/ show up here. A diff in review is a change to what gets deployed.
  * Update with: UPDATE_SNAPSHOTS=1 node --import tsx --test test/deploy/k8s-snapshot.test.ts
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { ENV_NAMES, buildK8s } from '../../k8s/index.ts';
+import { envSettings, renderK8s, type EnvSettings } from '../../k8s/index.ts';
 import { fixtureInputs } from './fixtures/inputs.ts';
+import { rootWithCronScripts, withCronJobs } from './helpers.ts';
 
 const dir = new URL('./__snapshots__/', import.meta.url);
 const update = process.env.UPDATE_SNAPSHOTS === '1';
+const IMAGE = 'registry.example.com/feexpay-gateway:snapshot';
 
-for (const env of ENV_NAMES) {
-  test(`k8s output for ${env} matches the committed snapshot`, () => {
-    const files = buildK8s(fixtureInputs, { env, image: 'registry.example.com/feexpay-gateway:snapshot' });
+const pinned = (s: EnvSettings): EnvSettings => ({ ...s, image: IMAGE });
+const variants: [string, EnvSettings][] = [
+  ['staging', pinned(envSettings('staging'))],
+  ['production', pinned(envSettings('production'))],
+  ['production-all-options', pinned(withCronJobs('production'))],
+];
+const root = rootWithCronScripts();
+
+for (const [name, settings] of variants) {
+  test(`k8s output "${name}" matches the committed snapshot`, () => {
+    const files = renderK8s(settings, fixtureInputs, root);
     const text = Object.entries(files).map(([file, yaml]) => `######## ${file}\n${yaml}`).join('\n');
-    const path = new URL(`k8s-${env}.yaml`, dir);
+    const path = new URL(`k8s-${name}.yaml`, dir);
     if (update || !existsSync(path)) {
       mkdirSync(dir, { recursive: true });
       writeFileSync(path, text);
