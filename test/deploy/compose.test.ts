@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { parse } from 'yaml';
 import { monitoringConfig } from '../../alerts/config.ts';
 import { SIMULATOR_DEFAULT_API_KEY } from '../../src/feexpay/simulator/options.ts';
-import { SECRET_PATTERNS, strings } from './helpers.ts';
+import { runSynth, SECRET_PATTERNS, strings } from './helpers.ts';
 
 interface Service {
   image?: string;
@@ -26,12 +26,8 @@ interface Service {
 const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, Service> };
 const services = compose.services;
 
-/** Runs `npm run synth` once (it is what compose mounts); false when synth.ts is not there yet. */
-const synthesized = (() => {
-  if (!existsSync('synth.ts')) return false;
-  execFileSync(process.execPath, ['--import', 'tsx', 'synth.ts'], { stdio: 'pipe' });
-  return true;
-})();
+/** compose mounts what `npm run synth` writes. */
+const synthesized = runSynth();
 const needsSynth = { skip: !synthesized && 'synth.ts not written yet' };
 
 function envOf(name: string): Record<string, string> {

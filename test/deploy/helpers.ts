@@ -1,5 +1,6 @@
 /** Synthesizes the Kubernetes output in memory for the deploy tests, and walks its objects. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -136,3 +137,13 @@ export const SECRET_PATTERNS: [string, RegExp][] = [
   ['JWT', /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/],
 ];
 
+
+/**
+ * Runs `npm run synth` (as `node --import tsx synth.ts`) so checks read the dist/ it really
+ * writes; false when synth.ts does not exist.
+ */
+export function runSynth(): boolean {
+  if (!existsSync('synth.ts')) return false;
+  execFileSync(process.execPath, ['--import', 'tsx', 'synth.ts'], { stdio: 'pipe' });
+  return true;
+}
