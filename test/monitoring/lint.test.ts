@@ -1,0 +1,145 @@
+/**
+ * The monitoring-mixin linter's rules and the dashboard-linter's, ported as tests, plus ours:
+ * runbooks exist, every alert has promtool cases that show it firing and staying quiet.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import {
+  alertNames, buildAlertmanagerConfig, buildRuleGroups, isAlertingRule, isRecordingRule, MAX_RULES_PER_GROUP, monitoringConfig,
+} from '../../alerts/index.ts';
+import { buildRuleTestModels } from '../../alerts/tests/index.ts';
+import { API_UID, INFRA_UID, PAYMENTS_UID, buildDashboards } from '../../dashboards/index.ts';
+import { serviceMetrics } from '../../src/metrics/catalog.ts';
+import { dashboards, panels } from './collect.ts';
+
+const RUNBOOKS = new URL('../../alerts/runbooks/', import.meta.url);
+const groups = buildRuleGroups();
+const alerts = groups.flatMap((g) => g.rules.filter(isAlertingRule));
+
+describe('alert rules', () => {
+  test('groups hold at most 20 rules and have unique names', () => {
+    for (const g of groups) assert.ok(g.rules.length <= MAX_RULES_PER_GROUP, `${g.name}: ${g.rules.length} rules`);
+    assert.equal(new Set(groups.map((g) => g.name)).size, groups.length);
+  });
+
+  test('recording rules are named level:metric:operations', () => {
+    for (const r of groups.flatMap((g) => g.rules.filter(isRecordingRule))) {
+      assert.match(r.record, /^[a-z_]+:[a-z0-9_]+:[a-z0-9_]+$/, r.record);
+    }
+  });
+
+  for (const a of alerts) {
+    const id = `${a.alert}${a.labels.long_window ? ` (${a.labels.long_window})` : ''}`;
+    test(`${id}: name, severity, annotations, runbook`, () => {
+      assert.match(a.alert, /^[A-Z][a-zA-Z0-9]*$/, 'CamelCase');
+      assert.ok(a.alert.length <= 40, 'at most 40 characters');
+      assert.ok(['critical', 'warning', 'info'].includes(a.labels.severity));
+      assert.ok(a.for, 'has a for duration');
+      const { summary, description, runbook_url } = a.annotations;
+      assert.doesNotMatch(summary, /\{\{|\$/, 'summary has no template');
+      assert.match(summary, /^[A-Z].*\.$/, 'summary starts upper case and ends with a period');
+      assert.equal(summary.split(/\.\s/).length, 1, 'summary is one sentence');
+      assert.match(description, /\{\{ \$(labels|value)/, 'description is templated');
+      // A state (down, absent) has no value worth printing; a threshold crossing does.
+      if (!/== 0|absent\(/.test(a.expr)) assert.match(description, /\{\{ \$value/, 'description shows the value');
+      assert.equal(runbook_url, `${monitoringConfig.runbookBaseUrl}/${a.alert}.md`);
+      const file = new URL(`${a.alert}.md`, RUNBOOKS);
+      assert.ok(existsSync(file), `runbook alerts/runbooks/${a.alert}.md`);
+      const md = readFileSync(file, 'utf8');
+      for (const h of ['## What it means', '## How to confirm', '## What to do']) assert.ok(md.includes(h), `${a.alert}.md: ${h}`);
+    });
+  }
+
+  test('webhook error results are values of the catalog label', () => {
+    const allowed = serviceMetrics.webhookDeliveries.labels.result ?? [];
+    for (const r of monitoringConfig.feexpay.webhookErrors.results) assert.ok(allowed.includes(r), r);
+  });
+});
+
+describe('promtool unit tests cover every alert', () => {
+  const cases = Object.values(buildRuleTestModels()).flat().flatMap((g) => g.alert_rule_test);
+  for (const name of alertNames()) {
+    test(name, () => {
+      const mine = cases.filter((c) => c.alertname === name);
+      assert.ok(mine.some((c) => c.exp_alerts.length > 0), 'a case where it fires');
+      assert.ok(mine.some((c) => c.exp_alerts.length === 0), 'a case where it stays quiet');
+    });
+  }
+
+  const RATIO_ALERTS = ['FeexPayPaymentSuccessRateLow', 'FeexPayNetworkSuccessRateLow', 'FeexPayGatewayErrorBudgetBurn', 'FeexPayGatewayServerErrorSurge'];
+  for (const name of RATIO_ALERTS) {
+    test(`${name}: a quiet-night case (low volume, high failure ratio) stays silent`, () => {
+      const quiet = Object.values(buildRuleTestModels()).flat().filter((g) => /quiet/.test(g.title));
+      assert.ok(quiet.some((g) => g.alert_rule_test.some((c) => c.alertname === name && c.exp_alerts.length === 0)));
+    });
+  }
+});
+
+describe('alertmanager', () => {
+  const am = buildAlertmanagerConfig() as { inhibit_rules: Array<{ source_matchers: string[]; target_matchers: string[] }> };
+  test('inhibition rules name real alerts and components', () => {
+    const names = new Set(alertNames());
+    const components = new Set(alerts.map((a) => a.labels.component));
+    for (const r of am.inhibit_rules) {
+      for (const m of [...r.source_matchers, ...r.target_matchers]) {
+        const [, label, , value] = /^(\w+)(=~|=)"(.*)"$/.exec(m) ?? [];
+        const values = value?.split('|') ?? [];
+        if (label === 'alertname') for (const v of values) assert.ok(names.has(v), `no alert ${v}`);
+        if (label === 'component') for (const v of values) assert.ok(components.has(v), `no component ${v}`);
+      }
+    }
+  });
+
+  test('no secret values in the config, only file paths', () => {
+    const text = JSON.stringify(am);
+    assert.doesNotMatch(text, /hooks\.slack\.com|"(api_url|auth_password|smtp_auth_password)"/);
+    assert.match(text, /slack_api_url_file/);
+    assert.match(text, /auth_password_file/);
+  });
+});
+
+describe('dashboards', () => {
+  test('uids are fixed and unique, builds are identical', () => {
+    const uids = dashboards().map(([, d]) => d.uid).sort();
+    assert.deepEqual(uids, [API_UID, INFRA_UID, PAYMENTS_UID].sort());
+    assert.equal(JSON.stringify(buildDashboards()), JSON.stringify(buildDashboards()));
+  });
+
+  for (const [file, d] of dashboards()) {
+    test(`${file}: variables and links`, () => {
+      const vars = d.templating.list.map((v) => v.name);
+      for (const v of ['datasource', 'namespace']) assert.ok(vars.includes(v), `variable ${v}`);
+      assert.ok(d.links?.some((l) => l.type === 'dashboards'), 'links to the other dashboards');
+      const ids = panels(d).map((p) => p.id);
+      assert.equal(new Set(ids).size, ids.length, 'panel ids unique');
+    });
+
+    for (const p of panels(d)) {
+      test(`${file} "${p.title}": title, description, unit, datasource variable`, () => {
+        assert.ok(p.title?.trim(), 'title');
+        assert.ok(p.description?.trim(), 'description');
+        assert.ok(p.fieldConfig?.defaults?.unit, 'unit');
+        assert.match(p.datasource?.uid ?? '', /^\$\{\w+\}$/, 'panel datasource is a template variable');
+        assert.ok(p.targets?.length, 'has queries');
+        for (const t of p.targets ?? []) assert.match(t.datasource?.uid ?? '', /^\$\{\w+\}$/, 'target datasource is a template variable');
+        for (const l of p.links ?? []) {
+          const m = /\/([A-Za-z]+)\.md$/.exec(l.url ?? '');
+          if (m) assert.ok(existsSync(new URL(`${m[1]}.md`, RUNBOOKS)), `runbook link ${l.url}`);
+        }
+        for (const t of p.targets ?? []) {
+          if (t.rawSql) assert.doesNotMatch(t.rawSql, /phone_number|customer|\bselect\s+\*/i, 'no personal data in SQL');
+        }
+      });
+    }
+  }
+
+  test('the payments dashboard draws the alert thresholds', () => {
+    const d = dashboards().find(([, x]) => x.uid === PAYMENTS_UID)![1];
+    const steps = (title: string) => JSON.stringify(panels(d).find((p) => p.title === title)?.fieldConfig?.defaults?.thresholds?.steps);
+    assert.match(steps('Success rate, overall and by network'), /"value":0\.9/);
+    assert.match(steps('FeexPay API latency by operation'), /"value":5\b/);
+    assert.match(steps('Webhook errors per hour'), /"value":5\b/);
+    assert.match(steps('Reconciler wait'), /"value":60\b/);
+  });
+});
