@@ -141,6 +141,10 @@ test('Prometheus scrapes compose services by their names', needsSynth, () => {
       }
     }
   }
+  // The API serves /metrics on PORT unless METRICS_PORT moves it: the scrape target must follow.
+  const api = envOf('api');
+  const apiJob = config.scrape_configs.find((j: any) => j.job_name === monitoringConfig.job);
+  assert.deepEqual(apiJob.static_configs[0].targets, [`api:${api.METRICS_PORT ?? api.PORT}`]);
 });
 
 test('the mounted Prometheus configuration passes promtool check config', { skip: (!synthesized && 'synth.ts not written yet') || (spawnSync('promtool', ['--version']).status !== 0 && 'promtool not installed') }, () => {
