@@ -19,6 +19,7 @@ export function renderPage(filter: DashboardFilter, assetVersion: string): strin
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
+<link rel="icon" href="data:,">
 <title>feexpay-gateway · admin</title>
 <link rel="stylesheet" href="/admin/assets/dashboard.css?v=${v}">
 <script src="/admin/assets/chart.umd.min.js?v=${v}" defer></script>
