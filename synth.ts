@@ -6,7 +6,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildAlertmanagerConfig, buildAlertmanagerYaml, buildPrometheusYaml, buildRuleFiles } from './alerts/index.ts';
+import { buildAlertmanagerConfig, buildPrometheusYaml, buildRuleFiles } from './alerts/index.ts';
+import { toYaml } from './alerts/yaml.ts';
 import { buildRuleTestFiles } from './alerts/tests/index.ts';
 import { buildDashboards } from './dashboards/index.ts';
 import { k8sOutput } from './k8s/index.ts';
@@ -17,15 +18,31 @@ const DIST = join(ROOT, 'dist');
 /** dist-relative path -> file contents. */
 export type Output = Record<string, string>;
 
-export function monitoringOutput(): Output {
+/** What the monitoring builders produce, once, for dist/ and for anything that embeds it (k8s/). */
+export interface Generated {
+  ruleFiles: Record<string, string>;
+  ruleTests: Record<string, string>;
+  dashboards: Record<string, object>;
+  alertmanager: Record<string, unknown>;
+}
+
+export function generate(): Generated {
+  return {
+    ruleFiles: buildRuleFiles(),
+    ruleTests: buildRuleTestFiles(),
+    dashboards: buildDashboards(),
+    alertmanager: buildAlertmanagerConfig(),
+  };
+}
+
+export function monitoringOutput(g: Generated = generate()): Output {
   const out: Output = {};
-  for (const [file, board] of Object.entries(buildDashboards())) out[`grafana/${file}`] = `${JSON.stringify(board, null, 2)}\n`;
-  const rules = buildRuleFiles();
-  for (const [file, text] of Object.entries(rules)) out[`prometheus/${file}`] = text;
-  out['prometheus/prometheus.yml'] = buildPrometheusYaml(Object.keys(rules));
+  for (const [file, board] of Object.entries(g.dashboards)) out[`grafana/${file}`] = `${JSON.stringify(board, null, 2)}\n`;
+  for (const [file, text] of Object.entries(g.ruleFiles)) out[`prometheus/${file}`] = text;
+  out['prometheus/prometheus.yml'] = buildPrometheusYaml(Object.keys(g.ruleFiles));
   // promtool unit tests next to the rules they load (`promtool test rules dist/prometheus/tests/*.yml`).
-  for (const [file, text] of Object.entries(buildRuleTestFiles())) out[`prometheus/${file}`] = text;
-  out['alertmanager/alertmanager.yml'] = buildAlertmanagerYaml();
+  for (const [file, text] of Object.entries(g.ruleTests)) out[`prometheus/${file}`] = text;
+  out['alertmanager/alertmanager.yml'] = toYaml(g.alertmanager);
   return out;
 }
 
@@ -47,10 +64,11 @@ function summary(out: Output): string {
 }
 
 function main(): void {
-  const out: Output = { ...monitoringOutput() };
+  const generated = generate();
+  const out: Output = { ...monitoringOutput(generated) };
   // Kubernetes manifests for one environment (SYNTH_ENV or the first argument; docs/deploy.md),
-  // embedding the same rule files, dashboards and Alertmanager routing as the files above.
-  Object.assign(out, k8sOutput({ ruleFiles: buildRuleFiles(), dashboards: buildDashboards(), alertmanager: buildAlertmanagerConfig() }));
+  // embedding the very rule files, dashboards and Alertmanager routing written above.
+  Object.assign(out, k8sOutput(generated));
   write(out);
   console.log(summary(out));
 }
