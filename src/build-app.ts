@@ -1,5 +1,5 @@
 /** Builds the Fastify instance the way the server runs it; tests use the same function. */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Knex } from 'knex';
 import app from './app.ts';
@@ -25,6 +25,16 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
     routerOptions: { maxParamLength: 200 },
+    // The router answers these before any handler runs, in its own shape; ours is the API's.
+    frameworkErrors: (err, _req, reply) => {
+      const [status, code, message]: [400 | 414 | 500, string, string] =
+        err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? [414, 'uri_too_long', 'A path segment of the URL is too long.']
+          : err.code === 'FST_ERR_BAD_URL'
+            ? [400, 'bad_url', 'The URL path is not valid percent-encoding.']
+            : [500, 'internal_error', 'Internal error; it has been reported.'];
+      return (reply as FastifyReply).status(status).send({ error: { code, message } });
+    },
   });
   // JSON only: a text/plain body would reach validation as a string and read as a schema error.
   fastify.removeContentTypeParser('text/plain');
