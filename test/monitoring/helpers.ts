@@ -32,7 +32,7 @@ async function found(tool: string): Promise<boolean> {
  * True when the tool runs. Missing on a laptop: the test is skipped with the install hint.
  * Missing in CI: the test fails, since a skipped check there would pass a broken config.
  */
-export async function requireTool(t: TestContext, tool: 'promtool' | 'amtool'): Promise<boolean> {
+export async function requireTool(t: TestContext, tool: 'promtool' | 'amtool' | 'prometheus'): Promise<boolean> {
   if (await found(tool)) return true;
   const hint = `${tool} not found: run .ci/install-monitoring-tools.sh`;
   if (process.env.CI === 'true') throw new Error(hint);
