@@ -136,7 +136,7 @@ export const monitoringConfig: MonitoringConfig = {
   health: {
     down: { severity: 'critical', for: '2m' },
     absent: { severity: 'critical', for: '5m' },
-    restarts: { severity: 'warning', maxRestarts: 3, window: '30m', for: '0s' },
+    restarts: { severity: 'warning', maxRestarts: 3, window: '30m', for: '1m' },
     exporterDown: { severity: 'warning', for: '5m' },
   },
   infra: {
