@@ -47,7 +47,8 @@ export interface MonitoringConfig {
     stuckPending: AlertKnobs & { window: Duration };
   };
   feexpay: {
-    latencyP95: AlertKnobs & { thresholdSeconds: number; window: Duration };
+    /** minRatePerSecond: calls per second per operation below which a p95 is too few samples to page on. */
+    latencyP95: AlertKnobs & { thresholdSeconds: number; window: Duration; minRatePerSecond: number };
     webhookErrors: AlertKnobs & { maxPerHour: number; /** Values of the catalog's `result` label that count as failures. */ results: readonly string[] };
     reconcilerWait: AlertKnobs & { thresholdSeconds: number };
   };
@@ -115,7 +116,7 @@ export const monitoringConfig: MonitoringConfig = {
   },
   feexpay: {
     // 5 is a bucket boundary of feexpay_api_request_duration_seconds, so p95 > 5 is exact.
-    latencyP95: { severity: 'warning', thresholdSeconds: 5, window: '5m', for: '10m' },
+    latencyP95: { severity: 'warning', thresholdSeconds: 5, window: '5m', for: '10m', minRatePerSecond: 0.02 },
     // `rejected` counts: a payload we cannot read is as lost to settlement as one that errored.
     webhookErrors: { severity: 'warning', maxPerHour: 5, results: ['error', 'rejected'], for: '5m' },
     reconcilerWait: { severity: 'warning', thresholdSeconds: 60, for: '5m' },

@@ -2,7 +2,7 @@
 import { runtimeMetrics, serviceMetrics } from '../../src/metrics/catalog.ts';
 import { alert, pct } from '../alert.ts';
 import { durationSeconds, type MonitoringConfig } from '../config.ts';
-import { by, eq, num, re, sel, series, sumIncrease } from '../promql.ts';
+import { by, eq, num, re, sel, series, sumIncrease, sumRate } from '../promql.ts';
 import { JOB_LABELS } from '../recording.ts';
 import { recorded } from '../recording-names.ts';
 import type { AlertingRule } from '../types.ts';
@@ -69,13 +69,18 @@ export function feexpayAlerts(cfg: MonitoringConfig): AlertingRule[] {
   const hooks = cfg.feexpay.webhookErrors;
   const wait = cfg.feexpay.reconcilerWait;
   const deliveries = sel(series(serviceMetrics.webhookDeliveries), eq('job', cfg.job), re('result', hooks.results.join('|')));
+  const calls = sel(series(serviceMetrics.feexpayRequestDuration, '_count'), eq('job', cfg.job));
   const oldestDue = sel(series(serviceMetrics.reconcilerOldestDue), eq('job', cfg.job));
   return [
     alert(cfg, {
       name: 'FeexPayApiLatencyHigh',
       knobs: lat,
       component: 'feexpay',
-      expr: `${recorded.feexpayLatencyP95(lat.window)}{${eq('job', cfg.job)}} > ${num(lat.thresholdSeconds)}`,
+      // A p95 of a handful of calls is one slow call: the call-rate guard keeps it from paging.
+      expr:
+        `${recorded.feexpayLatencyP95(lat.window)}{${eq('job', cfg.job)}} > ${num(lat.thresholdSeconds)}\n` +
+        `and on (${[...JOB_LABELS, 'operation'].join(', ')})\n` +
+        `${sumRate(calls, lat.window, [...JOB_LABELS, 'operation'])} > ${num(lat.minRatePerSecond)}`,
       summary: `FeexPay API calls take longer than ${lat.thresholdSeconds} seconds at the 95th percentile.`,
       description:
         `95th percentile of FeexPay {{ $labels.operation }} calls from {{ $labels.job }} is ` +

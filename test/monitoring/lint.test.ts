@@ -67,7 +67,7 @@ describe('promtool unit tests cover every alert', () => {
     });
   }
 
-  const RATIO_ALERTS = ['FeexPayPaymentSuccessRateLow', 'FeexPayNetworkSuccessRateLow', 'FeexPayGatewayErrorBudgetBurn', 'FeexPayGatewayServerErrorSurge'];
+  const RATIO_ALERTS = ['FeexPayPaymentSuccessRateLow', 'FeexPayNetworkSuccessRateLow', 'FeexPayApiLatencyHigh', 'FeexPayGatewayErrorBudgetBurn', 'FeexPayGatewayServerErrorSurge'];
   for (const name of RATIO_ALERTS) {
     test(`${name}: a quiet-night case (low volume, high failure ratio) stays silent`, () => {
       const quiet = Object.values(buildRuleTestModels()).flat().filter((g) => /quiet/.test(g.title));

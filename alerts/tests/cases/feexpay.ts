@@ -8,21 +8,22 @@ const CALLS_PER_MINUTE = 100;
 
 /**
  * Bucket series for calls at `op`: `slow` of every 100 calls take between the threshold and the
- * next bucket bound, the rest between the previous bound and the threshold.
+ * next bucket bound, the rest between the previous bound and the threshold; `perMinute` calls.
  */
-function latencyBuckets(cfg: MonitoringConfig, op: string, slow: number, steps: number): InputSeries[] {
+function latencyBuckets(cfg: MonitoringConfig, op: string, slow: number, steps: number, perMinute = CALLS_PER_MINUTE): InputSeries[] {
   const def = serviceMetrics.feexpayRequestDuration;
   const bounds = [...(def.buckets ?? [])];
   const t = cfg.feexpay.latencyP95.thresholdSeconds;
   const i = bounds.indexOf(t);
   if (i < 1 || i === bounds.length - 1) throw new Error(`FeexPay latency threshold ${t} must be an inner bucket bound`);
   const l = { ...scope(cfg), instance: 'api-0', operation: op, outcome: 'ok' };
-  const cumulative = (le: number) => (le < bounds[i - 1]! + 1e-9 ? 0 : le <= t ? CALLS_PER_MINUTE - slow : CALLS_PER_MINUTE);
-  const les = [...bounds.map((b) => [String(b), cumulative(b)] as const), ['+Inf', CALLS_PER_MINUTE] as const];
-  // Bucket bounds above the previous one only: the first inner bucket holds nothing.
+  const fast = (perMinute * (100 - slow)) / 100;
+  // Nothing at or under the previous bound, the fast calls up to the threshold, the rest above.
+  const cumulative = (le: number) => (le <= bounds[i - 1]! ? 0 : le <= t ? fast : perMinute);
+  const les = [...bounds.map((b) => [String(b), cumulative(b)] as const), ['+Inf', perMinute] as const];
   return [
-    ...les.map(([le, perMinute]) => ({ series: s(`${def.name}_bucket`, { ...l, le }), values: grow(perMinute, steps) })),
-    { series: s(`${def.name}_count`, l), values: grow(CALLS_PER_MINUTE, steps) },
+    ...les.map(([le, n]) => ({ series: s(`${def.name}_bucket`, { ...l, le }), values: grow(n, steps) })),
+    { series: s(`${def.name}_count`, l), values: grow(perMinute, steps) },
   ];
 }
 
@@ -52,6 +53,9 @@ export function latencyGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[
       alert_rule_test: [fires(rule, at, book.expect(rule, who, p95(cfg, 6)))] },
     { title: 'p95 just under the limit is silent', interval: '1m',
       input_series: latencyBuckets(cfg, 'request_to_pay', 4, steps),
+      alert_rule_test: [silent(rule, at)] },
+    { title: 'quiet night: a few slow calls do not page', interval: '1m',
+      input_series: latencyBuckets(cfg, 'request_to_pay', 50, steps, Math.max(1, Math.floor(k.minRatePerSecond * 60 / 2))),
       alert_rule_test: [silent(rule, at)] },
     { title: 'no calls at all is silent', interval: '1m',
       input_series: latencyBuckets(cfg, 'request_to_pay', 0, steps).map((x) => ({ ...x, values: flat(0, steps) })),
