@@ -12,7 +12,8 @@ import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { DAY_MS, expected, seedAdminData, utcDay } from './admin-seed.ts';
 import { PII, type SeedPayment } from './fixtures.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+// CHROMIUM_PATH only exists so browser-required.test.ts can show a missing browser fails under CI.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ADMIN = { username: 'ops', password: 'correct horse battery staple' };
 const ARTIFACTS = path.resolve('test-artifacts');
