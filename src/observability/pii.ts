@@ -97,6 +97,9 @@ function maskNumber(n: number): number | string {
   return Number.isSafeInteger(n) && n > 0 && PHONE_NUMBER_RE.test(String(n)) ? '[phone]' : n;
 }
 
+// Numbers under these keys are measurements (bytes of memory, sizes, times), never phone numbers.
+const MEASURE_KEY_RE = /(memory|size|bytes|length|count|total|time|timestamp|duration|ms|seconds|amount|fee)$/i;
+
 const MAX_DEPTH = 12;
 
 function errorToObject(err: Error): Record<string, unknown> {
@@ -139,7 +142,9 @@ function walk(value: unknown, seen: WeakSet<object>, depth: number): unknown {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(source)) {
       const v = source[key];
-      out[key] = isSensitiveKey(key) && v !== undefined && v !== null && v !== '' ? REDACTED : walk(v, seen, depth + 1);
+      if (isSensitiveKey(key) && v !== undefined && v !== null && v !== '') out[key] = REDACTED;
+      else if (typeof v === 'number' && MEASURE_KEY_RE.test(key)) out[key] = v;
+      else out[key] = walk(v, seen, depth + 1);
     }
     return out;
   } finally {

@@ -1,0 +1,213 @@
+/**
+ * Sentry for the rest of the app: init (called once, from instrument.ts), capture helpers with
+ * bounded tags, a Fastify plugin, and flush at shutdown. Everything is a no-op until initSentry()
+ * has run with a DSN, and @sentry/node is only ever loaded by instrument.ts when there is one:
+ * this module imports its types, never its code.
+ */
+import type * as SentryNode from '@sentry/node';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { maskPii } from './pii.ts';
+import { selectIntegrations, type SentryIntegration, type SentrySettings } from './sentry-config.ts';
+
+type Sdk = typeof SentryNode;
+
+// On globalThis rather than in a module variable: instrument.ts and the app must see the same SDK
+// even if a loader ever evaluates this module twice.
+const STATE = Symbol.for('feexpay-gateway.sentry');
+type Holder = { [STATE]?: Sdk };
+
+function sdk(): Sdk | undefined {
+  return (globalThis as Holder)[STATE];
+}
+
+/** Masks personal data anywhere in an event: request, extra, contexts, tags, breadcrumbs, messages. */
+export function scrubEvent<T extends object>(event: T): T {
+  return maskPii(event) as T;
+}
+
+export interface InitResult {
+  tracing: boolean;
+  profiling: boolean;
+}
+
+/** Initialises the SDK; instrument.ts passes the module it imported. */
+export async function initSentry(module: Sdk, settings: SentrySettings): Promise<InitResult> {
+  const tracing = settings.tracesSampleRate > 0;
+  const integrations = selectIntegrations(module, tracing);
+  const profiling = tracing && settings.profilesSampleRate > 0 ? await loadProfiling() : null;
+  if (profiling) integrations.push(profiling);
+
+  module.init({
+    dsn: settings.dsn,
+    environment: settings.environment,
+    release: settings.release,
+    sendDefaultPii: false,
+    defaultIntegrations: false,
+    integrations,
+    tracesSampleRate: tracing ? settings.tracesSampleRate : undefined,
+    // Trace headers are for our own services; FeexPay is a third party.
+    tracePropagationTargets: [],
+    ...(profiling ? { profileSessionSampleRate: settings.profilesSampleRate, profileLifecycle: 'trace' as const } : {}),
+    // The libraries we trace (pg, undici, http) are reached through CommonJS or diagnostics
+    // channels; hooking every ESM import would cost start-up time for nothing.
+    registerEsmLoaderHooks: false,
+    // OpenTelemetry is what makes traces, and what costs most per request; without tracing the
+    // SDK runs without it (errors carry their context explicitly, see the Fastify plugin).
+    skipOpenTelemetrySetup: !tracing,
+    maxBreadcrumbs: 50,
+    beforeSend: (event) => scrubEvent(event),
+    beforeSendTransaction: (event) => scrubEvent(event),
+    beforeBreadcrumb: (crumb) => scrubEvent(crumb),
+  });
+  (globalThis as Holder)[STATE] = module;
+  return { tracing, profiling: profiling !== null };
+}
+
+/** The profiling integration, when @sentry/profiling-node happens to be installed; null otherwise. */
+async function loadProfiling(): Promise<SentryIntegration | null> {
+  // A variable specifier: the package is optional and must not be resolved at type-check time.
+  const name = '@sentry/profiling-node';
+  try {
+    const mod = (await import(name)) as { nodeProfilingIntegration?: () => SentryIntegration };
+    return mod.nodeProfilingIntegration?.() ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export function isSentryEnabled(): boolean {
+  return sdk() !== undefined;
+}
+
+/** Tags must be bounded sets (Sentry indexes them): ids go to tags only when they are UUIDs. */
+export interface ServerErrorContext {
+  paymentId?: string;
+  network?: string;
+  route?: string;
+  method?: string;
+  statusCode?: number;
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function tagsOf(ctx: ServerErrorContext & Record<string, unknown>): Record<string, string> {
+  const tags: Record<string, string> = {};
+  if (ctx.paymentId && UUID_RE.test(ctx.paymentId)) tags.payment_id = ctx.paymentId;
+  if (ctx.network && /^[a-z_]{1,20}$/.test(ctx.network)) tags.network = ctx.network;
+  if (ctx.route) tags.route = ctx.route.slice(0, 100);
+  if (ctx.method) tags.method = ctx.method;
+  if (ctx.statusCode) tags.status_code = String(ctx.statusCode);
+  return tags;
+}
+
+export function captureServerError(err: unknown, ctx: ServerErrorContext & Record<string, unknown> = {}): string | undefined {
+  const s = sdk();
+  if (!s) return undefined;
+  const { paymentId: _p, network: _n, route: _r, method: _m, statusCode: _s, ...extra } = ctx;
+  return s.captureException(err, {
+    level: 'error',
+    tags: { kind: 'server_error', ...tagsOf(ctx) },
+    contexts: Object.keys(extra).length > 0 ? { details: extra } : undefined,
+  });
+}
+
+/** An answer from FeexPay we cannot make sense of (unknown status, amount mismatch...). */
+export function captureFeexPayAnomaly(message: string, ctx: ServerErrorContext & Record<string, unknown> = {}): string | undefined {
+  const s = sdk();
+  if (!s) return undefined;
+  const { paymentId: _p, network: _n, route: _r, method: _m, statusCode: _s, ...extra } = ctx;
+  return s.captureMessage(message, {
+    level: 'warning',
+    tags: { kind: 'feexpay_anomaly', ...tagsOf(ctx) },
+    contexts: { feexpay: extra },
+    // Group by message, not by the stack of whoever noticed it.
+    fingerprint: ['feexpay-anomaly', message],
+  });
+}
+
+export function captureReconcilerFailure(err: unknown, ctx: Record<string, unknown> = {}): string | undefined {
+  const s = sdk();
+  if (!s) return undefined;
+  return s.captureException(err, {
+    level: 'error',
+    tags: { kind: 'reconciler_failure' },
+    contexts: { reconciler: ctx },
+  });
+}
+
+/** Sends what is queued; call at shutdown. Resolves false on timeout, true when drained or off. */
+export async function flushSentry(timeoutMs: number): Promise<boolean> {
+  const s = sdk();
+  if (!s) return true;
+  return s.flush(timeoutMs);
+}
+
+/** 5xx only: a 4xx is the client's mistake, and reporting it would bury our own errors. */
+export function isReportable(statusCode: number): boolean {
+  return statusCode >= 500;
+}
+
+const requestContext = new WeakMap<FastifyRequest, ServerErrorContext>();
+
+/** Lets a route attach the payment it is working on, for the 5xx report of that request. */
+export function setRequestSentryContext(request: FastifyRequest, ctx: Pick<ServerErrorContext, 'paymentId' | 'network'>): void {
+  if (sdk()) requestContext.set(request, { ...requestContext.get(request), ...ctx });
+}
+
+export interface SentryPluginOptions {
+  /** false: leave error capture to the app's error handler (captureServerError). Default true. */
+  captureErrors?: boolean;
+}
+
+function routeOf(request: FastifyRequest): string | undefined {
+  return request.routeOptions?.url;
+}
+
+/**
+ * Names each request's transaction after its route pattern (not its URL: ids would make every
+ * request its own transaction) and reports errors that ended as a 5xx, with route, method, payment
+ * and network tags.
+ *
+ * Fastify runs onError hooks before the error handler has chosen the status (the reply still says
+ * 200 there), so the error is kept in onError and judged in onResponse, on the status the client
+ * actually received: a 4xx thrown by a route, or turned into a 4xx by the app's error handler, is
+ * never sent. onResponse also runs after the response is written, so reporting adds no latency.
+ */
+export const sentryFastifyPlugin = fp<SentryPluginOptions>(
+  async (app: FastifyInstance, opts) => {
+    const s = sdk();
+    if (!s) return;
+    if (s.getClient()?.getOptions().tracesSampleRate) {
+      app.addHook('onRequest', async (request: FastifyRequest) => {
+        const route = routeOf(request);
+        if (!route) return;
+        // Errors take their transaction name from the scope, traces from the root span's route.
+        s.getIsolationScope().setTransactionName(`${request.method} ${route}`);
+        const active = s.getActiveSpan();
+        if (active) s.getRootSpan(active).setAttribute('http.route', route);
+      });
+    }
+    if (opts.captureErrors === false) return;
+    const errors = new WeakMap<FastifyRequest, Error>();
+    app.addHook('onError', async (request: FastifyRequest, _reply: FastifyReply, error: Error) => {
+      errors.set(request, error);
+    });
+    app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+      const error = errors.get(request);
+      if (!error || !isReportable(reply.statusCode)) return;
+      const params = request.params as { id?: unknown } | undefined;
+      const fromParams = typeof params?.id === 'string' ? { paymentId: params.id } : {};
+      captureServerError(error, {
+        ...fromParams,
+        ...requestContext.get(request),
+        route: routeOf(request),
+        method: request.method,
+        statusCode: reply.statusCode,
+        // Masked by beforeSend like everything else (the webhook token is in a path segment).
+        url: request.url,
+      });
+    });
+  },
+  { name: 'sentry', fastify: '5.x' },
+);
