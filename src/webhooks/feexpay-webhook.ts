@@ -56,6 +56,12 @@ export function createWebhookHandler(deps: WebhookDeps) {
     }
     const status = await deps.feexpay().getStatus(p.reference);
     if (status.kind !== 'found') {
+      // A payment known only by our id (request-to-pay timed out) gets the webhook's reference
+      // now: without it the reconciler has nothing to ask FeexPay and would expire the payment
+      // whatever FeexPay decided. Not on not_found: FeexPay disowns that reference.
+      if (status.kind === 'unavailable' && payment.feexpay_reference === null) {
+        await deps.payments.attachFeexPay(payment.id, { reference: p.reference });
+      }
       // Leave it to the reconciler, soon: the delivery is recorded and FeexPay need not retry.
       await deps.payments.reschedule(payment.id, new Date());
       return { result: 'error', payment };
