@@ -8,6 +8,7 @@ import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { call } from '../helpers/http.ts';
 import { DAY_MS, expected, seedAdminData, utcDay } from './admin-seed.ts';
 import { PII, type SeedPayment } from './fixtures.ts';
+import { explainTests } from './admin-explain.ts';
 
 export const ADMIN = { user: 'ops', password: 'correct horse battery staple' };
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -156,6 +157,8 @@ describe('admin figures match the database', () => {
     for (const text of bodies) for (const value of Object.values(PII)) assert.equal(text.includes(value), false, value);
   });
 });
+
+explainTests(() => t.database.db);
 
 describe('admin disabled', () => {
   test('without ADMIN_PASSWORD /admin is a 404 and the log says why', async () => {
