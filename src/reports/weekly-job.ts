@@ -57,6 +57,8 @@ async function channel(sentAt: Date | null, configured: boolean, send: () => Pro
 
 export async function runWeeklyReport(db: Knex, opts: WeeklyJobOptions): Promise<WeeklyJobResult> {
   const label = opts.week.label;
+  // A week still running would be reported half-empty and then marked as sent for good.
+  if (opts.week.end.getTime() > (opts.now ?? new Date()).getTime()) throw new Error(`${label} has not ended yet`);
   const claim = await claimRun(db, REPORT_NAME, label);
   const none = { files: [], errors: [] };
   if (claim.kind === 'done') return { week: label, status: 'already_done', email: 'already_sent', slack: 'already_sent', ...none };

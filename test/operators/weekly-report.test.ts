@@ -162,6 +162,11 @@ describe('weekly report', () => {
     }
   });
 
+  test('a week that has not ended is refused, and nothing is recorded for it', async () => {
+    await assert.rejects(runWeeklyReport(t.db, options('2026-W48')), /2026-W48 has not ended yet/);
+    assert.equal((await t.db('report_runs').where({ period: '2026-W48' })).length, 0);
+  });
+
   test('a second run for the same week sends nothing', async () => {
     const again = await runWeeklyReport(t.db, options('2026-W47'));
     assert.equal(again.status, 'already_done');
