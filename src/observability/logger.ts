@@ -74,7 +74,6 @@ export function baseLoggerOptions(level: string): pino.LoggerOptions {
     level,
     redact,
     serializers,
-    timestamp: pino.stdTimeFunctions.isoTime,
     formatters: {
       log: maskLogObject,
       bindings: (b) => maskPii(b) as pino.Bindings,

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -136,6 +137,26 @@ test('files rotate by size, keep the configured count, and the stable name follo
   const last = jsonLines(path.join(dir, LOG_FILES.json)).at(-1);
   assert.equal(last?.i, 299);
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('by default: masked JSON lines on stdout, or pretty text when asked, with nothing lost at close', () => {
+  const run = (mode: string) =>
+    execFileSync(process.execPath, ['--import', 'tsx', 'test/observability/fixtures/stdout-logger.ts', mode], {
+      cwd: path.resolve(import.meta.dirname, '../..'),
+      encoding: 'utf8',
+    });
+  const json = run('json').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.equal(json.length, 2);
+  assert.equal(json[0]?.msg, 'pay from [phone] [email]');
+  assert.equal(json[0]?.phone, '[redacted]');
+  assert.equal(json[0]?.amount, 2500);
+  assert.deepEqual(json[1]?.headers, { authorization: '[redacted]' });
+  const pretty = run('pretty');
+  assert.match(pretty, /INFO.*pay from \[phone\] \[email\]/);
+  assert.match(pretty, /WARN.*answered 401/);
+  for (const out of [JSON.stringify(json), pretty]) {
+    for (const secret of ['2290167000000', 'koffi@example.bj', 'fp_abc123']) assert.ok(!out.includes(secret), secret);
+  }
 });
 
 test('logDiskUsageRatio reports the used fraction of the log filesystem, null when absent', async () => {

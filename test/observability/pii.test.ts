@@ -56,6 +56,8 @@ test('maskPii walks objects deeply, by key and by value, without mutating its in
     list: [{ email: 'a@b.co' }, 'mail me at x.y@z.org', 22890123456],
   };
   const copy = structuredClone(input);
+  const measures = maskPii({ app_memory: 22290167000, free_memory: 24328179712, size: 2290167000000, other: 24328179712 });
+  assert.deepEqual(measures, { app_memory: 22290167000, free_memory: 24328179712, size: 2290167000000, other: '[phone]' });
   const out = maskPii(input) as typeof input;
   assert.deepEqual(input, copy);
   assert.equal(out.paymentId, UUID);
