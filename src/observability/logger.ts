@@ -89,7 +89,10 @@ export function buildLoggerOptions(opts: LoggerOptions): pino.LoggerOptions {
     return opts.stdout === undefined ? base : { ...base, transport: { targets: [stdoutTarget(opts)] } };
   }
   const targets = [stdoutTarget(opts), ...(opts.logDir ? fileTargets(opts, opts.logDir) : [])];
-  return { ...base, transport: { targets } };
+  // The worker must not inherit the process's --import flags: it needs no TypeScript loader (the
+  // targets are JavaScript) and must not preload instrument.ts, which would start a second Sentry
+  // client inside the logging thread.
+  return { ...base, transport: { targets, worker: { execArgv: [] } } };
 }
 
 const closers = new WeakMap<pino.Logger, () => Promise<void>>();

@@ -56,9 +56,10 @@ export async function initSentry(module: Sdk, settings: SentrySettings): Promise
     // SDK runs without it (errors carry their context explicitly, see the Fastify plugin).
     skipOpenTelemetrySetup: !tracing,
     maxBreadcrumbs: 50,
+    // Breadcrumbs, request data, contexts and tags are all part of the event: masked once, when
+    // it leaves, rather than on every breadcrumb recorded.
     beforeSend: (event) => scrubEvent(event),
     beforeSendTransaction: (event) => scrubEvent(event),
-    beforeBreadcrumb: (crumb) => scrubEvent(crumb),
   });
   (globalThis as Holder)[STATE] = module;
   return { tracing, profiling: profiling !== null };
