@@ -1,0 +1,54 @@
+/**
+ * The service as production runs it: its own Node process (`node --import tsx src/server.ts`),
+ * configured by environment only, so a test can SIGKILL it and start it again.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import { waitFor } from '../helpers/app.ts';
+
+export interface ServiceProcess {
+  url: string;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  /** SIGTERM (graceful) and wait for the exit. */
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export async function startServiceProcess(env: Record<string, string>, port: number, logFile: string, nodeArgs: string[] = []): Promise<ServiceProcess> {
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/server.ts'], {
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
+    stdio: ['ignore', out, out],
+  });
+  fs.closeSync(out);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  let gone = false;
+  void exited.then(() => (gone = true));
+  await waitFor(
+    async () => {
+      if (gone) throw new Error(`the service exited during start; see ${logFile}`);
+      return fetch(`${url}/health/ready`).then((r) => r.ok).catch(() => false);
+    },
+    30_000,
+    100,
+  );
+  return {
+    url,
+    child,
+    exited,
+    stop: async () => {
+      if (!gone) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
