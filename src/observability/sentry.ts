@@ -49,8 +49,9 @@ export async function initSentry(module: Sdk, settings: SentrySettings): Promise
     // Trace headers are for our own services; FeexPay is a third party.
     tracePropagationTargets: [],
     ...(profiling ? { profileSessionSampleRate: settings.profilesSampleRate, profileLifecycle: 'trace' as const } : {}),
-    // The libraries we trace (pg, undici, http) are reached through CommonJS or diagnostics
-    // channels; hooking every ESM import would cost start-up time for nothing.
+    // The libraries we trace are reached without them: knex require()s pg (CommonJS hooks see
+    // it), undici and http report through diagnostics channels. Hooking every ESM import would
+    // cost start-up time for nothing (sentry.test.ts checks the pg spans against a real server).
     registerEsmLoaderHooks: false,
     // OpenTelemetry is what makes traces, and what costs most per request; without tracing the
     // SDK runs without it (errors carry their context explicitly, see the Fastify plugin).

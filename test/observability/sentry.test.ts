@@ -23,9 +23,9 @@ interface FixtureOutput {
   flushed: boolean;
 }
 
-async function runFixture(env: Record<string, string | undefined>): Promise<FixtureOutput> {
+async function runFixture(env: Record<string, string | undefined>, fixture = FIXTURE): Promise<FixtureOutput> {
   const childEnv: Record<string, string | undefined> = { ...process.env, SENTRY_DSN: undefined, SENTRY_TRACES_SAMPLE_RATE: undefined, ...env };
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './src/instrument.ts', FIXTURE], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './src/instrument.ts', fixture], {
     cwd: ROOT,
     env: childEnv as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -36,7 +36,7 @@ async function runFixture(env: Record<string, string | undefined>): Promise<Fixt
   child.stderr.on('data', (d: Buffer) => (err += d));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   assert.equal(code, 0, `fixture failed: ${err}`);
-  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as FixtureOutput;
+  return JSON.parse(out.trim().split('\n').at(-1) || '{}') as FixtureOutput;
 }
 
 function events(items: EnvelopeItem[]): Record<string, any>[] {
@@ -114,6 +114,18 @@ test('with tracing: transactions are named by route and carry no personal data e
     assert.equal(evs.filter((e) => e.tags?.kind === 'server_error').length, 3);
     assert.ok(evs.every((e) => !JSON.stringify(e.request ?? {}).includes('authorization":"Bearer')));
     assertNoSecrets(sentry.bodies);
+  } finally {
+    await sentry.close();
+  }
+});
+
+test('with tracing: PostgreSQL queries appear as spans of the route transaction', { skip: !process.env.TEST_DATABASE_URL && 'needs TEST_DATABASE_URL' }, async () => {
+  const sentry = await startFakeSentry();
+  try {
+    await runFixture({ SENTRY_DSN: sentry.dsn, SENTRY_TRACES_SAMPLE_RATE: '1' }, 'test/observability/fixtures/sentry-pg-app.ts');
+    const tx = sentry.items.find((i) => i.type === 'transaction')?.payload as { transaction: string; spans: { op: string; description: string }[] };
+    assert.equal(tx.transaction, 'GET /v1/payments/:id');
+    assert.ok(tx.spans.some((sp) => sp.op === 'db' && sp.description === 'select 1 as one'), JSON.stringify(tx.spans));
   } finally {
     await sentry.close();
   }
