@@ -122,13 +122,17 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
     );
 
     let nextAction: string | undefined;
+    // The row as attachFeexPay returned it is current unless something else changed it since.
+    let current: typeof payment | undefined;
     if (result.kind === 'accepted') {
-      payment = (await deps.payments.attachFeexPay(payment.id, {
+      const attached = await deps.payments.attachFeexPay(payment.id, {
         reference: result.reference,
         orderId: result.orderId,
         paymentUrl: result.paymentUrl,
-      })) ?? payment;
-      await deps.settler.apply(payment, result.status, 'api', result.reason);
+      });
+      payment = attached ?? payment;
+      const outcome = await deps.settler.apply(payment, result.status, 'api', result.reason);
+      if (attached && outcome === 'still_pending') current = attached;
       if (result.otpRequired) nextAction = 'otp_required';
       else if (result.paymentUrl) nextAction = 'redirect_to_url';
     } else if (result.kind === 'rejected') {
@@ -140,7 +144,7 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
       });
     }
 
-    const current = (await deps.payments.findById(payment.id)) ?? payment;
+    current ??= (await deps.payments.findById(payment.id)) ?? payment;
     const body = { ...presentPayment(current), ...(nextAction ? { next_action: nextAction } : {}) };
     const answer = { statusCode: 201, body };
     await deps.idempotency.complete(merchantId, idempotencyKey, answer.statusCode, answer.body);

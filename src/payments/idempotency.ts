@@ -24,34 +24,53 @@ export function requestHash(body: unknown): string {
   return createHash('sha256').update(JSON.stringify(canonical(body))).digest('hex');
 }
 
-export function createIdempotencyStore(db: Knex, payments: PaymentRepository, ttlHours: number) {
+export function createIdempotencyStore(db: Knex, _payments: PaymentRepository, ttlHours: number) {
   return {
     async claimAndInsert(merchantId: string, key: string, hash: string, payment: NewPayment): Promise<ClaimResult> {
-      return db.transaction(async (trx) => {
-        // An expired key is free again; a live one makes this insert a no-op.
-        const claimed = await trx.raw(
-          `INSERT INTO idempotency_keys (merchant_id, key, request_hash, state, expires_at)
-           VALUES (?, ?, ?, 'in_flight', now() + (? * interval '1 hour'))
+      // One statement, so one round trip and one commit on the hot path: the key is claimed and
+      // the payment inserted together, or neither (the key's foreign key is checked at the end of
+      // the statement, after the payment row exists). An expired key is free again; a live one
+      // makes both inserts no-ops.
+      const claimed = await db.raw(
+        `WITH claimed AS (
+           INSERT INTO idempotency_keys (merchant_id, key, request_hash, state, payment_id, expires_at)
+           VALUES (:merchantId, :key, :hash, 'in_flight', :id, now() + (:ttlHours * interval '1 hour'))
            ON CONFLICT (merchant_id, key) DO UPDATE
-             SET request_hash = EXCLUDED.request_hash, state = 'in_flight', payment_id = NULL,
+             SET request_hash = EXCLUDED.request_hash, state = 'in_flight', payment_id = EXCLUDED.payment_id,
                  response_status = NULL, response_body = NULL, created_at = now(),
                  expires_at = EXCLUDED.expires_at
              WHERE idempotency_keys.expires_at < now()
-           RETURNING key`,
-          [merchantId, key, hash, ttlHours],
-        );
-        if (claimed.rows.length === 1) {
-          const row = await payments.insert(trx, payment);
-          await trx('idempotency_keys').where({ merchant_id: merchantId, key }).update({ payment_id: row.id });
-          return { kind: 'claimed', payment: row } as const;
-        }
-        const existing = await trx('idempotency_keys').where({ merchant_id: merchantId, key }).first();
-        if (!existing || existing.request_hash !== hash) return { kind: 'mismatch' } as const;
-        if (existing.state === 'done') {
-          return { kind: 'replay', status: existing.response_status, body: existing.response_body } as const;
-        }
-        return { kind: 'in_flight', paymentId: existing.payment_id, since: existing.created_at } as const;
-      });
+           RETURNING key)
+         INSERT INTO payments (id, merchant_id, amount, currency, network, phone_number, description, customer, metadata,
+                               next_check_at, expires_at, status_source)
+         SELECT :id, :merchantId, :amount, :currency, :network, :phone, :description, :customer, :metadata,
+                :nextCheckAt, :expiresAt, 'api'
+         WHERE EXISTS (SELECT 1 FROM claimed)
+         RETURNING *`,
+        {
+          merchantId,
+          key,
+          hash,
+          ttlHours,
+          id: payment.id,
+          amount: payment.amount,
+          currency: payment.currency,
+          network: payment.network,
+          phone: payment.phone_number,
+          description: payment.description,
+          customer: JSON.stringify(payment.customer),
+          metadata: JSON.stringify(payment.metadata),
+          nextCheckAt: payment.next_check_at,
+          expiresAt: payment.expires_at,
+        },
+      );
+      if (claimed.rows.length === 1) return { kind: 'claimed', payment: claimed.rows[0] as PaymentRow } as const;
+      const existing = await db('idempotency_keys').where({ merchant_id: merchantId, key }).first();
+      if (!existing || existing.request_hash !== hash) return { kind: 'mismatch' } as const;
+      if (existing.state === 'done') {
+        return { kind: 'replay', status: existing.response_status, body: existing.response_body } as const;
+      }
+      return { kind: 'in_flight', paymentId: existing.payment_id, since: existing.created_at } as const;
     },
 
     async complete(merchantId: string, key: string, status: number, body: unknown): Promise<void> {
