@@ -14,6 +14,7 @@
  * a file, Sentry errors and 10% traces sent to a loopback fake. Metrics are collected in both:
  * the service has no switch for them, and Prometheus needs them in production anyway.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,11 +63,22 @@ function serviceEnv(databaseUrl: string, simulatorUrl: string): Record<string, s
   };
 }
 
+/** The commit measured, marked when src/ has uncommitted changes (the tree is shared). */
+function gitCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head}+uncommitted src changes` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
 async function main(): Promise<void> {
   const report: Partial<BenchReport> = {
     startedAt: new Date().toISOString(),
     machine: { cpus: os.cpus().length, loadBefore: os.loadavg(), loadAfter: [], node: process.version },
-    options: { ...opts, growthSteps, soak: args.soak ?? null, adminUrl: adminUrl.replace(/\/\/[^@]*@/, '//***@') },
+    options: { ...opts, growthSteps, soak: args.soak ?? null, adminUrl: adminUrl.replace(/\/\/[^@]*@/, '//***@'), commit: gitCommit() },
   };
   // Webhooks off: the creation load measures creation; the webhook load is driven directly.
   const simulator = await startSimulatorProcess({ SIMULATOR_SETTLE_DELAY_MS: '0' }, path.join(logsDir, 'simulator.log'));
