@@ -1,9 +1,15 @@
 /**
  * One place where the service raises its own alarms: Sentry for errors and anomalies, email and
- * Slack (throttled) for what a person must know now. Callers say what happened, not where it goes.
+ * Slack (throttled, deduplicated) for what a person must know now, and the log-disk gauge.
+ * Callers say what happened, not where it goes.
  */
 import fp from 'fastify-plugin';
 import type { PaymentRow } from '../../payments/repository.ts';
+import type { Config } from '../../config.ts';
+import { createNotifier } from '../../notify/notifier.ts';
+import { SuccessRateWatch } from '../../notify/success-rate.ts';
+import { captureFeexPayAnomaly, captureReconcilerFailure, captureServerError, sentryFastifyPlugin } from '../../observability/sentry.ts';
+import { logDiskUsageRatio } from '../../observability/disk.ts';
 
 export interface Alerting {
   serverError(err: unknown, ctx: { route?: string; paymentId?: string; network?: string }): void;
@@ -18,15 +24,57 @@ declare module 'fastify' {
   }
 }
 
-export default fp(
-  async (app) => {
+const DISK_EVERY_MS = 30_000;
+
+export default fp<{ config: Config }>(
+  async (app, { config }) => {
     const log = app.log.child({ component: 'alerting' });
+    // The error handler reports 5xx through serverError; the plugin only names traces by route.
+    await app.register(sentryFastifyPlugin, { captureErrors: false });
+
+    const { smtpUrl, emailFrom, emailTo, slackWebhookUrl } = config.notify;
+    const notifier = createNotifier({
+      email: smtpUrl && emailTo.length ? { smtpUrl, from: emailFrom, to: emailTo } : undefined,
+      slack: slackWebhookUrl ? { webhookUrl: slackWebhookUrl } : undefined,
+      log,
+      onOutcome: (channel, result) => app.serviceMetrics.notifications.inc({ channel, result }),
+    });
+    const successRate = new SuccessRateWatch({ notifier });
+    app.addHook('onClose', async () => notifier.close());
+
+    if (config.logDir) {
+      const dir = config.logDir;
+      const measure = () =>
+        logDiskUsageRatio(dir).then(
+          (ratio) => ratio !== null && app.serviceMetrics.logDiskUsage.set(ratio),
+          () => undefined,
+        );
+      const timer = setInterval(measure, DISK_EVERY_MS).unref();
+      app.addHook('onReady', async () => void measure());
+      app.addHook('onClose', async () => clearInterval(timer));
+    }
+
     app.decorate<Alerting>('alerting', {
-      serverError: (err, ctx) => log.error({ err, ...ctx }, 'server error'),
-      feexpayAnomaly: (message, ctx) => log.error({ ...ctx }, message),
-      reconcilerFailure: (err) => log.error({ err }, 'reconciler failure'),
-      paymentFinished: () => undefined,
+      serverError: (err, ctx) => {
+        captureServerError(err, ctx);
+        notifier.notify({
+          fingerprint: `server-error:${ctx.route ?? 'unknown'}`,
+          severity: 'critical',
+          title: 'Server error in the payment API',
+          text: `An unexpected error answered 500 on ${ctx.route ?? 'an unknown route'}: ${(err as Error)?.message ?? String(err)}`,
+        });
+      },
+      feexpayAnomaly: (message, ctx) => {
+        log.error({ ...ctx }, message);
+        captureFeexPayAnomaly(message, ctx);
+        notifier.notify({ fingerprint: `feexpay-anomaly:${message}`, severity: 'warning', title: 'FeexPay anomaly', text: `${message} (payment ${ctx.paymentId}, ${ctx.network})` });
+      },
+      reconcilerFailure: (err) => {
+        captureReconcilerFailure(err);
+        notifier.notify({ fingerprint: 'reconciler-failure', severity: 'critical', title: 'Reconciler failing', text: (err as Error)?.message ?? String(err) });
+      },
+      paymentFinished: (row) => successRate.record(row.status === 'successful'),
     });
   },
-  { name: 'alerting' },
+  { name: 'alerting', dependencies: ['metrics'] },
 );
