@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { loadConfig } from '../config.ts';
 import { archiveLogs, type ArchiveReport } from '../archive/archive-logs.ts';
+import { runCli } from './run-cli.ts';
 
 function print(report: ArchiveReport, archiveDir: string, days: number): void {
   const out: string[] = [];
@@ -33,12 +34,4 @@ async function main(): Promise<number> {
   return report.failed.length ? 1 : 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: Error) => {
-    process.stderr.write(`archive:logs failed: ${err.message}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli('archive:logs', main);

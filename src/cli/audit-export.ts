@@ -9,6 +9,7 @@ import { loadConfig } from '../config.ts';
 import { createKnex } from '../db/knex.ts';
 import { exportAuditTrail } from '../audit/export.ts';
 import { verifyAuditExport } from '../audit/verify.ts';
+import { runCli } from './run-cli.ts';
 
 const { values } = parseArgs({
   options: {
@@ -46,12 +47,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: Error) => {
-    process.stderr.write(`audit:export failed: ${err.message}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli('audit:export', main);

@@ -9,6 +9,7 @@ import { createKnex } from '../db/knex.ts';
 import { migrateLatest } from '../db/migrate.ts';
 import { pastWeek, parseIsoWeek } from '../reports/week.ts';
 import { runWeeklyReport } from '../reports/weekly-job.ts';
+import { runCli } from './run-cli.ts';
 
 const { values } = parseArgs({ options: { week: { type: 'string' } }, strict: true });
 
@@ -40,12 +41,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: Error) => {
-    process.stderr.write(`report:weekly failed: ${err.message}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli('report:weekly', main);
