@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { createKnex } from '../db/knex.ts';
+import { migrateLatest } from '../db/migrate.ts';
 import { exportAuditTrail } from '../audit/export.ts';
 import { verifyAuditExport } from '../audit/verify.ts';
 import { runCli } from './run-cli.ts';
@@ -36,6 +37,8 @@ async function main(): Promise<number> {
   const out = values.out ?? path.join(config.operators.reportsDir, 'audit', `payment-events_${values.from}_${values.to}.jsonl`);
   const db = createKnex({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 2 });
   try {
+    // A fresh embedded database has no tables yet: an empty export beats a SQL error.
+    if (config.migrateOnStart) await migrateLatest(db);
     const { file, manifestFile, manifest } = await exportAuditTrail(db, { from: values.from, to: values.to, out });
     process.stdout.write(
       `exported ${manifest.count} events (ids ${manifest.first_id ?? '-'}..${manifest.last_id ?? '-'})\n` +
