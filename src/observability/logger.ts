@@ -110,8 +110,13 @@ export function createLogger(opts: LoggerOptions): pino.Logger {
     return logger;
   }
   const stream = pino.transport(transport);
-  const logger = pino(options, stream);
+  // A timer or a late request may still log after close: drop those lines rather than throw
+  // "the worker has exited" into whoever logged.
+  let open = true;
+  const guarded = { write: (chunk: string) => (open ? stream.write(chunk) : true) };
+  const logger = pino(options, guarded as unknown as pino.DestinationStream);
   closers.set(logger, () => new Promise<void>((resolve) => {
+    open = false;
     // The worker flushes every target, then closes; 'close' means the files are complete. The
     // worker is unref'd, so without a timer of our own the process could exit before that.
     const keepAlive = setInterval(() => {}, 1000);

@@ -89,8 +89,9 @@ export const IdempotencyHeaders = Type.Object({
 /** What FeexPay posts. Only these fields are read; the rest (names, phone) is accepted and dropped. */
 export const FeexPayWebhookBody = Type.Object({
   reference: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9-]+$' }),
-  status: Type.Optional(Type.String({ maxLength: 40 })),
-  callback_info: Type.Optional(Type.String({ maxLength: 200 })),
-  amount: Type.Optional(Type.Number()),
+  // FeexPay sometimes leaves these out or sends null: neither is a reason to refuse the delivery.
+  status: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
+  callback_info: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+  amount: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
 });
 export type FeexPayWebhookBody = Static<typeof FeexPayWebhookBody>;

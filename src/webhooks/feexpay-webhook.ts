@@ -12,9 +12,9 @@ import type { Settler } from '../payments/settle.ts';
 
 export interface WebhookPayload {
   reference: string;
-  status?: string;
-  callback_info?: string;
-  amount?: number;
+  status?: string | null;
+  callback_info?: string | null;
+  amount?: number | null;
 }
 
 export type WebhookResult = 'processed' | 'duplicate' | 'unknown_reference' | 'error';
