@@ -114,6 +114,11 @@ export function createLogger(opts: LoggerOptions): pino.Logger {
   // "the worker has exited" into whoever logged.
   let open = true;
   const guarded = { write: (chunk: string) => (open ? stream.write(chunk) : true) };
+  // After close the worker reports its own exit as an error event; with no listener that would
+  // be an uncaught exception in whatever is still running (a timer, a late request).
+  stream.on('error', (err: Error) => {
+    if (open) process.stderr.write(`logger transport failed: ${err.message}\n`);
+  });
   const logger = pino(options, guarded as unknown as pino.DestinationStream);
   closers.set(logger, () => new Promise<void>((resolve) => {
     open = false;
