@@ -4,7 +4,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import { waitFor } from '../helpers/app.ts';
 
 export interface ServiceProcess {
@@ -15,13 +14,7 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort } from '../../bench/lib/processes.ts';
 
 export async function startServiceProcess(env: Record<string, string>, port: number, logFile: string, nodeArgs: string[] = []): Promise<ServiceProcess> {
   const out = fs.openSync(logFile, 'a');
