@@ -3,37 +3,16 @@
  * and its bounds. Webhooks are in simulator-webhooks.test.ts.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { createFeexPayClient } from '../../src/feexpay/client.ts';
-import {
-  createSimulator,
-  feexpaySimulator,
-  startSimulator,
-  type RunningSimulator,
-} from '../../src/feexpay/simulator/index.ts';
-import { bj, sleep, startReceiver, waitFor, type Receiver } from './helpers.ts';
+import { createSimulator, feexpaySimulator, startSimulator } from '../../src/feexpay/simulator/index.ts';
+import { bj, sleep, waitFor } from './helpers.ts';
 import { rawApi } from './raw-api.ts';
+import { useSimulator } from './simulator-fixture.ts';
 
-let sim: RunningSimulator;
-let hook: Receiver;
-
-const { call, rtp, rtpBody } = rawApi(() => sim);
-
-before(async () => {
-  hook = await startReceiver();
-  sim = await startSimulator({ settleDelayMs: 30, webhookRetryIntervalMs: 30, webhookUrl: hook.url });
-});
-after(async () => {
-  await sim.close();
-  await hook.close();
-});
-beforeEach(() => {
-  sim.reset();
-  sim.setWebhookUrl(hook.url);
-  hook.deliveries.length = 0;
-  hook.answer = () => 200;
-});
+const fx = useSimulator();
+const { call, rtp, rtpBody } = rawApi(() => fx.sim);
 
 describe('FeexPay HTTP surface', () => {
   it('401 without a key, with a key lacking fp_, or with another key', async () => {
@@ -41,7 +20,7 @@ describe('FeexPay HTTP surface', () => {
       assert.equal((await call('POST', '/api/transactions/public/requesttopay/mtn', rtpBody('00'), key)).status, 401);
       assert.equal((await call('GET', '/api/transactions/public/single/status/abc', undefined, key)).status, 401);
     }
-    assert.equal(sim.counters().requestToPay.total, 0);
+    assert.equal(fx.sim.counters().requestToPay.total, 0);
   });
 
   it('404 "<op> channel not configured" for an unknown operator', async () => {
@@ -64,7 +43,7 @@ describe('FeexPay HTTP surface', () => {
   it('legacy integration path: reseau label, 502 on a wrong label, legacy status path', async () => {
     const ok = await call('POST', '/api/transactions/requesttopay/integration', rtpBody('04', { reseau: 'CELTIIS BJ' }));
     assert.equal(ok.status, 202);
-    assert.equal(sim.payment(ok.json.reference)?.network, 'celtiis_bj');
+    assert.equal(fx.sim.payment(ok.json.reference)?.network, 'celtiis_bj');
     const legacy = await call('GET', `/api/transactions/getrequesttopay/integration/${ok.json.reference}`);
     assert.equal(legacy.json.status, 'PENDING');
     for (const reseau of ['CELTIIS', 'mtn', undefined]) {
@@ -78,14 +57,14 @@ describe('FeexPay HTTP surface', () => {
     const r = await rtp('07');
     assert.equal(r.status, 200);
     assert.equal(r.json, undefined);
-    assert.equal(sim.byCallbackInfo('cb_07').payments.length, 1);
+    assert.equal(fx.sim.byCallbackInfo('cb_07').payments.length, 1);
   });
 
   it('400 on invalid bodies, before anything is created', async () => {
     for (const extra of [{ amount: 99 }, { amount: 2_000_001 }, { amount: 150.5 }, { amount: '1000' }, { phoneNumber: '+22901' }, { shop: '' }]) {
       assert.equal((await rtp('00', extra)).status, 400, JSON.stringify(extra));
     }
-    assert.equal(sim.counters().payments, 0);
+    assert.equal(fx.sim.counters().payments, 0);
   });
 });
 
@@ -103,9 +82,9 @@ describe('control API over HTTP', () => {
 
     const forced = await call('POST', `/_simulator/payments/${r.json.reference}/status`, { status: 'FAILED', reason: 'PAYER_NOT_FOUND' }, null);
     assert.deepEqual([forced.json.status, forced.json.reason], ['FAILED', 'PAYER_NOT_FOUND']);
-    await waitFor(() => hook.deliveries.length === 1, 2000, 'forced webhook');
+    await waitFor(() => fx.hook.deliveries.length === 1, 2000, 'forced webhook');
     assert.equal((await call('POST', `/_simulator/payments/${r.json.reference}/webhook`, undefined, null)).status, 202);
-    await waitFor(() => hook.deliveries.length === 2, 2000, 'resent webhook');
+    await waitFor(() => fx.hook.deliveries.length === 2, 2000, 'resent webhook');
     assert.equal((await call('GET', `/_simulator/payments/${r.json.reference}`, undefined, null)).json.webhooksDelivered, 2);
     assert.equal((await call('GET', '/_simulator/payments/nope', undefined, null)).status, 404);
     assert.equal((await call('POST', `/_simulator/payments/${r.json.reference}/status`, { status: 'DONE' }, null)).status, 400);
@@ -115,7 +94,7 @@ describe('control API over HTTP', () => {
     assert.equal((await call('POST', '/_simulator/settle-delay', { ms: 5000 }, null)).status, 200);
     const slow = await rtp('00');
     await sleep(100);
-    assert.equal(sim.payment(slow.json.reference)?.status, 'PENDING');
+    assert.equal(fx.sim.payment(slow.json.reference)?.status, 'PENDING');
 
     assert.equal((await call('POST', '/_simulator/webhook-url', { url: 'not a url' }, null)).status, 400);
     assert.equal((await call('POST', '/_simulator/webhook-url', { url: null }, null)).status, 200);
@@ -127,15 +106,15 @@ describe('control API over HTTP', () => {
 
     assert.equal((await call('POST', '/_simulator/reset', undefined, null)).status, 200);
     assert.equal((await rtp('00')).status, 202);
-    assert.equal(sim.counters().payments, 1);
+    assert.equal(fx.sim.counters().payments, 1);
   });
 
   it('hang mode holds requests until the mode changes', async () => {
-    sim.setDownMode('hang');
+    fx.sim.setDownMode('hang');
     const pending = rtp('00');
     const first = await Promise.race([pending.then(() => 'answered'), sleep(150).then(() => 'hanging')]);
     assert.equal(first, 'hanging');
-    sim.setDownMode('off');
+    fx.sim.setDownMode('off');
     assert.equal((await pending).status, 503);
   });
 });
@@ -150,12 +129,12 @@ describe('mounting and bounds', () => {
     try {
       const address = host.server.address() as { port: number };
       const base = `http://127.0.0.1:${address.port}`;
-      engine.setWebhookUrl(hook.url);
+      engine.setWebhookUrl(fx.hook.url);
       const client = createFeexPayClient({ baseUrl: `${base}/_feexpay`, apiKey: engine.apiKey, shopId: 's', requestTimeoutMs: 1000, statusTimeoutMs: 1000 });
       const r = await client.requestToPay({ network: 'moov', phoneNumber: bj('00'), amount: 100, callbackInfo: 'inproc' });
       assert.equal(r.kind, 'accepted');
-      await waitFor(() => hook.deliveries.length === 1, 2000, 'webhook');
-      assert.equal(hook.deliveries[0]?.body.reseau, 'MOOV');
+      await waitFor(() => fx.hook.deliveries.length === 1, 2000, 'webhook');
+      assert.equal(fx.hook.deliveries[0]?.body.reseau, 'MOOV');
       engine.setDownMode('503');
       assert.equal((await fetch(`${base}/health`)).status, 200);
       assert.equal((await fetch(`${base}/_feexpay/_simulator/counters`)).status, 200);
