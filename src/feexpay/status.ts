@@ -5,7 +5,7 @@
  * the caller must then treat the outcome as unknown, never as a success.
  */
 import type { FailureReason } from '../domain/payment-status.ts';
-import type { FeexPayStatus } from './types.ts';
+import type { AcceptedRequest, FeexPayStatus, FoundStatus } from './types.ts';
 
 export interface NormalisedStatus {
   status: FeexPayStatus;
@@ -104,15 +104,7 @@ function failureReason(body: Json, normalised: NormalisedStatus): FailureReason 
 }
 
 export type RequestToPayAnswer =
-  | {
-      kind: 'accepted';
-      reference: string;
-      status: FeexPayStatus;
-      reason?: FailureReason;
-      paymentUrl?: string;
-      orderId?: string;
-      otpRequired?: boolean;
-    }
+  | AcceptedRequest
   /** A refusal with no reference (HTTP 200 + FAILED): no collection was started. */
   | { kind: 'refused'; reason: FailureReason }
   | { kind: 'not_understood'; why: string };
@@ -154,7 +146,7 @@ export function parseRequestToPayAnswer(httpStatus: number, raw: unknown): Reque
 }
 
 export type StatusAnswer =
-  | { kind: 'found'; reference: string; status: FeexPayStatus; reason?: FailureReason; amount?: number }
+  | FoundStatus
   | { kind: 'not_found' }
   | { kind: 'not_understood'; why: string };
 

@@ -24,25 +24,38 @@ export interface RequestToPayInput {
 /** Why FeexPay's answer does not tell us whether the customer was charged. */
 export type UnknownCause = 'timeout' | 'network' | 'server_error' | 'bad_response';
 
+/**
+ * FeexPay took the request: it has a reference, and maybe already a final status. Read from the
+ * body by status.ts; the client adds how long the call took.
+ */
+export interface AcceptedRequest {
+  kind: 'accepted';
+  reference: string;
+  status: FeexPayStatus;
+  reason?: FailureReason;
+  paymentUrl?: string;
+  orderId?: string;
+  otpRequired?: boolean;
+}
+
+/** FeexPay knows the payment: what its status endpoint said about it. */
+export interface FoundStatus {
+  kind: 'found';
+  reference: string;
+  status: FeexPayStatus;
+  reason?: FailureReason;
+  amount?: number;
+}
+
 export type RequestToPayResult =
-  /** FeexPay took the request: it has a reference, and maybe already a final status. */
-  | {
-      kind: 'accepted';
-      reference: string;
-      status: FeexPayStatus;
-      reason?: FailureReason;
-      paymentUrl?: string;
-      orderId?: string;
-      otpRequired?: boolean;
-      durationMs: number;
-    }
+  | (AcceptedRequest & { durationMs: number })
   /** FeexPay refused the request outright (4xx): no collection was started. */
   | { kind: 'rejected'; httpStatus: number; reason: FailureReason; durationMs: number }
   /** The request may or may not have reached the operator: the payment must stay pending. */
   | { kind: 'unknown'; cause: UnknownCause; httpStatus?: number; durationMs: number };
 
 export type StatusResult =
-  | { kind: 'found'; reference: string; status: FeexPayStatus; reason?: FailureReason; amount?: number; durationMs: number }
+  | (FoundStatus & { durationMs: number })
   | { kind: 'not_found'; durationMs: number }
   | { kind: 'unavailable'; cause: UnknownCause; httpStatus?: number; durationMs: number };
 
