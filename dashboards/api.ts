@@ -4,12 +4,13 @@
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { externalMetrics, httpMetrics, runtimeMetrics } from '../src/metrics/catalog.ts';
-import { pct, runbookUrl } from '../alerts/alert.ts';
+import { pct } from '../alerts/alert.ts';
 import type { MonitoringConfig } from '../alerts/config.ts';
 import { num, re, sel, series } from '../alerts/promql.ts';
 import { recorded } from '../alerts/recording-names.ts';
 import { baseDashboard, finish } from './layout.ts';
-import { redAbove, redBelow, statPanel, timeseriesPanel } from './panels.ts';
+import { redAbove, redBelow, runbook, statPanel, timeseriesPanel } from './panels.ts';
+import { latencyQuantiles } from './quantiles.ts';
 import { gw, ns, RATE } from './selectors.ts';
 
 export const API_UID = 'feexpay-api';
@@ -22,7 +23,7 @@ function availability(cfg: MonitoringConfig): dashboard.RowBuilder {
   const budget = num(1 - obj);
   const errors30d = `sum(increase(${sel(count, ...gw(cfg), ERRORS)}[30d]))`;
   const all30d = `sum(increase(${sel(count, ...gw(cfg))}[30d]))`;
-  const links = [{ title: 'Runbook: FeexPayGatewayErrorBudgetBurn', url: runbookUrl(cfg, 'FeexPayGatewayErrorBudgetBurn') }];
+  const links = runbook(cfg, 'FeexPayGatewayErrorBudgetBurn');
   const g = `{${gw(cfg).join(',')}}`;
   return new dashboard.RowBuilder('Availability')
     .withPanel(statPanel({
@@ -53,10 +54,6 @@ function availability(cfg: MonitoringConfig): dashboard.RowBuilder {
 
 function red(cfg: MonitoringConfig): dashboard.RowBuilder {
   const buckets = sel(series(httpMetrics.requestDuration, '_bucket'), ...gw(cfg));
-  const q = (p: number) => ({
-    expr: `histogram_quantile(${p}, sum by (route, le) (rate(${buckets}[${RATE}])))`,
-    legend: `p${Math.round(p * 100)} {{route}}`,
-  });
   return new dashboard.RowBuilder('Requests, errors, duration')
     .withPanel(timeseriesPanel({
       title: 'Request rate by route', description: 'Requests per second by route pattern.', unit: 'reqps', stack: true,
@@ -70,7 +67,7 @@ function red(cfg: MonitoringConfig): dashboard.RowBuilder {
       title: 'Server error ratio by route',
       description: `Share of requests answered 5xx, per route. The surge alert fires above ${pct(cfg.api.serverErrorSurge.threshold)} overall.`,
       unit: 'percentunit', thresholds: redAbove(cfg.api.serverErrorSurge.threshold),
-      links: [{ title: 'Runbook: FeexPayGatewayServerErrorSurge', url: runbookUrl(cfg, 'FeexPayGatewayServerErrorSurge') }],
+      links: runbook(cfg, 'FeexPayGatewayServerErrorSurge'),
       queries: [{
         expr: `sum by (route) (rate(${sel(count, ...gw(cfg), ERRORS)}[${RATE}]))\n/\nsum by (route) (rate(${sel(count, ...gw(cfg))}[${RATE}]))`,
         legend: '{{route}}',
@@ -78,7 +75,7 @@ function red(cfg: MonitoringConfig): dashboard.RowBuilder {
     }))
     .withPanel(timeseriesPanel({
       title: 'Latency by route', description: 'p50, p95 and p99 request duration per route pattern.', unit: 's',
-      queries: [q(0.5), q(0.95), q(0.99)],
+      queries: latencyQuantiles(buckets, 'route'),
     }));
 }
 
@@ -107,7 +104,7 @@ function saturation(cfg: MonitoringConfig): dashboard.RowBuilder {
     }))
     .withPanel(timeseriesPanel({
       title: 'Restarts', description: 'Process restarts seen by Prometheus, and container restarts seen by Kubernetes, over the last hour.', unit: 'short',
-      links: [{ title: 'Runbook: FeexPayGatewayRestarting', url: runbookUrl(cfg, 'FeexPayGatewayRestarting') }],
+      links: runbook(cfg, 'FeexPayGatewayRestarting'),
       queries: [
         { expr: `changes(${sel(r.startTime.name, ...gw(cfg))}[1h])`, legend: 'process {{instance}}' },
         { expr: `sum by (pod) (increase(${sel(externalMetrics.kubePodRestarts.name, ns, re('pod', `${cfg.service}-.*`))}[1h]))`, legend: 'container {{pod}}' },

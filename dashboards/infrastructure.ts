@@ -1,16 +1,14 @@
 /** What the gateway runs on: PostgreSQL, Redis, disks and the Kubernetes pods. */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { externalMetrics as x, serviceMetrics } from '../src/metrics/catalog.ts';
-import { pct, runbookUrl } from '../alerts/alert.ts';
+import { pct } from '../alerts/alert.ts';
 import type { MonitoringConfig } from '../alerts/config.ts';
 import { eq, re, sel } from '../alerts/promql.ts';
 import { baseDashboard, finish } from './layout.ts';
-import { redAbove, redBelow, statPanel, timeseriesPanel } from './panels.ts';
+import { redAbove, redBelow, runbook, statPanel, timeseriesPanel } from './panels.ts';
 import { gw, ns, RATE } from './selectors.ts';
 
 export const INFRA_UID = 'feexpay-infrastructure';
-
-const runbook = (cfg: MonitoringConfig, alert: string) => [{ title: `Runbook: ${alert}`, url: runbookUrl(cfg, alert) }];
 
 function postgres(cfg: MonitoringConfig): dashboard.RowBuilder {
   const pg = eq('job', cfg.exporterJobs.postgres);

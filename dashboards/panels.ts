@@ -10,6 +10,8 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
+import { runbookUrl } from '../alerts/alert.ts';
+import type { MonitoringConfig } from '../alerts/config.ts';
 import { PG_DS, PROM_DS } from './variables.ts';
 import { SqlQueryBuilder, type SqlDataquery } from './sql-query.ts';
 
@@ -24,6 +26,9 @@ export interface Link {
   title: string;
   url: string;
 }
+
+/** The runbook of the alert a panel draws the line of: the page the alert's own annotation opens. */
+export const runbook = (cfg: MonitoringConfig, alert: string): Link[] => [{ title: `Runbook: ${alert}`, url: runbookUrl(cfg, alert) }];
 
 interface Common {
   title: string;

@@ -4,19 +4,18 @@
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { serviceMetrics } from '../src/metrics/catalog.ts';
-import { runbookUrl } from '../alerts/alert.ts';
 import type { MonitoringConfig } from '../alerts/config.ts';
 import { eq, re, sel, series } from '../alerts/promql.ts';
 import { recorded } from '../alerts/recording-names.ts';
 import { baseDashboard, finish } from './layout.ts';
-import { redAbove, redBelow, statPanel, timeseriesPanel } from './panels.ts';
+import { redAbove, redBelow, runbook, statPanel, timeseriesPanel } from './panels.ts';
+import { latencyQuantiles } from './quantiles.ts';
 import { sqlPanels, SQL_ROW } from './sql-panels.ts';
 import { gw, net, RATE } from './selectors.ts';
 
 export const PAYMENTS_UID = 'feexpay-payments';
 
 const m = serviceMetrics;
-const runbook = (cfg: MonitoringConfig, alert: string) => [{ title: `Runbook: ${alert}`, url: runbookUrl(cfg, alert) }];
 
 function overview(cfg: MonitoringConfig): dashboard.RowBuilder {
   const k = cfg.payments.successRate;
@@ -97,16 +96,12 @@ function success(cfg: MonitoringConfig): dashboard.RowBuilder {
 
 function feexpay(cfg: MonitoringConfig): dashboard.RowBuilder {
   const buckets = sel(series(m.feexpayRequestDuration, '_bucket'), ...gw(cfg));
-  const q = (p: number) => ({
-    expr: `histogram_quantile(${p}, sum by (operation, le) (rate(${buckets}[${RATE}])))`,
-    legend: `p${Math.round(p * 100)} {{operation}}`,
-  });
   return new dashboard.RowBuilder('FeexPay API')
     .withPanel(timeseriesPanel({
       title: 'FeexPay API latency by operation',
       description: `p50, p95 and p99 duration of calls to FeexPay. The alert fires on p95 above ${cfg.feexpay.latencyP95.thresholdSeconds} s (dashed line).`,
       unit: 's', thresholds: redAbove(cfg.feexpay.latencyP95.thresholdSeconds), links: runbook(cfg, 'FeexPayApiLatencyHigh'),
-      queries: [q(0.5), q(0.95), q(0.99)],
+      queries: latencyQuantiles(buckets, 'operation'),
     }))
     .withPanel(timeseriesPanel({
       title: 'FeexPay API calls by outcome',
