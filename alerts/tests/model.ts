@@ -3,7 +3,7 @@
  * the generated rules: expected labels and annotations come from the rule itself, so a test only
  * states which series it feeds, when it looks, and which label sets and value it expects.
  */
-import type { Duration } from '../config.ts';
+import { durationSeconds, type Duration } from '../config.ts';
 import type { AlertingRule, RuleGroup } from '../types.ts';
 import { isAlertingRule } from '../types.ts';
 import { renderDescription } from './go-format.ts';
@@ -46,6 +46,16 @@ export const grow = (perStep: number, steps: number, from = 0): string => `${fro
 export const flat = (v: number, steps: number): string => `${v}x${steps}`;
 
 export const minutes = (n: number): Duration => `${n}m`;
+
+/**
+ * Samples and check time for an alert on a rate over `window` held for `for`: ten minutes past
+ * window + for, so the alert has filled its window and waited out its for duration with room to
+ * spare; checks look two minutes before the series ends, where the last rates are still whole.
+ */
+export function windowTiming(k: { window: Duration; for: Duration }): { steps: number; at: Duration } {
+  const steps = (durationSeconds(k.window) + durationSeconds(k.for)) / 60 + 10;
+  return { steps, at: minutes(steps - 2) };
+}
 
 /** Finds the rule(s) of an alert by name, and optionally by a label (burn-rate windows share a name). */
 export class RuleBook {

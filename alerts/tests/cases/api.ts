@@ -1,7 +1,7 @@
 /** promtool cases for API availability: each burn-rate window pair, the 5xx surge, quiet traffic. */
 import { httpMetrics } from '../../../src/metrics/catalog.ts';
 import { durationSeconds, type BurnWindow, type MonitoringConfig } from '../../config.ts';
-import { grow, minutes, s, fires, silent, type InputSeries, type RuleBook, type TestGroup, type AlertRuleTest } from '../model.ts';
+import { grow, minutes, s, fires, silent, windowTiming, type InputSeries, type RuleBook, type TestGroup, type AlertRuleTest } from '../model.ts';
 import { scope } from './payments.ts';
 
 const REQUESTS_PER_MINUTE = 1000;
@@ -76,8 +76,7 @@ export function burnRateGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup
 export function serverErrorSurgeGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[] {
   const k = cfg.api.serverErrorSurge;
   const rule = book.get('FeexPayGatewayServerErrorSurge');
-  const steps = (durationSeconds(k.window) + durationSeconds(k.for)) / 60 + 10;
-  const at = minutes(steps - 2);
+  const { steps, at } = windowTiming(k);
   const over = Math.min(REQUESTS_PER_MINUTE, Math.ceil(k.threshold * REQUESTS_PER_MINUTE * 2));
   const under = Math.floor(k.threshold * REQUESTS_PER_MINUTE * 0.96);
   const quietTotal = (k.minRatePerSecond * 60) / 2;

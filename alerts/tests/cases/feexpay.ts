@@ -1,7 +1,7 @@
 /** promtool cases for FeexPay's side: API latency, webhook failures, reconciler lag. */
 import { serviceMetrics } from '../../../src/metrics/catalog.ts';
 import { durationSeconds, type MonitoringConfig } from '../../config.ts';
-import { flat, grow, minutes, s, fires, silent, type InputSeries, type RuleBook, type TestGroup } from '../model.ts';
+import { flat, grow, minutes, s, fires, silent, windowTiming, type InputSeries, type RuleBook, type TestGroup } from '../model.ts';
 import { scope } from './payments.ts';
 
 const CALLS_PER_MINUTE = 100;
@@ -41,8 +41,7 @@ function p95(cfg: MonitoringConfig, slow: number): number {
 export function latencyGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[] {
   const k = cfg.feexpay.latencyP95;
   const rule = book.get('FeexPayApiLatencyHigh');
-  const steps = (durationSeconds(k.window) + durationSeconds(k.for)) / 60 + 10;
-  const at = minutes(steps - 2);
+  const { steps, at } = windowTiming(k);
   const who = { ...scope(cfg), operation: 'request_to_pay' };
   return [
     { title: 'p95 past the limit fires for that operation', interval: '1m',

@@ -1,7 +1,7 @@
 /** promtool cases for the payment alerts: success rate (overall, per network) and stuck payments. */
 import { runtimeMetrics, serviceMetrics } from '../../../src/metrics/catalog.ts';
 import { durationSeconds, type MonitoringConfig } from '../../config.ts';
-import { flat, grow, minutes, s, fires, silent, type InputSeries, type RuleBook, type TestGroup } from '../model.ts';
+import { flat, grow, minutes, s, fires, silent, windowTiming, type InputSeries, type RuleBook, type TestGroup } from '../model.ts';
 
 const finished = serviceMetrics.paymentsFinished.name;
 const PER_MINUTE = 100;
@@ -24,8 +24,7 @@ function outcomes(cfg: MonitoringConfig, network: string, ok: number, steps: num
 export function successRateGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[] {
   const k = cfg.payments.successRate;
   const rule = book.get('FeexPayPaymentSuccessRateLow');
-  const steps = (durationSeconds(k.window) + durationSeconds(k.for)) / 60 + 10;
-  const at = minutes(steps - 2);
+  const { steps, at } = windowTiming(k);
   const low = Math.round(PER_MINUTE * Math.max(k.threshold - 0.1, k.threshold / 2));
   const edge = Math.floor(PER_MINUTE * k.threshold) + 1;
   // Below the volume guard: a fraction of a payment a minute, half of them failing.
@@ -55,8 +54,7 @@ export function successRateGroups(cfg: MonitoringConfig, book: RuleBook): TestGr
 export function networkSuccessRateGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[] {
   const k = cfg.payments.networkSuccessRate;
   const rule = book.get('FeexPayNetworkSuccessRateLow');
-  const steps = (durationSeconds(k.window) + durationSeconds(k.for)) / 60 + 10;
-  const at = minutes(steps - 2);
+  const { steps, at } = windowTiming(k);
   const low = Math.round(PER_MINUTE * Math.max(k.threshold - 0.2, k.threshold / 2));
   const edge = Math.floor(PER_MINUTE * k.threshold) + 1;
   const trickle = (k.minRatePerSecond * 60) / 2;
