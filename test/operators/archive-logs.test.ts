@@ -31,6 +31,14 @@ async function fillLogDir(dir: string): Promise<void> {
   await closeLogger(log);
 }
 
+/** A log directory under the test root holding `files` (name -> contents), as rotation would leave it. */
+function logDirWith(name: string, files: Record<string, string>): string {
+  const dir = path.join(root, name);
+  fs.mkdirSync(dir);
+  for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), text);
+  return dir;
+}
+
 function snapshot(dir: string): Map<string, string> {
   const m = new Map<string, string>();
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -76,10 +84,7 @@ describe('archive:logs', () => {
   });
 
   test('a file whose archive cannot be written stays in place', async () => {
-    const dir = path.join(root, 'blocked');
-    fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, 'app.1.log'), 'old lines\n');
-    fs.writeFileSync(path.join(dir, 'app.2.log'), 'current lines\n');
+    const dir = logDirWith('blocked', { 'app.1.log': 'old lines\n', 'app.2.log': 'current lines\n' });
     const archiveDir = path.join(dir, 'archive');
     fs.mkdirSync(archiveDir);
     // A directory where the temporary archive would go: writing it fails.
@@ -93,10 +98,7 @@ describe('archive:logs', () => {
   });
 
   test('an archive already made by an interrupted run is recognised, not duplicated', async () => {
-    const dir = path.join(root, 'resumed');
-    fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, 'feexpay.1.log'), 'settled\n');
-    fs.writeFileSync(path.join(dir, 'feexpay.2.log'), 'now\n');
+    const dir = logDirWith('resumed', { 'feexpay.1.log': 'settled\n', 'feexpay.2.log': 'now\n' });
     const archiveDir = path.join(dir, 'archive');
     const first = await archiveLogs({ logDir: dir, archiveDir, retentionDays: 365 });
     fs.writeFileSync(path.join(dir, 'feexpay.1.log'), 'settled\n');
@@ -129,10 +131,7 @@ describe('archive:logs', () => {
   });
 
   test('npm run archive:logs prints what it archived, kept and removed', async () => {
-    const dir = path.join(root, 'cli');
-    fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, 'app.json.1.log'), '{"msg":"a"}\n');
-    fs.writeFileSync(path.join(dir, 'app.json.2.log'), '{"msg":"b"}\n');
+    const dir = logDirWith('cli', { 'app.json.1.log': '{"msg":"a"}\n', 'app.json.2.log': '{"msg":"b"}\n' });
     fs.symlinkSync('app.json.2.log', path.join(dir, 'app.json.log'));
     const archiveDir = path.join(root, 'cli-archive');
     fs.mkdirSync(archiveDir);
