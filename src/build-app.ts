@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import app from './app.ts';
 import type { Config } from './config.ts';
 import { closeLogger, createLogger } from './observability/logger.ts';
+import { CompletedRequestLog } from './observability/request-log.ts';
 
 export interface BuildOptions {
   db?: Knex;
@@ -16,6 +17,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const logger = createLogger({ level: config.logLevel, logDir: config.logDir, stdout: opts.logFile });
   const fastify = Fastify({
     loggerInstance: logger,
+    logController: new CompletedRequestLog(),
     // Coercion off: a body's "100" must be refused, not read as 100. Unknown fields are refused too.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     bodyLimit: 64 * 1024,

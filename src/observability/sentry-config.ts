@@ -3,30 +3,26 @@
  * module) and turned into SDK options with a deliberate, short list of integrations.
  *
  * Why not the defaults: measured on the project's machine, a Fastify route served 59k req/s bare,
- * about 8k with the default integrations and no tracing, about 2.5k with 10% tracing. Measured
- * again for this choice (CPU time per request, same route, 30k requests, loaded 2-CPU machine):
- *
- *   bare Fastify                          42-55 us
- *   this setup, tracing off               51-66 us   (no OpenTelemetry, nothing per request)
- *   default integrations, tracing off    137-180 us
- *   this setup, tracing on, 0.01%           376 us   (default integrations: 456 us)
- *   this setup, tracing on, 10%             491 us   (default integrations: 551 us)
+ * about 8k with the default integrations and no tracing, about 2.5k with 10% tracing. CPU time per
+ * request measured for this choice (same route, 30k requests): bare Fastify 42-55 us, tracing off
+ * 51-66 us, default integrations with tracing off 137-180 us. With 10% tracing, `npm run bench`
+ * shows the payment routes at the throughput of the uninstrumented build (docs/benchmarks.md).
  *
  * So: without tracing we skip OpenTelemetry entirely and keep only what costs nothing until an
- * error happens. With tracing on, most of the cost is OpenTelemetry's per-request context and
- * span machinery, paid even by requests that are not sampled; SENTRY_TRACES_SAMPLE_RATE=0 is the
- * setting for raw throughput, and the rate only decides how much is sent on top.
+ * error happens. With tracing, Sentry's http integration is left out too: it ran OpenTelemetry's
+ * HTTP instrumentation on every request, sampled or not, and a 10% rate then cost the payment
+ * reads about 70% of their throughput. Requests are sampled by our own Fastify hook instead
+ * (request-tracing.ts), which touches the SDK only for the sampled ones and caps traces per second.
  *
  * Always: onUncaughtException / onUnhandledRejection (crashes), linkedErrors (FeexPay client errors
- * carry their cause), contextLines and nodeContext (cost only when an event is sent).
- * With tracing: http (server spans; one isolation scope per request; no session per request, as
- * release health is unused and sessions cost per request; never the request body, which holds
- * phone numbers and names), requestData (method, URL, headers: masked in beforeSend), nativeNodeFetch
- * (FeexPay calls go through fetch; no trace headers to a third party) and postgres (query time).
+ * carry their cause), contextLines and nodeContext (cost only when an error is sent).
+ * With tracing: nativeNodeFetch (the FeexPay call as a span; no trace headers to a third party, no
+ * breadcrumbs) and postgres (each query as a span); both only under a sampled request's span.
  *
- * Left out: fastify (wraps every hook and handler of every route in a span, and captures handler
- * errors before Fastify has set the status, so a thrown 4xx would be reported: our own plugin in
- * sentry.ts names transactions by route and reports 5xx only); localVariables (pauses in the
+ * Left out: http and requestData (above; the request's method, route and status are span
+ * attributes, never its URL, body or headers); fastify (wraps every hook and handler of every route
+ * in a span, and captures handler errors before Fastify has set the status, so a thrown 4xx would
+ * be reported: our own plugin in sentry.ts reports 5xx only); localVariables (pauses in the
  * inspector on every exception and would ship local variables, which hold PII); console (we log
  * through pino); modules, childProcess, processSession, functionToString, systemError,
  * inboundFilters, conversationId (no use here).
@@ -42,6 +38,8 @@ export interface SentrySettings {
   release?: string;
   /** 0..1; 0 turns tracing (and every span-related integration) off. */
   tracesSampleRate: number;
+  /** Most traces started per second by one process, whatever the rate; 0: no cap. */
+  tracesMaxPerSecond: number;
   /** 0..1; only applied when a profiling package is present. */
   profilesSampleRate: number;
 }
@@ -58,6 +56,14 @@ function rate(env: Env, name: string, fallback: number): number {
   return n;
 }
 
+function count(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`Invalid configuration: ${name} must be a whole number >= 0, got "${raw}"`);
+  return n;
+}
+
 /** null when SENTRY_DSN is unset or empty: Sentry stays off and is not even loaded. */
 export function sentrySettingsFromEnv(env: Env = process.env): SentrySettings | null {
   const dsn = env.SENTRY_DSN?.trim();
@@ -67,6 +73,7 @@ export function sentrySettingsFromEnv(env: Env = process.env): SentrySettings | 
     environment: env.SENTRY_ENVIRONMENT?.trim() || env.NODE_ENV?.trim() || 'production',
     release: env.SENTRY_RELEASE?.trim() || undefined,
     tracesSampleRate: rate(env, 'SENTRY_TRACES_SAMPLE_RATE', 0.1),
+    tracesMaxPerSecond: count(env, 'SENTRY_TRACES_MAX_PER_SECOND', 10),
     profilesSampleRate: rate(env, 'SENTRY_PROFILES_SAMPLE_RATE', 0.1),
   };
 }
@@ -74,9 +81,19 @@ export function sentrySettingsFromEnv(env: Env = process.env): SentrySettings | 
 export type SentryIntegration = Parameters<typeof SentryNode.addIntegration>[0];
 
 /**
+ * An integration whose event processing is skipped for transactions: nodeContext reads the
+ * process's memory on every event, which for traces is a cost with no reader.
+ */
+function errorsOnly(integration: SentryIntegration): SentryIntegration {
+  const processEvent = integration.processEvent?.bind(integration);
+  if (!processEvent) return integration;
+  return { ...integration, processEvent: (event, hint, client) => (event.type === 'transaction' ? event : processEvent(event, hint, client)) };
+}
+
+/**
  * Errors only (tracing off): no OpenTelemetry at all and nothing that runs per request; the
  * Fastify plugin puts route, method and URL on each 5xx itself. With tracing: OpenTelemetry plus
- * the http, fetch and postgres integrations that make a payment's trace worth having.
+ * the fetch and postgres integrations that make a payment's trace worth having.
  */
 export function selectIntegrations(sdk: typeof SentryNode, tracing: boolean): SentryIntegration[] {
   const integrations: SentryIntegration[] = [
@@ -84,21 +101,12 @@ export function selectIntegrations(sdk: typeof SentryNode, tracing: boolean): Se
     sdk.onUnhandledRejectionIntegration(),
     sdk.linkedErrorsIntegration(),
     sdk.contextLinesIntegration(),
-    sdk.nodeContextIntegration(),
+    errorsOnly(sdk.nodeContextIntegration()),
   ];
   if (!tracing) return integrations;
-  integrations.push(
-    sdk.requestDataIntegration({
-      include: { cookies: false, data: false, ip: false, headers: true, query_string: true, url: true },
-    }),
-    sdk.httpIntegration({
-      trackIncomingRequestsAsSessions: false,
-      maxIncomingRequestBodySize: 'none',
-      tracePropagation: false,
-      ignoreIncomingRequests: (urlPath) => urlPath === '/metrics' || urlPath.startsWith('/health'),
-    }),
-    sdk.nativeNodeFetchIntegration(),
-    sdk.postgresIntegration(),
-  );
+  // Children of the sampled requests' spans (request-tracing.ts); both need a parent span, so
+  // requests that are not sampled pay one context lookup per query or call. No fetch breadcrumbs:
+  // without a scope per request they would mix every request's FeexPay calls into every event.
+  integrations.push(sdk.nativeNodeFetchIntegration({ breadcrumbs: false }), sdk.postgresIntegration());
   return integrations;
 }

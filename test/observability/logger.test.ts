@@ -7,6 +7,7 @@ import path from 'node:path';
 import Fastify from 'fastify';
 import { closeLogger, createLogger, FEEXPAY_COMPONENT, LOG_FILES } from '../../src/observability/logger.ts';
 import { logDiskUsageRatio } from '../../src/observability/disk.ts';
+import { CompletedRequestLog } from '../../src/observability/request-log.ts';
 
 const PAYMENT_ID = '3f1c2a9e-0b7d-4c1e-9a55-426614174000';
 const REFERENCE = '9b2e61d4-77aa-4f0e-8c1b-002290167000';
@@ -57,7 +58,7 @@ test('no personal data or secret reaches stdout or any of the four files', async
   log.info({ ctx: { component: 'feexpay' } }, 'nested component is not the feexpay logger');
 
   // A real Fastify app with this logger: its request lines must not carry the webhook token.
-  const app = Fastify({ loggerInstance: log });
+  const app = Fastify({ loggerInstance: log, logController: new CompletedRequestLog() });
   app.post('/v1/webhooks/feexpay/:token', async () => ({ ok: true }));
   app.get('/boom', async () => { throw new Error('db down while paying 2290167000000'); });
   await app.inject({ method: 'POST', url: `/v1/webhooks/feexpay/${WEBHOOK_TOKEN}`, headers: { authorization: `Bearer ${KEY}` }, payload: {} });
@@ -85,7 +86,7 @@ test('no personal data or secret reaches stdout or any of the four files', async
   assert.equal(failed.err.type, 'Error');
   assert.equal(failed.err.statusCode, 400);
   assert.match(String(failed.err.message), /FeexPay refused \[phone\] \(\[email\]\) key fp_\[redacted\]/);
-  const hook = all.find((l) => l.msg === 'incoming request' && String((l.req as { url: string }).url).includes('webhooks'));
+  const hook = all.find((l) => l.msg === 'request completed' && String((l.req as { url: string }).url).includes('webhooks'));
   assert.equal((hook?.req as { url: string }).url, '/v1/webhooks/feexpay/[redacted]');
   assert.ok(all.some((l) => l.msg === 'headers' && (l.headers as Record<string, string>)['idempotency-key'] === 'idem-42'));
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFakeSentry, type EnvelopeItem } from './helpers/sentry-server.ts';
 import { sentrySettingsFromEnv } from '../../src/observability/sentry-config.ts';
+import { traceBudget } from '../../src/observability/request-tracing.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXTURE = 'test/observability/fixtures/sentry-app.ts';
@@ -110,6 +111,12 @@ test('with tracing: transactions are named by route and carry no personal data e
     const transactions = sentry.items.filter((i) => i.type === 'transaction').map((i) => i.payload.transaction);
     assert.ok(transactions.includes('POST /v1/payments/:id/fail'), transactions.join(', '));
     assert.ok(!transactions.some((t) => String(t).includes(PAYMENT_ID)), 'ids do not make transaction names');
+    const failed = sentry.items.find((i) => i.type === 'transaction' && i.payload.transaction === 'POST /v1/payments/:id/fail')?.payload as Record<string, any>;
+    assert.equal(failed.contexts.trace.data['http.response.status_code'], 500);
+    assert.equal(failed.contexts.trace.status, 'internal_error');
+    assert.equal(failed.breadcrumbs, undefined, 'traces carry no breadcrumbs');
+    const linked = events(sentry.items).find((e) => e.tags?.route === '/v1/payments/:id/fail');
+    assert.equal(linked?.contexts.trace.trace_id, failed.contexts.trace.trace_id, 'the 5xx event links to its trace');
     const evs = events(sentry.items);
     assert.equal(evs.filter((e) => e.tags?.kind === 'server_error').length, 3);
     assert.ok(evs.every((e) => !JSON.stringify(e.request ?? {}).includes('authorization":"Bearer')));
@@ -140,8 +147,22 @@ test('settings come from the environment with the documented defaults', () => {
   assert.equal(sentrySettingsFromEnv({}), null);
   assert.equal(sentrySettingsFromEnv({ SENTRY_DSN: '  ' }), null);
   assert.deepEqual(sentrySettingsFromEnv({ SENTRY_DSN: 'http://k@h/1' }), {
-    dsn: 'http://k@h/1', environment: 'production', release: undefined, tracesSampleRate: 0.1, profilesSampleRate: 0.1,
+    dsn: 'http://k@h/1', environment: 'production', release: undefined, tracesSampleRate: 0.1, tracesMaxPerSecond: 10, profilesSampleRate: 0.1,
   });
+  assert.equal(sentrySettingsFromEnv({ SENTRY_DSN: 'http://k@h/1', SENTRY_TRACES_MAX_PER_SECOND: '0' })?.tracesMaxPerSecond, 0);
+  assert.throws(() => sentrySettingsFromEnv({ SENTRY_DSN: 'http://k@h/1', SENTRY_TRACES_MAX_PER_SECOND: '2.5' }), /SENTRY_TRACES_MAX_PER_SECOND/);
   assert.equal(sentrySettingsFromEnv({ SENTRY_DSN: 'http://k@h/1', SENTRY_TRACES_SAMPLE_RATE: '0' })?.tracesSampleRate, 0);
   assert.throws(() => sentrySettingsFromEnv({ SENTRY_DSN: 'http://k@h/1', SENTRY_TRACES_SAMPLE_RATE: '2' }), /SENTRY_TRACES_SAMPLE_RATE/);
+});
+
+test('the trace budget caps traces per clock second and refills on the next one', () => {
+  let now = 5_000;
+  const take = traceBudget(3, () => now);
+  assert.deepEqual([take(), take(), take(), take(), take()], [true, true, true, false, false]);
+  now = 5_999;
+  assert.equal(take(), false, 'still the same second');
+  now = 6_000;
+  assert.deepEqual([take(), take(), take(), take()], [true, true, true, false]);
+  const unlimited = traceBudget(0, () => now);
+  assert.ok(Array.from({ length: 1000 }, unlimited).every(Boolean), '0 means no cap');
 });
