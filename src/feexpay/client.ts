@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { FailureReason } from '../domain/payment-status.ts';
 import { NETWORK_INFO } from '../domain/networks.ts';
+import { createExchange, type Exchange } from './http-exchange.ts';
 import { parseRequestToPayAnswer, parseStatusAnswer, REFERENCE_PATTERN } from './status.ts';
 import type {
   CallObserver,
@@ -42,32 +43,6 @@ export interface FeexPayClientOptions {
 const MAX_BODY_BYTES = 64 * 1024;
 
 /** What came back over the wire, before any interpretation. */
-export type Exchange =
-  | { kind: 'answer'; httpStatus: number; text: string | undefined }
-  | { kind: 'failed'; cause: Extract<UnknownCause, 'timeout' | 'network'> };
-
-async function readCapped(res: Response): Promise<string | undefined> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function isTimeout(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-}
-
 function parseJson(text: string | undefined): { ok: true; value: unknown } | { ok: false } {
   if (text === undefined || text.trim() === '') return { ok: false };
   try {
@@ -79,25 +54,11 @@ function parseJson(text: string | undefined): { ok: true; value: unknown } | { o
 
 export function createFeexPayClient(opts: FeexPayClientOptions): FeexPayClient {
   const base = opts.baseUrl.replace(/\/+$/, '');
-  const headers = {
-    authorization: `Bearer ${opts.apiKey}`,
-    accept: 'application/json',
-  };
-
-  async function exchange(method: 'GET' | 'POST', url: string, timeoutMs: number, body?: unknown): Promise<Exchange> {
-    try {
-      const res = await fetch(url, {
-        method,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { kind: 'answer', httpStatus: res.status, text: await readCapped(res) };
-    } catch (err) {
-      return { kind: 'failed', cause: isTimeout(err) ? 'timeout' : 'network' };
-    }
-  }
+  const { exchange } = createExchange({
+    baseUrl: base,
+    headers: { authorization: `Bearer ${opts.apiKey}`, accept: 'application/json' },
+    maxBodyBytes: MAX_BODY_BYTES,
+  });
 
   function report(
     operation: FeexPayOperation,

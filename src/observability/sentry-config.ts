@@ -16,8 +16,8 @@
  *
  * Always: onUncaughtException / onUnhandledRejection (crashes), linkedErrors (FeexPay client errors
  * carry their cause), contextLines and nodeContext (cost only when an error is sent).
- * With tracing: nativeNodeFetch (the FeexPay call as a span; no trace headers to a third party, no
- * breadcrumbs) and postgres (each query as a span); both only under a sampled request's span.
+ * With tracing: postgres (each query as a span, only under a sampled request's span); FeexPay
+ * calls are spans of their own (childSpan in sentry.ts), with no trace headers to a third party.
  *
  * Left out: http and requestData (above; the request's method, route and status are span
  * attributes, never its URL, body or headers); fastify (wraps every hook and handler of every route
@@ -93,7 +93,7 @@ function errorsOnly(integration: SentryIntegration): SentryIntegration {
 /**
  * Errors only (tracing off): no OpenTelemetry at all and nothing that runs per request; the
  * Fastify plugin puts route, method and URL on each 5xx itself. With tracing: OpenTelemetry plus
- * the fetch and postgres integrations that make a payment's trace worth having.
+ * the postgres integration that makes a payment's trace worth having.
  */
 export function selectIntegrations(sdk: typeof SentryNode, tracing: boolean): SentryIntegration[] {
   const integrations: SentryIntegration[] = [
@@ -104,9 +104,10 @@ export function selectIntegrations(sdk: typeof SentryNode, tracing: boolean): Se
     errorsOnly(sdk.nodeContextIntegration()),
   ];
   if (!tracing) return integrations;
-  // Children of the sampled requests' spans (request-tracing.ts); both need a parent span, so
-  // requests that are not sampled pay one context lookup per query or call. No fetch breadcrumbs:
-  // without a scope per request they would mix every request's FeexPay calls into every event.
-  integrations.push(sdk.nativeNodeFetchIntegration({ breadcrumbs: false }), sdk.postgresIntegration());
+  // Queries as children of the sampled requests' spans (request-tracing.ts); it needs a parent
+  // span, so requests that are not sampled pay one context lookup per query. FeexPay calls get
+  // their span from childSpan() in sentry.ts (they go through node:http, which no integration here
+  // instruments).
+  integrations.push(sdk.postgresIntegration());
   return integrations;
 }

@@ -238,6 +238,44 @@ describe('transport failures', () => {
     assert.deepEqual(rec.calls.map((c) => c.outcome), ['error']);
   });
 
+  /** A client against a one-route server that answers with `respond`. */
+  async function against(respond: (res: import('node:http').ServerResponse) => void, run: (c: ReturnType<typeof makeClient>) => Promise<void>): Promise<void> {
+    const server = createServer((_req, res) => respond(res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      await run(makeClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  it('an answer over 64 KiB is not read into memory: bad response', async () => {
+    await against(
+      (res) => res.writeHead(200, { 'content-type': 'application/json' }).end(`{"reference":"${'x'.repeat(100_000)}"}`),
+      async (c) => {
+        const r = await c.requestToPay({ network: 'mtn', phoneNumber: bj('00'), amount: 100, callbackInfo: 'big' });
+        assert.deepEqual(r.kind === 'unknown' && [r.cause, r.httpStatus], ['bad_response', 200]);
+      },
+    );
+  });
+
+  it('a connection cut in the middle of the answer is a network failure, not an answer', async () => {
+    await against(
+      (res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '500' });
+        res.write('{"reference":"abc');
+        setTimeout(() => res.socket?.destroy(), 20);
+      },
+      async (c) => {
+        const r = await c.requestToPay({ network: 'mtn', phoneNumber: bj('00'), amount: 100, callbackInfo: 'cut' });
+        assert.equal(r.kind === 'unknown' && r.cause, 'network');
+        const s = await c.getStatus('0b7e0f9e-0000-4000-8000-000000000000');
+        assert.equal(s.kind === 'unavailable' && s.cause, 'network');
+      },
+    );
+  });
+
   it('redirects are not followed', async () => {
     const server = createServer((_req, res) => res.writeHead(302, { location: `${sim.url}/api/transactions/public/requesttopay/mtn` }).end());
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -55,7 +55,7 @@ test('errors only: 5xx and the capture helpers arrive tagged and scrubbed, 4xx n
   const sentry = await startFakeSentry();
   try {
     const out = await runFixture({ SENTRY_DSN: sentry.dsn, SENTRY_TRACES_SAMPLE_RATE: '0', SENTRY_ENVIRONMENT: 'test', SENTRY_RELEASE: 'fxg@1.2.3' });
-    assert.deepEqual(out.statuses, [500, 500, 422, 404]);
+    assert.deepEqual(out.statuses, [500, 500, 422, 200, 404]);
     assert.equal(out.enabled, true);
     assert.equal(out.flushed, true);
     assert.ok(out.ids.every((id) => typeof id === 'string'));
@@ -115,6 +115,8 @@ test('with tracing: transactions are named by route and carry no personal data e
     assert.equal(failed.contexts.trace.data['http.response.status_code'], 500);
     assert.equal(failed.contexts.trace.status, 'internal_error');
     assert.equal(failed.breadcrumbs, undefined, 'traces carry no breadcrumbs');
+    const read = sentry.items.find((i) => i.type === 'transaction' && i.payload.transaction === 'GET /v1/payments/:id')?.payload as Record<string, any>;
+    assert.ok(read.spans.some((sp: { op: string; description: string }) => sp.op === 'http.client' && sp.description === 'FeexPay status'), JSON.stringify(read.spans));
     const linked = events(sentry.items).find((e) => e.tags?.route === '/v1/payments/:id/fail');
     assert.equal(linked?.contexts.trace.trace_id, failed.contexts.trace.trace_id, 'the 5xx event links to its trace');
     const evs = events(sentry.items);
@@ -140,7 +142,7 @@ test('with tracing: PostgreSQL queries appear as spans of the route transaction'
 
 test('without SENTRY_DSN the SDK is not even loaded and every helper is a no-op', async () => {
   const out = await runFixture({});
-  assert.deepEqual(out, { enabled: false, loaded: false, statuses: [500, 500, 422, 404], ids: [null, null, null], flushed: true });
+  assert.deepEqual(out, { enabled: false, loaded: false, statuses: [500, 500, 422, 200, 404], ids: [null, null, null], flushed: true });
 });
 
 test('settings come from the environment with the documented defaults', () => {
