@@ -9,7 +9,8 @@
  *   --cpu-prof          the service writes a V8 CPU profile per pass to bench/results/prof
  *   --database <url>    admin connection (BENCH_DATABASE_URL, TEST_DATABASE_URL, or postgres://postgres@127.0.0.1:5432/test)
  *
- * Each pass gets its own database, created and dropped. "Observability off" is the service with
+ * The two builds run side by side, each on its own database (created and dropped), and take the
+ * load in turns (off, on, on, off) so that the machine's drift weighs on both. "Observability off" is the service with
  * LOG_LEVEL=silent and no SENTRY_DSN (so no Sentry and no tracing); "on" is JSON logs at info to
  * a file, Sentry errors and 10% traces sent to a loopback fake. Metrics are collected in both:
  * the service has no switch for them, and Prometheus needs them in production anyway.
@@ -25,7 +26,7 @@ import { startFakeSentry } from './lib/fake-sentry.ts';
 import { runGrowth } from './lib/growth.ts';
 import { startService, startSimulatorProcess, type Proc } from './lib/processes.ts';
 import { writeReport, type BenchReport } from './lib/report.ts';
-import { runPass, WEBHOOK_TOKEN, type PassOptions, type PassResult } from './lib/scenarios.ts';
+import { runPasses, WEBHOOK_TOKEN, type Mode, type PassOptions, type PassResult, type Side } from './lib/scenarios.ts';
 import { runSoak, type SoakResult } from './lib/soak.ts';
 import { countStatements } from './lib/statements.ts';
 
@@ -90,26 +91,31 @@ async function main(): Promise<void> {
   };
   let soak: SoakResult | null = null;
   try {
-    const passes: Partial<Record<'off' | 'on', PassResult>> = {};
-    for (const mode of ['off', 'on'] as const) {
-      const b = await createBenchDatabase(adminUrl, mode);
-      let service: Proc | undefined;
-      try {
-        service = await startService({ ...serviceEnv(b.url, simulator.url), ...observability[mode] }, path.join(logsDir, `service-${mode}.log`), profArgs(mode));
-        log(`pass "${mode}": service pid ${service.pid}, database ${b.name}`);
-        passes[mode] = await runPass(service, b, { ...opts, runTag: mode === 'off' ? 1 : 2 });
-        for (const s of passes[mode]!.scenarios) {
-          log(`${mode} ${s.scenario}: ${s.requestsPerSec.toFixed(0)} req/s, p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms, non-2xx ${s.non2xx}, errors ${s.errors}, RSS max ${s.rssMaxMb.toFixed(0)} MB`);
-        }
-        const m = passes[mode]!.metrics;
-        log(`${mode} /metrics with ${m.payments} payments: p50 ${m.p50Ms.toFixed(1)} ms, p99 ${m.p99Ms.toFixed(1)} ms, ${m.bytes} bytes`);
-        if (mode === 'on' && args.soak) {
-          soak = await runSoak(service, b, Number(args.soak), { ...opts, runTag: 3 }, log);
-        }
-      } finally {
-        await service?.stop();
-        await b.drop();
+    const dbs = { off: await createBenchDatabase(adminUrl, 'off'), on: await createBenchDatabase(adminUrl, 'on') };
+    const services: Partial<Record<Mode, Proc>> = {};
+    let passes: Record<Mode, PassResult>;
+    try {
+      for (const mode of ['off', 'on'] as const) {
+        services[mode] = await startService({ ...serviceEnv(dbs[mode].url, simulator.url), ...observability[mode] }, path.join(logsDir, `service-${mode}.log`), profArgs(mode));
+        log(`service "${mode}": pid ${services[mode]!.pid}, database ${dbs[mode].name}`);
       }
+      const side = (mode: Mode, runTag: number): Side => ({ mode, service: services[mode]!, db: dbs[mode], runTag });
+      passes = await runPasses({ off: side('off', 1), on: side('on', 2) }, opts);
+      for (const mode of ['off', 'on'] as const) {
+        for (const s of passes[mode].scenarios) {
+          log(`${mode} ${s.scenario}: ${s.requestsPerSec.toFixed(0)} req/s, p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms, non-2xx ${s.non2xx}, errors ${s.errors}, RSS max ${s.rssMaxMb.toFixed(0)} MB, CPU ${s.cpuMsPerRequest.toFixed(2)} ms/req`);
+        }
+        const m = passes[mode].metrics;
+        log(`${mode} /metrics with ${m.payments} payments: p50 ${m.p50Ms.toFixed(1)} ms, p99 ${m.p99Ms.toFixed(1)} ms, ${m.bytes} bytes`);
+      }
+      if (args.soak) {
+        await services.off?.stop();
+        services.off = undefined;
+        soak = await runSoak(services.on!, dbs.on, Number(args.soak), { ...opts, runTag: 3 }, log);
+      }
+    } finally {
+      for (const mode of ['off', 'on'] as const) await services[mode]?.stop();
+      for (const mode of ['off', 'on'] as const) await dbs[mode].drop();
     }
     const on = passes.on!;
     const off = passes.off!;

@@ -1,7 +1,7 @@
 /**
- * One benchmark pass against a running service: create payments, read them, deliver webhooks
- * (each re-queried at FeexPay), scrape /metrics; RSS sampled during each, and the database's
- * transaction counters around the creation load.
+ * The benchmark passes against two running services, one without observability and one with it:
+ * create payments, read them, deliver webhooks (each re-queried at FeexPay), scrape /metrics; RSS
+ * and CPU sampled during each, and the database's transaction counters around the creation load.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
@@ -31,13 +31,60 @@ export interface PassOptions {
   runTag: number;
 }
 
-async function measured(service: Proc, scenario: string, work: () => Promise<LoadResult>): Promise<ScenarioResult> {
-  const rss = sampleRss(service.pid);
-  const cpuBefore = cpuSeconds(service.pid);
+export type Mode = 'off' | 'on';
+
+/** One service under test with its own database; runTag keeps phone numbers apart. */
+export interface Side {
+  mode: Mode;
+  service: Proc;
+  db: BenchDatabase;
+  runTag: number;
+}
+
+interface Segment {
+  r: LoadResult;
+  cpuSeconds: number;
+  rss: { maxMb: number; meanMb: number };
+}
+
+async function segment(side: Side, work: () => Promise<LoadResult>): Promise<Segment> {
+  const rss = sampleRss(side.service.pid);
+  const before = cpuSeconds(side.service.pid);
   const r = await work();
-  const cpu = cpuSeconds(service.pid) - cpuBefore;
-  const mem = rss.stop();
-  return { scenario, ...r, rssMaxMb: mem.maxMb, rssMeanMb: mem.meanMb, cpuMsPerRequest: r.total ? (cpu * 1000) / r.total : 0 };
+  return { r, cpuSeconds: cpuSeconds(side.service.pid) - before, rss: rss.stop() };
+}
+
+/** Segments of equal length: rates and latency percentiles are their means, counts their sums. */
+function merge(scenario: string, parts: Segment[]): ScenarioResult {
+  const mean = (f: (p: Segment) => number) => parts.reduce((sum, p) => sum + f(p), 0) / parts.length;
+  const sum = (f: (p: Segment) => number) => parts.reduce((acc, p) => acc + f(p), 0);
+  const total = sum((p) => p.r.total);
+  return {
+    scenario,
+    requestsPerSec: mean((p) => p.r.requestsPerSec),
+    p50Ms: mean((p) => p.r.p50Ms),
+    p99Ms: mean((p) => p.r.p99Ms),
+    total,
+    non2xx: sum((p) => p.r.non2xx),
+    errors: sum((p) => p.r.errors),
+    timeouts: sum((p) => p.r.timeouts),
+    rssMaxMb: Math.max(...parts.map((p) => p.rss.maxMb)),
+    rssMeanMb: mean((p) => p.rss.meanMb),
+    cpuMsPerRequest: total ? (sum((p) => p.cpuSeconds) * 1000) / total : 0,
+  };
+}
+
+/**
+ * Both builds under the same load, in the order off, on, on, off, each for half the duration:
+ * the machine's speed drifts (other tenants, PostgreSQL's background work), and this order puts
+ * the same drift on both sides of the ratio, where two passes one after the other did not.
+ */
+async function interleaved(scenario: string, sides: Record<Mode, Side>, durationSec: number, work: (side: Side, seconds: number) => Promise<LoadResult>): Promise<Record<Mode, ScenarioResult>> {
+  const parts: Record<Mode, Segment[]> = { off: [], on: [] };
+  for (const mode of ['off', 'on', 'on', 'off'] as const) {
+    parts[mode].push(await segment(sides[mode], () => work(sides[mode], durationSec / 2)));
+  }
+  return { off: merge(scenario, parts.off), on: merge(scenario, parts.on) };
 }
 
 export function postLoad(service: Proc, b: BenchDatabase, o: PassOptions, durationSec = o.durationSec): Promise<LoadResult> {
@@ -72,45 +119,58 @@ async function pendingWithReference(b: BenchDatabase, n: number): Promise<{ id: 
   return b.db('payments').where('status', 'pending').whereNotNull('feexpay_reference').whereNot('feexpay_reference', 'like', 'seed-%').select('id', 'feexpay_reference').limit(n);
 }
 
-export async function runPass(service: Proc, b: BenchDatabase, o: PassOptions): Promise<PassResult> {
-  await postLoad(service, b, o, 3); // warm-up: JIT, pool, caches
-  await sleep(1_500);
-  const before = await dbCounters(b);
-  const paymentsBefore = await countRows(b.db('payments'));
-  const post = await measured(service, 'POST /v1/payments', () => postLoad(service, b, o));
-  await sleep(1_500);
-  const after = await dbCounters(b);
-  const createdInRun = (await countRows(b.db('payments'))) - paymentsBefore;
-
-  const ids = (await b.db('payments').select('id').orderByRaw('random()').limit(5_000)).map((r) => r.id as string);
-  const get = await measured(service, 'GET /v1/payments/:id', () => getLoad(service, b, ids, o));
-
-  const targets = await pendingWithReference(b, 5_000);
+function webhookLoad(side: Side, targets: { id: string; feexpay_reference: string }[], o: PassOptions, durationSec: number): Promise<LoadResult> {
   let k = 0;
-  const webhook = await measured(service, 'POST /v1/webhooks/feexpay/:token', () =>
-    runLoad({
-      url: service.url,
-      connections: o.connections,
-      durationSec: o.durationSec,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      next: () => {
-        const p = targets[k++ % targets.length]!;
-        return { path: `/v1/webhooks/feexpay/${WEBHOOK_TOKEN}`, body: JSON.stringify({ reference: p.feexpay_reference, status: 'SUCCESSFUL', callback_info: p.id }) };
-      },
-    }),
-  );
+  return runLoad({
+    url: side.service.url,
+    connections: o.connections,
+    durationSec,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    next: () => {
+      const p = targets[k++ % targets.length]!;
+      return { path: `/v1/webhooks/feexpay/${WEBHOOK_TOKEN}`, body: JSON.stringify({ reference: p.feexpay_reference, status: 'SUCCESSFUL', callback_info: p.id }) };
+    },
+  });
+}
 
-  // /metrics with at least 10,000 payments recorded by this process.
-  const total = await countRows(b.db('payments'));
-  if (total < 10_000) await postLoad(service, b, o, Math.ceil((10_000 - total) / Math.max(post.requestsPerSec, 100)) + 1);
-  const recorded = await countRows(b.db('payments'));
-  const scrape = await scrapeLatency(service.url, 200);
-  const rss = sampleRss(service.pid).stop();
+/** The /metrics figures of one service, with at least 10,000 payments recorded by it. */
+async function metricsOf(side: Side, o: PassOptions, postRate: number): Promise<PassResult['metrics']> {
+  const total = await countRows(side.db.db('payments'));
+  if (total < 10_000) await postLoad(side.service, side.db, { ...o, runTag: side.runTag }, Math.ceil((10_000 - total) / Math.max(postRate, 100)) + 1);
+  const recorded = await countRows(side.db.db('payments'));
+  const scrape = await scrapeLatency(side.service.url, 200);
+  return { payments: recorded, ...scrape, rssMb: sampleRss(side.service.pid).stop().maxMb };
+}
 
-  return {
-    scenarios: [post, get, webhook],
-    metrics: { payments: recorded, ...scrape, rssMb: rss.maxMb },
-    commitsPerPayment: createdInRun > 0 ? (after.commits - before.commits) / createdInRun : NaN,
-  };
+/** The uninstrumented and the instrumented build, each on its own database, measured side by side. */
+export async function runPasses(sides: Record<Mode, Side>, o: PassOptions): Promise<Record<Mode, PassResult>> {
+  const modes = ['off', 'on'] as const;
+  const tagged = (side: Side): PassOptions => ({ ...o, runTag: side.runTag });
+  for (const m of modes) await postLoad(sides[m].service, sides[m].db, tagged(sides[m]), 3); // warm-up: JIT, pool, caches
+  await sleep(1_500);
+  const before = { off: await dbCounters(sides.off.db), on: await dbCounters(sides.on.db) };
+  const paymentsBefore = { off: await countRows(sides.off.db.db('payments')), on: await countRows(sides.on.db.db('payments')) };
+  const post = await interleaved('POST /v1/payments', sides, o.durationSec, (side, sec) => postLoad(side.service, side.db, tagged(side), sec));
+  await sleep(1_500);
+  const commitsPerPayment = {} as Record<Mode, number>;
+  for (const m of modes) {
+    const created = (await countRows(sides[m].db.db('payments'))) - paymentsBefore[m];
+    commitsPerPayment[m] = created > 0 ? ((await dbCounters(sides[m].db)).commits - before[m].commits) / created : NaN;
+  }
+
+  const ids = { off: await randomIds(sides.off.db), on: await randomIds(sides.on.db) };
+  const get = await interleaved('GET /v1/payments/:id', sides, o.durationSec, (side, sec) => getLoad(side.service, side.db, ids[side.mode], o, sec));
+  const targets = { off: await pendingWithReference(sides.off.db, 5_000), on: await pendingWithReference(sides.on.db, 5_000) };
+  const webhook = await interleaved('POST /v1/webhooks/feexpay/:token', sides, o.durationSec, (side, sec) => webhookLoad(side, targets[side.mode], o, sec));
+
+  const result = {} as Record<Mode, PassResult>;
+  for (const m of modes) {
+    result[m] = { scenarios: [post[m], get[m], webhook[m]], metrics: await metricsOf(sides[m], o, post[m].requestsPerSec), commitsPerPayment: commitsPerPayment[m] };
+  }
+  return result;
+}
+
+async function randomIds(b: BenchDatabase): Promise<string[]> {
+  return (await b.db('payments').select('id').orderByRaw('random()').limit(5_000)).map((r) => r.id as string);
 }

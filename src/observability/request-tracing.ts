@@ -55,7 +55,8 @@ function end(span: Span, statusCode: number | undefined): void {
  * At most `perSecond` traces in each clock second (0: no cap). A trace costs about 3 ms of CPU
  * from start to upload, so at a few thousand requests a second a 10% rate alone would spend a
  * core on tracing and send more traces than anyone reads; under that load the cap keeps the
- * cost bounded, and at ordinary traffic it never binds.
+ * cost bounded, and at ordinary traffic it never binds. The default (SENTRY_TRACES_MAX_PER_SECOND,
+ * 5) is still 18,000 traces an hour per process.
  */
 export function traceBudget(perSecond: number, now: () => number = Date.now): () => boolean {
   if (perSecond === 0) return () => true;

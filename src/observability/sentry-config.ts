@@ -73,7 +73,7 @@ export function sentrySettingsFromEnv(env: Env = process.env): SentrySettings | 
     environment: env.SENTRY_ENVIRONMENT?.trim() || env.NODE_ENV?.trim() || 'production',
     release: env.SENTRY_RELEASE?.trim() || undefined,
     tracesSampleRate: rate(env, 'SENTRY_TRACES_SAMPLE_RATE', 0.1),
-    tracesMaxPerSecond: count(env, 'SENTRY_TRACES_MAX_PER_SECOND', 10),
+    tracesMaxPerSecond: count(env, 'SENTRY_TRACES_MAX_PER_SECOND', 5),
     profilesSampleRate: rate(env, 'SENTRY_PROFILES_SAMPLE_RATE', 0.1),
   };
 }

@@ -149,7 +149,7 @@ test('settings come from the environment with the documented defaults', () => {
   assert.equal(sentrySettingsFromEnv({}), null);
   assert.equal(sentrySettingsFromEnv({ SENTRY_DSN: '  ' }), null);
   assert.deepEqual(sentrySettingsFromEnv({ SENTRY_DSN: 'http://k@h/1' }), {
-    dsn: 'http://k@h/1', environment: 'production', release: undefined, tracesSampleRate: 0.1, tracesMaxPerSecond: 10, profilesSampleRate: 0.1,
+    dsn: 'http://k@h/1', environment: 'production', release: undefined, tracesSampleRate: 0.1, tracesMaxPerSecond: 5, profilesSampleRate: 0.1,
   });
   assert.equal(sentrySettingsFromEnv({ SENTRY_DSN: 'http://k@h/1', SENTRY_TRACES_MAX_PER_SECOND: '0' })?.tracesMaxPerSecond, 0);
   assert.throws(() => sentrySettingsFromEnv({ SENTRY_DSN: 'http://k@h/1', SENTRY_TRACES_MAX_PER_SECOND: '2.5' }), /SENTRY_TRACES_MAX_PER_SECOND/);
