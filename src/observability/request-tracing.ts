@@ -5,9 +5,9 @@
  * isolation scope and request-data capture on every request, sampled or not. Measured on the
  * project's machine, that cost the payment reads about 70% of their throughput at a 10% sample
  * rate, since 90% of requests paid for spans that were never sent. Here the sampling decision is
- * taken first (one startInactiveSpan, which returns a non-recording span when not sampled), and
- * only sampled requests run their handler inside the span, so that the PostgreSQL and fetch
- * instrumentations (which need a parent span) add the queries and the FeexPay call to the trace.
+ * taken first, before the SDK is touched (a random draw and a per-second budget), and only sampled
+ * requests start a span and run their handler inside it, so that the PostgreSQL instrumentation
+ * and childSpan() (which need a parent span) add the queries and the FeexPay call to the trace.
  *
  * The transaction is named by method and route pattern, never the URL: ids would make every
  * request its own transaction, and the webhook URL carries its token.
