@@ -3,6 +3,7 @@
  *
  *   --duration <s>      seconds per scenario (10)
  *   --connections <n>   concurrent connections (50)
+ *   --turns <n>         turns per build and load, alternating off/on (2: off, on, on, off)
  *   --growth <list>     stored-payment steps, e.g. 10000,100000 (default), 0 or "none" to skip
  *   --growth-1m         adds the 1,000,000 step
  *   --soak <s>          a long run of that many seconds after the rest (e.g. 600)
@@ -10,7 +11,7 @@
  *   --database <url>    admin connection (BENCH_DATABASE_URL, TEST_DATABASE_URL, or postgres://postgres@127.0.0.1:5432/test)
  *
  * The two builds run side by side, each on its own database (created and dropped), and take the
- * load in turns (off, on, on, off) so that the machine's drift weighs on both. "Observability off" is the service with
+ * load in turns (off, on, on, off, ...) so that the machine's drift weighs on both. "Observability off" is the service with
  * LOG_LEVEL=silent and no SENTRY_DSN (so no Sentry and no tracing); "on" is JSON logs at info to
  * a file, Sentry errors and 10% traces sent to a loopback fake. Metrics are collected in both:
  * the service has no switch for them, and Prometheus needs them in production anyway.
@@ -34,6 +35,7 @@ const { values: args } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
+    turns: { type: 'string', default: '2' },
     growth: { type: 'string', default: '10000,100000' },
     'growth-1m': { type: 'boolean', default: false },
     soak: { type: 'string' },
@@ -46,7 +48,7 @@ const adminUrl = args.database ?? process.env.BENCH_DATABASE_URL ?? process.env.
 const resultsDir = path.resolve('bench/results');
 const logsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fgw-bench-'));
 const growthSteps = [...(args.growth === 'none' || args.growth === '0' ? [] : args.growth.split(',').map(Number)), ...(args['growth-1m'] ? [1_000_000] : [])];
-const opts: PassOptions = { connections: Number(args.connections), durationSec: Number(args.duration), runTag: 1 };
+const opts: PassOptions = { connections: Number(args.connections), durationSec: Number(args.duration), turns: Math.max(1, Number(args.turns)), runTag: 1 };
 const log = (line: string) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 function serviceEnv(databaseUrl: string, simulatorUrl: string): Record<string, string> {

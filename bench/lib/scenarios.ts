@@ -27,7 +27,10 @@ export interface PassResult {
 
 export interface PassOptions {
   connections: number;
+  /** Seconds of each load per build, split over its turns. */
   durationSec: number;
+  /** Turns per build (2: off, on, on, off). */
+  turns: number;
   runTag: number;
 }
 
@@ -75,14 +78,16 @@ function merge(scenario: string, parts: Segment[]): ScenarioResult {
 }
 
 /**
- * Both builds under the same load, in the order off, on, on, off, each for half the duration:
- * the machine's speed drifts (other tenants, PostgreSQL's background work), and this order puts
- * the same drift on both sides of the ratio, where two passes one after the other did not.
+ * Both builds under the same load in turns, off, on, on, off (and again, with more turns), each
+ * for an equal share of the duration: the machine's speed drifts (other tenants, PostgreSQL's
+ * background work), and this order puts the same drift on both sides of the ratio, where two
+ * passes one after the other did not.
  */
-async function interleaved(scenario: string, sides: Record<Mode, Side>, durationSec: number, work: (side: Side, seconds: number) => Promise<LoadResult>): Promise<Record<Mode, ScenarioResult>> {
+async function interleaved(scenario: string, sides: Record<Mode, Side>, o: PassOptions, work: (side: Side, seconds: number) => Promise<LoadResult>): Promise<Record<Mode, ScenarioResult>> {
   const parts: Record<Mode, Segment[]> = { off: [], on: [] };
-  for (const mode of ['off', 'on', 'on', 'off'] as const) {
-    parts[mode].push(await segment(sides[mode], () => work(sides[mode], durationSec / 2)));
+  const order = Array.from({ length: o.turns }, (_, i) => (i % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const))).flat();
+  for (const mode of order) {
+    parts[mode].push(await segment(sides[mode], () => work(sides[mode], o.durationSec / o.turns)));
   }
   return { off: merge(scenario, parts.off), on: merge(scenario, parts.on) };
 }
@@ -151,7 +156,7 @@ export async function runPasses(sides: Record<Mode, Side>, o: PassOptions): Prom
   await sleep(1_500);
   const before = { off: await dbCounters(sides.off.db), on: await dbCounters(sides.on.db) };
   const paymentsBefore = { off: await countRows(sides.off.db.db('payments')), on: await countRows(sides.on.db.db('payments')) };
-  const post = await interleaved('POST /v1/payments', sides, o.durationSec, (side, sec) => postLoad(side.service, side.db, tagged(side), sec));
+  const post = await interleaved('POST /v1/payments', sides, o, (side, sec) => postLoad(side.service, side.db, tagged(side), sec));
   await sleep(1_500);
   const commitsPerPayment = {} as Record<Mode, number>;
   for (const m of modes) {
@@ -160,9 +165,9 @@ export async function runPasses(sides: Record<Mode, Side>, o: PassOptions): Prom
   }
 
   const ids = { off: await randomIds(sides.off.db), on: await randomIds(sides.on.db) };
-  const get = await interleaved('GET /v1/payments/:id', sides, o.durationSec, (side, sec) => getLoad(side.service, side.db, ids[side.mode], o, sec));
+  const get = await interleaved('GET /v1/payments/:id', sides, o, (side, sec) => getLoad(side.service, side.db, ids[side.mode], o, sec));
   const targets = { off: await pendingWithReference(sides.off.db, 5_000), on: await pendingWithReference(sides.on.db, 5_000) };
-  const webhook = await interleaved('POST /v1/webhooks/feexpay/:token', sides, o.durationSec, (side, sec) => webhookLoad(side, targets[side.mode], o, sec));
+  const webhook = await interleaved('POST /v1/webhooks/feexpay/:token', sides, o, (side, sec) => webhookLoad(side, targets[side.mode], o, sec));
 
   const result = {} as Record<Mode, PassResult>;
   for (const m of modes) {
