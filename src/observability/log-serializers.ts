@@ -63,6 +63,19 @@ export function maskLogObject(obj: Record<string, unknown>): Record<string, unkn
   return out;
 }
 
+const REQUEST_ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * formatters.bindings: masks a child logger's bindings. Fastify makes a child per request whose
+ * only binding is the request id, a UUID the service generates (never the client's): that one is
+ * let through as it is, since masking it on every request was a measurable share of a read.
+ */
+export function maskBindings(bindings: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(bindings);
+  if (keys.length === 1 && keys[0] === 'reqId' && typeof bindings.reqId === 'string' && REQUEST_ID_RE.test(bindings.reqId)) return bindings;
+  return maskPii(bindings) as Record<string, unknown>;
+}
+
 /**
  * Redact paths: the keys we know by name at the top level of a log object, under the FeexPay
  * request and answer bodies, and the headers a request or response object could carry. The

@@ -10,8 +10,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { maskLine, maskLogObject, redact, serializers } from './log-serializers.ts';
-import { maskPii } from './pii.ts';
+import { maskBindings, maskLine, maskLogObject, redact, serializers } from './log-serializers.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -41,6 +40,8 @@ const ROLLING_TARGET = fileURLToPath(new URL('./rolling-file-transport.mjs', imp
 const DEFAULT_SIZE = '10m';
 const DEFAULT_FILES = 10;
 const CLOSE_TIMEOUT_MS = 5000;
+const MIN_WRITE_BYTES = 8 * 1024; // sonic-boom's limit is below its maxWrite, 16 KiB
+const FLUSH_EVERY_MS = 1000;
 
 function isPretty(opts: LoggerOptions): boolean {
   return opts.pretty ?? (opts.stdout === undefined && process.stdout.isTTY === true);
@@ -76,7 +77,7 @@ export function baseLoggerOptions(level: string): pino.LoggerOptions {
     serializers,
     formatters: {
       log: maskLogObject,
-      bindings: (b) => maskPii(b) as pino.Bindings,
+      bindings: (b) => maskBindings(b) as pino.Bindings,
     },
     hooks: { streamWrite: maskLine },
   };
@@ -102,9 +103,13 @@ export function createLogger(opts: LoggerOptions): pino.Logger {
   const { transport, ...options } = buildLoggerOptions(opts);
   if (!transport) {
     // JSON on stdout only: an asynchronous sonic-boom on the main thread is cheaper than a worker.
-    const stream = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+    // It writes once MIN_WRITE_BYTES have gathered (a write is a costly system call), and at least
+    // every FLUSH_EVERY_MS: at low traffic a payment's lines must not wait for others to come.
+    const stream = pino.destination({ dest: 1, sync: false, minLength: MIN_WRITE_BYTES });
+    const flusher = setInterval(() => stream.flush(), FLUSH_EVERY_MS).unref();
     const logger = pino(options, stream);
     closers.set(logger, () => new Promise((resolve) => {
+      clearInterval(flusher);
       stream.flush(() => resolve());
     }));
     return logger;

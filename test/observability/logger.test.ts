@@ -4,10 +4,12 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import Fastify from 'fastify';
 import { closeLogger, createLogger, FEEXPAY_COMPONENT, LOG_FILES } from '../../src/observability/logger.ts';
 import { logDiskUsageRatio } from '../../src/observability/disk.ts';
 import { CompletedRequestLog } from '../../src/observability/request-log.ts';
+import { maskBindings } from '../../src/observability/log-serializers.ts';
 
 const PAYMENT_ID = '3f1c2a9e-0b7d-4c1e-9a55-426614174000';
 const REFERENCE = '9b2e61d4-77aa-4f0e-8c1b-002290167000';
@@ -118,7 +120,8 @@ test('files rotate by size, keep the configured count, and the stable name follo
   }
   for (let i = 0; i < 300; i++) {
     log.info({ i, paymentId: PAYMENT_ID }, 'a line long enough to fill two kilobytes quickly, padding padding');
-    if (i % 5 === 0) await new Promise((r) => setTimeout(r, 1));
+    // Paced so that the worker sees separate writes even on a loaded machine.
+    await new Promise((r) => setTimeout(r, 2));
   }
   await closeLogger(log);
   // Old files are deleted asynchronously after a roll: give the last deletion a moment.
@@ -135,7 +138,10 @@ test('files rotate by size, keep the configured count, and the stable name follo
   // lines were deleted with their files and the newest are in the file the stable name points at.
   const kept = numbered.flatMap((f) => jsonLines(path.join(dir, f)));
   assert.ok(!kept.some((l) => l.i === 0), 'the oldest files were deleted');
-  const last = jsonLines(path.join(dir, LOG_FILES.json)).at(-1);
+  // A roll right after the last write leaves the stable name on a new, empty file: the newest
+  // line is then at the end of the file before it.
+  const newestFirst = [...numbers].reverse().map((n) => jsonLines(path.join(dir, `app.json.${n}.log`)));
+  const last = newestFirst.find((lines) => lines.length > 0)?.at(-1);
   assert.equal(last?.i, 299);
   fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -160,8 +166,28 @@ test('by default: masked JSON lines on stdout, or pretty text when asked, with n
   }
 });
 
+test('at low traffic a line reaches stdout within about a second, not only once a buffer fills', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/observability/fixtures/stdout-logger.ts', 'linger'], {
+    cwd: path.resolve(import.meta.dirname, '../..'),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number>((resolve) => child.on('exit', () => resolve(Date.now())));
+  const firstLine = await Promise.race([new Promise<number>((resolve) => child.stdout.once('data', () => resolve(Date.now()))), exited]);
+  const exitedAt = await exited;
+  // The fixture logs, then stays up 3 s: the lines came while it was still running.
+  assert.ok(exitedAt - firstLine > 1000, `first output ${exitedAt - firstLine} ms before exit`);
+});
+
 test('logDiskUsageRatio reports the used fraction of the log filesystem, null when absent', async () => {
   const ratio = await logDiskUsageRatio(os.tmpdir());
   assert.ok(ratio !== null && ratio >= 0 && ratio <= 1, String(ratio));
   assert.equal(await logDiskUsageRatio(path.join(os.tmpdir(), 'does-not-exist-fxp')), null);
+});
+
+test('child bindings are masked, except the request id the service generates itself', () => {
+  const id = '40a4aac4-acc9-4f0f-a18c-9b484907c2f4';
+  const own = { reqId: id };
+  assert.equal(maskBindings(own), own, 'a generated UUID request id is passed through untouched');
+  assert.deepEqual(maskBindings({ reqId: 'call 2290167000000' }), { reqId: 'call [phone]' });
+  assert.deepEqual(maskBindings({ reqId: id, phone: '2290167000000' }), { reqId: id, phone: '[redacted]' });
 });
