@@ -5,8 +5,8 @@
  * Why not the defaults: measured on the project's machine, a Fastify route served 59k req/s bare,
  * about 8k with the default integrations and no tracing, about 2.5k with 10% tracing. CPU time per
  * request measured for this choice (same route, 30k requests): bare Fastify 42-55 us, tracing off
- * 51-66 us, default integrations with tracing off 137-180 us. With 10% tracing, `npm run bench`
- * shows the payment routes at the throughput of the uninstrumented build (docs/benchmarks.md).
+ * 51-66 us, default integrations with tracing off 137-180 us. What tracing at 10% still costs
+ * with this setup is measured by `npm run bench` (docs/benchmarks.md).
  *
  * So: without tracing we skip OpenTelemetry entirely and keep only what costs nothing until an
  * error happens. With tracing, Sentry's http integration is left out too: it ran OpenTelemetry's
@@ -16,8 +16,9 @@
  *
  * Always: onUncaughtException / onUnhandledRejection (crashes), linkedErrors (FeexPay client errors
  * carry their cause), contextLines and nodeContext (cost only when an error is sent).
- * With tracing: postgres (each query as a span, only under a sampled request's span); FeexPay
- * calls are spans of their own (childSpan in sentry.ts), with no trace headers to a third party.
+ * With tracing: no integration at all; the sampled requests' database statements and FeexPay
+ * calls are spans started by the service itself (request-tracing.ts), which sends no trace
+ * headers to FeexPay, a third party.
  *
  * Left out: http and requestData (above; the request's method, route and status are span
  * attributes, never its URL, body or headers); fastify (wraps every hook and handler of every route
@@ -91,23 +92,16 @@ function errorsOnly(integration: SentryIntegration): SentryIntegration {
 }
 
 /**
- * Errors only (tracing off): no OpenTelemetry at all and nothing that runs per request; the
- * Fastify plugin puts route, method and URL on each 5xx itself. With tracing: OpenTelemetry plus
- * the postgres integration that makes a payment's trace worth having.
+ * The same list with or without tracing: nothing that runs per request. Without tracing the SDK
+ * also runs without OpenTelemetry; with it, OpenTelemetry only records the spans the service
+ * starts (request-tracing.ts).
  */
-export function selectIntegrations(sdk: typeof SentryNode, tracing: boolean): SentryIntegration[] {
-  const integrations: SentryIntegration[] = [
+export function selectIntegrations(sdk: typeof SentryNode): SentryIntegration[] {
+  return [
     sdk.onUncaughtExceptionIntegration(),
     sdk.onUnhandledRejectionIntegration(),
     sdk.linkedErrorsIntegration(),
     sdk.contextLinesIntegration(),
     errorsOnly(sdk.nodeContextIntegration()),
   ];
-  if (!tracing) return integrations;
-  // Queries as children of the sampled requests' spans (request-tracing.ts); it needs a parent
-  // span, so requests that are not sampled pay one context lookup per query. FeexPay calls get
-  // their span from childSpan() in sentry.ts (they go through node:http, which no integration here
-  // instruments).
-  integrations.push(sdk.postgresIntegration());
-  return integrations;
 }

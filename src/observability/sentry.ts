@@ -8,7 +8,7 @@ import type * as SentryNode from '@sentry/node';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { maskPii, maskString } from './pii.ts';
-import { presampledTracesSampler, requestSpan, requestTracing } from './request-tracing.ts';
+import { presampledTracesSampler, requestTracing, traceLink, type TraceLink } from './request-tracing.ts';
 import { selectIntegrations, type SentryIntegration, type SentrySettings } from './sentry-config.ts';
 
 type Sdk = typeof SentryNode;
@@ -28,12 +28,12 @@ export function scrubEvent<T extends object>(event: T): T {
 }
 
 /**
- * Masks the parts of a trace that can hold free text: names, descriptions, SQL, URLs and
- * messages. The rest of a transaction is set by the SDK and by request-tracing.ts (ids, timings,
- * ops, numbers); walking all of it cost 7% of the service's CPU at a 10% sample rate.
+ * Masks the parts of a trace that can hold free text: span descriptions, SQL, URLs and messages.
+ * The rest of a transaction is set by the SDK and by request-tracing.ts (ids, timings, ops,
+ * numbers, and the name, which is a route pattern such as /v1/webhooks/feexpay/:token, never a
+ * URL); walking all of it cost 7% of the service's CPU at a 10% sample rate.
  */
-export function scrubTransaction<T extends { transaction?: string; request?: unknown; breadcrumbs?: unknown; spans?: { description?: string; data?: Record<string, unknown> }[]; contexts?: { trace?: { data?: Record<string, unknown> } } }>(event: T): T {
-  if (event.transaction) event.transaction = maskString(event.transaction);
+export function scrubTransaction<T extends { request?: unknown; breadcrumbs?: unknown; spans?: { description?: string; data?: Record<string, unknown> }[]; contexts?: { trace?: { data?: Record<string, unknown> } } }>(event: T): T {
   if (event.request) event.request = maskPii(event.request);
   // What the whole process did lately, not this request: no use in a trace.
   delete event.breadcrumbs;
@@ -62,7 +62,7 @@ export interface InitResult {
 /** Initialises the SDK; instrument.ts passes the module it imported. */
 export async function initSentry(module: Sdk, settings: SentrySettings): Promise<InitResult> {
   const tracing = settings.tracesSampleRate > 0;
-  const integrations = selectIntegrations(module, tracing);
+  const integrations = selectIntegrations(module);
   const profiling = tracing && settings.profilesSampleRate > 0 ? await loadProfiling() : null;
   if (profiling) integrations.push(profiling);
 
@@ -109,16 +109,6 @@ async function loadProfiling(): Promise<SentryIntegration | null> {
   }
 }
 
-/**
- * Runs `fn` as a child span of the sampled request it belongs to; outside a sampled request (or
- * without Sentry) it just runs `fn`. For calls no integration sees, such as FeexPay's.
- */
-export function childSpan<T>(op: string, name: string, fn: () => Promise<T>): Promise<T> {
-  const s = sdk();
-  if (!s?.getActiveSpan()) return fn();
-  return s.startSpan({ op, name, onlyIfParent: true }, fn);
-}
-
 export function isSentryEnabled(): boolean {
   return sdk() !== undefined;
 }
@@ -130,6 +120,8 @@ export interface ServerErrorContext {
   route?: string;
   method?: string;
   statusCode?: number;
+  /** The trace of the request that failed, when it was sampled: links the event to it. */
+  trace?: TraceLink;
 }
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -147,11 +139,11 @@ function tagsOf(ctx: ServerErrorContext & Record<string, unknown>): Record<strin
 export function captureServerError(err: unknown, ctx: ServerErrorContext & Record<string, unknown> = {}): string | undefined {
   const s = sdk();
   if (!s) return undefined;
-  const { paymentId: _p, network: _n, route: _r, method: _m, statusCode: _s, ...extra } = ctx;
+  const { paymentId: _p, network: _n, route: _r, method: _m, statusCode: _s, trace, ...extra } = ctx;
   return s.captureException(err, {
     level: 'error',
     tags: { kind: 'server_error', ...tagsOf(ctx) },
-    contexts: Object.keys(extra).length > 0 ? { details: extra } : undefined,
+    contexts: { ...(Object.keys(extra).length > 0 ? { details: extra } : {}), ...(trace ? { trace: { ...trace } } : {}) },
   });
 }
 
@@ -236,6 +228,7 @@ export const sentryFastifyPlugin = fp<SentryPluginOptions>(
       const fromParams = typeof params?.id === 'string' ? { paymentId: params.id } : {};
       const report = () =>
         captureServerError(error, {
+          trace: traceLink(request),
           ...fromParams,
           ...requestContext.get(request),
           route: routeOf(request),
@@ -244,10 +237,7 @@ export const sentryFastifyPlugin = fp<SentryPluginOptions>(
           // Masked by beforeSend like everything else (the webhook token is in a path segment).
           url: request.url,
         });
-      const span = requestSpan(request);
-      // Inside the request's span, so the event links to its trace.
-      if (span) s.withActiveSpan(span, report);
-      else report();
+      report();
     });
   },
   { name: 'sentry', fastify: '5.x' },

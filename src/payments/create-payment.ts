@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Currency, Network } from '../domain/networks.ts';
 import type { FeexPayClient } from '../feexpay/types.ts';
+import { NO_TRACE, type TraceSteps } from '../observability/trace-steps.ts';
 import type { ServiceMetrics } from '../metrics/service-metrics.ts';
 import { requestHash, type IdempotencyStore } from './idempotency.ts';
 import { presentPayment } from './present.ts';
@@ -51,9 +52,10 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
     idempotencyKey: string,
     input: CreatePaymentInput,
     log: FastifyBaseLogger,
+    trace: TraceSteps = NO_TRACE,
   ): Promise<ApiAnswer> {
     const now = Date.now();
-    const claim = await deps.idempotency.claimAndInsert(merchantId, idempotencyKey, requestHash(input), {
+    const claim = await trace.step('db', 'claim key, insert payment', () => deps.idempotency.claimAndInsert(merchantId, idempotencyKey, requestHash(input), {
       id: randomUUID(),
       merchant_id: merchantId,
       amount: input.amount,
@@ -65,7 +67,7 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
       metadata: input.metadata ?? {},
       next_check_at: new Date(now + deps.timing.firstCheckAfterMs),
       expires_at: new Date(now + deps.timing.deadlineMs),
-    });
+    }));
 
     if (claim.kind === 'replay') {
       deps.metrics.idempotentRequests.inc({ outcome: 'replayed' });
@@ -82,7 +84,7 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
         const row = await deps.payments.findById(claim.paymentId);
         if (row) {
           const answer = { statusCode: 201, body: presentPayment(row) };
-          await deps.idempotency.complete(merchantId, idempotencyKey, answer.statusCode, answer.body);
+          await trace.step('db', 'store answer for replays', () => deps.idempotency.complete(merchantId, idempotencyKey, answer.statusCode, answer.body));
           deps.metrics.idempotentRequests.inc({ outcome: 'replayed' });
           return answer;
         }
@@ -97,7 +99,7 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
     const base = { payment_id: payment.id, amount: input.amount, currency: input.currency, network: input.network };
     log.info({ event: 'payment.initiated', ...base }, 'payment initiated');
 
-    const result = await deps.feexpay().requestToPay({
+    const result = await trace.step('http.client', 'FeexPay request-to-pay', () => deps.feexpay().requestToPay({
       network: input.network,
       phoneNumber: input.phone_number,
       amount: input.amount,
@@ -107,7 +109,7 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
       email: input.customer?.email,
       callbackInfo: payment.id,
       otp: input.otp,
-    });
+    }));
     log.info(
       {
         event: 'feexpay.answered',
@@ -125,11 +127,11 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
     // The row as attachFeexPay returned it is current unless something else changed it since.
     let current: typeof payment | undefined;
     if (result.kind === 'accepted') {
-      const attached = await deps.payments.attachFeexPay(payment.id, {
+      const attached = await trace.step('db', 'store FeexPay reference', () => deps.payments.attachFeexPay(payment.id, {
         reference: result.reference,
         orderId: result.orderId,
         paymentUrl: result.paymentUrl,
-      });
+      }));
       payment = attached ?? payment;
       const outcome = await deps.settler.apply(payment, result.status, 'api', result.reason);
       if (attached && outcome === 'still_pending') current = attached;
@@ -147,7 +149,7 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
     current ??= (await deps.payments.findById(payment.id)) ?? payment;
     const body = { ...presentPayment(current), ...(nextAction ? { next_action: nextAction } : {}) };
     const answer = { statusCode: 201, body };
-    await deps.idempotency.complete(merchantId, idempotencyKey, answer.statusCode, answer.body);
+    await trace.step('db', 'store answer for replays', () => deps.idempotency.complete(merchantId, idempotencyKey, answer.statusCode, answer.body));
     return answer;
   };
 }

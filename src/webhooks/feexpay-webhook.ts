@@ -5,6 +5,7 @@
  */
 import type { Knex } from 'knex';
 import type { FastifyBaseLogger } from 'fastify';
+import { NO_TRACE, type TraceSteps } from '../observability/trace-steps.ts';
 import type { FeexPayClient } from '../feexpay/types.ts';
 import type { ServiceMetrics } from '../metrics/service-metrics.ts';
 import type { PaymentRepository, PaymentRow } from '../payments/repository.ts';
@@ -42,8 +43,8 @@ export function createWebhookHandler(deps: WebhookDeps) {
     return undefined;
   }
 
-  async function decide(p: WebhookPayload, log: FastifyBaseLogger): Promise<{ result: WebhookResult; payment?: PaymentRow }> {
-    const payment = await findPayment(p);
+  async function decide(p: WebhookPayload, log: FastifyBaseLogger, trace: TraceSteps): Promise<{ result: WebhookResult; payment?: PaymentRow }> {
+    const payment = await trace.step('db', 'find payment', () => findPayment(p));
     if (!payment) return { result: 'unknown_reference' };
     if (payment.status !== 'pending') {
       const claimed = p.status?.toUpperCase();
@@ -54,7 +55,7 @@ export function createWebhookHandler(deps: WebhookDeps) {
       }
       return { result: 'duplicate', payment };
     }
-    const status = await deps.feexpay().getStatus(p.reference);
+    const status = await trace.step('http.client', 'FeexPay status', () => deps.feexpay().getStatus(p.reference));
     if (status.kind !== 'found') {
       // A payment known only by our id (request-to-pay timed out) gets the webhook's reference
       // now: without it the reconciler has nothing to ask FeexPay and would expire the payment
@@ -67,21 +68,21 @@ export function createWebhookHandler(deps: WebhookDeps) {
       return { result: 'error', payment };
     }
     const current = payment.feexpay_reference ? payment : ((await deps.payments.attachFeexPay(payment.id, { reference: p.reference })) ?? payment);
-    const outcome = await deps.settler.apply(current, status.status, 'webhook', status.reason, status.amount);
+    const outcome = await trace.step('db', 'settle', () => deps.settler.apply(current, status.status, 'webhook', status.reason, status.amount));
     if (outcome === 'already_final') return { result: 'duplicate', payment };
     if (outcome === 'anomaly') return { result: 'error', payment };
     return { result: 'processed', payment };
   }
 
-  return async function handle(p: WebhookPayload, log: FastifyBaseLogger): Promise<WebhookResult> {
+  return async function handle(p: WebhookPayload, log: FastifyBaseLogger, trace: TraceSteps = NO_TRACE): Promise<WebhookResult> {
     const started = Date.now();
-    const { result, payment } = await decide(p, log);
-    await deps.db('webhook_deliveries').insert({
+    const { result, payment } = await decide(p, log, trace);
+    await trace.step('db', 'record delivery', () => deps.db('webhook_deliveries').insert({
       reference: p.reference,
       payment_id: payment?.id ?? null,
       claimed_status: typeof p.status === 'string' ? p.status.slice(0, 40) : null,
       result,
-    });
+    }));
     deps.metrics.webhookDeliveries.inc({ result });
     log.info(
       {

@@ -6,7 +6,6 @@
 import fp from 'fastify-plugin';
 import type { AddressInfo } from 'node:net';
 import { createFeexPayClient } from '../../feexpay/client.ts';
-import { childSpan } from '../../observability/sentry.ts';
 import { createSimulator, feexpaySimulator, type SimulatorEngine } from '../../feexpay/simulator/index.ts';
 import { SIMULATOR_DEFAULT_API_KEY } from '../../feexpay/simulator/options.ts';
 import type { FeexPayClient } from '../../feexpay/types.ts';
@@ -36,14 +35,6 @@ export interface FeexPayPluginOptions {
   webhookToken: string;
 }
 
-/** The client's calls as spans of a sampled request's trace. */
-function tracedClient(client: FeexPayClient): FeexPayClient {
-  return {
-    requestToPay: (input) => childSpan('http.client', 'FeexPay request-to-pay', () => client.requestToPay(input)),
-    getStatus: (reference) => childSpan('http.client', 'FeexPay status', () => client.getStatus(reference)),
-  };
-}
-
 export default fp<FeexPayPluginOptions>(
   async (app, opts) => {
     const log = app.log.child({ component: 'feexpay' });
@@ -62,7 +53,7 @@ export default fp<FeexPayPluginOptions>(
       last_error_at: lastError?.toISOString() ?? null,
     }));
     const clientFor = (baseUrl: string, apiKey: string) =>
-      tracedClient(createFeexPayClient({
+      createFeexPayClient({
         baseUrl,
         apiKey,
         shopId: opts.feexpay.shopId,
@@ -70,7 +61,7 @@ export default fp<FeexPayPluginOptions>(
         statusTimeoutMs: opts.feexpay.statusTimeoutMs,
         logger: log,
         observe,
-      }));
+      });
 
     if (mode === 'live' && opts.feexpay.apiKey && opts.feexpay.baseUrl) {
       const client = clientFor(opts.feexpay.baseUrl, opts.feexpay.apiKey);

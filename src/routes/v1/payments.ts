@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { NETWORK_INFO } from '../../domain/networks.ts';
 import { presentPayment } from '../../payments/present.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
+import { traceSteps } from '../../observability/request-tracing.ts';
 import {
   CreatePaymentBody,
   ErrorBody,
@@ -82,7 +83,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
       if (body.currency !== info.currency) {
         throw new ApiError(400, 'currency_mismatch', `body.currency must be ${info.currency} for ${body.network}`);
       }
-      const answer = await app.payments.create(req.merchant!.id, key, body, req.log);
+      const answer = await app.payments.create(req.merchant!.id, key, body, req.log, traceSteps(req));
       return reply.status(answer.statusCode as 201).send(answer.body as PaymentViewType);
     },
   );
@@ -94,7 +95,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
       schema: { summary: 'Read a payment', security: [{ apiKey: [] }], params: PaymentParams, response: { 200: PaymentView, ...errors } },
     },
     async (req) => {
-      const row = await app.payments.repo.findForMerchant(req.merchant!.id, req.params.id);
+      const row = await traceSteps(req).step('db', 'read payment', () => app.payments.repo.findForMerchant(req.merchant!.id, req.params.id));
       // Another merchant's payment is indistinguishable from a missing one.
       if (!row) throw new ApiError(404, 'payment_not_found', 'No such payment.');
       return presentPayment(row);

@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { ErrorBody, FeexPayWebhookBody } from '../../schemas/payment.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
+import { traceSteps } from '../../observability/request-tracing.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -35,7 +36,7 @@ const routes: FastifyPluginAsync<{ webhookToken: string }> = async (root, { webh
         throw Object.assign(req.validationError, { validationContext: 'body' });
       }
       try {
-        const result = await app.payments.handleWebhook(req.body, req.log);
+        const result = await app.payments.handleWebhook(req.body, req.log, traceSteps(req));
         return { received: true, result };
       } catch (err) {
         // Answered 5xx (or 503 when the database is down), so FeexPay delivers again.
