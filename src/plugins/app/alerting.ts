@@ -10,9 +10,10 @@ import { createNotifier } from '../../notify/notifier.ts';
 import { SuccessRateWatch } from '../../notify/success-rate.ts';
 import { captureFeexPayAnomaly, captureReconcilerFailure, captureServerError, sentryFastifyPlugin } from '../../observability/sentry.ts';
 import { logDiskUsageRatio } from '../../observability/disk.ts';
+import type { TraceLink } from '../../observability/request-tracing.ts';
 
 export interface Alerting {
-  serverError(err: unknown, ctx: { route?: string; paymentId?: string; network?: string }): void;
+  serverError(err: unknown, ctx: { route?: string; paymentId?: string; network?: string; trace?: TraceLink }): void;
   feexpayAnomaly(message: string, ctx: { paymentId: string; network: string }): void;
   reconcilerFailure(err: unknown): void;
   paymentFinished(row: PaymentRow): void;
