@@ -7,84 +7,111 @@
  * rate, since 90% of requests paid for spans that were never sent. Here the sampling decision is
  * taken first, before the SDK is touched (a random draw and a per-second budget).
  *
- * The sampled request's steps (database statements, FeexPay calls) are child spans that the route
- * hands its services explicitly, as traceSteps(request): named after what the payment is doing,
- * with no instrumentation patched into pg or http, and nothing at all for requests not sampled.
+ * Why not Sentry's span API either: in its OpenTelemetry mode, starting any span enters
+ * OpenTelemetry's context, an AsyncLocalStorage, and on Node 20 the first use of one installs
+ * promise hooks that run on every promise of the process from then on; the benchmark put them at
+ * about 15% of a payment read's CPU. So a sampled request records its own timings, and when it
+ * ends the service sends them as one Sentry transaction event (the same event the SDK would send:
+ * trace context, child spans, route-named transaction), through the SDK's client, so that
+ * beforeSendTransaction, the transport and flushing apply as to any event. The SDK runs without
+ * OpenTelemetry at all (sentry.ts).
  *
- * What tracing still costs every request: Sentry starts a span inside OpenTelemetry's context, an
- * AsyncLocalStorage, and on Node 20 the first use of one installs promise hooks that run on every
- * promise of the process from then on (about 15% of a payment read's CPU in the benchmark).
- * SENTRY_TRACES_SAMPLE_RATE=0 keeps them off; Node 22's AsyncContextFrame makes them cheap.
+ * The steps (database statements, FeexPay calls) are child spans that the route hands its
+ * services explicitly, as traceSteps(request), named after what the payment is doing.
  *
  * The transaction is named by method and route pattern, never the URL: ids would make every
  * request its own transaction, and the webhook URL carries its token.
  */
-import { ROOT_CONTEXT, SpanStatusCode, trace, type Span as OtelSpan } from '@opentelemetry/api';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type * as SentryNode from '@sentry/node';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { NO_TRACE, type TraceSteps } from './trace-steps.ts';
 
-type Span = SentryNode.Span;
+type SpanStatus = 'ok' | 'internal_error' | 'cancelled';
 
-/** Marks the spans this plugin starts, already sampled: see presampledTracesSampler. */
-const PRESAMPLED = 'fgw.presampled';
-
-/**
- * Sentry's tracesSampler: the request spans were sampled by the plugin (so that the other
- * requests never reach the SDK), anything else at the configured rate.
- */
-export function presampledTracesSampler(rate: number) {
-  return ({ attributes }: { attributes?: Record<string, unknown> }): number => (attributes?.[PRESAMPLED] === true ? 1 : rate);
+interface StepSpan {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string;
+  op: string;
+  description: string;
+  start_timestamp: number;
+  timestamp: number;
+  status: SpanStatus;
+  data: Record<string, string>;
 }
 
-const spans = new WeakMap<FastifyRequest, Span>();
-
-/** The sampled request's span, undefined when the request is not traced. */
-export function requestSpan(request: FastifyRequest): Span | undefined {
-  return spans.get(request);
+interface RequestTrace {
+  traceId: string;
+  spanId: string;
+  method: string;
+  route: string;
+  start: number;
+  spans: StepSpan[];
+  steps: TraceSteps;
+  sent: boolean;
 }
+
+/** Seconds since the epoch, to the microsecond, as Sentry's events count time. */
+const nowSeconds = () => (performance.timeOrigin + performance.now()) / 1000;
+const hexId = (bytes: number) => randomBytes(bytes).toString('hex');
+
+const traces = new WeakMap<FastifyRequest, RequestTrace>();
 
 export type TraceLink = { trace_id: string; span_id: string } & Record<string, string>;
 
 /** The ids that tie an error event to the sampled request's trace; undefined when not traced. */
 export function traceLink(request: FastifyRequest): TraceLink | undefined {
-  const span = spans.get(request);
-  if (!span) return undefined;
-  const { traceId, spanId } = span.spanContext();
-  return { trace_id: traceId, span_id: spanId };
+  const t = traces.get(request);
+  return t ? { trace_id: t.traceId, span_id: t.spanId } : undefined;
 }
 
-/** Child spans of `parent`, given as their explicit parent rather than found in a context. */
-function stepsUnder(parent: Span): TraceSteps {
-  // In OpenTelemetry mode Sentry's spans are OpenTelemetry spans, and its span processor collects
-  // every span of the trace, whatever tracer started it.
-  const context = trace.setSpan(ROOT_CONTEXT, parent as unknown as OtelSpan);
-  const tracer = trace.getTracer('feexpay-gateway');
-  return {
-    async step(op, name, fn) {
-      const span = tracer.startSpan(name, { attributes: { 'sentry.op': op } }, context);
+/** What a route hands its services: spans of the request's trace, or nothing when not traced. */
+export function traceSteps(request: FastifyRequest): TraceSteps {
+  return traces.get(request)?.steps ?? NO_TRACE;
+}
+
+function startTrace(method: string, route: string): RequestTrace {
+  const t: RequestTrace = { traceId: hexId(16), spanId: hexId(8), method, route, start: nowSeconds(), spans: [], steps: NO_TRACE, sent: false };
+  t.steps = {
+    async step(op, description, fn) {
+      const start = nowSeconds();
+      let status: SpanStatus = 'ok';
       try {
         return await fn();
       } catch (err) {
-        span.setStatus({ code: SpanStatusCode.ERROR, message: 'internal_error' });
+        status = 'internal_error';
         throw err;
       } finally {
-        span.end();
+        t.spans.push({ trace_id: t.traceId, span_id: hexId(8), parent_span_id: t.spanId, op, description, start_timestamp: start, timestamp: nowSeconds(), status, data: {} });
       }
     },
   };
+  return t;
 }
 
-const steps = new WeakMap<FastifyRequest, TraceSteps>();
-
-/** What a route hands its services: spans under the request's span, or nothing when not traced. */
-export function traceSteps(request: FastifyRequest): TraceSteps {
-  const span = spans.get(request);
-  if (!span) return NO_TRACE;
-  let s = steps.get(request);
-  if (!s) steps.set(request, (s = stepsUnder(span)));
-  return s;
+/** The transaction event Sentry's SDK would build for this request. */
+function transactionEvent(t: RequestTrace, statusCode: number | undefined): SentryNode.Event {
+  const status: SpanStatus = statusCode === undefined ? 'cancelled' : statusCode >= 500 ? 'internal_error' : 'ok';
+  return {
+    type: 'transaction',
+    transaction: `${t.method} ${t.route}`,
+    transaction_info: { source: 'route' },
+    start_timestamp: t.start,
+    timestamp: nowSeconds(),
+    contexts: {
+      trace: {
+        trace_id: t.traceId,
+        span_id: t.spanId,
+        op: 'http.server',
+        status,
+        data: { 'http.request.method': t.method, 'http.route': t.route, ...(statusCode === undefined ? {} : { 'http.response.status_code': statusCode }) },
+      },
+    },
+    spans: t.spans,
+  };
 }
 
 /**
@@ -94,16 +121,6 @@ export function traceSteps(request: FastifyRequest): TraceSteps {
  */
 function isTraced(route: string): boolean {
   return route !== '/metrics' && !route.startsWith('/health') && !route.startsWith('/_feexpay');
-}
-
-function end(span: Span, statusCode: number | undefined): void {
-  if (statusCode !== undefined) {
-    span.setAttribute('http.response.status_code', statusCode);
-    span.setStatus(statusCode >= 500 ? { code: 2, message: 'internal_error' } : { code: 1 });
-  } else {
-    span.setStatus({ code: 2, message: 'cancelled' });
-  }
-  span.end();
 }
 
 /**
@@ -136,30 +153,24 @@ export interface RequestTracingOptions {
 export const requestTracing = fp<RequestTracingOptions>(
   async (app: FastifyInstance, { sdk, sampleRate, maxPerSecond }) => {
     const withinBudget = traceBudget(maxPerSecond);
+    const finish = (request: FastifyRequest, statusCode: number | undefined) => {
+      const t = traces.get(request);
+      // Once: an aborted request may still reach onResponse.
+      if (!t || t.sent) return;
+      t.sent = true;
+      sdk.captureEvent(transactionEvent(t, statusCode));
+    };
     app.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, done: () => void) => {
       const route = request.routeOptions.url;
-      if (route && isTraced(route) && Math.random() < sampleRate && withinBudget()) {
-        const span = sdk.startInactiveSpan({
-          name: `${request.method} ${route}`,
-          op: 'http.server',
-          forceTransaction: true,
-          attributes: { [PRESAMPLED]: true, 'sentry.source': 'route', 'http.request.method': request.method, 'http.route': route },
-        });
-        if (span.isRecording()) spans.set(request, span);
-      }
+      if (route && isTraced(route) && Math.random() < sampleRate && withinBudget()) traces.set(request, startTrace(request.method, route));
       done();
     });
-
     app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-      const span = spans.get(request);
-      if (span) end(span, reply.statusCode);
+      finish(request, reply.statusCode);
       done();
     });
     app.addHook('onRequestAbort', (request: FastifyRequest, done: () => void) => {
-      const span = spans.get(request);
-      // Forgotten, so that an onResponse after the abort does not end it twice.
-      spans.delete(request);
-      if (span) end(span, undefined);
+      finish(request, undefined);
       done();
     });
   },

@@ -8,7 +8,7 @@ import type * as SentryNode from '@sentry/node';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { maskPii, maskString } from './pii.ts';
-import { presampledTracesSampler, requestTracing, traceLink, type TraceLink } from './request-tracing.ts';
+import { requestTracing, traceLink, type TraceLink } from './request-tracing.ts';
 import { selectIntegrations, type SentryIntegration, type SentrySettings } from './sentry-config.ts';
 
 type Sdk = typeof SentryNode;
@@ -73,18 +73,14 @@ export async function initSentry(module: Sdk, settings: SentrySettings): Promise
     sendDefaultPii: false,
     defaultIntegrations: false,
     integrations,
-    tracesSampleRate: tracing ? settings.tracesSampleRate : undefined,
-    tracesSampler: tracing ? presampledTracesSampler(settings.tracesSampleRate) : undefined,
-    // Trace headers are for our own services; FeexPay is a third party.
+    // Sampling, spans and transactions are the service's own (request-tracing.ts): the SDK sends
+    // them as events and never starts a span, so it needs no traces option and no OpenTelemetry
+    // (whose context costs every request, see request-tracing.ts).
     tracePropagationTargets: [],
     ...(profiling ? { profileSessionSampleRate: settings.profilesSampleRate, profileLifecycle: 'trace' as const } : {}),
-    // The libraries we trace are reached without them: knex require()s pg (CommonJS hooks see
-    // it), undici and http report through diagnostics channels. Hooking every ESM import would
-    // cost start-up time for nothing (sentry.test.ts checks the pg spans against a real server).
+    // Nothing is instrumented through imports: hooking every ESM import would cost start-up time.
     registerEsmLoaderHooks: false,
-    // OpenTelemetry is what makes traces, and what costs most per request; without tracing the
-    // SDK runs without it (errors carry their context explicitly, see the Fastify plugin).
-    skipOpenTelemetrySetup: !tracing,
+    skipOpenTelemetrySetup: true,
     maxBreadcrumbs: 50,
     // One connection to Sentry kept open, rather than a new one per event or trace.
     transportOptions: { keepAlive: true },
