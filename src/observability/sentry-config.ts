@@ -8,11 +8,11 @@
  * 51-66 us, default integrations with tracing off 137-180 us. What tracing at 10% still costs
  * with this setup is measured by `npm run bench` (docs/benchmarks.md).
  *
- * So: without tracing we skip OpenTelemetry entirely and keep only what costs nothing until an
- * error happens. With tracing, Sentry's http integration is left out too: it ran OpenTelemetry's
- * HTTP instrumentation on every request, sampled or not, and a 10% rate then cost the payment
- * reads about 70% of their throughput. Requests are sampled by our own Fastify hook instead
- * (request-tracing.ts), which touches the SDK only for the sampled ones and caps traces per second.
+ * So: the SDK runs without OpenTelemetry and keeps only what costs nothing until an error
+ * happens. Sentry's http integration is left out: it ran OpenTelemetry's HTTP instrumentation on
+ * every request, sampled or not, and a 10% rate then cost the payment reads about 70% of their
+ * throughput. Traces are the service's own (request-tracing.ts): it samples, records a sampled
+ * request's steps and sends them as a transaction event, with traces capped per second.
  *
  * Always: onUncaughtException / onUnhandledRejection (crashes), linkedErrors (FeexPay client errors
  * carry their cause), contextLines and nodeContext (cost only when an error is sent).
@@ -29,7 +29,9 @@
  * inboundFilters, conversationId (no use here).
  *
  * Profiling needs @sentry/profiling-node, which downloads a native binary at install; it is not a
- * dependency, so profiles are off unless that package is installed next to the service.
+ * dependency, so profiles are off unless that package is installed next to the service. Its
+ * 'trace' lifecycle follows the SDK's own spans, which the service does not start: even then,
+ * profiles would need a 'manual' start around the sampled requests (not done).
  */
 import type * as SentryNode from '@sentry/node';
 
@@ -92,9 +94,8 @@ function errorsOnly(integration: SentryIntegration): SentryIntegration {
 }
 
 /**
- * The same list with or without tracing: nothing that runs per request. Without tracing the SDK
- * also runs without OpenTelemetry; with it, OpenTelemetry only records the spans the service
- * starts (request-tracing.ts).
+ * The same list with or without tracing: nothing that runs per request (traces are built by
+ * request-tracing.ts, not by an integration).
  */
 export function selectIntegrations(sdk: typeof SentryNode): SentryIntegration[] {
   return [
