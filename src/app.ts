@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Knex } from 'knex';
 import type { Config } from './config.ts';
-import { traceLink } from './observability/request-tracing.ts';
+import { serverErrorContext } from './observability/sentry.ts';
 import db from './plugins/external/db.ts';
 import metrics from './plugins/external/metrics.ts';
 import rateLimit from './plugins/external/rate-limit.ts';
@@ -24,7 +24,7 @@ export interface AppOptions {
 }
 
 const app: FastifyPluginAsync<AppOptions> = async (fastify, { config, db: dbHandle }) => {
-  await fastify.register(errors, { reportServerError: (err, req) => fastify.alerting.serverError(err, { route: req.routeOptions.url, trace: traceLink(req) }) });
+  await fastify.register(errors, { reportServerError: (err, req) => fastify.alerting.serverError(err, serverErrorContext(req, 500)) });
   await fastify.register(db, {
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,

@@ -186,6 +186,25 @@ export function setRequestSentryContext(request: FastifyRequest, ctx: Pick<Serve
   if (sdk()) requestContext.set(request, { ...requestContext.get(request), ...ctx });
 }
 
+/**
+ * What a 5xx report says about its request: payment (from the path, or set by the route), route,
+ * method, status, the masked URL and the trace. The app's error handler and the plugin below both
+ * report through it.
+ */
+export function serverErrorContext(request: FastifyRequest, statusCode: number): ServerErrorContext & Record<string, unknown> {
+  const params = request.params as { id?: unknown } | undefined;
+  return {
+    trace: traceLink(request),
+    ...(typeof params?.id === 'string' ? { paymentId: params.id } : {}),
+    ...requestContext.get(request),
+    route: routeOf(request),
+    method: request.method,
+    statusCode,
+    // Masked by beforeSend like everything else (the webhook token is in a path segment).
+    url: request.url,
+  };
+}
+
 export interface SentryPluginOptions {
   /** false: leave error capture to the app's error handler (captureServerError). Default true. */
   captureErrors?: boolean;
@@ -219,21 +238,7 @@ export const sentryFastifyPlugin = fp<SentryPluginOptions>(
     });
     app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
       const error = errors.get(request);
-      if (!error || !isReportable(reply.statusCode)) return;
-      const params = request.params as { id?: unknown } | undefined;
-      const fromParams = typeof params?.id === 'string' ? { paymentId: params.id } : {};
-      const report = () =>
-        captureServerError(error, {
-          trace: traceLink(request),
-          ...fromParams,
-          ...requestContext.get(request),
-          route: routeOf(request),
-          method: request.method,
-          statusCode: reply.statusCode,
-          // Masked by beforeSend like everything else (the webhook token is in a path segment).
-          url: request.url,
-        });
-      report();
+      if (error && isReportable(reply.statusCode)) captureServerError(error, serverErrorContext(request, reply.statusCode));
     });
   },
   { name: 'sentry', fastify: '5.x' },

@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { startFakeSentry, type EnvelopeItem } from './helpers/sentry-server.ts';
 import { sentrySettingsFromEnv } from '../../src/observability/sentry-config.ts';
 import { traceBudget } from '../../src/observability/request-tracing.ts';
+import { serverErrorContext } from '../../src/observability/sentry.ts';
+import Fastify from 'fastify';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXTURE = 'test/observability/fixtures/sentry-app.ts';
@@ -180,4 +182,17 @@ test('the trace budget caps traces per clock second and refills on the next one'
   assert.deepEqual([take(), take(), take(), take()], [true, true, true, false]);
   const unlimited = traceBudget(0, () => now);
   assert.ok(Array.from({ length: 1000 }, unlimited).every(Boolean), '0 means no cap');
+});
+
+test('a 5xx report from the app\'s error handler carries the same request context as the plugin\'s', async () => {
+  const app = Fastify();
+  app.get('/v1/payments/:id', async (request) => serverErrorContext(request, 500));
+  try {
+    const res = await app.inject({ url: `/v1/payments/${PAYMENT_ID}?phone=2290167000000` });
+    assert.deepEqual(res.json(), {
+      paymentId: PAYMENT_ID, route: '/v1/payments/:id', method: 'GET', statusCode: 500, url: `/v1/payments/${PAYMENT_ID}?phone=2290167000000`,
+    });
+  } finally {
+    await app.close();
+  }
 });

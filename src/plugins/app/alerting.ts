@@ -8,12 +8,11 @@ import type { PaymentRow } from '../../payments/repository.ts';
 import type { Config } from '../../config.ts';
 import { createNotifier } from '../../notify/notifier.ts';
 import { SuccessRateWatch } from '../../notify/success-rate.ts';
-import { captureFeexPayAnomaly, captureReconcilerFailure, captureServerError, sentryFastifyPlugin } from '../../observability/sentry.ts';
+import { captureFeexPayAnomaly, captureReconcilerFailure, captureServerError, sentryFastifyPlugin, type ServerErrorContext } from '../../observability/sentry.ts';
 import { logDiskUsageRatio } from '../../observability/disk.ts';
-import type { TraceLink } from '../../observability/request-tracing.ts';
 
 export interface Alerting {
-  serverError(err: unknown, ctx: { route?: string; paymentId?: string; network?: string; trace?: TraceLink }): void;
+  serverError(err: unknown, ctx: ServerErrorContext & Record<string, unknown>): void;
   feexpayAnomaly(message: string, ctx: { paymentId: string; network: string }): void;
   reconcilerFailure(err: unknown): void;
   paymentFinished(row: PaymentRow): void;
@@ -30,7 +29,7 @@ const DISK_EVERY_MS = 30_000;
 export default fp<{ config: Config }>(
   async (app, { config }) => {
     const log = app.log.child({ component: 'alerting' });
-    // The error handler reports 5xx through serverError; the plugin only names traces by route.
+    // The error handler reports 5xx through serverError; the plugin here only traces sampled requests.
     await app.register(sentryFastifyPlugin, { captureErrors: false });
 
     const { smtpUrl, emailFrom, emailTo, slackWebhookUrl } = config.notify;
