@@ -11,9 +11,9 @@ import { sentrySettingsFromEnv } from './observability/sentry-config.ts';
 const settings = sentrySettingsFromEnv(process.env);
 if (settings) {
   const [sdk, { initSentry }] = await Promise.all([import('@sentry/node'), import('./observability/sentry.ts')]);
-  const { tracing, profiling } = await initSentry(sdk, settings);
-  if (process.env.SENTRY_PROFILES_SAMPLE_RATE && settings.profilesSampleRate > 0 && tracing && !profiling) {
-    // Not an error: @sentry/profiling-node is deliberately not a dependency (native binary).
-    process.emitWarning('Sentry profiling is off: @sentry/profiling-node is not installed', { code: 'SENTRY_NO_PROFILING' });
+  initSentry(sdk, settings);
+  if (process.env.SENTRY_PROFILES_SAMPLE_RATE && settings.profilesSampleRate > 0) {
+    // Not an error: profiles are not supported (see sentry-config.ts), and asking for them says so.
+    process.emitWarning('Sentry profiling is off: the service does not collect profiles', { code: 'SENTRY_NO_PROFILING' });
   }
 }

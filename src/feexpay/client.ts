@@ -54,7 +54,7 @@ function parseJson(text: string | undefined): { ok: true; value: unknown } | { o
 
 export function createFeexPayClient(opts: FeexPayClientOptions): FeexPayClient {
   const base = opts.baseUrl.replace(/\/+$/, '');
-  const { exchange } = createExchange({
+  const exchange = createExchange({
     baseUrl: base,
     headers: { authorization: `Bearer ${opts.apiKey}`, accept: 'application/json' },
     maxBodyBytes: MAX_BODY_BYTES,

@@ -23,12 +23,12 @@ export interface ExchangeOptions {
   maxBodyBytes: number;
 }
 
-export function createExchange(opts: ExchangeOptions): { exchange: ExchangeFn; close(): void } {
+export function createExchange(opts: ExchangeOptions): ExchangeFn {
   const secure = opts.baseUrl.startsWith('https:');
   const agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
   const send = secure ? https.request : http.request;
 
-  const exchange: ExchangeFn = (method, url, timeoutMs, body) =>
+  return (method, url, timeoutMs, body) =>
     new Promise<Exchange>((resolve) => {
       let settled = false;
       const finish = (result: Exchange) => {
@@ -61,6 +61,4 @@ export function createExchange(opts: ExchangeOptions): { exchange: ExchangeFn; c
       req.on('error', () => finish({ kind: 'failed', cause: 'network' }));
       req.end(payload);
     });
-
-  return { exchange, close: () => agent.destroy() };
 }

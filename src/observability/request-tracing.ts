@@ -27,6 +27,7 @@ import { performance } from 'node:perf_hooks';
 import type * as SentryNode from '@sentry/node';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { SIMULATOR_PREFIX } from '../plugins/app/feexpay.ts';
 import { NO_TRACE, type TraceSteps } from './trace-steps.ts';
 
 type SpanStatus = 'ok' | 'internal_error' | 'cancelled';
@@ -116,11 +117,11 @@ function transactionEvent(t: RequestTrace, statusCode: number | undefined): Sent
 
 /**
  * Probes and the scrape would be most of the traces and tell nothing about payments; the
- * in-process FeexPay simulator (under /_feexpay, embedded default only) is FeexPay's side, and
+ * in-process FeexPay simulator (SIMULATOR_PREFIX, embedded default only) is FeexPay's side, and
  * already a span of the request that called it.
  */
 function isTraced(route: string): boolean {
-  return route !== '/metrics' && !route.startsWith('/health') && !route.startsWith('/_feexpay');
+  return route !== '/metrics' && !route.startsWith('/health') && !route.startsWith(SIMULATOR_PREFIX);
 }
 
 /**

@@ -28,10 +28,9 @@
  * through pino); modules, childProcess, processSession, functionToString, systemError,
  * inboundFilters, conversationId (no use here).
  *
- * Profiling needs @sentry/profiling-node, which downloads a native binary at install; it is not a
- * dependency, so profiles are off unless that package is installed next to the service. Its
- * 'trace' lifecycle follows the SDK's own spans, which the service does not start: even then,
- * profiles would need a 'manual' start around the sampled requests (not done).
+ * Profiles are not collected: @sentry/profiling-node downloads a native binary at install, and
+ * its 'trace' lifecycle follows the SDK's own spans, which the service does not start.
+ * SENTRY_PROFILES_SAMPLE_RATE is read and validated so that setting it gives a warning at start.
  */
 import type * as SentryNode from '@sentry/node';
 
@@ -43,7 +42,7 @@ export interface SentrySettings {
   tracesSampleRate: number;
   /** Most traces started per second by one process, whatever the rate; 0: no cap. */
   tracesMaxPerSecond: number;
-  /** 0..1; only applied when a profiling package is present. */
+  /** 0..1; profiles are not collected: a rate above 0 only gives a warning at start. */
   profilesSampleRate: number;
 }
 
