@@ -86,9 +86,7 @@ export function baseLoggerOptions(level: string): pino.LoggerOptions {
 /** Options for Fastify's `logger` option: Fastify builds the pino instance and its transport. */
 export function buildLoggerOptions(opts: LoggerOptions): pino.LoggerOptions {
   const base = baseLoggerOptions(opts.level);
-  if (!opts.logDir && !isPretty(opts)) {
-    return opts.stdout === undefined ? base : { ...base, transport: { targets: [stdoutTarget(opts)] } };
-  }
+  if (!opts.logDir && !isPretty(opts) && opts.stdout === undefined) return base;
   const targets = [stdoutTarget(opts), ...(opts.logDir ? fileTargets(opts, opts.logDir) : [])];
   // The worker must not inherit the process's --import flags: it needs no TypeScript loader (the
   // targets are JavaScript) and must not preload instrument.ts, which would start a second Sentry
