@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
-import { dbCounters, type BenchDatabase } from './database.ts';
+import { dbCounters, samplePaymentIds, type BenchDatabase } from './database.ts';
 import { nextKey, nextPhone, paymentBody, runLoad, scrapeLatency, type LoadResult } from './load.ts';
 import { cpuSeconds, sampleRss, type Proc } from './processes.ts';
 
@@ -164,7 +164,7 @@ export async function runPasses(sides: Record<Mode, Side>, o: PassOptions): Prom
     commitsPerPayment[m] = created > 0 ? ((await dbCounters(sides[m].db)).commits - before[m].commits) / created : NaN;
   }
 
-  const ids = { off: await randomIds(sides.off.db), on: await randomIds(sides.on.db) };
+  const ids = { off: await samplePaymentIds(sides.off.db, 5_000), on: await samplePaymentIds(sides.on.db, 5_000) };
   const get = await interleaved('GET /v1/payments/:id', sides, o, (side, sec) => getLoad(side.service, side.db, ids[side.mode], o, sec));
   const targets = { off: await pendingWithReference(sides.off.db, 5_000), on: await pendingWithReference(sides.on.db, 5_000) };
   const webhook = await interleaved('POST /v1/webhooks/feexpay/:token', sides, o, (side, sec) => webhookLoad(side, targets[side.mode], o, sec));
@@ -174,8 +174,4 @@ export async function runPasses(sides: Record<Mode, Side>, o: PassOptions): Prom
     result[m] = { scenarios: [post[m], get[m], webhook[m]], metrics: await metricsOf(sides[m], o, post[m].requestsPerSec), commitsPerPayment: commitsPerPayment[m] };
   }
   return result;
-}
-
-async function randomIds(b: BenchDatabase): Promise<string[]> {
-  return (await b.db('payments').select('id').orderByRaw('random()').limit(5_000)).map((r) => r.id as string);
 }
