@@ -1,7 +1,8 @@
 /**
- * The processes a benchmark run starts: the service exactly as production starts it (its own
- * Node process, Sentry preloaded with --import) and a standalone FeexPay simulator, so the RSS
- * and CPU measured are the service's own. Memory is read from /proc/<pid>/status.
+ * The processes a benchmark run starts: the service exactly as production starts it (the compiled
+ * build/ of `npm run build`, its own Node process, Sentry preloaded with --import) and a standalone
+ * FeexPay simulator, so the RSS and CPU measured are the service's own. Memory is read from
+ * /proc/<pid>/status.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -52,9 +53,12 @@ function stopper(child: ChildProcess): () => Promise<void> {
   };
 }
 
+/** `npm start` without npm (and without its prestart build: `npm run bench` builds first). */
+export const START_ARGS = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ').slice(1);
+
 export async function startService(env: Record<string, string>, logFile: string, nodeArgs: string[] = []): Promise<Proc> {
   const port = await freePort();
-  const child = launch([...nodeArgs, '--import', 'tsx', '--import', './src/instrument.ts', 'src/server.ts'], { HOST: '127.0.0.1', PORT: String(port), ...env }, logFile);
+  const child = launch([...nodeArgs, ...START_ARGS], { HOST: '127.0.0.1', PORT: String(port), ...env }, logFile);
   const url = `http://127.0.0.1:${port}`;
   await waitReady(`${url}/health/ready`, child, 'the service', logFile);
   return { pid: child.pid!, url, child, stop: stopper(child) };
@@ -62,7 +66,7 @@ export async function startService(env: Record<string, string>, logFile: string,
 
 export async function startSimulatorProcess(env: Record<string, string>, logFile: string): Promise<Proc> {
   const port = await freePort();
-  const child = launch(['--import', 'tsx', 'src/feexpay/simulator/main.ts'], { SIMULATOR_PORT: String(port), LOG_LEVEL: 'warn', ...env }, logFile);
+  const child = launch(['build/feexpay/simulator/main.js'], { SIMULATOR_PORT: String(port), LOG_LEVEL: 'warn', ...env }, logFile);
   const url = `http://127.0.0.1:${port}`;
   await waitReady(`${url}/_simulator/counters`, child, 'the simulator', logFile);
   return { pid: child.pid!, url, child, stop: stopper(child) };

@@ -1,6 +1,7 @@
 /**
- * The service as production runs it: its own Node process (`node --import tsx src/server.ts`),
- * configured by environment only, so a test can SIGKILL it and start it again.
+ * The service in its own Node process, configured by environment only, so a test can SIGKILL it
+ * and start it again: from source (`node --import tsx src/server.ts`) by default, so a test
+ * never runs a stale build, or with `npm start`'s arguments on the compiled build.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,11 +15,13 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
-export { freePort } from '../../bench/lib/processes.ts';
+export { freePort, START_ARGS } from '../../bench/lib/processes.ts';
 
-export async function startServiceProcess(env: Record<string, string>, port: number, logFile: string, nodeArgs: string[] = []): Promise<ServiceProcess> {
+const FROM_SOURCE = ['--import', 'tsx', 'src/server.ts'];
+
+export async function startServiceProcess(env: Record<string, string>, port: number, logFile: string, args = FROM_SOURCE): Promise<ServiceProcess> {
   const out = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', out, out],
   });

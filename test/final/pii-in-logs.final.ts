@@ -23,7 +23,7 @@ const FORBIDDEN: [string, RegExp][] = [
 ];
 
 test('no log line written during the test suite holds personal data or a secret', () => {
-  const files = fs.existsSync(LOG_DIR) ? fs.readdirSync(LOG_DIR).filter((f) => f.endsWith('.log')) : [];
+  const files = fs.existsSync(LOG_DIR) ? (fs.readdirSync(LOG_DIR, { recursive: true }) as string[]).filter((f) => f.endsWith('.log')) : [];
   assert.ok(files.length >= 3, `expected the suite's log files in ${LOG_DIR}`);
   let lines = 0;
   const hits: string[] = [];
