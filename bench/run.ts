@@ -108,7 +108,7 @@ async function main(): Promise<void> {
           log(`${mode} ${s.scenario}: ${s.requestsPerSec.toFixed(0)} req/s, p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms, non-2xx ${s.non2xx}, errors ${s.errors}, RSS max ${s.rssMaxMb.toFixed(0)} MB, CPU ${s.cpuMsPerRequest.toFixed(2)} ms/req`);
         }
         const m = passes[mode].metrics;
-        log(`${mode} /metrics with ${m.payments} payments: p50 ${m.p50Ms.toFixed(1)} ms, p99 ${m.p99Ms.toFixed(1)} ms, ${m.bytes} bytes`);
+        log(`${mode} /metrics with ${m.payments} payments: p50 ${m.p50Ms.toFixed(1)} ms, p99 ${m.p99Ms.toFixed(1)} ms, ${m.bytes} bytes; /health/live p50 ${m.floor.p50Ms.toFixed(1)} ms, p99 ${m.floor.p99Ms.toFixed(1)} ms`);
       }
       if (args.soak) {
         await services.off?.stop();

@@ -69,17 +69,32 @@ export function nextKey(): string {
   return `bench-${process.pid}-${Date.now().toString(36)}-${keySerial}`;
 }
 
-/** Sequential scrapes of /metrics: latency percentiles of what Prometheus would see. */
-export async function scrapeLatency(url: string, n: number): Promise<{ p50Ms: number; p99Ms: number; bytes: number }> {
-  const times: number[] = [];
-  let bytes = 0;
+export interface PathLatency {
+  p50Ms: number;
+  p99Ms: number;
+  bytes: number;
+}
+
+/**
+ * Sequential GETs that take the paths in turn, n of each: /metrics is what Prometheus would see,
+ * /health/live beside it is the floor of the same client on the same machine at the same moments.
+ */
+export async function pathLatencies<P extends string>(url: string, n: number, paths: readonly P[]): Promise<Record<P, PathLatency>> {
+  const times = new Map<P, number[]>(paths.map((p) => [p, []]));
+  const bytes = new Map<P, number>();
   for (let i = 0; i < n; i++) {
-    const started = performance.now();
-    const text = await (await fetch(`${url}/metrics`)).text();
-    times.push(performance.now() - started);
-    bytes = text.length;
+    for (const p of paths) {
+      const started = performance.now();
+      const text = await (await fetch(url + p)).text();
+      times.get(p)!.push(performance.now() - started);
+      bytes.set(p, text.length);
+    }
   }
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
-  return { p50Ms: at(0.5), p99Ms: at(0.99), bytes };
+  const result = {} as Record<P, PathLatency>;
+  for (const p of paths) {
+    const sorted = times.get(p)!.sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+    result[p] = { p50Ms: at(0.5), p99Ms: at(0.99), bytes: bytes.get(p)! };
+  }
+  return result;
 }

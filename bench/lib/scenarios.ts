@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { dbCounters, samplePaymentIds, type BenchDatabase } from './database.ts';
-import { nextKey, nextPhone, paymentBody, runLoad, scrapeLatency, type LoadResult } from './load.ts';
+import { nextKey, nextPhone, paymentBody, pathLatencies, runLoad, type LoadResult } from './load.ts';
 import { cpuSeconds, sampleRss, type Proc } from './processes.ts';
 
 export const WEBHOOK_TOKEN = 'bench-webhook-token-0123456789';
@@ -21,7 +21,8 @@ export interface ScenarioResult extends LoadResult {
 
 export interface PassResult {
   scenarios: ScenarioResult[];
-  metrics: { payments: number; p50Ms: number; p99Ms: number; bytes: number; rssMb: number };
+  /** /metrics latency, and /health/live's from the same client in the same loop (the floor). */
+  metrics: { payments: number; p50Ms: number; p99Ms: number; bytes: number; rssMb: number; floor: { p50Ms: number; p99Ms: number } };
   commitsPerPayment: number;
 }
 
@@ -141,11 +142,14 @@ function webhookLoad(side: Side, targets: { id: string; feexpay_reference: strin
 
 /** The /metrics figures of one service, with at least 10,000 payments recorded by it. */
 async function metricsOf(side: Side, o: PassOptions, postRate: number): Promise<PassResult['metrics']> {
-  const total = await countRows(side.db.db('payments'));
-  if (total < 10_000) await postLoad(side.service, side.db, { ...o, runTag: side.runTag }, Math.ceil((10_000 - total) / Math.max(postRate, 100)) + 1);
-  const recorded = await countRows(side.db.db('payments'));
-  const scrape = await scrapeLatency(side.service.url, 200);
-  return { payments: recorded, ...scrape, rssMb: sampleRss(side.service.pid).stop().maxMb };
+  let recorded = await countRows(side.db.db('payments'));
+  while (recorded < 10_000) {
+    await postLoad(side.service, side.db, { ...o, runTag: side.runTag }, Math.ceil((10_000 - recorded) / Math.max(postRate, 100)) + 1);
+    recorded = await countRows(side.db.db('payments'));
+  }
+  const scrape = await pathLatencies(side.service.url, 200, ['/metrics', '/health/live']);
+  const floor = scrape['/health/live'];
+  return { payments: recorded, ...scrape['/metrics'], floor: { p50Ms: floor.p50Ms, p99Ms: floor.p99Ms }, rssMb: sampleRss(side.service.pid).stop().maxMb };
 }
 
 /** The uninstrumented and the instrumented build, each on its own database, measured side by side. */
