@@ -14,7 +14,7 @@ import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { appConfigData, configChecksum } from './app-config.ts';
 import { NAMES, PORTS, selectorLabels } from './names.ts';
 import { APP_SECRET_KEYS } from './secrets.ts';
-import { baseContainer, podSecurityContext, tsxCommand, volumes } from './pod.ts';
+import { baseContainer, nodeCommand, podSecurityContext, volumes } from './pod.ts';
 import type { EnvSettings } from './settings.ts';
 
 export const API_COMPONENT = 'api';
@@ -34,12 +34,12 @@ const probe = (path: string, periodSeconds: number, failureThreshold: number) =>
 function migrateContainer(s: EnvSettings): IContainer {
   // Least privilege: the migration needs the database and nothing else.
   const keys = APP_SECRET_KEYS.filter((k) => k.key === 'DATABASE_URL');
-  return baseContainer(s, 'migrate', tsxCommand('src/cli/migrate.ts'), s.migrationResources, keys);
+  return baseContainer(s, 'migrate', nodeCommand('build/cli/migrate.js'), s.migrationResources, keys);
 }
 
 function apiContainer(s: EnvSettings): IContainer {
   return {
-    ...baseContainer(s, API_COMPONENT, tsxCommand('src/server.ts', ['./src/instrument.ts']), s.resources),
+    ...baseContainer(s, API_COMPONENT, nodeCommand('build/server.js', ['./build/instrument.js']), s.resources),
     ports: [
       { name: PORTS.http.name, containerPort: PORTS.http.port, protocol: 'TCP' },
       { name: PORTS.metrics.name, containerPort: PORTS.metrics.port, protocol: 'TCP' },

@@ -1,31 +1,32 @@
 /**
  * Scheduled commands of the service, off by default: each is enabled in settings.ts once its
- * command exists in the image. Synth refuses to enable one whose script is missing, so a CronJob
- * never ships that can only crash.
+ * command exists in the image. Synth refuses to enable one whose script has no source in src/
+ * (so `npm run build` cannot produce it), so a CronJob never ships that can only crash.
  */
 import { existsSync } from 'node:fs';
 import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { NAMES, selectorLabels } from './names.ts';
-import { baseContainer, podSecurityContext, tsxCommand, volumes } from './pod.ts';
+import { baseContainer, nodeCommand, podSecurityContext, sourceOf, volumes } from './pod.ts';
 import type { CronSettings, EnvSettings } from './settings.ts';
 
 export interface CronDef {
   key: keyof EnvSettings['cron'];
   name: string;
   component: string;
+  /** Compiled script in the image (build/...js); its source is sourceOf(script). */
   script: string;
 }
 
 export const CRON_DEFS: readonly CronDef[] = [
-  { key: 'weeklyReport', name: NAMES.weeklyReport, component: 'weekly-report', script: 'src/cli/report-weekly.ts' },
-  { key: 'logArchive', name: NAMES.logArchive, component: 'log-archive', script: 'src/cli/archive-logs.ts' },
+  { key: 'weeklyReport', name: NAMES.weeklyReport, component: 'weekly-report', script: 'build/cli/report-weekly.js' },
+  { key: 'logArchive', name: NAMES.logArchive, component: 'log-archive', script: 'build/cli/archive-logs.js' },
 ];
 
 const JOB_RESOURCES = { requests: { cpu: '50m', memory: '192Mi' }, limits: { memory: '512Mi' } };
 
 /** The root filesystem is read-only: reports go to the /tmp emptyDir (they are sent, not kept). */
 function jobContainer(s: EnvSettings, def: CronDef) {
-  const c = baseContainer(s, def.component, tsxCommand(def.script), JOB_RESOURCES);
+  const c = baseContainer(s, def.component, nodeCommand(def.script), JOB_RESOURCES);
   return { ...c, env: [...(c.env ?? []), { name: 'REPORTS_DIR', value: '/tmp/reports' }] };
 }
 
@@ -65,15 +66,16 @@ export function cronJob(s: EnvSettings, def: CronDef, cron: CronSettings): CronJ
 }
 
 export interface CronOptions {
-  /** Repository root to look for the scripts in; tests pass a stand-in. */
+  /** Repository root to look for the scripts' sources in; tests pass a stand-in. */
   root: URL;
 }
 
 export function enabledCronJobs(s: EnvSettings, opts: CronOptions): { defs: CronDef[]; jobs: CronJob[] } {
   const defs = CRON_DEFS.filter((d) => s.cron[d.key].enabled);
   for (const d of defs) {
-    if (!existsSync(new URL(d.script, opts.root))) {
-      throw new Error(`CronJob ${d.name} is enabled for ${s.env} but ${d.script} does not exist`);
+    const source = sourceOf(d.script);
+    if (!existsSync(new URL(source, opts.root))) {
+      throw new Error(`CronJob ${d.name} is enabled for ${s.env} but ${source} (built to ${d.script}) does not exist`);
     }
     if (d.key === 'logArchive' && !s.logsVolume) {
       throw new Error(`CronJob ${d.name} needs logsVolume: per-pod emptyDir logs are out of its reach`);

@@ -34,7 +34,12 @@ export const containerSecurityContext: ISecurityContext = {
   seccompProfile: { type: 'RuntimeDefault' },
 };
 
-/** The root filesystem is read-only: tsx's transpile cache goes to /tmp, file logs to LOG_DIR. */
+/**
+ * The root filesystem is read-only: file logs go to LOG_DIR, scratch files to the /tmp emptyDir.
+ * The CronJobs write their reports there (REPORTS_DIR). The API and the migration no longer need
+ * it (it held tsx's transpile cache; they now run compiled JavaScript) but keep it: Node libraries
+ * assume a writable os.tmpdir(), and an unused emptyDir costs nothing.
+ */
 export function volumes(s: EnvSettings): IVolume[] {
   const logs: IVolume = s.logsVolume
     ? { name: 'logs', persistentVolumeClaim: { claimName: s.logsVolume.claimName } }
@@ -47,9 +52,23 @@ export const volumeMounts: IVolumeMount[] = [
   { name: 'logs', mountPath: LOG_DIR },
 ];
 
-/** `node --import tsx <script>` is what `tsx <script>` runs, without a second process. */
-export function tsxCommand(script: string, preload: string[] = []): string[] {
-  return ['node', '--import', 'tsx', ...preload.flatMap((p) => ['--import', p]), script];
+/**
+ * The image holds what `npm run build` writes, not src/: tsc compiles src/X.ts to build/X.js
+ * (tsconfig.build.json: rootDir src, outDir build) and the build script copies src/X.mjs files.
+ */
+export function sourceOf(built: string): string {
+  const m = /^(?:\.\/)?build\/(.+)\.(js|mjs)$/.exec(built);
+  if (!m) throw new Error(`${built} is not a file of build/`);
+  return `src/${m[1]}.${m[2] === 'js' ? 'ts' : 'mjs'}`;
+}
+
+/**
+ * Compiled JavaScript run by node, as `npm start` runs the API: no transpiler at run time, and
+ * source maps turn stack traces back into src/ lines. `preload` modules load first (--import).
+ */
+export function nodeCommand(script: string, preload: string[] = []): string[] {
+  for (const f of [script, ...preload]) sourceOf(f);
+  return ['node', '--enable-source-maps', ...preload.flatMap((p) => ['--import', p]), script];
 }
 
 export function baseContainer(

@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { parse } from 'yaml';
 import { monitoringConfig } from '../../alerts/config.ts';
 import { SIMULATOR_DEFAULT_API_KEY } from '../../src/feexpay/simulator/options.ts';
-import { runSynth, SECRET_PATTERNS, strings } from './helpers.ts';
+import { nodeCommandFiles, runSynth, SECRET_PATTERNS, sourceOfBuilt, strings } from './helpers.ts';
 
 interface Service {
   image?: string;
@@ -82,10 +82,16 @@ test('env files: the placeholders exist, the local overrides are git-ignored', (
   }
 });
 
-test('the app services run scripts that exist, and the simulator and API agree', () => {
+test('the app services run compiled scripts that npm run build produces, and the simulator and API agree', () => {
+  let checked = 0;
   for (const [name, svc] of Object.entries(services)) {
-    for (const arg of svc.command ?? []) if (/^src\/.*\.ts$/.test(arg)) assert.ok(existsSync(arg), `${name}: ${arg}`);
+    if (!svc.build || !svc.command) continue; // the API runs the image's CMD (dockerfile.test.ts)
+    assert.ok(!svc.command.some((a) => /\btsx\b|\.ts$/.test(a)), `${name}: the image has no tsx and no src/: ${svc.command.join(' ')}`);
+    const { preloads, script } = nodeCommandFiles(svc.command);
+    for (const f of [...preloads, script]) assert.ok(existsSync(sourceOfBuilt(f)), `${name}: ${f} (from ${sourceOfBuilt(f)})`);
+    checked++;
   }
+  assert.ok(checked >= 2, 'simulator and migrate');
   const api = envOf('api');
   const sim = envOf('simulator');
   assert.equal(api.FEEXPAY_API_KEY, SIMULATOR_DEFAULT_API_KEY, 'the API must use the simulator key');

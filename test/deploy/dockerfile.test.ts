@@ -1,31 +1,84 @@
-/** The image recipe, checked as text (no Docker engine here): base, user, health check, command. */
+/**
+ * The image recipe, checked as text (no Docker engine here): stages, base, user, health check,
+ * command. The runtime stage runs what `npm run build` compiles, with production dependencies only.
+ */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { nodeCommandFiles, sourceOfBuilt } from './helpers.ts';
 
 const dockerfile = readFileSync('Dockerfile', 'utf8');
 const lines = dockerfile.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-const jsonArgs = (instr: string) => JSON.parse(lines.find((l) => l.startsWith(`${instr} `))!.slice(instr.length + 1)) as string[];
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 
-test('base image is a pinned node 20 bookworm-slim, for every stage', () => {
+/** Instructions per stage, by the stage's name. */
+const stages = new Map<string, string[]>();
+let current: string[] | undefined;
+for (const l of lines) {
+  const from = /^FROM \S+ AS (\w+)$/.exec(l);
+  if (from) stages.set(from[1]!, (current = []));
+  else current?.push(l);
+}
+const stage = (name: string) => {
+  const s = stages.get(name);
+  assert.ok(s, `no stage ${name}`);
+  return s;
+};
+const jsonArgs = (instrs: string[], instr: string) => JSON.parse(instrs.find((l) => l.startsWith(`${instr} `))!.slice(instr.length + 1)) as string[];
+
+test('three stages (build, deps, runtime), each on the pinned node 20 bookworm-slim base', () => {
   const arg = lines.find((l) => l.startsWith('ARG NODE_IMAGE='))!;
   assert.match(arg, /^ARG NODE_IMAGE=node:20\.\d+\.\d+-bookworm-slim(@sha256:[0-9a-f]{64})?$/);
   const froms = lines.filter((l) => l.startsWith('FROM '));
-  assert.equal(froms.length, 2, 'multi-stage: deps and runtime');
+  assert.equal(froms.length, 3, 'multi-stage: build, deps and runtime');
   for (const f of froms) assert.match(f, /^FROM \$\{NODE_IMAGE\} AS \w+$/);
+  assert.deepEqual([...stages.keys()], ['build', 'deps', 'runtime'], 'the last stage is the image');
 });
 
-test('production dependencies only, from the lockfile', () => {
-  assert.match(dockerfile, /npm ci --omit=dev/);
+test('the build stage installs every dependency and runs npm run build', () => {
+  const build = stage('build');
+  const ci = build.filter((l) => /\bnpm ci\b/.test(l));
+  assert.equal(ci.length, 1);
+  assert.doesNotMatch(ci[0]!, /--omit=dev|--production/, 'tsc is a development dependency');
+  assert.ok(build.some((l) => /^RUN .*\bnpm run build\b/.test(l)));
+  assert.ok(pkg.scripts.build!.includes('tsconfig.build.json'));
+  const copied = build.filter((l) => l.startsWith('COPY ')).flatMap((l) => l.split(/\s+/).slice(1, -1));
+  for (const need of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src']) {
+    assert.ok(copied.includes(need), `the build stage needs ${need}`);
+  }
+});
+
+test('production dependencies only, from the lockfile; tsx and TypeScript are not among them', () => {
+  assert.ok(stage('deps').some((l) => /^RUN .*\bnpm ci --omit=dev\b/.test(l)));
   assert.doesNotMatch(dockerfile, /COPY \. /, 'never copy the whole context');
-  const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-  assert.ok(pkg.dependencies.tsx, 'tsx runs the service, so it must be a production dependency');
+  assert.doesNotMatch(dockerfile, /esbuild/, 'nothing at run time transpiles, so nothing to smoke-test');
+  for (const dev of ['tsx', 'typescript']) {
+    assert.equal(pkg.dependencies[dev], undefined, `${dev} must not be a production dependency`);
+    assert.ok(pkg.devDependencies[dev], `${dev} is a development dependency`);
+  }
+});
+
+test('the runtime stage gets node_modules from deps and build/ from build, and no source', () => {
+  const runtime = stage('runtime');
+  const copies = runtime.filter((l) => l.startsWith('COPY '));
+  assert.ok(copies.includes('COPY --from=deps /app/node_modules ./node_modules'), 'production node_modules');
+  assert.ok(copies.includes('COPY --from=build /app/build ./build'), 'the compiled build/');
+  assert.ok(copies.some((l) => /^COPY (\S+ )*package\.json (\S+ )*\.\/$/.test(l)), 'package.json: "type": "module" makes build/*.js ESM');
+  for (const c of copies) {
+    assert.doesNotMatch(c, /\bsrc\b|tsconfig/, `${c}: no TypeScript in the image`);
+    assert.doesNotMatch(c, /--from=build \S*node_modules/, `${c}: the build stage's node_modules hold development dependencies`);
+  }
+  assert.ok(!runtime.some((l) => /\btsx\b|\bnpm (ci|install|run)\b/.test(l)), 'nothing installs or builds at run time');
 });
 
 test('runs as a non-root numeric user with a node-based health check', () => {
-  const users = lines.filter((l) => l.startsWith('USER '));
+  const users = stage('runtime').filter((l) => l.startsWith('USER '));
   assert.match(users.at(-1)!, /^USER [1-9]\d*:[1-9]\d*$/);
-  const health = lines.find((l) => l.startsWith('HEALTHCHECK'))!;
+  const health = stage('runtime').find((l) => l.startsWith('HEALTHCHECK'))!;
   const cmd = JSON.parse(health.slice(health.indexOf(' CMD ') + 5)) as string[];
   assert.deepEqual(cmd.slice(0, 2), ['node', '-e']);
   assert.match(cmd[2]!, /\/health\/live/);
@@ -33,17 +86,21 @@ test('runs as a non-root numeric user with a node-based health check', () => {
   assert.doesNotThrow(() => new Function(cmd[2]!));
 });
 
-test('the command is `npm start` without npm, preloading Sentry', () => {
-  const cmd = jsonArgs('CMD');
-  const start = JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string;
-  assert.deepEqual(cmd, start.split(' '));
-  assert.deepEqual(cmd.slice(0, 5), ['node', '--import', 'tsx', '--import', './src/instrument.ts']);
-  assert.ok(existsSync('src/server.ts'));
+test('the command is `npm start` without npm: compiled JavaScript, Sentry preloaded', () => {
+  const cmd = jsonArgs(stage('runtime'), 'CMD');
+  assert.deepEqual(cmd, pkg.scripts.start!.split(' '));
+  assert.ok(cmd.includes('--enable-source-maps'), 'stack traces point at src/ lines');
+  assert.ok(!cmd.some((a) => /\btsx\b|\.ts$/.test(a)), cmd.join(' '));
+  const { preloads, script } = nodeCommandFiles(cmd);
+  assert.deepEqual(preloads, ['./build/instrument.js']);
+  assert.equal(script, 'build/server.js');
+  // What `npm run build` compiles these from: the test needs no build.
+  for (const f of [...preloads, script]) assert.ok(existsSync(sourceOfBuilt(f)), `${f}: ${sourceOfBuilt(f)} is missing`);
 });
 
 test('.dockerignore is an allow-list that keeps secrets and local state out', () => {
   const rules = readFileSync('.dockerignore', 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
   assert.equal(rules[0], '*', 'everything is excluded first');
   const allowed = rules.filter((r) => r.startsWith('!')).map((r) => r.slice(1));
-  assert.deepEqual(allowed.sort(), ['package-lock.json', 'package.json', 'src/', 'tsconfig.json']);
+  assert.deepEqual(allowed.sort(), ['package-lock.json', 'package.json', 'src/', 'tsconfig.build.json', 'tsconfig.json']);
 });

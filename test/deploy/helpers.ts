@@ -1,6 +1,6 @@
 /** Synthesizes the Kubernetes output in memory for the deploy tests, and walks its objects. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -36,12 +36,46 @@ export function render(label: string, settings: EnvSettings, inputs: MonitoringI
   return { label, files, objects: parseFiles(files) };
 }
 
-/** A repository root in which the CronJobs' scripts exist, to synthesize with them enabled. */
+/**
+ * The source `npm run build` makes a build/ file from, read from tsconfig.build.json (rootDir ->
+ * outDir: build/X.js <- src/X.ts) and the build script (the .mjs files it copies as they are).
+ * Lets tests check a command against src/ without running the build.
+ */
+export function sourceOfBuilt(file: string): string {
+  const { rootDir, outDir } = (JSON.parse(readFileSync('tsconfig.build.json', 'utf8')) as { compilerOptions: { rootDir: string; outDir: string } }).compilerOptions;
+  const rel = file.replace(/^\.\//, '');
+  if (!rel.startsWith(`${outDir}/`)) throw new Error(`${file} is not under ${outDir}/`);
+  const inner = rel.slice(outDir.length + 1);
+  if (inner.endsWith('.js')) return `${rootDir}/${inner.slice(0, -'.js'.length)}.ts`;
+  if (inner.endsWith('.mjs')) {
+    const build = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { build: string } }).scripts.build;
+    const source = `${rootDir}/${inner}`;
+    if (!build.includes(`cp ${source} `)) throw new Error(`npm run build does not copy ${source}`);
+    return source;
+  }
+  throw new Error(`${file}: tsc writes .js files, the build script copies .mjs files`);
+}
+
+/** The files a `node [flags] script [args]` command loads: --import preloads, then the script. */
+export function nodeCommandFiles(command: readonly string[]): { preloads: string[]; script: string } {
+  if (command[0] !== 'node') throw new Error(`not a node command: ${command.join(' ')}`);
+  const preloads: string[] = [];
+  for (let i = 1; i < command.length; i++) {
+    const arg = command[i]!;
+    if (arg === '--import' || arg === '--require' || arg === '-r') preloads.push(command[++i]!);
+    else if (arg.startsWith('--import=')) preloads.push(arg.slice('--import='.length));
+    else if (!arg.startsWith('-')) return { preloads, script: arg };
+  }
+  throw new Error(`no script in: ${command.join(' ')}`);
+}
+
+/** A repository root in which the CronJobs' script sources exist, to synthesize with them enabled. */
 export function rootWithCronScripts(): URL {
   const dir = mkdtempSync(join(tmpdir(), 'k8s-root-'));
   for (const d of CRON_DEFS) {
-    mkdirSync(join(dir, d.script, '..'), { recursive: true });
-    writeFileSync(join(dir, d.script), '');
+    const source = sourceOfBuilt(d.script);
+    mkdirSync(join(dir, source, '..'), { recursive: true });
+    writeFileSync(join(dir, source), '');
   }
   return pathToFileURL(dir + '/');
 }

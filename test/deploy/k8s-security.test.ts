@@ -37,7 +37,7 @@ test('every container is locked down and has requests and a memory limit', () =>
       assert.equal((sc.capabilities as { add?: string[] })?.add, undefined, where);
       assert.ok(c.resources?.requests?.cpu && c.resources.requests.memory, `${where}: requests`);
       assert.ok(c.resources?.limits?.memory, `${where}: memory limit`);
-      // A read-only root needs writable /tmp (tsx's cache) and a log directory.
+      // A read-only root needs writable /tmp (CronJob reports, libraries' scratch files) and a log directory.
       const mounts = (c.volumeMounts ?? []).map((m) => m.mountPath);
       assert.ok(mounts.includes('/tmp'), `${where}: /tmp`);
       assert.ok(!/:latest$|^[^:@]+$/.test(c.image ?? ''), `${where}: image must be pinned`);
@@ -58,7 +58,7 @@ test('the API rolls out without losing capacity and spreads across nodes and zon
     assert.equal(api.readinessProbe.httpGet.path, '/health/ready');
     assert.equal(api.livenessProbe.httpGet.path, '/health/live');
     const migrate = d.spec.template.spec.initContainers[0];
-    assert.deepEqual(migrate.command.slice(-1), ['src/cli/migrate.ts']);
+    assert.deepEqual(migrate.command.slice(-1), ['build/cli/migrate.js']);
     assert.deepEqual(migrate.env.map((e: any) => e.name), ['DATABASE_URL'], 'the migration sees only the database URL');
   }
 });
