@@ -64,9 +64,10 @@ function fileTargets(opts: LoggerOptions, dir: string): pino.TransportTargetOpti
 
 function stdoutTarget(opts: LoggerOptions): pino.TransportTargetOptions {
   const destination = opts.stdout ?? 1;
+  // A file's directory is created if missing: otherwise the worker dies and every line is lost.
   return isPretty(opts)
-    ? { target: 'pino-pretty', level: opts.level, options: { destination, colorize: destination === 1 } }
-    : { target: 'pino/file', level: opts.level, options: { destination } };
+    ? { target: 'pino-pretty', level: opts.level, options: { destination, colorize: destination === 1, mkdir: true } }
+    : { target: 'pino/file', level: opts.level, options: { destination, mkdir: true } };
 }
 
 /** The masking, redaction and serialisation options, without any destination. */

@@ -191,3 +191,11 @@ test('child bindings are masked, except the request id the service generates its
   assert.deepEqual(maskBindings({ reqId: 'call 2290167000000' }), { reqId: 'call [phone]' });
   assert.deepEqual(maskBindings({ reqId: id, phone: '2290167000000' }), { reqId: id, phone: '[redacted]' });
 });
+
+test('a stdout file in a directory that does not exist yet gets its directory, and every line', async () => {
+  const file = path.join(tmpDir(), 'not', 'yet', 'stdout.jsonl');
+  const log = createLogger({ level: 'info', stdout: file });
+  log.info({ paymentId: PAYMENT_ID }, 'first line');
+  await closeLogger(log);
+  assert.deepEqual(jsonLines(file).map((l) => [l.msg, l.paymentId]), [['first line', PAYMENT_ID]]);
+});
