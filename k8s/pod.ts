@@ -2,6 +2,7 @@
  * Pieces every pod of the service shares (API, migration init container, CronJobs): the same
  * image, environment and hardening, so a Job never runs with weaker settings than the API.
  */
+import { readFileSync } from 'node:fs';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
@@ -52,14 +53,27 @@ export const volumeMounts: IVolumeMount[] = [
   { name: 'logs', mountPath: LOG_DIR },
 ];
 
+const ROOT = new URL('../', import.meta.url);
+const readJson = <T>(file: string): T => JSON.parse(readFileSync(new URL(file, ROOT), 'utf8')) as T;
+
 /**
- * The image holds what `npm run build` writes, not src/: tsc compiles src/X.ts to build/X.js
- * (tsconfig.build.json: rootDir src, outDir build) and the build script copies src/X.mjs files.
+ * The source `npm run build` makes a build/ file from, read from the build's own configuration:
+ * tsconfig.build.json (rootDir -> outDir: build/X.js <- src/X.ts) and the build script (the .mjs
+ * files it copies as they are). The image holds build/, not src/; synth and the tests check a
+ * command against src/ without running the build.
  */
 export function sourceOf(built: string): string {
-  const m = /^(?:\.\/)?build\/(.+)\.(js|mjs)$/.exec(built);
-  if (!m) throw new Error(`${built} is not a file of build/`);
-  return `src/${m[1]}.${m[2] === 'js' ? 'ts' : 'mjs'}`;
+  const { rootDir, outDir } = readJson<{ compilerOptions: { rootDir: string; outDir: string } }>('tsconfig.build.json').compilerOptions;
+  const rel = built.replace(/^\.\//, '');
+  if (!rel.startsWith(`${outDir}/`)) throw new Error(`${built} is not under ${outDir}/`);
+  const inner = rel.slice(outDir.length + 1);
+  if (inner.endsWith('.js')) return `${rootDir}/${inner.slice(0, -'.js'.length)}.ts`;
+  if (inner.endsWith('.mjs')) {
+    const source = `${rootDir}/${inner}`;
+    if (!readJson<{ scripts: { build: string } }>('package.json').scripts.build.includes(`cp ${source} `)) throw new Error(`npm run build does not copy ${source}`);
+    return source;
+  }
+  throw new Error(`${built}: tsc writes .js files, the build script copies .mjs files`);
 }
 
 /**

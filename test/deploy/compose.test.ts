@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { parse } from 'yaml';
 import { monitoringConfig } from '../../alerts/config.ts';
 import { SIMULATOR_DEFAULT_API_KEY } from '../../src/feexpay/simulator/options.ts';
-import { nodeCommandFiles, runSynth, SECRET_PATTERNS, sourceOfBuilt, strings } from './helpers.ts';
+import { nodeCommandFiles, runSynth, SECRET_PATTERNS, sourceOf, strings } from './helpers.ts';
 
 interface Service {
   image?: string;
@@ -88,7 +88,7 @@ test('the app services run compiled scripts that npm run build produces, and the
     if (!svc.build || !svc.command) continue; // the API runs the image's CMD (dockerfile.test.ts)
     assert.ok(!svc.command.some((a) => /\btsx\b|\.ts$/.test(a)), `${name}: the image has no tsx and no src/: ${svc.command.join(' ')}`);
     const { preloads, script } = nodeCommandFiles(svc.command);
-    for (const f of [...preloads, script]) assert.ok(existsSync(sourceOfBuilt(f)), `${name}: ${f} (from ${sourceOfBuilt(f)})`);
+    for (const f of [...preloads, script]) assert.ok(existsSync(sourceOf(f)), `${name}: ${f} (from ${sourceOf(f)})`);
     checked++;
   }
   assert.ok(checked >= 2, 'simulator and migrate');

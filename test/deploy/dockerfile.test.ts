@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { nodeCommandFiles, sourceOfBuilt } from './helpers.ts';
+import { nodeCommandFiles, sourceOf } from './helpers.ts';
 
 const dockerfile = readFileSync('Dockerfile', 'utf8');
 const lines = dockerfile.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
@@ -95,7 +95,7 @@ test('the command is `npm start` without npm: compiled JavaScript, Sentry preloa
   assert.deepEqual(preloads, ['./build/instrument.js']);
   assert.equal(script, 'build/server.js');
   // What `npm run build` compiles these from: the test needs no build.
-  for (const f of [...preloads, script]) assert.ok(existsSync(sourceOfBuilt(f)), `${f}: ${sourceOfBuilt(f)} is missing`);
+  for (const f of [...preloads, script]) assert.ok(existsSync(sourceOf(f)), `${f}: ${sourceOf(f)} is missing`);
 });
 
 test('.dockerignore is an allow-list that keeps secrets and local state out', () => {

@@ -1,13 +1,16 @@
 /** Synthesizes the Kubernetes output in memory for the deploy tests, and walks its objects. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { CRON_DEFS } from '../../k8s/cronjobs.ts';
+import { sourceOf } from '../../k8s/pod.ts';
 import { ENV_NAMES, envSettings, renderK8s, type EnvName, type EnvSettings, type MonitoringInputs } from '../../k8s/index.ts';
 import { fixtureInputs } from './fixtures/inputs.ts';
+
+export { sourceOf };
 
 export type Manifest = {
   apiVersion: string;
@@ -36,26 +39,6 @@ export function render(label: string, settings: EnvSettings, inputs: MonitoringI
   return { label, files, objects: parseFiles(files) };
 }
 
-/**
- * The source `npm run build` makes a build/ file from, read from tsconfig.build.json (rootDir ->
- * outDir: build/X.js <- src/X.ts) and the build script (the .mjs files it copies as they are).
- * Lets tests check a command against src/ without running the build.
- */
-export function sourceOfBuilt(file: string): string {
-  const { rootDir, outDir } = (JSON.parse(readFileSync('tsconfig.build.json', 'utf8')) as { compilerOptions: { rootDir: string; outDir: string } }).compilerOptions;
-  const rel = file.replace(/^\.\//, '');
-  if (!rel.startsWith(`${outDir}/`)) throw new Error(`${file} is not under ${outDir}/`);
-  const inner = rel.slice(outDir.length + 1);
-  if (inner.endsWith('.js')) return `${rootDir}/${inner.slice(0, -'.js'.length)}.ts`;
-  if (inner.endsWith('.mjs')) {
-    const build = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { build: string } }).scripts.build;
-    const source = `${rootDir}/${inner}`;
-    if (!build.includes(`cp ${source} `)) throw new Error(`npm run build does not copy ${source}`);
-    return source;
-  }
-  throw new Error(`${file}: tsc writes .js files, the build script copies .mjs files`);
-}
-
 /** The files a `node [flags] script [args]` command loads: --import preloads, then the script. */
 export function nodeCommandFiles(command: readonly string[]): { preloads: string[]; script: string } {
   if (command[0] !== 'node') throw new Error(`not a node command: ${command.join(' ')}`);
@@ -73,7 +56,7 @@ export function nodeCommandFiles(command: readonly string[]): { preloads: string
 export function rootWithCronScripts(): URL {
   const dir = mkdtempSync(join(tmpdir(), 'k8s-root-'));
   for (const d of CRON_DEFS) {
-    const source = sourceOfBuilt(d.script);
+    const source = sourceOf(d.script);
     mkdirSync(join(dir, source, '..'), { recursive: true });
     writeFileSync(join(dir, source), '');
   }

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { CRON_DEFS } from '../../k8s/cronjobs.ts';
 import { renderK8s } from '../../k8s/index.ts';
 import { fixtureInputs } from './fixtures/inputs.ts';
-import { allOutputs, containersOf, nodeCommandFiles, podTemplates, sourceOfBuilt, withCronJobs } from './helpers.ts';
+import { allOutputs, containersOf, nodeCommandFiles, podTemplates, sourceOf, withCronJobs } from './helpers.ts';
 
 const outputs = allOutputs();
 const containers = outputs.flatMap((out) =>
@@ -33,7 +33,7 @@ test('every container runs node on compiled files that npm run build produces', 
     const { preloads, script } = nodeCommandFiles(cmd);
     for (const f of [...preloads, script]) {
       assert.match(f, /^(\.\/)?build\//, `${where}: ${f} is not in build/`);
-      assert.ok(existsSync(sourceOfBuilt(f)), `${where}: ${f} would not exist, ${sourceOfBuilt(f)} is missing`);
+      assert.ok(existsSync(sourceOf(f)), `${where}: ${f} would not exist, ${sourceOf(f)} is missing`);
     }
     scripts.add(script);
   }
