@@ -41,6 +41,7 @@ interface StepSpan {
   start_timestamp: number;
   timestamp: number;
   status: SpanStatus;
+  /** Required by Sentry's span format; steps carry nothing beyond their name. */
   data: Record<string, string>;
 }
 
@@ -162,8 +163,10 @@ export const requestTracing = fp<RequestTracingOptions>(
       sdk.captureEvent(transactionEvent(t, statusCode));
     };
     app.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, done: () => void) => {
+      // The draw first: routeOptions builds a new object on each read, and most requests are not sampled.
+      if (Math.random() >= sampleRate) return done();
       const route = request.routeOptions.url;
-      if (route && isTraced(route) && Math.random() < sampleRate && withinBudget()) traces.set(request, startTrace(request.method, route));
+      if (route && isTraced(route) && withinBudget()) traces.set(request, startTrace(request.method, route));
       done();
     });
     app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {

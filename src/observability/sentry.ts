@@ -46,7 +46,6 @@ export function scrubTransaction<T extends { breadcrumbs?: unknown; spans?: { de
 
 /** Initialises the SDK; instrument.ts passes the module it imported. */
 export function initSentry(module: Sdk, settings: SentrySettings): void {
-
   module.init({
     dsn: settings.dsn,
     environment: settings.environment,
