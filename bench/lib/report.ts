@@ -46,7 +46,7 @@ export function toMarkdown(r: BenchReport): string {
   lines.push('| --- | --: | --: | --: | --: | --: | --: | --- |');
   for (const [label, p] of [['off', r.passes.off], ['on', r.passes.on]] as const) {
     const m = p.metrics;
-    lines.push(`| ${label} | ${m.payments} | ${f1(m.p50Ms)} | ${f1(m.p99Ms)} | ${m.bytes} | ${f1(m.floor?.p50Ms ?? NaN)} | ${f1(m.floor?.p99Ms ?? NaN)} | < 10 ms |`);
+    lines.push(`| ${label} | ${m.payments} | ${f1(m.p50Ms)} | ${f1(m.p99Ms)} | ${m.bytes} | ${f1(m.floor.p50Ms)} | ${f1(m.floor.p99Ms)} | < 10 ms |`);
   }
   lines.push('');
   lines.push(`Statements per operation (knex query events, BEGIN/COMMIT included): create ${f1(r.statements.createPayment)}, read ${f1(r.statements.getPayment)}, webhook ${f1(r.statements.webhook)}.`);

@@ -145,7 +145,9 @@ async function metricsOf(side: Side, o: PassOptions, postRate: number): Promise<
   let recorded = await countRows(side.db.db('payments'));
   while (recorded < 10_000) {
     await postLoad(side.service, side.db, { ...o, runTag: side.runTag }, Math.ceil((10_000 - recorded) / Math.max(postRate, 100)) + 1);
+    const before = recorded;
     recorded = await countRows(side.db.db('payments'));
+    if (recorded === before) throw new Error(`the ${side.mode} service created no payment while topping up to 10,000`);
   }
   const scrape = await pathLatencies(side.service.url, 200, ['/metrics', '/health/live']);
   const floor = scrape['/health/live'];

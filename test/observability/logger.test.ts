@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import Fastify from 'fastify';
 import { closeLogger, createLogger, FEEXPAY_COMPONENT, LOG_FILES } from '../../src/observability/logger.ts';
 import { logDiskUsageRatio } from '../../src/observability/disk.ts';
