@@ -43,7 +43,7 @@ export interface Resolution {
 
 export function createReviewItems(db: Knex) {
   return {
-    /** Opens an item; the same open news (payment, cause, reference) is recorded once. `undefined` when it was already open. */
+    /** Opens an item; the same news (payment, cause, reference) is recorded once, ever. `undefined` when it was already recorded. */
     async open(trx: Knex | Knex.Transaction, item: NewReviewItem): Promise<ReviewItemRow | undefined> {
       const { rows } = await trx.raw(
         `INSERT INTO review_items (payment_id, cause, feexpay_reference, feexpay_answer)

@@ -38,10 +38,10 @@ const statements: string[] = [
       CHECK (resolved_at IS NULL OR resolved_by IS NOT NULL)
     )
   `,
-  // One open item per payment and cause: FeexPay re-sending the same news adds nothing.
-  `CREATE UNIQUE INDEX review_items_open_idx
-     ON review_items (COALESCE(payment_id::text, ''), cause, COALESCE(feexpay_reference, ''))
-     WHERE resolved_at IS NULL`,
+  // One item per payment, cause and reference, ever: FeexPay re-sending the same news hours
+  // later (even after an operator resolved it) adds nothing.
+  `CREATE UNIQUE INDEX review_items_news_idx
+     ON review_items (COALESCE(payment_id::text, ''), cause, COALESCE(feexpay_reference, ''))`,
   `CREATE INDEX review_items_payment_idx ON review_items (payment_id)`,
   `CREATE INDEX review_items_created_idx ON review_items (created_at) WHERE resolved_at IS NULL`,
   `
