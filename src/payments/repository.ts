@@ -31,6 +31,7 @@ export interface PaymentRow {
   failure_reason: FailureReason | null;
   status_source: TransitionSource;
   transition_detail: Record<string, unknown> | null;
+  late_check_at: Date | null;
   check_attempts: number;
   next_check_at: Date;
   expires_at: Date;
@@ -236,6 +237,29 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
         [leaseMs, limit],
       );
       return rows as PaymentRow[];
+    },
+
+    /**
+     * Claims expired payments due for a late look (see the reconciler). The claim clears the
+     * time, so replicas never look twice; the caller schedules the next look, if any.
+     */
+    async claimLateChecks(limit: number): Promise<PaymentRow[]> {
+      const { rows } = await db.raw(
+        `UPDATE payments SET late_check_at = NULL
+         WHERE id IN (
+           SELECT id FROM payments
+           WHERE late_check_at <= now() AND status = 'expired'
+           ORDER BY late_check_at
+           LIMIT ?
+           FOR UPDATE SKIP LOCKED)
+         RETURNING *`,
+        [limit],
+      );
+      return rows as PaymentRow[];
+    },
+
+    async scheduleLateCheck(id: string, at: Date | null): Promise<void> {
+      await db('payments').where({ id, status: 'expired' }).update({ late_check_at: at });
     },
 
     async reschedule(id: string, nextCheckAt: Date): Promise<void> {

@@ -33,6 +33,8 @@ export interface ReconcilerDeps {
 type CheckOutcome = 'settled' | 'still_pending' | 'expired' | 'review' | 'error';
 
 const PARALLEL_CHECKS = 8;
+/** The last late look at an expired payment comes this long after its expiry. */
+const LAST_LATE_CHECK_MS = 86_400_000;
 
 export function createReconciler(deps: ReconcilerDeps) {
   const s = deps.settings;
@@ -76,7 +78,9 @@ export function createReconciler(deps: ReconcilerDeps) {
       if (outcome === 'review') return 'review';
       if (!pastDeadline) return later(p, now, 'still_pending');
       // FeexPay itself still says pending at the final check: the one meaning of expired.
-      return (await deps.settler.expire(p)) === 'settled' ? 'expired' : 'settled';
+      if ((await deps.settler.expire(p)) !== 'settled') return 'settled';
+      await deps.payments.scheduleLateCheck(p.id, new Date(now + s.lateCheckAfterMs));
+      return 'expired';
     }
     if (st.kind === 'not_found') {
       // FeexPay may index a new reference late; past the deadline it disowns one it issued.
@@ -96,13 +100,37 @@ export function createReconciler(deps: ReconcilerDeps) {
     return p.feexpay_reference ? checkReferenced(p, now) : checkUnreferenced(p, now);
   }
 
+  /**
+   * An expired payment is asked about again (after LATE_CHECK_AFTER_MS, then a day after its
+   * expiry): a success FeexPay decided late is money the merchant was told did not come, and
+   * its webhook may never arrive.
+   */
+  async function lateCheck(p: PaymentRow): Promise<CheckOutcome> {
+    const now = Date.now();
+    const expiredAt = new Date(p.settled_at ?? p.updated_at).getTime();
+    const st = await deps.feexpay().getStatus(p.feexpay_reference!);
+    const next = now < expiredAt + LAST_LATE_CHECK_MS ? new Date(expiredAt + LAST_LATE_CHECK_MS) : null;
+    if (st.kind === 'unavailable') {
+      await deps.payments.scheduleLateCheck(p.id, new Date(now + s.lateCheckAfterMs));
+      return 'error';
+    }
+    if (st.kind === 'found' && (await deps.settler.confirm(p, st, 'reconciler')) === 'review') return 'review';
+    await deps.payments.scheduleLateCheck(p.id, next);
+    return 'settled';
+  }
+
   async function runOnce(): Promise<Record<CheckOutcome, number>> {
     const counts: Record<CheckOutcome, number> = { settled: 0, still_pending: 0, expired: 0, review: 0, error: 0 };
-    const due = await deps.payments.claimDue(s.batchSize, deps.leaseMs);
+    const claimed = await deps.payments.claimDue(s.batchSize, deps.leaseMs);
+    const late = await deps.payments.claimLateChecks(s.batchSize);
+    const due: [PaymentRow, (p: PaymentRow) => Promise<CheckOutcome>][] = [
+      ...claimed.map((p) => [p, check] as [PaymentRow, typeof check]),
+      ...late.map((p) => [p, lateCheck] as [PaymentRow, typeof check]),
+    ];
     for (let i = 0; i < due.length; i += PARALLEL_CHECKS) {
       const outcomes = await Promise.all(
-        due.slice(i, i + PARALLEL_CHECKS).map((p) =>
-          check(p).catch((err: unknown) => {
+        due.slice(i, i + PARALLEL_CHECKS).map(([p, run]) =>
+          run(p).catch((err: unknown) => {
             deps.log.error({ event: 'reconciler.check_failed', payment_id: p.id, err }, 'reconciler check failed');
             deps.onFailure?.(err);
             return 'error' as const;

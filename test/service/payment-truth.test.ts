@@ -211,6 +211,21 @@ describe('4. a late success is never dropped', () => {
     assert.equal(again.status, 409);
   });
 
+  test('a late success whose webhook never arrives is found by the reconciler\'s late look', async () => {
+    sim.setWebhookUrl(undefined);
+    const p = await create('04', 15);
+    await pastDeadline(t, p.id);
+    await t.app.reconciler.runOnce();
+    const expired = await row(p.id);
+    assert.equal(expired.status, 'expired');
+    assert.ok(expired.late_check_at, 'a late look is scheduled');
+    sim.forceStatus(p.feexpay_reference!, 'SUCCESSFUL', '', { webhook: false });
+    await t.database.db('payments').where({ id: p.id }).update({ late_check_at: new Date(Date.now() - 1000) });
+    await t.app.reconciler.runOnce();
+    assert.deepEqual((await reviewItems(t, p.id)).map((i) => i.cause), ['late_success']);
+    assert.equal((await row(p.id)).status, 'expired');
+  });
+
   test('a FeexPay status for a reference no payment holds, with our id, is a review item too', async () => {
     const z = await create('04', 10);
     // A second collection FeexPay holds for the same payment (same id, phone and amount).

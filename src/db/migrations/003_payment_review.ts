@@ -21,6 +21,10 @@ const statements: string[] = [
      CHECK (source IN ('api', 'webhook', 'reconciler', 'operator'))`,
   // Why the last transition happened (review cause, operator and reason); copied into the audit row.
   `ALTER TABLE payments ADD COLUMN transition_detail jsonb`,
+  // An expired payment is asked about again later, so a success FeexPay decides after the
+  // deadline is found even when its webhook never arrives.
+  `ALTER TABLE payments ADD COLUMN late_check_at timestamptz`,
+  `CREATE INDEX payments_late_check_idx ON payments (late_check_at) WHERE late_check_at IS NOT NULL`,
   `CREATE INDEX payments_review_idx ON payments (created_at) WHERE status = 'needs_review'`,
   `
     CREATE TABLE review_items (
@@ -124,4 +128,5 @@ export async function down(db: Knex): Promise<void> {
   await db.raw('DROP FUNCTION IF EXISTS review_items_guard');
   await db.raw('DROP INDEX IF EXISTS payments_review_idx');
   await db.raw('ALTER TABLE payments DROP COLUMN IF EXISTS transition_detail');
+  await db.raw('ALTER TABLE payments DROP COLUMN IF EXISTS late_check_at');
 }
