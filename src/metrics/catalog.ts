@@ -33,8 +33,16 @@ export interface MetricDef<L extends string = string> {
 
 const def = <L extends string, T extends MetricType>(m: MetricDef<L> & { type: T }): MetricDef<L> & { type: T } => m;
 
-/** Resolves the 5 s FeexPay threshold exactly and reaches the 120 s calls integrators see. */
-export const FEEXPAY_LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] as const;
+/**
+ * The FeexPay client's default timeouts (FEEXPAY_STATUS_TIMEOUT_MS, FEEXPAY_REQUEST_TIMEOUT_MS),
+ * in seconds. A timed-out call ends a few milliseconds past its timeout, so each timeout gets a
+ * bound at itself and one 5% above it: hung calls fill that narrow bucket and a p95/p99 reads
+ * about the timeout instead of interpolating to the middle of a wide bucket (9.7 s for calls that
+ * all ended at 8 s). A deployment that changes a timeout should keep it one of these bounds.
+ */
+export const FEEXPAY_CLIENT_TIMEOUTS_SECONDS = [10, 30] as const;
+/** Resolves the 5 s FeexPay threshold exactly, the client timeouts, and the 120 s calls integrators see. */
+export const FEEXPAY_LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 7.5, 10, 10.5, 20, 30, 31.5, 60, 120] as const;
 /** HTTP latency of our own API; 0.05 is the p99 target of the benchmark. */
 export const HTTP_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
@@ -128,6 +136,15 @@ export const serviceMetrics = {
     name: 'feexpay_log_disk_usage_ratio',
     type: 'gauge',
     help: 'Used fraction of the filesystem that holds LOG_DIR (0 to 1).',
+    labels: {},
+    source: 'service',
+  }),
+
+  // --- Alerting (issue 15): series the alerts need that the service did not report before. ---
+  oldestPendingAge: def({
+    name: 'feexpay_payments_oldest_pending_age_seconds',
+    type: 'gauge',
+    help: 'Age of the oldest payment still pending (0 when none is), from the database: the same on every replica.',
     labels: {},
     source: 'service',
   }),

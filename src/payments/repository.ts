@@ -138,18 +138,20 @@ export function createPaymentRepository(db: Knex) {
       await db('payments').where({ id, status: 'pending' }).update({ next_check_at: nextCheckAt });
     },
 
-    /** Backlog figures for the gauges: pending by network, and the oldest overdue check. */
-    async backlog(): Promise<{ pendingByNetwork: Map<string, number>; oldestDueSeconds: number }> {
-      const [byNetwork, overdue] = await Promise.all([
+    /** Backlog figures for the gauges: pending by network, the oldest overdue check, the oldest pending payment. */
+    async backlog(): Promise<{ pendingByNetwork: Map<string, number>; oldestDueSeconds: number; oldestPendingSeconds: number }> {
+      const [byNetwork, overdue, oldest] = await Promise.all([
         db('payments').where('status', 'pending').select('network').count<{ network: string; count: number }[]>('* as count').groupBy('network'),
         db.raw(
           `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(next_check_at)), 0)::float8 AS s
            FROM payments WHERE status = 'pending' AND next_check_at <= now()`,
         ),
+        db.raw(`SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS s FROM payments WHERE status = 'pending'`),
       ]);
       return {
         pendingByNetwork: new Map(byNetwork.map((r) => [r.network, Number(r.count)])),
         oldestDueSeconds: Number(overdue.rows[0]?.s ?? 0),
+        oldestPendingSeconds: Number(oldest.rows[0]?.s ?? 0),
       };
     },
   };

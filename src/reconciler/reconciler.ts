@@ -82,10 +82,11 @@ export function createReconciler(deps: ReconcilerDeps) {
   }
 
   async function refreshGauges(): Promise<void> {
-    const { pendingByNetwork, oldestDueSeconds } = await deps.payments.backlog();
+    const { pendingByNetwork, oldestDueSeconds, oldestPendingSeconds } = await deps.payments.backlog();
     deps.metrics.paymentsPending.reset();
     for (const [network, n] of pendingByNetwork) deps.metrics.paymentsPending.set({ network }, n);
     deps.metrics.reconcilerOldestDue.set(oldestDueSeconds);
+    deps.metrics.oldestPendingAge.set(oldestPendingSeconds);
   }
 
   let timer: NodeJS.Timeout | undefined;

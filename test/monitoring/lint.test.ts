@@ -10,7 +10,8 @@ import {
 } from '../../alerts/index.ts';
 import { buildRuleTestModels } from '../../alerts/tests/index.ts';
 import { API_UID, INFRA_UID, PAYMENTS_UID, buildDashboards } from '../../dashboards/index.ts';
-import { serviceMetrics } from '../../src/metrics/catalog.ts';
+import { FEEXPAY_CLIENT_TIMEOUTS_SECONDS, serviceMetrics } from '../../src/metrics/catalog.ts';
+import { loadConfig } from '../../src/config.ts';
 import { dashboards, panels } from './collect.ts';
 
 const RUNBOOKS = new URL('../../alerts/runbooks/', import.meta.url);
@@ -44,6 +45,12 @@ describe('alert rules', () => {
       // A state (down, absent) has no value worth printing; a threshold crossing does.
       if (!/== 0|absent\(/.test(a.expr)) assert.match(description, /\{\{ \$value/, 'description shows the value');
       assert.equal(runbook_url, `${monitoringConfig.runbookBaseUrl}/${a.alert}.md`);
+      assert.match(a.annotations.dashboard_url ?? '', new RegExp(`^${monitoringConfig.externalUrls.grafana}/d/[a-z-]+$`), 'links its dashboard');
+      // A threshold crossing prints what was measured beside the limit, as separate annotations.
+      if (!/== 0|absent\(/.test(a.expr)) {
+        assert.match(a.annotations.value ?? '', /\{\{ \$value/, 'value annotation is the measured value');
+        assert.ok(a.annotations.threshold && !a.annotations.threshold.includes('{{'), 'threshold annotation is a plain limit');
+      }
       const file = new URL(`${a.alert}.md`, RUNBOOKS);
       assert.ok(existsSync(file), `runbook alerts/runbooks/${a.alert}.md`);
       const md = readFileSync(file, 'utf8');
@@ -51,9 +58,28 @@ describe('alert rules', () => {
     });
   }
 
-  test('webhook error results are values of the catalog label', () => {
+  test('webhook error results are values of the catalog label, and never the wrong-token rejections', () => {
     const allowed = serviceMetrics.webhookDeliveries.labels.result ?? [];
     for (const r of monitoringConfig.feexpay.webhookErrors.results) assert.ok(allowed.includes(r), r);
+    assert.ok(!monitoringConfig.feexpay.webhookErrors.results.includes('rejected'), 'anyone can produce rejected deliveries');
+  });
+
+  test('every exporter a rule reads has an absence alert under its configured job', () => {
+    const reads = new Map<string, string>();
+    for (const a of alerts) for (const [, job] of a.expr.matchAll(/job="([^"]+)"/g)) reads.set(job!, a.alert);
+    const absent = alerts.filter((a) => a.alert === 'FeexPayExporterAbsent').map((a) => /job="([^"]+)"/.exec(a.expr)?.[1]);
+    for (const job of reads.keys()) if (job !== monitoringConfig.job) assert.ok(absent.includes(job), `${reads.get(job)} reads job ${job}`);
+  });
+
+  test('the FeexPay client timeouts are latency bucket bounds, with a bound just above each', () => {
+    const defaults = loadConfig({}).feexpay;
+    const bounds: readonly number[] = serviceMetrics.feexpayRequestDuration.buckets ?? [];
+    for (const t of [defaults.requestTimeoutMs / 1000, defaults.statusTimeoutMs / 1000]) {
+      assert.ok(FEEXPAY_CLIENT_TIMEOUTS_SECONDS.includes(t as never), `default timeout ${t}s is listed`);
+      assert.ok(bounds.includes(t), `bound at ${t}s`);
+      const next = bounds[bounds.indexOf(t) + 1]!;
+      assert.ok(next <= t * 1.05 + 1e-9, `next bound ${next}s within 5% of ${t}s: a timed-out call reads about its timeout`);
+    }
   });
 });
 
@@ -67,7 +93,10 @@ describe('promtool unit tests cover every alert', () => {
     });
   }
 
-  const RATIO_ALERTS = ['FeexPayPaymentSuccessRateLow', 'FeexPayNetworkSuccessRateLow', 'FeexPayApiLatencyHigh', 'FeexPayGatewayErrorBudgetBurn', 'FeexPayGatewayServerErrorSurge'];
+  const RATIO_ALERTS = [
+    'FeexPayPaymentSuccessRateLow', 'FeexPayNetworkSuccessRateLow', 'FeexPayApiLatencyHigh', 'FeexPayGatewayErrorBudgetBurn',
+    'FeexPayGatewayServerErrorSurge', 'FeexPayApiErrorsHigh', 'FeexPayApiTimeoutsHigh',
+  ];
   for (const name of RATIO_ALERTS) {
     test(`${name}: a quiet-night case (low volume, high failure ratio) stays silent`, () => {
       const quiet = Object.values(buildRuleTestModels()).flat().filter((g) => /quiet/.test(g.title));
