@@ -190,6 +190,14 @@ export const externalMetrics = {
   kubeDeploymentDesired: def({ name: 'kube_deployment_spec_replicas', type: 'gauge', help: 'Desired replicas.', labels: { namespace: null, deployment: null }, source: 'kube-state-metrics' }),
   kubeletVolumeUsed: def({ name: 'kubelet_volume_stats_used_bytes', type: 'gauge', help: 'Volume bytes used.', labels: { namespace: null, persistentvolumeclaim: null }, source: 'kubelet' }),
   kubeletVolumeCapacity: def({ name: 'kubelet_volume_stats_capacity_bytes', type: 'gauge', help: 'Volume capacity.', labels: { namespace: null, persistentvolumeclaim: null }, source: 'kubelet' }),
+  // Alerting (issue 15): Prometheus's own series of alert states, for dashboard annotations.
+  alerts: def({
+    name: 'ALERTS',
+    type: 'gauge',
+    help: 'One series per pending or firing alert, with the rule and series labels.',
+    labels: { alertname: null, alertstate: ['pending', 'firing'], severity: null, service: null, component: null, operation: null, network: null },
+    source: 'prometheus',
+  }),
 } as const;
 
 export const catalog = { ...serviceMetrics, ...httpMetrics, ...runtimeMetrics, ...externalMetrics } as const;

@@ -1,5 +1,5 @@
 /**
- * The monitoring-mixin linter's rules and the dashboard-linter's, ported as tests, plus ours:
+ * The monitoring-mixin linter's rules and grafana/dashboard-linter's 17 default rules, ported as tests, plus ours:
  * runbooks exist, every alert has promtool cases that show it firing and staying quiet.
  */
 import assert from 'node:assert/strict';
@@ -9,10 +9,11 @@ import {
   alertNames, buildAlertmanagerConfig, buildRuleGroups, isAlertingRule, isRecordingRule, MAX_RULES_PER_GROUP, monitoringConfig,
 } from '../../alerts/index.ts';
 import { buildRuleTestModels } from '../../alerts/tests/index.ts';
-import { API_UID, INFRA_UID, PAYMENTS_UID, buildDashboards } from '../../dashboards/index.ts';
+import { API_UID, DATABASE_UID, INFRA_UID, PAYMENTS_UID, buildDashboards } from '../../dashboards/index.ts';
 import { FEEXPAY_CLIENT_TIMEOUTS_SECONDS, serviceMetrics } from '../../src/metrics/catalog.ts';
 import { loadConfig } from '../../src/config.ts';
 import { dashboards, panels } from './collect.ts';
+import { lintDashboard, RULE_NAMES, type LintDashboard } from './dashboard-linter.ts';
 
 const RUNBOOKS = new URL('../../alerts/runbooks/', import.meta.url);
 const groups = buildRuleGroups();
@@ -131,24 +132,31 @@ describe('alertmanager', () => {
 describe('dashboards', () => {
   test('uids are fixed and unique, builds are identical', () => {
     const uids = dashboards().map(([, d]) => d.uid).sort();
-    assert.deepEqual(uids, [API_UID, INFRA_UID, PAYMENTS_UID].sort());
+    assert.deepEqual(uids, [API_UID, DATABASE_UID, INFRA_UID, PAYMENTS_UID].sort());
     assert.equal(JSON.stringify(buildDashboards()), JSON.stringify(buildDashboards()));
   });
 
   for (const [file, d] of dashboards()) {
-    test(`${file}: variables and links`, () => {
+    const prometheus = d.templating.list.find((v) => v.type === 'datasource')?.query === 'prometheus';
+    test(`${file}: variables, links, annotations`, () => {
       const vars = d.templating.list.map((v) => v.name);
-      for (const v of ['datasource', 'namespace']) assert.ok(vars.includes(v), `variable ${v}`);
+      for (const v of prometheus ? ['datasource', 'namespace', 'job', 'instance'] : ['datasource']) assert.ok(vars.includes(v), `variable ${v}`);
       assert.ok(d.links?.some((l) => l.type === 'dashboards'), 'links to the other dashboards');
       const ids = panels(d).map((p) => p.id);
       assert.equal(new Set(ids).size, ids.length, 'panel ids unique');
+      if (prometheus) assert.ok(d.annotations?.list.some((a) => /ALERTS\{alertstate="firing"/.test(a.expr ?? '')), 'firing alerts drawn as annotations');
     });
 
-    for (const p of panels(d)) {
-      test(`${file} "${p.title}": title, description, unit, datasource variable`, () => {
+    for (const p of panels(d).filter((x) => x.type !== 'alertlist')) {
+      test(`${file} "${p.title}": title, description, unit, explicit thresholds, datasource variable`, () => {
         assert.ok(p.title?.trim(), 'title');
         assert.ok(p.description?.trim(), 'description');
         assert.ok(p.fieldConfig?.defaults?.unit, 'unit');
+        // Never Grafana's default steps (green, red at 80): every panel states its own.
+        const steps = p.fieldConfig?.defaults?.thresholds?.steps ?? [];
+        assert.ok(steps.length > 0, 'explicit thresholds');
+        assert.ok(!steps.some((st) => (st as { value: number | null }).value === 80), 'not the default red at 80');
+        if (p.type === 'stat' && steps.length === 1) assert.notEqual((p.options as { colorMode?: string } | undefined)?.colorMode, 'background', 'no coloured background without a limit');
         assert.match(p.datasource?.uid ?? '', /^\$\{\w+\}$/, 'panel datasource is a template variable');
         assert.ok(p.targets?.length, 'has queries');
         for (const t of p.targets ?? []) assert.match(t.datasource?.uid ?? '', /^\$\{\w+\}$/, 'target datasource is a template variable');
@@ -161,14 +169,71 @@ describe('dashboards', () => {
         }
       });
     }
+
+    test(`${file}: grafana/dashboard-linter's ${RULE_NAMES.length} default rules find nothing`, () => {
+      assert.equal(RULE_NAMES.length, 17);
+      assert.deepEqual(lintDashboard(d as unknown as LintDashboard), []);
+    });
   }
+
+  test('the ported linter finds what upstream finds on a bad dashboard', () => {
+    const bad: LintDashboard = {
+      title: 'bad',
+      editable: true,
+      templating: { list: [{ name: 'ds', type: 'datasource', label: 'Prom', query: 'prometheus' }, { name: 'job', type: 'query', label: 'job', query: 'label_values(up, job)', datasource: { uid: '${ds}' }, multi: false, allValue: '.*', refresh: 1 }] },
+      panels: [
+        { type: 'timeseries', title: 'x', datasource: { uid: 'prom-uid' }, fieldConfig: { defaults: { unit: 'furlongs' } },
+          targets: [{ expr: 'sum(rate(http_requests_total[5m]))' }, { expr: 'sum(rate(' }] },
+        { type: 'stat', title: 'no targets', description: 'd', fieldConfig: { defaults: { unit: 's' } } },
+      ],
+    };
+    const rules = new Set(lintDashboard(bad).map((f) => f.rule));
+    for (const r of [
+      'template-datasource-rule', 'template-job-rule', 'template-instance-rule', 'template-on-time-change-reload-rule', 'uneditable-dashboard',
+      'panel-datasource-rule', 'panel-title-description-rule', 'panel-units-rule', 'panel-no-targets-rule',
+      'target-promql-rule', 'target-rate-interval-rule', 'target-job-rule', 'target-instance-rule',
+    ]) assert.ok(rules.has(r), `${r} fires`);
+    const counter = lintDashboard({ ...bad, panels: [{ type: 'timeseries', title: 't', description: 'd', targets: [{ expr: 'sum(http_requests_total)' }] }] });
+    assert.ok(counter.some((f) => f.rule === 'target-counter-agg-rule'));
+    const labels = lintDashboard({ ...bad, templating: { list: [...bad.templating.list, { name: 'v', type: 'query', query: 'label_values(up{, job)', refresh: 2 }] } });
+    assert.ok(labels.some((f) => f.rule === 'template-label-promql-rule'));
+  });
 
   test('the payments dashboard draws the alert thresholds', () => {
     const d = dashboards().find(([, x]) => x.uid === PAYMENTS_UID)![1];
     const steps = (title: string) => JSON.stringify(panels(d).find((p) => p.title === title)?.fieldConfig?.defaults?.thresholds?.steps);
     assert.match(steps('Success rate, overall and by network'), /"value":0\.9/);
     assert.match(steps('FeexPay API latency by operation'), /"value":5\b/);
+    assert.match(steps('FeexPay error and timeout share by operation'), /"value":0\.25/);
     assert.match(steps('Webhook errors per hour'), /"value":5\b/);
     assert.match(steps('Reconciler wait'), /"value":60\b/);
+    assert.match(steps('Oldest pending payment'), /"value":4500\b/);
+  });
+
+  test('the top row says whose fault it is: FeexPay errors and timeouts, API 5xx and p95, the alert list', () => {
+    for (const uid of [PAYMENTS_UID, API_UID]) {
+      const d = dashboards().find(([, x]) => x.uid === uid)![1];
+      const top = d.panels.slice(1, 6).map((p) => p.title);
+      assert.equal(d.panels[0]?.title, 'Whose fault is it');
+      assert.deepEqual(top, ['FeexPay errors (5m)', 'FeexPay timeouts (5m)', 'API 5xx (5m)', 'API p95 (5m)', 'FeexPay gateway alerts']);
+      assert.equal(d.panels[5]?.type, 'alertlist');
+    }
+  });
+
+  test('PostgreSQL panels are per server, never summed across servers', () => {
+    const d = dashboards().find(([, x]) => x.uid === INFRA_UID)![1];
+    const pg = panels(d).filter((p) => p.targets?.some((t) => /\bpg_/.test(t.expr ?? '')));
+    assert.ok(pg.length >= 4);
+    for (const p of pg) for (const t of p.targets ?? []) assert.match(t.expr ?? '', /^(sum|min|max) by \((instance|instance, \w+)\)/, `${p.title}: ${t.expr}`);
+  });
+
+  test('counts are whole numbers', () => {
+    const counts = ['Payments started', 'Pending now', 'Money collected in range', 'Webhook errors per hour', 'Wrong-token deliveries per hour', 'Pending backlog by network', 'Container restarts', 'Restarts'];
+    const all = dashboards().flatMap(([, d]) => panels(d));
+    for (const title of counts) {
+      const p = all.find((x) => x.title === title);
+      assert.ok(p, title);
+      assert.equal((p.fieldConfig?.defaults as { decimals?: number } | undefined)?.decimals, 0, title);
+    }
   });
 });
