@@ -12,6 +12,8 @@ import { after, before, describe, test } from 'node:test';
 import { buildRuleFiles, durationSeconds, monitoringConfig, recorded, type MonitoringConfig } from '../../alerts/index.ts';
 import { beninPhone, startTestApp, waitFor, type TestApp } from '../helpers/app.ts';
 import { call, newKey } from '../helpers/http.ts';
+import { buildDashboards, PAYMENTS_UID } from '../../dashboards/index.ts';
+import type { DashboardJson } from './collect.ts';
 import { requireTool } from './helpers.ts';
 import { startPrometheus, type PromServer } from './prometheus.ts';
 
@@ -143,5 +145,16 @@ describe('FeexPay failing fast (503 to everything) on a real Prometheus', () => 
     assert.equal(row?.metric.operation, 'request_to_pay');
     assert.equal(row?.metric.severity, k.severity);
     t.diagnostic(`${FAILED_CALLS} failed calls: pending after ${pendingAfter} ms, firing after ${firingAfter} ms (for ${FOR})`);
+
+    // The dashboards' top row reads the same outage from the per-replica recordings: FeexPay's
+    // error share is all but total, our own 5xx share is zero.
+    const board = buildDashboards()[`${PAYMENTS_UID}.json`] as unknown as DashboardJson;
+    const panel = (title: string) => board.panels.find((p) => p.title === title)?.targets?.[0]?.expr ?? '';
+    const allSelected = (expr: string) => expr.replace(/\$namespace/g, '.*').replace(/\$(job|instance|network)/g, '.+');
+    const [feexpay] = await prom.query(allSelected(panel('FeexPay errors (5m)')));
+    assert.equal(feexpay?.metric.operation, 'request_to_pay');
+    assert.ok(Number(feexpay?.value[1]) > k.threshold, `panel reads ${feexpay?.value[1]}`);
+    const [api] = await prom.query(allSelected(panel('API 5xx (5m)')));
+    assert.equal(Number(api?.value[1]), 0, 'no 5xx from us during FeexPay\'s outage');
   });
 });
