@@ -6,8 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -15,14 +13,14 @@ import { buildAlertmanagerYaml, buildRuleGroups, isAlertingRule, monitoringConfi
 import { waitFor } from '../helpers/app.ts';
 import { ALERTMANAGER_BIN, startAlertmanager, type AmServer } from './alertmanager.ts';
 import { exec } from './helpers.ts';
+import { startSlackStandIn, type SlackStandIn } from './slack-standin.ts';
 
 interface SlackPost {
   channel: string;
   attachments: Array<{ title: string; title_link: string; text: string; color: string }>;
 }
 
-const posts: SlackPost[] = [];
-let slack: Server | undefined;
+let slack: SlackStandIn<SlackPost> | undefined;
 let am: AmServer | undefined;
 let available = true;
 
@@ -50,17 +48,9 @@ describe('notifications as Slack receives them', () => {
       available = false;
       return;
     }
-    slack = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        posts.push(JSON.parse(body) as SlackPost);
-        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-      });
-    });
-    await new Promise<void>((r) => slack!.listen(0, '127.0.0.1', r));
+    slack = await startSlackStandIn<SlackPost>();
     const secrets = mkdtempSync(join(tmpdir(), 'feexpay-am-slack-'));
-    writeFileSync(join(secrets, 'slack'), `http://127.0.0.1:${(slack.address() as AddressInfo).port}/hook`);
+    writeFileSync(join(secrets, 'slack'), slack.url);
     writeFileSync(join(secrets, 'smtp'), 'placeholder');
     am = await startAlertmanager(
       buildAlertmanagerYaml({
@@ -79,11 +69,12 @@ describe('notifications as Slack receives them', () => {
   });
   after(async () => {
     await am?.stop();
-    await new Promise((r) => (slack ? slack.close(r) : r(undefined)));
+    await slack?.close();
   });
 
   test('one message per receiver, firing listed before and apart from resolved, value beside threshold, configured links', { timeout: 30_000 }, async (t) => {
     if (!available) return t.skip(`${ALERTMANAGER_BIN} not installed`);
+    const posts = slack!.posts;
     await waitFor(async () => posts.length > 0, 20_000, 100);
     const post = posts.find((p) => p.channel === cfg.alertmanager.slackChannelCritical);
     assert.ok(post, `a post to ${cfg.alertmanager.slackChannelCritical}: ${JSON.stringify(posts)}`);

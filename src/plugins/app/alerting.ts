@@ -6,7 +6,8 @@
 import fp from 'fastify-plugin';
 import type { PaymentRow } from '../../payments/repository.ts';
 import type { Config } from '../../config.ts';
-import { createNotifier } from '../../notify/notifier.ts';
+import { createNotifier, DEFAULT_MAX_PER_HOUR, DEFAULT_WINDOW_MS } from '../../notify/notifier.ts';
+import { createRedisThrottle } from '../../notify/shared-throttle.ts';
 import { SuccessRateWatch } from '../../notify/success-rate.ts';
 import { captureFeexPayAnomaly, captureReconcilerFailure, captureServerError, sentryFastifyPlugin, type ServerErrorContext } from '../../observability/sentry.ts';
 import { logDiskUsageRatio } from '../../observability/disk.ts';
@@ -38,6 +39,8 @@ export default fp<{ config: Config }>(
       slack: slackWebhookUrl ? { webhookUrl: slackWebhookUrl } : undefined,
       log,
       onOutcome: (channel, result) => app.serviceMetrics.notifications.inc({ channel, result }),
+      // With REDIS_URL every replica shares one throttle; without it each throttles alone.
+      shared: app.redis ? createRedisThrottle(app.redis, { windowMs: DEFAULT_WINDOW_MS, maxPerHour: DEFAULT_MAX_PER_HOUR }) : undefined,
     });
     const successRate = new SuccessRateWatch({ notifier });
     app.addHook('onClose', async () => notifier.close());
@@ -76,5 +79,5 @@ export default fp<{ config: Config }>(
       paymentFinished: (row) => successRate.record(row.status === 'successful'),
     });
   },
-  { name: 'alerting', dependencies: ['metrics'] },
+  { name: 'alerting', dependencies: ['metrics', 'rate-limit'] },
 );
