@@ -72,6 +72,10 @@ export interface MonitoringConfig {
     networkSuccessRate: RatioKnobs;
     /** The oldest pending payment older than this means settlement stopped (the reconciler expires at the deadline). */
     stuckPending: AlertKnobs & { maxAgeSeconds: number };
+    /** A review item (payment whose outcome is not established) waiting longer than this. */
+    reviewWaiting: AlertKnobs & { maxAgeSeconds: number };
+    /** FeexPay reports money on a payment the merchant saw closed (late success, contradiction). */
+    moneyAtRisk: AlertKnobs;
   };
   feexpay: {
     /** minRatePerSecond: calls per second per operation below which a p95 is too few samples to page on. */
@@ -163,6 +167,10 @@ export const monitoringConfig: MonitoringConfig = {
     // payment pending for 75 minutes means the reconciler missed its deadline by a quarter hour.
     // The gauge comes from the database, so a restart or a new replica reports it at once.
     stuckPending: { severity: 'critical', maxAgeSeconds: 75 * 60, for: '5m' },
+    // An operator's working day: a review item waiting longer than 4 h is forgotten, not queued.
+    reviewWaiting: { severity: 'warning', maxAgeSeconds: 4 * 3600, for: '5m' },
+    // Every one pages: the customer paid for something the merchant was told did not happen.
+    moneyAtRisk: { severity: 'critical', for: '0m' },
   },
   feexpay: {
     // 5 is a bucket boundary of feexpay_api_request_duration_seconds, so p95 > 5 is exact.

@@ -12,6 +12,7 @@ import { recorded } from '../alerts/recording-names.ts';
 import { baseDashboard, finish } from './layout.ts';
 import { NO_LIMIT, redAbove, redBelow, runbook, statPanel, timeseriesPanel } from './panels.ts';
 import { guardedRatio, quantile, sumBy } from './ratios.ts';
+import { reviewRow } from './review-row.ts';
 import { gw, net, RATE } from './selectors.ts';
 import { triageRow } from './triage.ts';
 
@@ -45,7 +46,7 @@ function overview(cfg: MonitoringConfig): dashboard.RowBuilder {
       title: 'Oldest pending payment',
       description: `Age of the oldest payment still pending, from the database. FeexPayPaymentsStuckPending pages from ${stuck.maxAgeSeconds / 60} minutes.`,
       unit: 's', thresholds: redAbove(stuck.maxAgeSeconds), links: runbook(cfg, 'FeexPayPaymentsStuckPending'),
-      queries: [{ expr: `max(${sel(m.oldestPendingAge.name, ...gw(cfg))})`, legend: 'oldest' }],
+      queries: [{ expr: `max(${sel(m.paymentsOldestPending.name, ...gw(cfg))})`, legend: 'oldest' }],
     }))
     .withPanel(statPanel({
       title: 'Pending now',
@@ -157,8 +158,8 @@ function settlement(cfg: MonitoringConfig): dashboard.RowBuilder {
       queries: [{ expr: `sum(increase(${deliveries(re('result', hooks.results.join('|')))}[1h]))`, legend: 'errors in the last hour' }],
     }))
     .withPanel(timeseriesPanel({
-      title: 'Wrong-token deliveries per hour',
-      description: `Deliveries rejected for a missing or wrong token over the last hour: probing, or a token mismatch with FeexPay. Reported (never paged) above ${probes.maxPerHour}.`,
+      title: 'Rejected deliveries per hour',
+      description: `Deliveries rejected (wrong token or not a FeexPay body) over the last hour: probing, or a token or format mismatch with FeexPay. Reported (never paged) above ${probes.maxPerHour}.`,
       unit: 'short', decimals: 0, width: 8, thresholds: redAbove(probes.maxPerHour), links: runbook(cfg, 'FeexPayWebhookRejectionsHigh'),
       queries: [{ expr: `sum(increase(${deliveries(eq('result', 'rejected'))}[1h]))`, legend: 'rejected in the last hour' }],
     }))
@@ -172,7 +173,7 @@ function settlement(cfg: MonitoringConfig): dashboard.RowBuilder {
       title: 'Oldest pending payment',
       description: `Age of the oldest pending payment, from the database; FeexPayPaymentsStuckPending pages above ${stuck.maxAgeSeconds / 60} minutes (dashed line).`,
       unit: 's', width: 6, thresholds: redAbove(stuck.maxAgeSeconds), links: runbook(cfg, 'FeexPayPaymentsStuckPending'),
-      queries: [{ expr: `max(${sel(m.oldestPendingAge.name, ...gw(cfg))})`, legend: 'oldest pending' }],
+      queries: [{ expr: `max(${sel(m.paymentsOldestPending.name, ...gw(cfg))})`, legend: 'oldest pending' }],
     }))
     .withPanel(timeseriesPanel({
       title: 'Reconciler wait',
@@ -205,6 +206,7 @@ export function paymentsDashboard(cfg: MonitoringConfig): dashboard.Dashboard {
       .withRow(volume(cfg))
       .withRow(success(cfg))
       .withRow(feexpay(cfg))
-      .withRow(settlement(cfg)),
+      .withRow(settlement(cfg))
+      .withRow(reviewRow(cfg)),
   );
 }

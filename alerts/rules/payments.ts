@@ -48,7 +48,7 @@ export function stuckPendingAlert(cfg: MonitoringConfig): AlertingRule {
   const k = cfg.payments.stuckPending;
   // Every replica reports the same database-wide age, so max (not sum) is the age. It is read
   // from the database on each reconciler pass, so a rollout or a new replica reports it at once.
-  const age = `max ${by(JOB_LABELS)} (${sel(series(serviceMetrics.oldestPendingAge), eq('job', cfg.job))})`;
+  const age = `max ${by(JOB_LABELS)} (${sel(series(serviceMetrics.paymentsOldestPending), eq('job', cfg.job))})`;
   const limit = humanDuration(k.maxAgeSeconds);
   return alert(cfg, {
     name: 'FeexPayPaymentsStuckPending',
@@ -140,10 +140,10 @@ export function feexpayAlerts(cfg: MonitoringConfig): AlertingRule[] {
       // Anyone can POST a wrong token: this is a security signal (probing, or our token rotated
       // without FeexPay's side), kept apart from handling errors and never a page.
       expr: `${sumIncrease(rejected, '1h', JOB_LABELS)} > ${num(probes.maxPerHour)}`,
-      summary: `More than ${probes.maxPerHour} webhook deliveries per hour carry a wrong token.`,
+      summary: `More than ${probes.maxPerHour} webhook deliveries per hour are rejected as not from FeexPay.`,
       description:
-        `{{ $value | printf "%.0f" }} deliveries to {{ $labels.job }} were rejected for a missing or wrong ` +
-        `token over the last hour (limit ${probes.maxPerHour}): probing from the internet, or a token mismatch with FeexPay.`,
+        `{{ $value | printf "%.0f" }} deliveries to {{ $labels.job }} were rejected (wrong token or unreadable body) ` +
+        `over the last hour (limit ${probes.maxPerHour}): probing from the internet, or a token or format mismatch with FeexPay.`,
       measured: { value: '{{ $value | printf "%.0f" }} per hour', threshold: `${probes.maxPerHour} per hour` },
     }),
     alert(cfg, {

@@ -228,7 +228,7 @@ describe('dashboards', () => {
   });
 
   test('counts are whole numbers', () => {
-    const counts = ['Payments started', 'Pending now', 'Money collected in range', 'Webhook errors per hour', 'Wrong-token deliveries per hour', 'Pending backlog by network', 'Container restarts', 'Restarts'];
+    const counts = ['Payments started', 'Pending now', 'Money collected in range', 'Webhook errors per hour', 'Rejected deliveries per hour', 'Pending backlog by network', 'Container restarts', 'Restarts'];
     const all = dashboards().flatMap(([, d]) => panels(d));
     for (const title of counts) {
       const p = all.find((x) => x.title === title);

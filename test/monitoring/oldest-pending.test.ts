@@ -21,8 +21,8 @@ after(async () => {
 async function gauge(): Promise<number> {
   await t.app.reconciler.refreshGauges();
   const text = await (await fetch(`${t.url}/metrics`)).text();
-  const m = new RegExp(`^${serviceMetrics.oldestPendingAge.name} (\\S+)$`, 'm').exec(text);
-  assert.ok(m, `${serviceMetrics.oldestPendingAge.name} exported`);
+  const m = new RegExp(`^${serviceMetrics.paymentsOldestPending.name} (\\S+)$`, 'm').exec(text);
+  assert.ok(m, `${serviceMetrics.paymentsOldestPending.name} exported`);
   return Number(m[1]);
 }
 

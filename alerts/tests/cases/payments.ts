@@ -80,7 +80,7 @@ export function stuckPendingGroups(cfg: MonitoringConfig, book: RuleBook): TestG
   const forMin = durationSeconds(k.for) / 60;
   const crossMin = Math.ceil(k.maxAgeSeconds / 60);
   const steps = crossMin + forMin + 20;
-  const age = (instance: string, values: string) => ({ series: s(serviceMetrics.oldestPendingAge.name, { ...scope(cfg), instance }), values });
+  const age = (instance: string, values: string) => ({ series: s(serviceMetrics.paymentsOldestPending.name, { ...scope(cfg), instance }), values });
   // The oldest pending payment ages a minute a minute: nothing settles it.
   const ageing = age('api-0', grow(60, steps));
   const at = crossMin + forMin + 3;
