@@ -37,12 +37,24 @@ export interface MigrateOptions extends MigrationLockOptions {
   migrations?: Record<string, Migration>;
 }
 
-/** Names recorded in knex_migrations that the given list does not hold. */
-export async function unknownMigrations(db: Knex, list: Record<string, Migration> = migrations): Promise<string[]> {
+/** Names recorded in knex's table, in the order they were applied; none on an empty database. */
+async function appliedNames(db: Knex): Promise<string[]> {
   const table = 'knex_migrations';
   if (!(await db.schema.hasTable(table))) return [];
-  const rows = (await db(table).select('name').orderBy('id')) as { name: string }[];
-  return rows.map((r) => r.name).filter((name) => !(name in list));
+  return ((await db(table).select('name').orderBy('id')) as { name: string }[]).map((r) => r.name);
+}
+
+/** Applied migrations the given list does not hold: a newer release's. */
+export async function unknownMigrations(db: Knex, list: Record<string, Migration> = migrations): Promise<string[]> {
+  return (await appliedNames(db)).filter((name) => !(name in list));
+}
+
+/** This build's migrations the database has not applied yet. */
+export async function pendingMigrations(db: Knex, list: Record<string, Migration> = migrations): Promise<string[]> {
+  const applied = new Set(await appliedNames(db));
+  return Object.keys(list)
+    .sort()
+    .filter((name) => !applied.has(name));
 }
 
 /**

@@ -197,3 +197,31 @@ test('a migrator behind a stuck one gives up after its lock timeout, naming the 
     await fresh.drop();
   }
 });
+
+test('--wait (the API pods\' init container) returns at once on a newer schema, fails in time on an unmigrated one', async () => {
+  const env = { PATH: process.env.PATH ?? '', ...target.env };
+  const ready = await run(process.execPath, ['--import', 'tsx', 'src/cli/migrate.ts', '--wait=30'], { env, timeout: 60_000 });
+  assert.match(ready.stdout, /schema ready for this build/);
+
+  const fresh = await newTarget();
+  try {
+    const started = Date.now();
+    await assert.rejects(
+      run(process.execPath, ['--import', 'tsx', 'src/cli/migrate.ts', '--wait=1'], { env: { PATH: process.env.PATH ?? '', ...fresh.env }, timeout: 60_000 }),
+      (err: { code: number; stderr: string }) => err.code === 1 && /still pending after 1 s: 001_initial, 002_report_runs/.test(err.stderr),
+    );
+    assert.ok(Date.now() - started < 30_000);
+    const db = fresh.connect();
+    try {
+      assert.equal(await db.schema.hasTable('knex_migrations'), false, '--wait never migrates');
+    } finally {
+      await db.destroy();
+    }
+  } finally {
+    await fresh.drop();
+  }
+  await assert.rejects(
+    run(process.execPath, ['--import', 'tsx', 'src/cli/migrate.ts', '--wiat'], { env, timeout: 60_000 }),
+    (err: { code: number; stderr: string }) => err.code === 1 && /unknown argument "--wiat"/.test(err.stderr),
+  );
+});
