@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { monitoringConfig } from '../../alerts/config.ts';
 import { allSecretKeys, APP_SECRET_NAME } from '../../k8s/secrets.ts';
-import { envSettings } from '../../k8s/settings.ts';
 import { allOutputs, containersOf, podTemplates, selectorMatches, type Manifest, type Output } from './helpers.ts';
 
 const outputs = allOutputs();
@@ -51,7 +50,7 @@ test('secret references name the out-of-band Secret and a documented key', () =>
       walk(amc.spec);
     }
     for (const ing of out.objects.filter((o) => o.kind === 'Ingress')) {
-      for (const tls of (ing.spec as any).tls) assert.equal(tls.secretName, envSettings(out.label.startsWith('prod') ? 'production' : 'staging').tlsSecretName);
+      for (const tls of (ing.spec as any).tls) assert.equal(tls.secretName, out.settings.edge.tls.secretName);
     }
   });
   assert.ok(refs > 20, `${refs}`);
