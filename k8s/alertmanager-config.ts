@@ -103,8 +103,8 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 
 const TRANSLATED = {
-  email: ['to', 'from', 'smarthost', 'auth_username', 'auth_password', 'auth_password_file', 'require_tls', 'send_resolved', 'headers'],
-  slack: ['api_url', 'api_url_file', 'channel', 'title', 'text', 'send_resolved'],
+  email: ['to', 'from', 'smarthost', 'auth_username', 'auth_password', 'auth_password_file', 'require_tls', 'send_resolved', 'headers', 'text'],
+  slack: ['api_url', 'api_url_file', 'channel', 'title', 'title_link', 'color', 'text', 'send_resolved'],
 } as const;
 
 /** A field this translation would drop is an error, not a silently different routing. */
@@ -132,6 +132,7 @@ function receiver(r: AmReceiver, global: Record<string, unknown>, a: AlertingSet
         requireTLS: bool(c.require_tls) ?? bool(global.smtp_require_tls),
         sendResolved: bool(c.send_resolved),
         headers: c.headers ? Object.entries(c.headers as Record<string, string>).map(([key, value]) => ({ key, value })) : undefined,
+        text: str(c.text),
       };
     });
   }
@@ -140,6 +141,8 @@ function receiver(r: AmReceiver, global: Record<string, unknown>, a: AlertingSet
       apiURL: secretRef(SECRET_KEYS.slackUrl),
       channel: a.destinations?.slackChannel ?? str(c.channel),
       title: str(c.title),
+      titleLink: str(c.title_link),
+      color: str(c.color),
       text: str(c.text),
       sendResolved: bool(c.send_resolved),
     }));

@@ -12,7 +12,7 @@ import type { Knex } from 'knex';
 import * as initial from './migrations/001_initial.ts';
 import { withMigrationLock, type MigrationLockOptions } from './migration-lock.ts';
 
-interface Migration {
+export interface Migration {
   up(db: Knex): Promise<void>;
   down(db: Knex): Promise<void>;
 }
@@ -20,7 +20,11 @@ interface Migration {
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
   '002_report_runs': await import('./migrations/002_report_runs.ts'),
+  '003_payment_review': await import('./migrations/003_payment_review.ts'),
 };
+
+/** This build's migrations by name (read-only; tests build a newer release's list from it). */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = migrations;
 
 export function migrationSource(list: Record<string, Migration> = migrations): Knex.MigrationSource<string> {
   return {

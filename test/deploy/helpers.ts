@@ -122,6 +122,7 @@ export interface PodSpec {
   volumes?: { name: string; [k: string]: unknown }[];
   serviceAccountName?: string;
   automountServiceAccountToken?: boolean;
+  priorityClassName?: string;
 }
 
 /** The pod templates of every workload kind the output uses. */

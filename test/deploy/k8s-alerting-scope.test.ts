@@ -81,7 +81,7 @@ test('staging has its own receivers: no page to production\'s on-call, its own S
   const staging = amConfigOf(shipped('staging'));
   const destinations = (amc: any) => ({
     emails: amc.spec.receivers.flatMap((r: any) => (r.emailConfigs ?? []).map((c: any) => c.to)),
-    channels: [...new Set(amc.spec.receivers.flatMap((r: any) => (r.slackConfigs ?? []).map((c: any) => c.channel)))],
+    channels: [...new Set<string>(amc.spec.receivers.flatMap((r: any) => (r.slackConfigs ?? []).map((c: any) => c.channel)))],
   });
   const p = destinations(prod);
   const st = destinations(staging);

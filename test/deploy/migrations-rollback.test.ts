@@ -18,10 +18,8 @@ import { after, before, test } from 'node:test';
 import type { Knex } from 'knex';
 import { createKnex } from '../../src/db/knex.ts';
 import { MIGRATION_LOCK_KEY, MigrationLockTimeoutError } from '../../src/db/migration-lock.ts';
-import { migrateLatest, migrationSource } from '../../src/db/migrate.ts';
+import { MIGRATIONS, migrateLatest, migrationSource } from '../../src/db/migrate.ts';
 import { createMerchant } from '../../src/merchants/merchants.ts';
-import * as initial from '../../src/db/migrations/001_initial.ts';
-import * as reportRuns from '../../src/db/migrations/002_report_runs.ts';
 import { LOG_DIR, TEST_ENV } from '../helpers/app.ts';
 import { call, newKey } from '../helpers/http.ts';
 import { freePort, startServiceProcess } from '../faults/service-process.ts';
@@ -30,10 +28,11 @@ const run = promisify(execFile);
 const adminUrl = process.env.TEST_DATABASE_URL;
 
 /** What a newer release adds: expand only (a nullable column, a new table), as docs/deploy.md asks. */
+const OURS = Object.keys(MIGRATIONS).sort();
+const NEWER = '999_newer_release';
 const newerRelease = {
-  '001_initial': initial,
-  '002_report_runs': reportRuns,
-  '003_newer_release': {
+  ...MIGRATIONS,
+  [NEWER]: {
     up: async (db: Knex) => {
       await db.raw('ALTER TABLE payments ADD COLUMN newer_release_note text');
       await db.raw('CREATE TABLE newer_release_things (id bigserial PRIMARY KEY, note text)');
@@ -82,7 +81,7 @@ before(async () => {
   target = await newTarget();
   const db = target.connect();
   try {
-    assert.deepEqual(await migrateLatest(db, { migrations: newerRelease }), ['001_initial', '002_report_runs', '003_newer_release']);
+    assert.deepEqual(await migrateLatest(db, { migrations: newerRelease }), [...OURS, NEWER]);
     // Without the tolerance, knex itself refuses this database: what broke `kubectl rollout undo`.
     await assert.rejects(db.migrate.latest({ migrationSource: migrationSource() }), /migration directory is corrupt/);
     ({ apiKey } = await createMerchant(db, 'merchant rollback'));
@@ -100,12 +99,12 @@ test("this build's migration command runs on a database a newer release migrated
     env: { PATH: process.env.PATH ?? '', ...target.env },
     timeout: 60_000,
   });
-  assert.match(stdout, /newer release's migrations present, left as they are: 003_newer_release/);
+  assert.match(stdout, new RegExp(`newer release's migrations present, left as they are: ${NEWER}\n`));
   assert.match(stdout, /database already up to date/);
   const db = target.connect();
   try {
     const names = (await db('knex_migrations').select('name').orderBy('id')).map((r: { name: string }) => r.name);
-    assert.deepEqual(names, ['001_initial', '002_report_runs', '003_newer_release'], 'nothing applied twice, nothing rolled back');
+    assert.deepEqual(names, [...OURS, NEWER], 'nothing applied twice, nothing rolled back');
   } finally {
     await db.destroy();
   }
@@ -140,7 +139,7 @@ test('this build starts on the newer schema (migrating at start) and takes a pay
     .find((l) => /newer release/.test(l.msg));
   assert.ok(warned, 'the service logs the newer migrations it found');
   assert.equal(warned.level, 40, 'a warning');
-  assert.deepEqual(warned.migrations, ['003_newer_release']);
+  assert.deepEqual(warned.migrations, [NEWER]);
 });
 
 const pgOnly = { skip: !adminUrl && 'PGlite is one process: concurrent migrators need TEST_DATABASE_URL' };
@@ -153,9 +152,9 @@ test('first-time migrations started together on an empty database: all succeed, 
     const failed = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
     assert.deepEqual(failed, [], 'every migrator exits 0');
     const applied = results.flatMap((r) => (r as PromiseFulfilledResult<string[]>).value);
-    assert.deepEqual(applied.sort(), ['001_initial', '002_report_runs'], 'each migration applied by exactly one of them');
+    assert.deepEqual(applied.sort(), OURS, 'each migration applied by exactly one of them');
     const rows = await pools[0]!('knex_migrations').count<{ count: number }[]>('* as count');
-    assert.equal(Number(rows[0]!.count), 2);
+    assert.equal(Number(rows[0]!.count), OURS.length);
   } finally {
     await Promise.all(pools.map((p) => p.destroy()));
     await fresh.drop();
@@ -171,7 +170,7 @@ test('first-time migrations in 4 processes at once (as init containers or Jobs s
       ),
     );
     const applied = outs.map((o) => o.stdout.trim());
-    assert.equal(applied.filter((l) => l === 'applied: 001_initial, 002_report_runs').length, 1, applied.join(' | '));
+    assert.equal(applied.filter((l) => l === `applied: ${OURS.join(', ')}`).length, 1, applied.join(' | '));
     assert.equal(applied.filter((l) => l === 'database already up to date').length, 3, applied.join(' | '));
   } finally {
     await fresh.drop();
@@ -208,7 +207,7 @@ test('--wait (the API pods\' init container) returns at once on a newer schema, 
     const started = Date.now();
     await assert.rejects(
       run(process.execPath, ['--import', 'tsx', 'src/cli/migrate.ts', '--wait=1'], { env: { PATH: process.env.PATH ?? '', ...fresh.env }, timeout: 60_000 }),
-      (err: { code: number; stderr: string }) => err.code === 1 && /still pending after 1 s: 001_initial, 002_report_runs/.test(err.stderr),
+      (err: { code: number; stderr: string }) => err.code === 1 && err.stderr.includes(`still pending after 1 s: ${OURS.join(', ')}`),
     );
     assert.ok(Date.now() - started < 30_000);
     const db = fresh.connect();
