@@ -85,7 +85,7 @@ test('ConfigMaps, service accounts, volumes and claims referenced by pods exist'
   });
 });
 
-test('probe, Service, Ingress, ServiceMonitor and NetworkPolicy ports resolve by name', () => {
+test('probe, Service, Ingress, HTTPRoute, ServiceMonitor and NetworkPolicy ports resolve', () => {
   each((out) => {
     const templates = podTemplates(out.objects);
     for (const t of templates) {
@@ -110,6 +110,14 @@ test('probe, Service, Ingress, ServiceMonitor and NetworkPolicy ports resolve by
         for (const path of rule.http.paths) {
           const svc = find(out, 'Service', path.backend.service.name, ing.metadata.namespace) as any;
           assert.ok(svc?.spec.ports.some((p: any) => p.name === path.backend.service.port.name), `${out.label}: Ingress backend`);
+        }
+      }
+    }
+    for (const route of out.objects.filter((o) => o.kind === 'HTTPRoute')) {
+      for (const rule of (route.spec as any).rules) {
+        for (const ref of rule.backendRefs) {
+          const svc = find(out, 'Service', ref.name, route.metadata.namespace) as any;
+          assert.ok(svc?.spec.ports.some((p: any) => p.port === ref.port), `${out.label}: HTTPRoute ${route.metadata.name} backend ${ref.name}:${ref.port}`);
         }
       }
     }
