@@ -31,11 +31,6 @@ ENV NODE_ENV=production \
     PORT=3000 \
     HOST=0.0.0.0
 WORKDIR /app
-# Code and dependencies stay owned by root: the service cannot rewrite itself.
-COPY --from=deps /app/node_modules ./node_modules
-# package.json's "type": "module" makes build/*.js ES modules.
-COPY package.json ./
-COPY --from=build /app/build ./build
 # A service user of uid/gid 10001, above the range of host users (a container escaping as this
 # uid owns nothing on the node); numeric in USER so runAsNonRoot can verify it. The only writable
 # places when the root filesystem is read-only: embedded database and file logs (Kubernetes and
@@ -43,6 +38,11 @@ COPY --from=build /app/build ./build
 RUN groupadd --system --gid 10001 feexpay \
  && useradd --system --uid 10001 --gid 10001 --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin feexpay \
  && mkdir -p /app/data /app/logs && chown 10001:10001 /app/data /app/logs
+# Code and dependencies stay owned by root: the service cannot rewrite itself.
+COPY --from=deps /app/node_modules ./node_modules
+# package.json's "type": "module" makes build/*.js ES modules.
+COPY package.json ./
+COPY --from=build /app/build ./build
 USER 10001:10001
 EXPOSE 3000 9091
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { RUN_AS } from '../../k8s/pod.ts';
 import { nodeCommandFiles, sourceOf } from './helpers.ts';
 
 const dockerfile = readFileSync('Dockerfile', 'utf8');
@@ -96,6 +97,7 @@ test('runs as a non-root numeric user (uid >= 10000) with a node-based health ch
   const [uid, gid] = /^USER (\d+):(\d+)$/.exec(users.at(-1)!)!.slice(1).map(Number);
   // Above host users' range (kube-score, Polaris): the same uid the pods declare.
   assert.ok(uid! >= 10000 && gid! >= 10000, users.at(-1));
+  assert.deepEqual([uid, gid], [RUN_AS, RUN_AS], 'the pods declare the image\'s user (runAsUser, fsGroup)');
   const health = stage('runtime').find((l) => l.startsWith('HEALTHCHECK'))!;
   const cmd = JSON.parse(health.slice(health.indexOf(' CMD ') + 5)) as string[];
   assert.deepEqual(cmd.slice(0, 2), ['node', '-e']);
