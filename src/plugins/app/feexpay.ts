@@ -81,20 +81,27 @@ export default fp<FeexPayPluginOptions>(
     });
     app.decorate('feexpaySimulator', engine);
     // The loopback URL is known only once the server listens; until then no payment can arrive.
-    let sandbox: FeexPayClient | undefined;
     const localBase = () => {
       const addr = app.server.address() as AddressInfo | null;
       if (!addr) throw new Error('FeexPay simulator used before the server listens');
       return `http://127.0.0.1:${addr.port}`;
     };
+    const lazy = (make: () => FeexPayClient) => {
+      let client: FeexPayClient | undefined;
+      return () => (client ??= make());
+    };
     // Test traffic is never observed as FeexPay's: it must not move FeexPay's alerts or dashboards.
-    const sandboxClient = () => (sandbox ??= clientFor(localBase() + SIMULATOR_PREFIX, SIMULATOR_DEFAULT_API_KEY, false));
-    const live = mode === 'live' ? clientFor(opts.feexpay.baseUrl!, opts.feexpay.apiKey!, true) : undefined;
-    // No FeexPay account: live keys are served by the simulator too (the embedded default).
-    app.decorate('feexpay', (livemode: boolean) => (livemode && live ? live : sandboxClient()));
+    const sandbox = lazy(() => clientFor(localBase() + SIMULATOR_PREFIX, SIMULATOR_DEFAULT_API_KEY, false));
+    // No FeexPay account: the simulator stands in for FeexPay for live keys (the embedded
+    // default), observed like FeexPay so the whole monitoring stack can be tried on it.
+    const live =
+      mode === 'live'
+        ? lazy(() => clientFor(opts.feexpay.baseUrl!, opts.feexpay.apiKey!, true))
+        : lazy(() => clientFor(localBase() + SIMULATOR_PREFIX, SIMULATOR_DEFAULT_API_KEY, true));
+    app.decorate('feexpay', (livemode: boolean) => (livemode ? live() : sandbox()));
     app.addHook('onListen', async () => {
       engine.setWebhookUrl(`${localBase()}/v1/webhooks/feexpay/${opts.webhookToken}`);
-      if (live) log.info({ base_url: opts.feexpay.baseUrl }, 'FeexPay client configured; test keys use the built-in simulator');
+      if (mode === 'live') log.info({ base_url: opts.feexpay.baseUrl }, 'FeexPay client configured; test keys use the built-in simulator');
       else log.warn({ simulator: SIMULATOR_PREFIX }, 'NO FEEXPAY_API_KEY: payments go to the built-in FeexPay SIMULATOR. NO MONEY MOVES.');
     });
   },
