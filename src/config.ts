@@ -3,6 +3,7 @@
  * the start with a message naming the variable, rather than failing later on a payment.
  */
 import path from 'node:path';
+import { COLLECTION_PATHS, type CollectionPath } from './feexpay/types.ts';
 
 export interface Config {
   port: number;
@@ -21,6 +22,8 @@ export interface Config {
     baseUrl: string | null;
     requestTimeoutMs: number;
     statusTimeoutMs: number;
+    /** FEEXPAY_COLLECTION_PATH: `integration` (the current official SDK's) or `per_operator`. */
+    collectionPath: CollectionPath;
   };
   webhookToken: string;
   reconciler: {
@@ -92,6 +95,13 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false, got "${raw}"`);
 }
 
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${values.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
 function url(env: Env, name: string, protocols: string[]): string | null {
   const raw = optional(env, name);
   if (raw === null) return null;
@@ -143,6 +153,7 @@ export function loadConfig(env: Env = process.env): Config {
       baseUrl: url(env, 'FEEXPAY_BASE_URL', ['https:', 'http:']) ?? (apiKey ? DEFAULT_FEEXPAY_BASE_URL : null),
       requestTimeoutMs: int(env, 'FEEXPAY_REQUEST_TIMEOUT_MS', 30_000, 100, 180_000),
       statusTimeoutMs: int(env, 'FEEXPAY_STATUS_TIMEOUT_MS', 10_000, 100, 60_000),
+      collectionPath: oneOf(env, 'FEEXPAY_COLLECTION_PATH', COLLECTION_PATHS, 'integration'),
     },
     webhookToken,
     reconciler: {

@@ -5,6 +5,7 @@
  */
 import { NETWORKS, CURRENCIES } from '../domain/networks.ts';
 import { FAILURE_REASONS } from '../domain/payment-status.ts';
+import { FEEXPAY_OPERATIONS } from '../feexpay/types.ts';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
@@ -69,7 +70,7 @@ export const serviceMetrics = {
     type: 'histogram',
     help: 'Duration of calls to the FeexPay API, by operation and outcome.',
     labels: {
-      operation: ['request_to_pay', 'status'],
+      operation: FEEXPAY_OPERATIONS,
       outcome: ['ok', 'failed', 'timeout', 'error'],
     },
     buckets: FEEXPAY_LATENCY_BUCKETS,
