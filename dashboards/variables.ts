@@ -6,7 +6,7 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type { DataSourceRef } from '@grafana/grafana-foundation-sdk/common';
 import { externalMetrics } from '../src/metrics/catalog.ts';
-import { NETWORKS } from '../src/domain/networks.ts';
+import { PAYMENT_NETWORKS } from '../src/domain/networks.ts';
 import type { MonitoringConfig } from '../alerts/config.ts';
 import { eq, sel } from '../alerts/promql.ts';
 
@@ -53,7 +53,7 @@ export function networkVariable(): dashboard.CustomVariableBuilder {
   return new dashboard.CustomVariableBuilder('network')
     .label('Network')
     .description('Mobile-money network (operator).')
-    .values(NETWORKS.join(','))
+    .values(PAYMENT_NETWORKS.join(','))
     .multi(true)
     .includeAll(true)
     .allValue('.*')

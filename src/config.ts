@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { COLLECTION_PATHS, type CollectionPath } from './feexpay/types.ts';
+import { NetworkSettingsError, parseNetworkSettings, type NetworkSettings } from './domain/network-settings.ts';
 
 export interface Config {
   port: number;
@@ -25,6 +26,8 @@ export interface Config {
     /** FEEXPAY_COLLECTION_PATH: `integration` (the current official SDK's) or `per_operator`. */
     collectionPath: CollectionPath;
   };
+  /** Per-operator limits and maintenance (NETWORK_SETTINGS, NETWORK_MAINTENANCE); /admin may override. */
+  networks: NetworkSettings;
   webhookToken: string;
   reconciler: {
     enabled: boolean;
@@ -117,6 +120,19 @@ function url(env: Env, name: string, protocols: string[]): string | null {
   return raw;
 }
 
+function networkSettings(env: Env): NetworkSettings {
+  try {
+    return parseNetworkSettings(env.NETWORK_SETTINGS, env.NETWORK_MAINTENANCE);
+  } catch (err) {
+    // The message starts with the variable (and the key inside it): "NETWORK_SETTINGS.mtn.min must ...".
+    if (err instanceof NetworkSettingsError) {
+      const [variable = 'NETWORK_SETTINGS', ...problem] = err.message.split(' ');
+      throw new ConfigError(variable, problem.join(' '));
+    }
+    throw err;
+  }
+}
+
 const FEEXPAY_KEY = /^fp_[A-Za-z0-9]{64}$/;
 const DEFAULT_FEEXPAY_BASE_URL = 'https://api-v2.feexpay.me';
 
@@ -155,6 +171,7 @@ export function loadConfig(env: Env = process.env): Config {
       statusTimeoutMs: int(env, 'FEEXPAY_STATUS_TIMEOUT_MS', 10_000, 100, 60_000),
       collectionPath: oneOf(env, 'FEEXPAY_COLLECTION_PATH', COLLECTION_PATHS, 'integration'),
     },
+    networks: networkSettings(env),
     webhookToken,
     reconciler: {
       enabled: bool(env, 'RECONCILER_ENABLED', true),

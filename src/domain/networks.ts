@@ -73,6 +73,12 @@ export const AMOUNT_LIMITS = { min: 100, max: 2_000_000 } as const;
 /** MTN refuses anything but letters, digits and spaces in the description. */
 export const DESCRIPTION_PATTERN = /^[A-Za-z0-9 ]{1,100}$/;
 
+/** A card payment's `network`: a card has no operator (its brand is the payment's `card_brand`). */
+export const CARD_NETWORK = 'card';
+/** Every value of a payment's `network`: the operators, and `card`. A bounded metric label. */
+export const PAYMENT_NETWORKS = [...NETWORKS, CARD_NETWORK] as const;
+export type PaymentNetwork = (typeof PAYMENT_NETWORKS)[number];
+
 export function isNetwork(value: string): value is Network {
   return (NETWORKS as readonly string[]).includes(value);
 }

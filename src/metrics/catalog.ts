@@ -3,7 +3,7 @@
  * defined once. The service registers from here; dashboards/ and alerts/ import names from here,
  * and a test fails on any PromQL that names a metric missing from this file.
  */
-import { NETWORKS, CURRENCIES } from '../domain/networks.ts';
+import { PAYMENT_NETWORKS, CURRENCIES } from '../domain/networks.ts';
 import { FAILURE_REASONS } from '../domain/payment-status.ts';
 import { FEEXPAY_OPERATIONS } from '../feexpay/types.ts';
 
@@ -39,7 +39,7 @@ export const FEEXPAY_LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
 /** HTTP latency of our own API; 0.05 is the p99 target of the benchmark. */
 export const HTTP_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
-const network = NETWORKS;
+const network = PAYMENT_NETWORKS;
 const outcome = ['successful', 'failed', 'expired'] as const;
 const reason = ['none', ...FAILURE_REASONS] as const;
 
@@ -116,6 +116,20 @@ export const serviceMetrics = {
     type: 'counter',
     help: 'POST /v1/payments requests by idempotency outcome.',
     labels: { outcome: ['created', 'replayed', 'in_flight', 'mismatch'] },
+    source: 'service',
+  }),
+  otpSubmissions: def({
+    name: 'feexpay_otp_submissions_total',
+    type: 'counter',
+    help: 'Codes sent with POST /v1/payments/{id}/otp, by what FeexPay made of them (not_awaiting: refused before FeexPay).',
+    labels: { network, result: ['accepted', 'refused', 'unknown', 'not_awaiting'] },
+    source: 'service',
+  }),
+  paymentsRefusedBeforeFeexPay: def({
+    name: 'feexpay_payments_refused_total',
+    type: 'counter',
+    help: 'Payment requests refused by the operator settings before any call to FeexPay, by network and why.',
+    labels: { network, reason: ['maintenance', 'amount_out_of_range'] },
     source: 'service',
   }),
   notifications: def({

@@ -6,24 +6,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Currency, Network } from '../domain/networks.ts';
+import type { Currency, PaymentNetwork } from '../domain/networks.ts';
 import type { FeexPayClient } from '../feexpay/types.ts';
 import { NO_TRACE, type TraceSteps } from '../observability/trace-steps.ts';
 import type { ServiceMetrics } from '../metrics/service-metrics.ts';
+import { nextActionOf, startCollection, type CollectionInput } from './collect.ts';
 import { requestHash, type IdempotencyStore } from './idempotency.ts';
 import { presentPayment } from './present.ts';
 import type { PaymentRepository } from './repository.ts';
 import type { Settler } from './settle.ts';
 
-export interface CreatePaymentInput {
+export interface CreatePaymentInput extends CollectionInput {
   amount: number;
   currency: Currency;
-  network: Network;
+  /** An operator, or `card` with method card. */
+  network: PaymentNetwork;
   phone_number: string;
-  description?: string;
-  customer?: { first_name?: string; last_name?: string; email?: string };
   metadata?: Record<string, string>;
-  otp?: string;
 }
 
 export interface ApiAnswer {
@@ -61,6 +60,8 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
       amount: input.amount,
       currency: input.currency,
       network: input.network,
+      method: input.method ?? 'mobile_money',
+      card_brand: input.card_brand ?? null,
       phone_number: input.phone_number,
       description: input.description ?? null,
       customer: input.customer ?? {},
@@ -99,17 +100,7 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
     const base = { payment_id: payment.id, amount: input.amount, currency: input.currency, network: input.network };
     log.info({ event: 'payment.initiated', ...base }, 'payment initiated');
 
-    const result = await trace.step('http.client', 'FeexPay request-to-pay', () => deps.feexpay().requestToPay({
-      network: input.network,
-      phoneNumber: input.phone_number,
-      amount: input.amount,
-      description: input.description,
-      firstName: input.customer?.first_name,
-      lastName: input.customer?.last_name,
-      email: input.customer?.email,
-      callbackInfo: payment.id,
-      otp: input.otp,
-    }));
+    const result = await trace.step('http.client', 'FeexPay request-to-pay', () => startCollection(deps.feexpay(), payment, input));
     log.info(
       {
         event: 'feexpay.answered',
@@ -123,7 +114,6 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
       'FeexPay answered request-to-pay',
     );
 
-    let nextAction: string | undefined;
     // The row as attachFeexPay returned it is current unless something else changed it since.
     let current: typeof payment | undefined;
     if (result.kind === 'accepted') {
@@ -131,12 +121,11 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
         reference: result.reference,
         orderId: result.orderId,
         paymentUrl: result.paymentUrl,
+        nextAction: nextActionOf(result),
       }));
       payment = attached ?? payment;
       const outcome = await deps.settler.apply(payment, result.status, 'api', result.reason);
       if (attached && outcome === 'still_pending') current = attached;
-      if (result.otpRequired) nextAction = 'otp_required';
-      else if (result.paymentUrl) nextAction = 'redirect_to_url';
     } else if (result.kind === 'rejected') {
       await deps.settler.fail(payment, 'api', result.reason);
     } else if (result.cause === 'bad_response' || result.cause === 'server_error') {
@@ -147,8 +136,7 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
     }
 
     current ??= (await deps.payments.findById(payment.id)) ?? payment;
-    const body = { ...presentPayment(current), ...(nextAction ? { next_action: nextAction } : {}) };
-    const answer = { statusCode: 201, body };
+    const answer = { statusCode: 201, body: presentPayment(current) };
     await trace.step('db', 'store answer for replays', () => deps.idempotency.complete(merchantId, idempotencyKey, answer.statusCode, answer.body));
     return answer;
   };

@@ -25,6 +25,16 @@ export function requestHash(body: unknown): string {
 }
 
 export function createIdempotencyStore(db: Knex, _payments: PaymentRepository, ttlHours: number) {
+  /** A key already held: the same request (replay, or still running) or another one (mismatch). */
+  async function existingClaim(merchantId: string, key: string, hash: string): Promise<Exclude<ClaimResult, { kind: 'claimed' }>> {
+    const existing = await db('idempotency_keys').where({ merchant_id: merchantId, key }).first();
+    if (!existing || existing.request_hash !== hash) return { kind: 'mismatch' } as const;
+    if (existing.state === 'done') {
+      return { kind: 'replay', status: existing.response_status, body: existing.response_body } as const;
+    }
+    return { kind: 'in_flight', paymentId: existing.payment_id, since: existing.created_at } as const;
+  }
+
   return {
     async claimAndInsert(merchantId: string, key: string, hash: string, payment: NewPayment): Promise<ClaimResult> {
       // One statement, so one round trip and one commit on the hot path: the key is claimed and
@@ -41,10 +51,10 @@ export function createIdempotencyStore(db: Knex, _payments: PaymentRepository, t
                  expires_at = EXCLUDED.expires_at
              WHERE idempotency_keys.expires_at < now()
            RETURNING key)
-         INSERT INTO payments (id, merchant_id, amount, currency, network, phone_number, description, customer, metadata,
-                               next_check_at, expires_at, status_source)
-         SELECT :id, :merchantId, :amount, :currency, :network, :phone, :description, :customer, :metadata,
-                :nextCheckAt, :expiresAt, 'api'
+         INSERT INTO payments (id, merchant_id, amount, currency, network, method, card_brand, phone_number, description,
+                               customer, metadata, next_check_at, expires_at, status_source)
+         SELECT :id, :merchantId, :amount, :currency, :network, :method, :cardBrand, :phone, :description,
+                :customer, :metadata, :nextCheckAt, :expiresAt, 'api'
          WHERE EXISTS (SELECT 1 FROM claimed)
          RETURNING *`,
         {
@@ -56,6 +66,8 @@ export function createIdempotencyStore(db: Knex, _payments: PaymentRepository, t
           amount: payment.amount,
           currency: payment.currency,
           network: payment.network,
+          method: payment.method ?? 'mobile_money',
+          cardBrand: payment.card_brand ?? null,
           phone: payment.phone_number,
           description: payment.description,
           customer: JSON.stringify(payment.customer),
@@ -65,12 +77,23 @@ export function createIdempotencyStore(db: Knex, _payments: PaymentRepository, t
         },
       );
       if (claimed.rows.length === 1) return { kind: 'claimed', payment: claimed.rows[0] as PaymentRow } as const;
-      const existing = await db('idempotency_keys').where({ merchant_id: merchantId, key }).first();
-      if (!existing || existing.request_hash !== hash) return { kind: 'mismatch' } as const;
-      if (existing.state === 'done') {
-        return { kind: 'replay', status: existing.response_status, body: existing.response_body } as const;
-      }
-      return { kind: 'in_flight', paymentId: existing.payment_id, since: existing.created_at } as const;
+      return existingClaim(merchantId, key, hash);
+    },
+
+    /** Claims a key for a request on an existing payment (the OTP step): no row is inserted. */
+    async claim(merchantId: string, key: string, hash: string, paymentId: string): Promise<Exclude<ClaimResult, { kind: 'claimed' }> | { kind: 'claimed' }> {
+      const claimed = await db.raw(
+        `INSERT INTO idempotency_keys (merchant_id, key, request_hash, state, payment_id, expires_at)
+         VALUES (:merchantId, :key, :hash, 'in_flight', :paymentId, now() + (:ttlHours * interval '1 hour'))
+         ON CONFLICT (merchant_id, key) DO UPDATE
+           SET request_hash = EXCLUDED.request_hash, state = 'in_flight', payment_id = EXCLUDED.payment_id,
+               response_status = NULL, response_body = NULL, created_at = now(), expires_at = EXCLUDED.expires_at
+           WHERE idempotency_keys.expires_at < now()
+         RETURNING key`,
+        { merchantId, key, hash, paymentId, ttlHours },
+      );
+      if (claimed.rows.length === 1) return { kind: 'claimed' } as const;
+      return existingClaim(merchantId, key, hash);
     },
 
     async complete(merchantId: string, key: string, status: number, body: unknown): Promise<void> {

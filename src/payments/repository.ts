@@ -4,8 +4,9 @@
  * see `null`. The database triggers add the audit row and refuse anything else.
  */
 import type { Knex } from 'knex';
-import type { Currency, Network } from '../domain/networks.ts';
+import type { CardBrand, Currency, Network, PaymentNetwork } from '../domain/networks.ts';
 import type { FailureReason, PaymentStatus, TerminalStatus, TransitionSource } from '../domain/payment-status.ts';
+import type { NextAction } from './collect.ts';
 
 export interface PaymentRow {
   id: string;
@@ -13,7 +14,10 @@ export interface PaymentRow {
   status: PaymentStatus;
   amount: number;
   currency: Currency;
-  network: Network;
+  /** An operator, or `card` for a card payment. */
+  network: PaymentNetwork;
+  method: 'mobile_money' | 'card';
+  card_brand: CardBrand | null;
   phone_number: string;
   description: string | null;
   customer: { first_name?: string; last_name?: string; email?: string };
@@ -21,6 +25,8 @@ export interface PaymentRow {
   feexpay_reference: string | null;
   feexpay_order_id: string | null;
   payment_url: string | null;
+  /** What the customer must do next (send the OTP, visit the page) while pending. */
+  next_action: NextAction | null;
   failure_reason: FailureReason | null;
   status_source: TransitionSource;
   check_attempts: number;
@@ -34,12 +40,12 @@ export interface PaymentRow {
 export type NewPayment = Pick<
   PaymentRow,
   'id' | 'merchant_id' | 'amount' | 'currency' | 'network' | 'phone_number' | 'description' | 'customer' | 'metadata'
-> & { next_check_at: Date; expires_at: Date };
+> & Partial<Pick<PaymentRow, 'method' | 'card_brand'>> & { next_check_at: Date; expires_at: Date };
 
 export interface ListFilter {
   merchantId: string;
   status?: PaymentStatus;
-  network?: Network;
+  network?: PaymentNetwork;
   createdGte?: Date;
   createdLt?: Date;
   /** Keyset position: the last row of the previous page. */
@@ -83,7 +89,7 @@ export function createPaymentRepository(db: Knex) {
     /** Stores what FeexPay answered to request-to-pay while the payment is still pending. */
     async attachFeexPay(
       id: string,
-      fields: { reference: string; orderId?: string; paymentUrl?: string },
+      fields: { reference: string; orderId?: string; paymentUrl?: string; nextAction?: NextAction | null },
     ): Promise<PaymentRow | undefined> {
       const [row] = await db('payments')
         .where({ id })
@@ -92,9 +98,27 @@ export function createPaymentRepository(db: Knex) {
           feexpay_reference: fields.reference,
           feexpay_order_id: fields.orderId ?? null,
           payment_url: fields.paymentUrl ?? null,
+          next_action: fields.nextAction ? JSON.stringify(fields.nextAction) : null,
         })
         .returning('*');
       return row as PaymentRow | undefined;
+    },
+
+    /**
+     * Takes the OTP step of a pending payment waiting for a code: one caller wins (the others see
+     * `undefined`), so a code is sent to FeexPay once however many requests race.
+     */
+    async takeOtpStep(merchantId: string, id: string): Promise<PaymentRow | undefined> {
+      const [row] = await db('payments')
+        .where({ id, merchant_id: merchantId, status: 'pending' })
+        .whereRaw(`next_action->>'type' = 'otp_required'`)
+        .update({ next_action: null })
+        .returning('*');
+      return row as PaymentRow | undefined;
+    },
+
+    async setNextAction(id: string, nextAction: NextAction | null): Promise<void> {
+      await db('payments').where({ id, status: 'pending' }).update({ next_action: nextAction ? JSON.stringify(nextAction) : null });
     },
 
     /** Moves a pending payment to a terminal state; `undefined` when it was no longer pending. */

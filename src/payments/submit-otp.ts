@@ -1,0 +1,97 @@
+/**
+ * POST /v1/payments/{id}/otp: the second step of an OTP collection (Coris). FeexPay answered the
+ * first request with HTTP 201 and texted the customer a code; the merchant sends it here, and the
+ * same payment moves on with FeexPay's answer to the repeated request (same data, the code and the
+ * first reference). One step per payment: concurrent or repeated submissions find it taken (409)
+ * or replay the stored answer (same Idempotency-Key). The code itself is never logged.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { Network } from '../domain/networks.ts';
+import type { FeexPayClient } from '../feexpay/types.ts';
+import type { ServiceMetrics } from '../metrics/service-metrics.ts';
+import { NO_TRACE, type TraceSteps } from '../observability/trace-steps.ts';
+import type { ApiAnswer } from './create-payment.ts';
+import { requestHash, type IdempotencyStore } from './idempotency.ts';
+import { presentPayment } from './present.ts';
+import type { PaymentRepository } from './repository.ts';
+import type { Settler } from './settle.ts';
+
+export interface SubmitOtpDeps {
+  payments: PaymentRepository;
+  idempotency: IdempotencyStore;
+  settler: Settler;
+  feexpay: () => FeexPayClient;
+  metrics: ServiceMetrics;
+  onFeexPayAnomaly?: (message: string, ctx: { paymentId: string; network: string }) => void;
+}
+
+const apiError = (statusCode: number, code: string, message: string): ApiAnswer => ({ statusCode, body: { error: { code, message } } });
+
+export function createOtpSubmitter(deps: SubmitOtpDeps) {
+  return async function submitOtp(
+    merchantId: string,
+    paymentId: string,
+    idempotencyKey: string,
+    otp: string,
+    log: FastifyBaseLogger,
+    trace: TraceSteps = NO_TRACE,
+  ): Promise<ApiAnswer> {
+    // Another merchant's payment is indistinguishable from a missing one.
+    const payment = await trace.step('db', 'read payment', () => deps.payments.findForMerchant(merchantId, paymentId));
+    if (!payment) return apiError(404, 'payment_not_found', 'No such payment.');
+    const claim = await trace.step('db', 'claim key', () => deps.idempotency.claim(merchantId, idempotencyKey, requestHash({ payment_id: paymentId, otp }), paymentId));
+    if (claim.kind === 'replay') return { statusCode: claim.status, body: claim.body };
+    if (claim.kind === 'mismatch') return apiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request.');
+    if (claim.kind === 'in_flight') return apiError(409, 'idempotency_request_in_progress', 'A request with this Idempotency-Key is still being processed; retry later.');
+
+    const finish = async (answer: ApiAnswer): Promise<ApiAnswer> => {
+      await trace.step('db', 'store answer for replays', () => deps.idempotency.complete(merchantId, idempotencyKey, answer.statusCode, answer.body));
+      return answer;
+    };
+    const taken = await trace.step('db', 'take the OTP step', () => deps.payments.takeOtpStep(merchantId, paymentId));
+    if (!taken || !taken.feexpay_reference) {
+      deps.metrics.otpSubmissions.inc({ network: payment.network, result: 'not_awaiting' });
+      return finish(apiError(409, 'payment_not_awaiting_otp', `This payment is ${payment.status} and is not waiting for a code.`));
+    }
+
+    const result = await trace.step('http.client', 'FeexPay request-to-pay with the code', () => deps.feexpay().requestToPay({
+      network: taken.network as Network,
+      phoneNumber: taken.phone_number,
+      amount: Number(taken.amount),
+      description: taken.description ?? undefined,
+      firstName: taken.customer?.first_name,
+      lastName: taken.customer?.last_name,
+      email: taken.customer?.email,
+      callbackInfo: taken.id,
+      otp,
+      reference: taken.feexpay_reference!,
+    }));
+    const base = { payment_id: taken.id, network: taken.network };
+    log.info({ event: 'payment.otp_submitted', ...base, result: result.kind, duration_ms: result.durationMs }, 'OTP sent to FeexPay');
+
+    if (result.kind === 'accepted') {
+      if (result.reference !== taken.feexpay_reference) {
+        // The payment is polled by the first reference, which the database keeps immutable.
+        log.warn({ event: 'payment.otp_reference_changed', ...base }, 'FeexPay answered the code with another reference');
+        deps.onFeexPayAnomaly?.('FeexPay answered an OTP step with another reference', { paymentId: taken.id, network: taken.network });
+      }
+      // FeexPay asking again (another 201): the customer may send a new code.
+      if (result.otpRequired) await deps.payments.setNextAction(taken.id, { type: 'otp_required' });
+      await deps.settler.apply(taken, result.status, 'api', result.reason);
+      deps.metrics.otpSubmissions.inc({ network: taken.network, result: result.status === 'failed' ? 'refused' : 'accepted' });
+    } else if (result.kind === 'rejected') {
+      await deps.settler.fail(taken, 'api', result.reason);
+      deps.metrics.otpSubmissions.inc({ network: taken.network, result: 'refused' });
+    } else {
+      // The code may have reached the operator: the payment stays pending for the webhook and the reconciler.
+      deps.metrics.otpSubmissions.inc({ network: taken.network, result: 'unknown' });
+      if (result.cause === 'bad_response' || result.cause === 'server_error') {
+        deps.onFeexPayAnomaly?.(`FeexPay OTP step answered with ${result.cause}`, { paymentId: taken.id, network: taken.network });
+      }
+    }
+    const current = (await deps.payments.findById(taken.id)) ?? taken;
+    return finish({ statusCode: 200, body: presentPayment(current) });
+  };
+}
+
+export type OtpSubmitter = ReturnType<typeof createOtpSubmitter>;
