@@ -139,6 +139,7 @@ describe('the OTP step refuses what it must', () => {
       [{ network: 'wave_ci', phone_number: '2250700000000', return_url: 'http://shop.example/back' }, 'validation_failed', /return_url/],
       [{ method: 'card', network: undefined }, 'card_brand_required', /body\.card_brand/],
       [{ method: 'card', card_brand: 'VISA' }, 'field_not_accepted', /body\.network/],
+      [{ method: 'card', card_brand: 'VISA', network: undefined, return_url: 'https://shop.example/back' }, 'field_not_accepted', /body\.return_url/],
       [{ network: undefined }, 'network_required', /body\.network/],
       [{ card_brand: 'VISA' }, 'field_not_accepted', /body\.card_brand/],
     ];

@@ -21,7 +21,7 @@ function checkReturnUrls(body: CreatePaymentBody, allowed: boolean, who: string)
   for (const field of ['return_url', 'cancel_url'] as const) {
     const value = body[field];
     if (value === undefined) continue;
-    if (!allowed) throw bad('field_not_accepted', `body.${field} is only taken by redirect networks and cards, not by ${who}`);
+    if (!allowed) throw bad('field_not_accepted', `body.${field} is only taken by redirect networks, not by ${who}`);
     if (!URL.canParse(value) || new URL(value).protocol !== 'https:') throw bad('invalid_url', `body.${field} must be an https URL`);
   }
 }
@@ -36,7 +36,8 @@ export async function checkCollection(body: CreatePaymentBody, deps: CollectionC
     if (!body.card_brand) throw bad('card_brand_required', 'body.card_brand is required with method card (VISA or MASTERCARD)');
     if (body.network !== undefined) throw bad('field_not_accepted', 'body.network must be left out with method card');
     if (body.otp !== undefined) throw bad('field_not_accepted', 'body.otp is not taken with method card');
-    checkReturnUrls(body, true, 'cards');
+    // FeexPay's card init takes no return address (docs/feexpay.md "Cards").
+    checkReturnUrls(body, false, 'cards');
     return { ...body, network: CARD_NETWORK };
   }
   const { network } = body;
