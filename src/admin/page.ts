@@ -34,6 +34,7 @@ export function renderPage(filter: DashboardFilter, assetVersion: string): strin
     <label>Network <select name="network" id="network">${options}</select></label>
     <button type="submit">Apply</button>
   </form>
+  <a href="/admin/networks" id="networks-link">Operators</a>
 </header>
 <main id="dashboard" data-state="loading">
   <p id="error" role="alert" hidden></p>

@@ -47,6 +47,10 @@ export function createNetworkSettingsStore(db: Knex, configured: NetworkSettings
   return {
     all,
     configured: () => configured,
+    /** The networks an operator has overridden in /admin. */
+    async overridden(): Promise<Set<string>> {
+      return new Set((await db('network_settings').select('network')).map((r: { network: string }) => r.network));
+    },
     async get(network: Network): Promise<NetworkSetting> {
       return (await all())[network];
     },

@@ -4,13 +4,13 @@
  * all digits, is read as the number it stands for (a JSON string amount is still refused).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { acceptFormBodies as acceptForms } from '../../http/form-body.ts';
 
 /** Registers the form parser on `app` (encapsulated: the host's parsers are untouched). */
 export function acceptFormBodies(app: FastifyInstance): void {
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
-    const fields: Record<string, unknown> = Object.fromEntries(new URLSearchParams(body as string));
-    if (typeof fields.amount === 'string' && /^\d{1,15}$/.test(fields.amount)) fields.amount = Number(fields.amount);
-    done(null, fields);
+  acceptForms(app, (fields) => {
+    if (typeof fields.amount === 'string' && /^\d{1,15}$/.test(fields.amount)) return { ...fields, amount: Number(fields.amount) };
+    return fields;
   });
 }
 
