@@ -2,37 +2,32 @@
  * POST /v1/payments, the part that moves money: claim the idempotency key with the payment row,
  * ask FeexPay to collect, record its answer, and store the response for replays.
  * A FeexPay timeout or garbage answer is not a failure: the payment stays pending and the
- * reconciler (or the webhook) settles it, because the customer may still approve on the phone.
+ * reconciler (or the webhook) settles it, because the customer may still approve on the phone;
+ * if no answer ever establishes the outcome, it goes to review.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Currency, PaymentNetwork } from '../domain/networks.ts';
 import type { FeexPayClient } from '../feexpay/types.ts';
 import { NO_TRACE, type TraceSteps } from '../observability/trace-steps.ts';
 import type { ServiceMetrics } from '../metrics/service-metrics.ts';
-import { nextActionOf, startCollection, type CollectionInput } from './collect.ts';
-import { requestHash, type IdempotencyStore } from './idempotency.ts';
+import type { PaymentNetwork } from '../domain/networks.ts';
+import type { CreatePaymentBody, PaymentViewType } from '../schemas/payment.ts';
+import { nextActionOf, startCollection } from './collect.ts';
+import { judgeTakenKey, requestHash } from './idempotency.ts';
 import { presentPayment } from './present.ts';
-import type { PaymentRepository } from './repository.ts';
+import type { PaymentRepository, PaymentRow } from './repository.ts';
 import type { Settler } from './settle.ts';
 
-export interface CreatePaymentInput extends CollectionInput {
-  amount: number;
-  currency: Currency;
-  /** An operator, or `card` with method card. */
-  network: PaymentNetwork;
-  phone_number: string;
-  metadata?: Record<string, string>;
-}
-
-export interface ApiAnswer {
-  statusCode: number;
-  body: unknown;
-}
+/** What became of the request; the route maps each kind to HTTP. */
+export type CreateOutcome =
+  | { kind: 'created'; payment: PaymentViewType }
+  /** The key's stored answer, or the payment as it stands when the first attempt died mid-way. */
+  | { kind: 'replayed'; statusCode: number; body: PaymentViewType }
+  | { kind: 'key_reused' }
+  | { kind: 'in_flight' };
 
 export interface CreatePaymentDeps {
   payments: PaymentRepository;
-  idempotency: IdempotencyStore;
   settler: Settler;
   feexpay: () => FeexPayClient;
   metrics: ServiceMetrics;
@@ -40,21 +35,63 @@ export interface CreatePaymentDeps {
   onFeexPayAnomaly?: (message: string, ctx: { paymentId: string; network: string }) => void;
 }
 
-const apiError = (statusCode: number, code: string, message: string): ApiAnswer => ({
-  statusCode,
-  body: { error: { code, message } },
-});
+/** The body as checked by the route: `network` resolved (an operator, or `card` with method card). */
+export type CreatePaymentInput = Omit<CreatePaymentBody, 'network'> & { network: PaymentNetwork };
 
 export function createPaymentCreator(deps: CreatePaymentDeps) {
+  /** Asks FeexPay to collect and records what it answered; returns the next step for the customer, if any. */
+  async function collect(payment: PaymentRow, input: CreatePaymentInput, log: FastifyBaseLogger, trace: TraceSteps): Promise<{ row?: PaymentRow }> {
+    const base = { payment_id: payment.id, amount: input.amount, currency: input.currency, network: input.network };
+    const result = await trace.step('http.client', 'FeexPay request-to-pay', () => startCollection(deps.feexpay(), payment, input));
+    log.info(
+      {
+        event: 'feexpay.answered',
+        ...base,
+        result: result.kind,
+        feexpay_reference: result.kind === 'accepted' ? result.reference : undefined,
+        feexpay_status: result.kind === 'accepted' ? result.status : undefined,
+        cause: result.kind === 'unknown' ? result.cause : undefined,
+        duration_ms: result.durationMs,
+      },
+      'FeexPay answered request-to-pay',
+    );
+
+    if (result.kind === 'rejected') {
+      await deps.settler.fail(payment, 'api', result.reason);
+      return {};
+    }
+    if (result.kind === 'unknown') {
+      if (result.cause === 'bad_response' || result.cause === 'server_error') {
+        deps.onFeexPayAnomaly?.(`FeexPay request-to-pay answered with ${result.cause}`, { paymentId: payment.id, network: input.network });
+      }
+      return {};
+    }
+    const attached = await trace.step('db', 'store FeexPay reference', () => deps.payments.attachFeexPay(payment.id, {
+      reference: result.reference,
+      orderId: result.orderId,
+      paymentUrl: result.paymentUrl,
+      nextAction: nextActionOf(result),
+    }));
+    if (attached === 'conflict') {
+      // FeexPay gave this payment a reference another payment already holds.
+      await deps.settler.review(payment, 'contradictory_answers', 'api', { reference: result.reference });
+      return {};
+    }
+    const outcome = await deps.settler.applyAnswer(attached ?? payment, result.status, 'api', result.reason);
+    // The row attachFeexPay returned is current unless the answer itself settled the payment.
+    return { row: attached && outcome === 'still_pending' ? attached : undefined };
+  }
+
   return async function createPayment(
     merchantId: string,
     idempotencyKey: string,
     input: CreatePaymentInput,
     log: FastifyBaseLogger,
     trace: TraceSteps = NO_TRACE,
-  ): Promise<ApiAnswer> {
+  ): Promise<CreateOutcome> {
     const now = Date.now();
-    const claim = await trace.step('db', 'claim key, insert payment', () => deps.idempotency.claimAndInsert(merchantId, idempotencyKey, requestHash(input), {
+    const hash = requestHash(input);
+    const claim = await trace.step('db', 'claim key, insert payment', () => deps.payments.claimKeyAndInsert(idempotencyKey, hash, {
       id: randomUUID(),
       merchant_id: merchantId,
       amount: input.amount,
@@ -70,75 +107,41 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
       expires_at: new Date(now + deps.timing.deadlineMs),
     }));
 
-    if (claim.kind === 'replay') {
-      deps.metrics.idempotentRequests.inc({ outcome: 'replayed' });
-      return { statusCode: claim.status, body: claim.body };
-    }
-    if (claim.kind === 'mismatch') {
-      deps.metrics.idempotentRequests.inc({ outcome: 'mismatch' });
-      return apiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
-    }
-    if (claim.kind === 'in_flight') {
+    if (claim.kind === 'taken') {
+      const verdict = judgeTakenKey(claim, hash);
+      if (verdict.kind === 'replay') {
+        deps.metrics.idempotentRequests.inc({ outcome: 'replayed' });
+        return { kind: 'replayed', statusCode: verdict.status, body: verdict.body as PaymentViewType };
+      }
+      if (verdict.kind === 'key_reused') {
+        deps.metrics.idempotentRequests.inc({ outcome: 'key_reused' });
+        return { kind: 'key_reused' };
+      }
       // A first attempt that died mid-way (process killed) must not lock the key forever: past the
       // longest FeexPay call, answer with the payment as it stands and close the key.
-      if (claim.paymentId && now - new Date(claim.since).getTime() > deps.timing.staleInFlightMs) {
-        const row = await deps.payments.findById(claim.paymentId);
+      if (verdict.paymentId && now - verdict.since.getTime() > deps.timing.staleInFlightMs) {
+        const row = await deps.payments.findById(verdict.paymentId);
         if (row) {
-          const answer = { statusCode: 201, body: presentPayment(row) };
-          await trace.step('db', 'store answer for replays', () => deps.idempotency.complete(merchantId, idempotencyKey, answer.statusCode, answer.body));
+          const body = presentPayment(row);
+          await trace.step('db', 'store answer for replays', () => deps.payments.completeKey(merchantId, idempotencyKey, 201, body));
           deps.metrics.idempotentRequests.inc({ outcome: 'replayed' });
-          return answer;
+          return { kind: 'replayed', statusCode: 201, body };
         }
       }
       deps.metrics.idempotentRequests.inc({ outcome: 'in_flight' });
-      return apiError(409, 'idempotency_request_in_progress', 'A request with this Idempotency-Key is still being processed; retry later.');
+      return { kind: 'in_flight' };
     }
 
     deps.metrics.idempotentRequests.inc({ outcome: 'created' });
     deps.metrics.paymentsInitiated.inc({ network: input.network });
-    let payment = claim.payment;
-    const base = { payment_id: payment.id, amount: input.amount, currency: input.currency, network: input.network };
-    log.info({ event: 'payment.initiated', ...base }, 'payment initiated');
+    const payment = claim.payment;
+    log.info({ event: 'payment.initiated', payment_id: payment.id, amount: input.amount, currency: input.currency, network: input.network }, 'payment initiated');
 
-    const result = await trace.step('http.client', 'FeexPay request-to-pay', () => startCollection(deps.feexpay(), payment, input));
-    log.info(
-      {
-        event: 'feexpay.answered',
-        ...base,
-        result: result.kind,
-        feexpay_reference: result.kind === 'accepted' ? result.reference : undefined,
-        feexpay_status: result.kind === 'accepted' ? result.status : undefined,
-        cause: result.kind === 'unknown' ? result.cause : undefined,
-        duration_ms: result.durationMs,
-      },
-      'FeexPay answered request-to-pay',
-    );
-
-    // The row as attachFeexPay returned it is current unless something else changed it since.
-    let current: typeof payment | undefined;
-    if (result.kind === 'accepted') {
-      const attached = await trace.step('db', 'store FeexPay reference', () => deps.payments.attachFeexPay(payment.id, {
-        reference: result.reference,
-        orderId: result.orderId,
-        paymentUrl: result.paymentUrl,
-        nextAction: nextActionOf(result),
-      }));
-      payment = attached ?? payment;
-      const outcome = await deps.settler.apply(payment, result.status, 'api', result.reason);
-      if (attached && outcome === 'still_pending') current = attached;
-    } else if (result.kind === 'rejected') {
-      await deps.settler.fail(payment, 'api', result.reason);
-    } else if (result.cause === 'bad_response' || result.cause === 'server_error') {
-      deps.onFeexPayAnomaly?.(`FeexPay request-to-pay answered with ${result.cause}`, {
-        paymentId: payment.id,
-        network: input.network,
-      });
-    }
-
-    current ??= (await deps.payments.findById(payment.id)) ?? payment;
-    const answer = { statusCode: 201, body: presentPayment(current) };
-    await trace.step('db', 'store answer for replays', () => deps.idempotency.complete(merchantId, idempotencyKey, answer.statusCode, answer.body));
-    return answer;
+    const { row } = await collect(payment, input, log, trace);
+    const current = row ?? (await deps.payments.findById(payment.id)) ?? payment;
+    const body = presentPayment(current);
+    await trace.step('db', 'store answer for replays', () => deps.payments.completeKey(merchantId, idempotencyKey, 201, body));
+    return { kind: 'created', payment: body };
   };
 }
 

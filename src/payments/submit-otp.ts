@@ -10,22 +10,33 @@ import type { Network } from '../domain/networks.ts';
 import type { FeexPayClient } from '../feexpay/types.ts';
 import type { ServiceMetrics } from '../metrics/service-metrics.ts';
 import { NO_TRACE, type TraceSteps } from '../observability/trace-steps.ts';
-import type { ApiAnswer } from './create-payment.ts';
-import { requestHash, type IdempotencyStore } from './idempotency.ts';
+import type { PaymentViewType } from '../schemas/payment.ts';
+import { judgeTakenKey, requestHash } from './idempotency.ts';
 import { presentPayment } from './present.ts';
 import type { PaymentRepository } from './repository.ts';
 import type { Settler } from './settle.ts';
 
 export interface SubmitOtpDeps {
   payments: PaymentRepository;
-  idempotency: IdempotencyStore;
   settler: Settler;
   feexpay: () => FeexPayClient;
   metrics: ServiceMetrics;
   onFeexPayAnomaly?: (message: string, ctx: { paymentId: string; network: string }) => void;
 }
 
-const apiError = (statusCode: number, code: string, message: string): ApiAnswer => ({ statusCode, body: { error: { code, message } } });
+/** What became of the code; the route maps each kind to HTTP. */
+export type OtpOutcome =
+  | { kind: 'sent'; payment: PaymentViewType }
+  /** The key's stored answer: the payment after its step, or the 409 of a payment not waiting. */
+  | { kind: 'replayed'; statusCode: number; body: unknown }
+  | { kind: 'not_found' }
+  | { kind: 'key_reused' }
+  | { kind: 'in_flight' }
+  | { kind: 'not_awaiting'; body: NotAwaitingBody };
+
+export interface NotAwaitingBody {
+  error: { code: 'payment_not_awaiting_otp'; message: string };
+}
 
 export function createOtpSubmitter(deps: SubmitOtpDeps) {
   return async function submitOtp(
@@ -35,23 +46,26 @@ export function createOtpSubmitter(deps: SubmitOtpDeps) {
     otp: string,
     log: FastifyBaseLogger,
     trace: TraceSteps = NO_TRACE,
-  ): Promise<ApiAnswer> {
+  ): Promise<OtpOutcome> {
     // Another merchant's payment is indistinguishable from a missing one.
     const payment = await trace.step('db', 'read payment', () => deps.payments.findForMerchant(merchantId, paymentId));
-    if (!payment) return apiError(404, 'payment_not_found', 'No such payment.');
-    const claim = await trace.step('db', 'claim key', () => deps.idempotency.claim(merchantId, idempotencyKey, requestHash({ payment_id: paymentId, otp }), paymentId));
-    if (claim.kind === 'replay') return { statusCode: claim.status, body: claim.body };
-    if (claim.kind === 'mismatch') return apiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request.');
-    if (claim.kind === 'in_flight') return apiError(409, 'idempotency_request_in_progress', 'A request with this Idempotency-Key is still being processed; retry later.');
+    if (!payment) return { kind: 'not_found' };
+    const hash = requestHash({ payment_id: paymentId, otp });
+    const claim = await trace.step('db', 'claim key', () => deps.payments.claimKey(merchantId, idempotencyKey, hash, paymentId));
+    if (claim.kind === 'taken') {
+      const verdict = judgeTakenKey(claim, hash);
+      if (verdict.kind === 'replay') return { kind: 'replayed', statusCode: verdict.status, body: verdict.body };
+      return verdict.kind === 'key_reused' ? { kind: 'key_reused' } : { kind: 'in_flight' };
+    }
+    const store = (statusCode: number, body: unknown) =>
+      trace.step('db', 'store answer for replays', () => deps.payments.completeKey(merchantId, idempotencyKey, statusCode, body));
 
-    const finish = async (answer: ApiAnswer): Promise<ApiAnswer> => {
-      await trace.step('db', 'store answer for replays', () => deps.idempotency.complete(merchantId, idempotencyKey, answer.statusCode, answer.body));
-      return answer;
-    };
     const taken = await trace.step('db', 'take the OTP step', () => deps.payments.takeOtpStep(merchantId, paymentId));
     if (!taken || !taken.feexpay_reference) {
       deps.metrics.otpSubmissions.inc({ network: payment.network, result: 'not_awaiting' });
-      return finish(apiError(409, 'payment_not_awaiting_otp', `This payment is ${payment.status} and is not waiting for a code.`));
+      const body: NotAwaitingBody = { error: { code: 'payment_not_awaiting_otp', message: `This payment is ${payment.status} and is not waiting for a code.` } };
+      await store(409, body);
+      return { kind: 'not_awaiting', body };
     }
 
     const result = await trace.step('http.client', 'FeexPay request-to-pay with the code', () => deps.feexpay().requestToPay({
@@ -77,7 +91,7 @@ export function createOtpSubmitter(deps: SubmitOtpDeps) {
       }
       // FeexPay asking again (another 201): the customer may send a new code.
       if (result.otpRequired) await deps.payments.setNextAction(taken.id, { type: 'otp_required' });
-      await deps.settler.apply(taken, result.status, 'api', result.reason);
+      await deps.settler.applyAnswer(taken, result.status, 'api', result.reason);
       deps.metrics.otpSubmissions.inc({ network: taken.network, result: result.status === 'failed' ? 'refused' : 'accepted' });
     } else if (result.kind === 'rejected') {
       await deps.settler.fail(taken, 'api', result.reason);
@@ -89,8 +103,9 @@ export function createOtpSubmitter(deps: SubmitOtpDeps) {
         deps.onFeexPayAnomaly?.(`FeexPay OTP step answered with ${result.cause}`, { paymentId: taken.id, network: taken.network });
       }
     }
-    const current = (await deps.payments.findById(taken.id)) ?? taken;
-    return finish({ statusCode: 200, body: presentPayment(current) });
+    const body = presentPayment((await deps.payments.findById(taken.id)) ?? taken);
+    await store(200, body);
+    return { kind: 'sent', payment: body };
   };
 }
 

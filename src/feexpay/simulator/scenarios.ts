@@ -26,6 +26,10 @@ export interface Scenario {
   variantShape?: boolean;
   /** Request-to-pay answers 200 with this SDK error signal (no status word, no reference) and creates nothing. */
   signal?: Record<string, string>;
+  /** The status endpoint and the webhook report this much more than was asked (a lying or buggy FeexPay). */
+  reportedAmountDelta?: number;
+  /** The final state comes this many settle delays late (after a short payment deadline: a late success). */
+  settleDelayFactor?: number;
 }
 
 const LOW_BALANCE = 'LOW_BALANCE_OR_PAYEE_LIMIT_REACHED_OR_NOT_ALLOWED';
@@ -53,6 +57,8 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
   '17': { code: '17', name: 'SDK signal: statusCode 555, invalid Moov number', signal: { statusCode: '555', message: 'Invalid number' }, webhook: 'never' },
   '18': { code: '18', name: 'SDK signal: UNKNOWN MOBILE NUMBER', signal: { responsemsg: 'UNKNOWN MOBILE NUMBER' }, webhook: 'never' },
   '19': { code: '19', name: 'SDK signal: Network Unavailable (operator down)', signal: { message: 'Network Unavailable' }, webhook: 'never' },
+  '90': { code: '90', name: 'success reported with another amount', final: success, reportedAmountDelta: 1, webhook: 'once' },
+  '91': { code: '91', name: 'late success: SUCCESSFUL only after 20 settle delays', final: success, settleDelayFactor: 20, webhook: 'once' },
 };
 
 export function scenarioFor(phoneNumber: string): Scenario {

@@ -18,7 +18,6 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
   });
   const submitOtp = createOtpSubmitter({
     payments: app.payments.repo,
-    idempotency: app.payments.idempotency,
     settler: app.payments.settler,
     feexpay: app.feexpay,
     metrics: app.serviceMetrics,
@@ -44,8 +43,23 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
       if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
         throw new ApiError(400, 'idempotency_key_required', 'Header Idempotency-Key (1 to 255 printable characters) is required.');
       }
-      const answer = await submitOtp(req.merchant!.id, req.params.id, key, req.body.otp, req.log, traceSteps(req));
-      return reply.status(answer.statusCode as 200).send(answer.body as PaymentViewType);
+      const outcome = await submitOtp(req.merchant!.id, req.params.id, key, req.body.otp, req.log, traceSteps(req));
+      switch (outcome.kind) {
+        case 'sent':
+          return reply.status(200).send(outcome.payment);
+        case 'replayed':
+          reply.header('idempotent-replayed', 'true');
+          return reply.status(outcome.statusCode as 200).send(outcome.body as PaymentViewType);
+        case 'not_awaiting':
+          return reply.status(409).send(outcome.body);
+        case 'not_found':
+          throw new ApiError(404, 'payment_not_found', 'No such payment.');
+        case 'key_reused':
+          throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request.');
+        case 'in_flight':
+          reply.header('retry-after', '1');
+          throw new ApiError(409, 'idempotency_request_in_progress', 'A request with this Idempotency-Key is still being processed; retry later.');
+      }
     },
   );
 };
