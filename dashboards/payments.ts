@@ -10,6 +10,7 @@ import { recorded } from '../alerts/recording-names.ts';
 import { baseDashboard, finish } from './layout.ts';
 import { redAbove, redBelow, runbook, statPanel, timeseriesPanel } from './panels.ts';
 import { latencyQuantiles } from './quantiles.ts';
+import { collectionRow } from './collection-row.ts';
 import { reviewRow } from './review-row.ts';
 import { sqlPanels, SQL_ROW } from './sql-panels.ts';
 import { gw, net, RATE } from './selectors.ts';
@@ -162,6 +163,7 @@ export function paymentsDashboard(cfg: MonitoringConfig): dashboard.Dashboard {
       .withRow(overview(cfg))
       .withRow(volume(cfg))
       .withRow(success(cfg))
+      .withRow(collectionRow(cfg))
       .withRow(feexpay(cfg))
       .withRow(settlement(cfg))
       .withRow(reviewRow(cfg))
