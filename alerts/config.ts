@@ -55,6 +55,8 @@ export interface MonitoringConfig {
     latencyP95: AlertKnobs & { thresholdSeconds: number; window: Duration; minRatePerSecond: number };
     webhookErrors: AlertKnobs & { maxPerHour: number; /** Values of the catalog's `result` label that count as failures. */ results: readonly string[] };
     reconcilerWait: AlertKnobs & { thresholdSeconds: number };
+    /** maxFailures: payments per network failed with "Network Unavailable" within `window` before paging. */
+    operatorUnavailable: AlertKnobs & { window: Duration; maxFailures: number };
   };
   api: {
     /** Availability objective over 30 days (fraction of requests answered without 5xx). */
@@ -128,6 +130,8 @@ export const monitoringConfig: MonitoringConfig = {
     // `rejected` counts: a payload we cannot read is as lost to settlement as one that errored.
     webhookErrors: { severity: 'warning', maxPerHour: 5, results: ['error', 'rejected'], for: '5m' },
     reconcilerWait: { severity: 'warning', thresholdSeconds: 60, for: '5m' },
+    // A few refusals are a blip; more within 15 minutes is an operator down for everyone.
+    operatorUnavailable: { severity: 'warning', window: '15m', maxFailures: 3, for: '5m' },
   },
   api: {
     availabilityObjective: 0.99,

@@ -68,6 +68,8 @@ export function feexpayAlerts(cfg: MonitoringConfig): AlertingRule[] {
   const lat = cfg.feexpay.latencyP95;
   const hooks = cfg.feexpay.webhookErrors;
   const wait = cfg.feexpay.reconcilerWait;
+  const down = cfg.feexpay.operatorUnavailable;
+  const unavailable = sel(series(serviceMetrics.paymentsFinished), eq('job', cfg.job), eq('reason', 'network_unavailable'));
   const deliveries = sel(series(serviceMetrics.webhookDeliveries), eq('job', cfg.job), re('result', hooks.results.join('|')));
   const calls = sel(series(serviceMetrics.feexpayRequestDuration, '_count'), eq('job', cfg.job));
   const oldestDue = sel(series(serviceMetrics.reconcilerOldestDue), eq('job', cfg.job));
@@ -95,6 +97,16 @@ export function feexpayAlerts(cfg: MonitoringConfig): AlertingRule[] {
       description:
         `{{ $value | printf "%.0f" }} FeexPay webhook deliveries to {{ $labels.job }} ended in ` +
         `${hooks.results.join(' or ')} over the last hour (limit ${hooks.maxPerHour}).`,
+    }),
+    alert(cfg, {
+      name: 'FeexPayOperatorUnavailable',
+      knobs: down,
+      component: 'feexpay',
+      expr: `${sumIncrease(unavailable, down.window, [...JOB_LABELS, 'network'])} > ${num(down.maxFailures)}`,
+      summary: 'FeexPay reports a mobile-money operator unavailable.',
+      description:
+        `{{ $value | printf "%.0f" }} {{ $labels.network }} payments on {{ $labels.job }} failed with ` +
+        `"Network Unavailable" over the last ${down.window} (limit ${down.maxFailures}).`,
     }),
     alert(cfg, {
       name: 'FeexPayReconcilerLagging',
