@@ -4,7 +4,7 @@
  * "not understood", never a success.
  */
 import type { FailureReason } from '../domain/payment-status.ts';
-import { amountOf, errorSignal, normaliseReason, normaliseStatus, REFERENCE_PATTERN } from './status.ts';
+import { amountOf, customerPageUrl as pageUrl, errorSignal, normaliseReason, normaliseStatus, REFERENCE_PATTERN } from './status.ts';
 
 type Json = Record<string, unknown>;
 
@@ -20,17 +20,8 @@ export type CardInitAnswer =
   | { kind: 'refused'; reason: FailureReason }
   | { kind: 'not_understood'; why: string };
 
-/** Only an https page is a card page we may send a customer to (loopback http for the simulator). */
-function pageUrl(value: unknown): string | undefined {
-  const s = str(value);
-  if (!s || !URL.canParse(s)) return undefined;
-  const u = new URL(s);
-  if (u.protocol === 'https:') return s;
-  return u.protocol === 'http:' && (u.hostname === '127.0.0.1' || u.hostname === 'localhost') ? s : undefined;
-}
-
 /** Success is `status` SUCCESSFUL/SUCCESS/200 with `data.url` (or `url`); the reference is polled like any payment's. */
-export function parseCardInitAnswer(raw: unknown): CardInitAnswer {
+export function parseCardInitAnswer(raw: unknown, allowHttp = false): CardInitAnswer {
   if (!isObject(raw)) return { kind: 'not_understood', why: 'not a JSON object' };
   const data = isObject(raw.data) ? raw.data : {};
   const word = normaliseStatus(raw.status);
@@ -40,7 +31,7 @@ export function parseCardInitAnswer(raw: unknown): CardInitAnswer {
     if (word?.status === 'failed' || signal) return { kind: 'refused', reason: signal ?? normaliseReason(raw.reason, raw.statusCode) };
     return { kind: 'not_understood', why: 'unrecognised status' };
   }
-  const paymentUrl = pageUrl(data.url) ?? pageUrl(raw.url);
+  const paymentUrl = pageUrl(data.url, allowHttp) ?? pageUrl(raw.url, allowHttp);
   const reference = ref(raw.reference) ?? ref(data.reference);
   if (!paymentUrl) return { kind: 'not_understood', why: 'no card page url' };
   if (!reference) return { kind: 'not_understood', why: 'no reference' };

@@ -52,6 +52,8 @@ const MAX_BODY_BYTES = 64 * 1024;
 export function createFeexPayClient(opts: FeexPayClientOptions): FeexPayClient {
   const base = opts.baseUrl.replace(/\/+$/, '');
   const collectionPath = opts.collectionPath ?? 'integration';
+  // Only a simulator is reached over plain http; its pages may then be http too.
+  const plainHttp = base.startsWith('http:');
   const exchange = createExchange({
     baseUrl: base,
     headers: { authorization: `Bearer ${opts.apiKey}`, accept: 'application/json' },
@@ -103,7 +105,7 @@ export function createFeexPayClient(opts: FeexPayClientOptions): FeexPayClient {
     const { url, payload } = collectionRequest(input);
     const ex = await exchange('POST', url, opts.requestTimeoutMs, payload);
     const durationMs = performance.now() - started;
-    const result = interpretRequestToPay(ex, durationMs);
+    const result = interpretRequestToPay(ex, durationMs, plainHttp);
     report('request_to_pay', outcomeOf(result), durationMs, {
       network: input.network,
       country: NETWORK_INFO[input.network]?.country,
@@ -133,7 +135,7 @@ export function createFeexPayClient(opts: FeexPayClientOptions): FeexPayClient {
       callback_info: input.callbackInfo,
     });
     const durationMs = performance.now() - started;
-    const result = interpretCardInit(ex, durationMs);
+    const result = interpretCardInit(ex, durationMs, plainHttp);
     report('card_init', outcomeOf(result), durationMs, {
       brand: input.brand,
       callbackInfo: input.callbackInfo,

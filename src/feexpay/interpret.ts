@@ -35,7 +35,8 @@ function unknownOf(httpStatus: number): { cause: UnknownCause; httpStatus: numbe
   return { cause: httpStatus >= 500 ? 'server_error' : 'bad_response', httpStatus };
 }
 
-export function interpretRequestToPay(ex: Exchange, durationMs: number): RequestToPayResult {
+/** `allowHttp`: FeexPay is reached over plain http (a simulator), so its pages may be too. */
+export function interpretRequestToPay(ex: Exchange, durationMs: number, allowHttp = false): RequestToPayResult {
   if (ex.kind === 'failed') return { kind: 'unknown', cause: ex.cause, durationMs };
   const { httpStatus } = ex;
   if (httpStatus < 200 || httpStatus >= 300) {
@@ -46,14 +47,14 @@ export function interpretRequestToPay(ex: Exchange, durationMs: number): Request
   }
   const json = parseJson(ex.text);
   if (!json.ok) return { kind: 'unknown', cause: 'bad_response', httpStatus, durationMs };
-  const answer = parseRequestToPayAnswer(httpStatus, json.value);
+  const answer = parseRequestToPayAnswer(httpStatus, json.value, allowHttp);
   if (answer.kind === 'not_understood') return { kind: 'unknown', cause: 'bad_response', httpStatus, durationMs };
   if (answer.kind === 'refused') return { kind: 'rejected', httpStatus, reason: answer.reason, durationMs };
   const { kind: _kind, ...accepted } = answer;
   return { kind: 'accepted', ...accepted, durationMs };
 }
 
-export function interpretCardInit(ex: Exchange, durationMs: number): CardInitResult {
+export function interpretCardInit(ex: Exchange, durationMs: number, allowHttp = false): CardInitResult {
   if (ex.kind === 'failed') return { kind: 'unknown', cause: ex.cause, durationMs };
   const { httpStatus } = ex;
   if (httpStatus < 200 || httpStatus >= 300) {
@@ -62,7 +63,7 @@ export function interpretCardInit(ex: Exchange, durationMs: number): CardInitRes
     return { kind: 'unknown', ...unknownOf(httpStatus), durationMs };
   }
   const json = parseJson(ex.text);
-  const answer = json.ok ? parseCardInitAnswer(json.value) : ({ kind: 'not_understood', why: 'not JSON' } as const);
+  const answer = json.ok ? parseCardInitAnswer(json.value, allowHttp) : ({ kind: 'not_understood', why: 'not JSON' } as const);
   if (answer.kind === 'not_understood') return { kind: 'unknown', cause: 'bad_response', httpStatus, durationMs };
   if (answer.kind === 'refused') return { kind: 'rejected', httpStatus, reason: answer.reason, durationMs };
   return { kind: 'accepted', reference: answer.reference, paymentUrl: answer.paymentUrl, durationMs };

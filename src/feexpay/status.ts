@@ -135,6 +135,17 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
+/**
+ * A page FeexPay sends the customer to (redirect networks, cards): https only; plain http only
+ * when FeexPay itself is reached over http (a simulator in development, never the real FeexPay).
+ */
+export function customerPageUrl(value: unknown, allowHttp: boolean): string | undefined {
+  const s = str(value);
+  if (!s || !URL.canParse(s)) return undefined;
+  const { protocol } = new URL(s);
+  return protocol === 'https:' || (allowHttp && protocol === 'http:') ? s : undefined;
+}
+
 function referenceOf(value: unknown): string | undefined {
   const s = str(value);
   return s !== undefined && REFERENCE_PATTERN.test(s) ? s : undefined;
@@ -165,12 +176,14 @@ function asksForOtp(httpStatus: number, body: Json, normalised: NormalisedStatus
 }
 
 /** Reads a 2xx answer of request-to-pay (already parsed as JSON). */
-export function parseRequestToPayAnswer(httpStatus: number, raw: unknown): RequestToPayAnswer {
+export function parseRequestToPayAnswer(httpStatus: number, raw: unknown, allowHttp = false): RequestToPayAnswer {
   const body = unwrap(raw);
   if (!body) return { kind: 'not_understood', why: 'not a JSON object' };
   const orderId = referenceOf(body.order_id);
   const reference = referenceOf(body.reference) ?? orderId;
-  const paymentUrl = str(body.payment_url);
+  const paymentUrl = customerPageUrl(body.payment_url, allowHttp);
+  // A page we would not send a customer to is not an answer we understand.
+  if (str(body.payment_url) !== undefined && paymentUrl === undefined) return { kind: 'not_understood', why: 'unusable payment_url' };
 
   let normalised = normaliseStatus(body.status);
   // An SDK error signal with no status word is FeexPay refusing on a 200 (operator down, unknown number).

@@ -128,6 +128,8 @@ describe('parseRequestToPayAnswer', () => {
       { reference: REF, message: 'Please send the OTP' },
       { kind: 'accepted', reference: REF, status: 'pending', otpRequired: true },
     ],
+    ['redirect to a page that is not https', 200, { reference: REF, status: 'PENDING', payment_url: 'javascript:alert(1)' }, { kind: 'not_understood', why: 'unusable payment_url' }],
+    ['redirect over plain http from the real FeexPay', 200, { reference: REF, status: 'PENDING', payment_url: 'http://pay.example/x' }, { kind: 'not_understood', why: 'unusable payment_url' }],
     ['unknown status word', 200, { reference: REF, status: 'COMPLETED' }, { kind: 'not_understood', why: 'unrecognised status' }],
     ['no status', 200, { reference: REF }, { kind: 'not_understood', why: 'unrecognised status' }],
     ['pending without reference', 200, { status: 'PENDING' }, { kind: 'not_understood', why: 'no reference' }],
@@ -229,6 +231,9 @@ describe('HTTP answer interpretation', () => {
     assert.deepEqual(parseCardInitAnswer({ status: 'SUCCESS', url, reference: REF }), accepted);
     assert.deepEqual(parseCardInitAnswer({ status: 'SUCCESSFUL', data: { url } }), { kind: 'not_understood', why: 'no reference' });
     assert.deepEqual(parseCardInitAnswer({ status: 'SUCCESSFUL', reference: REF, data: { url: 'http://evil.example/x' } }), { kind: 'not_understood', why: 'no card page url' });
+    // Plain http only when FeexPay itself is reached over http (a simulator).
+    assert.deepEqual(parseCardInitAnswer({ status: 'SUCCESSFUL', reference: REF, data: { url: 'http://simulator:4010/checkout/1' } }, true).kind, 'accepted');
+    assert.deepEqual(parseCardInitAnswer({ status: 'SUCCESSFUL', reference: REF, data: { url: 'javascript:alert(1)' } }, true), { kind: 'not_understood', why: 'no card page url' });
     assert.deepEqual(parseCardInitAnswer({ status: 'FAILED', statusCode: '10' }), { kind: 'refused', reason: 'insufficient_funds' });
     assert.deepEqual(parseCardInitAnswer({ message: 'Network Unavailable' }), { kind: 'refused', reason: 'network_unavailable' });
     assert.deepEqual(parseCardInitAnswer({ status: 'PENDING' }), { kind: 'not_understood', why: 'unrecognised status' });
