@@ -50,6 +50,7 @@ export function createOtpSubmitter(deps: SubmitOtpDeps) {
     // Another merchant's payment is indistinguishable from a missing one.
     const payment = await trace.step('db', 'read payment', () => deps.payments.findForMerchant(merchantId, paymentId));
     if (!payment) return { kind: 'not_found' };
+    // The key remembers a hash of the code, not the code; a one-time code already sent by then.
     const hash = requestHash({ payment_id: paymentId, otp });
     const claim = await trace.step('db', 'claim key', () => deps.payments.claimKey(merchantId, idempotencyKey, hash, paymentId));
     if (claim.kind === 'taken') {
