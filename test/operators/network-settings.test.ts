@@ -5,6 +5,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { beninPhone, startTestApp, TEST_ENV, type TestApp } from '../helpers/app.ts';
 import { call, newKey } from '../helpers/http.ts';
@@ -97,5 +99,49 @@ describe('/admin edits', () => {
     assert.match(await wrong.text(), /body\.min must not exceed body\.max/);
     assert.equal((await form('/admin/networks/moov/reset', {})).status, 303);
     assert.equal((await pay('moov')).status, 503);
+  });
+});
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const haveBrowser = fs.existsSync(CHROMIUM);
+const skip = !haveBrowser && process.env.CI !== 'true' ? `no ${CHROMIUM}: run .ci/install-browser.sh` : false;
+
+describe('/admin/networks in Chromium', { skip }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  before(async () => {
+    assert.ok(haveBrowser, `${CHROMIUM} is missing (CI=true): run .ci/install-browser.sh`);
+    t = await startTestApp('network-settings-browser', ADMIN);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  test('an operator puts wave_ci in maintenance from the page; the merchant API answers 503 at once', async () => {
+    const context = await browser.newContext({ httpCredentials: { username: ADMIN.ADMIN_USER, password: ADMIN.ADMIN_PASSWORD } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(m.text());
+    });
+    await page.goto(`${t.url}/admin`);
+    await Promise.all([page.waitForURL(`${t.url}/admin/networks`), page.click('#networks-link')]);
+    assert.equal(await page.getAttribute('#network-wave_ci', 'data-enabled'), 'true');
+    await page.uncheck('#form-wave_ci input[name="enabled"]');
+    await page.fill('#form-wave_ci input[name="max"]', '500000');
+    await Promise.all([page.waitForURL(`${t.url}/admin/networks`), page.click('#form-wave_ci button[type="submit"]')]);
+    assert.equal(await page.getAttribute('#network-wave_ci', 'data-enabled'), 'false');
+    assert.match((await page.textContent('#network-wave_ci')) ?? '', /Back to configuration/);
+    const res = await call(t.url, 'POST', '/v1/payments', {
+      apiKey: t.apiKey,
+      headers: { 'idempotency-key': newKey('ns-browser') },
+      body: { amount: 1500, currency: 'XOF', network: 'wave_ci', phone_number: '2250100000000' },
+    });
+    assert.deepEqual([res.status, res.body.error.code], [503, 'network_unavailable']);
+    assert.deepEqual(problems, []);
+    await context.close();
   });
 });
