@@ -5,10 +5,10 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { beninPhone, startTestApp, TEST_ENV, type TestApp } from '../helpers/app.ts';
+import { launchBrowser, skipWithoutBrowser } from '../helpers/browser.ts';
 import { call, newKey } from '../helpers/http.ts';
 
 const ADMIN = { ADMIN_USER: 'ops', ADMIN_PASSWORD: 'correct horse battery staple' };
@@ -102,18 +102,12 @@ describe('/admin edits', () => {
   });
 });
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const haveBrowser = fs.existsSync(CHROMIUM);
-const skip = !haveBrowser && process.env.CI !== 'true' ? `no ${CHROMIUM}: run .ci/install-browser.sh` : false;
-
-describe('/admin/networks in Chromium', { skip }, () => {
+describe('/admin/networks in Chromium', { skip: skipWithoutBrowser }, () => {
   let t: TestApp;
   let browser: Browser;
   before(async () => {
-    assert.ok(haveBrowser, `${CHROMIUM} is missing (CI=true): run .ci/install-browser.sh`);
     t = await startTestApp('network-settings-browser', ADMIN);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();

@@ -7,15 +7,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestApp, waitFor, type TestApp } from '../helpers/app.ts';
+import { launchBrowser, skipWithoutBrowser } from '../helpers/browser.ts';
 import { call, newKey } from '../helpers/http.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const haveBrowser = fs.existsSync(CHROMIUM);
-const skip = !haveBrowser && process.env.CI !== 'true' ? `no ${CHROMIUM}: run .ci/install-browser.sh` : false;
+const skip = skipWithoutBrowser;
 const SHOP = 'https://shop.example';
 
 let t: TestApp;
@@ -23,9 +20,8 @@ let browser: Browser;
 
 before(async () => {
   if (skip) return;
-  assert.ok(haveBrowser, `${CHROMIUM} is missing (CI=true): run .ci/install-browser.sh`);
   t = await startTestApp('collection-flows-browser');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
