@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import type { FeexPayClient } from '../feexpay/types.ts';
+import type { FeexPayClient, FeexPayFor } from '../feexpay/types.ts';
 import { NO_TRACE, type TraceSteps } from '../observability/trace-steps.ts';
 import type { ServiceMetrics } from '../metrics/service-metrics.ts';
 import type { PaymentNetwork } from '../domain/networks.ts';
@@ -29,7 +29,7 @@ export type CreateOutcome =
 export interface CreatePaymentDeps {
   payments: PaymentRepository;
   settler: Settler;
-  feexpay: () => FeexPayClient;
+  feexpay: FeexPayFor;
   metrics: ServiceMetrics;
   timing: { firstCheckAfterMs: number; deadlineMs: number; staleInFlightMs: number };
   onFeexPayAnomaly?: (message: string, ctx: { paymentId: string; network: string }) => void;
@@ -42,7 +42,7 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
   /** Asks FeexPay to collect and records what it answered; returns the next step for the customer, if any. */
   async function collect(payment: PaymentRow, input: CreatePaymentInput, log: FastifyBaseLogger, trace: TraceSteps): Promise<{ row?: PaymentRow }> {
     const base = { payment_id: payment.id, amount: input.amount, currency: input.currency, network: input.network };
-    const result = await trace.step('http.client', 'FeexPay request-to-pay', () => startCollection(deps.feexpay(), payment, input));
+    const result = await trace.step('http.client', 'FeexPay request-to-pay', () => startCollection(deps.feexpay(payment.livemode), payment, input));
     log.info(
       {
         event: 'feexpay.answered',
@@ -83,7 +83,7 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
   }
 
   return async function createPayment(
-    merchantId: string,
+    merchant: { id: string; livemode: boolean },
     idempotencyKey: string,
     input: CreatePaymentInput,
     log: FastifyBaseLogger,
@@ -91,9 +91,11 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
   ): Promise<CreateOutcome> {
     const now = Date.now();
     const hash = requestHash(input);
+    const merchantId = merchant.id;
     const claim = await trace.step('db', 'claim key, insert payment', () => deps.payments.claimKeyAndInsert(idempotencyKey, hash, {
       id: randomUUID(),
       merchant_id: merchantId,
+      livemode: merchant.livemode,
       amount: input.amount,
       currency: input.currency,
       network: input.network,
@@ -123,7 +125,7 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
         const row = await deps.payments.findById(verdict.paymentId);
         if (row) {
           const body = presentPayment(row);
-          await trace.step('db', 'store answer for replays', () => deps.payments.completeKey(merchantId, idempotencyKey, 201, body));
+          await trace.step('db', 'store answer for replays', () => deps.payments.completeKey(merchantId, merchant.livemode, idempotencyKey, 201, body));
           deps.metrics.idempotentRequests.inc({ outcome: 'replayed' });
           return { kind: 'replayed', statusCode: 201, body };
         }
@@ -133,14 +135,15 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
     }
 
     deps.metrics.idempotentRequests.inc({ outcome: 'created' });
-    deps.metrics.paymentsInitiated.inc({ network: input.network });
+    if (merchant.livemode) deps.metrics.paymentsInitiated.inc({ network: input.network });
+    else deps.metrics.testModePayments.inc({ event: 'initiated' });
     const payment = claim.payment;
-    log.info({ event: 'payment.initiated', payment_id: payment.id, amount: input.amount, currency: input.currency, network: input.network }, 'payment initiated');
+    log.info({ event: 'payment.initiated', payment_id: payment.id, livemode: merchant.livemode, amount: input.amount, currency: input.currency, network: input.network }, 'payment initiated');
 
     const { row } = await collect(payment, input, log, trace);
     const current = row ?? (await deps.payments.findById(payment.id)) ?? payment;
     const body = presentPayment(current);
-    await trace.step('db', 'store answer for replays', () => deps.payments.completeKey(merchantId, idempotencyKey, 201, body));
+    await trace.step('db', 'store answer for replays', () => deps.payments.completeKey(merchantId, merchant.livemode, idempotencyKey, 201, body));
     return { kind: 'created', payment: body };
   };
 }

@@ -19,7 +19,8 @@ import type { Settler } from './settle.ts';
 export interface SubmitOtpDeps {
   payments: PaymentRepository;
   settler: Settler;
-  feexpay: () => FeexPayClient;
+  /** The client of the payment's mode: FeexPay for live keys, the simulator for test keys. */
+  feexpay: (livemode: boolean) => FeexPayClient;
   metrics: ServiceMetrics;
   onFeexPayAnomaly?: (message: string, ctx: { paymentId: string; network: string }) => void;
 }
@@ -40,36 +41,41 @@ export interface NotAwaitingBody {
 
 export function createOtpSubmitter(deps: SubmitOtpDeps) {
   return async function submitOtp(
-    merchantId: string,
+    merchant: { id: string; livemode: boolean },
     paymentId: string,
     idempotencyKey: string,
     otp: string,
     log: FastifyBaseLogger,
     trace: TraceSteps = NO_TRACE,
   ): Promise<OtpOutcome> {
-    // Another merchant's payment is indistinguishable from a missing one.
-    const payment = await trace.step('db', 'read payment', () => deps.payments.findForMerchant(merchantId, paymentId));
+    const { id: merchantId, livemode } = merchant;
+    // Another merchant's payment (or the other mode's) is indistinguishable from a missing one.
+    const payment = await trace.step('db', 'read payment', () => deps.payments.findForMerchant(merchantId, livemode, paymentId));
     if (!payment) return { kind: 'not_found' };
     // The key remembers a hash of the code, not the code; a one-time code already sent by then.
+    // Test-mode traffic stays out of the metrics, as everywhere.
+    const count = (result: 'accepted' | 'refused' | 'unknown' | 'not_awaiting') => {
+      if (livemode) deps.metrics.otpSubmissions.inc({ network: payment.network, result });
+    };
     const hash = requestHash({ payment_id: paymentId, otp });
-    const claim = await trace.step('db', 'claim key', () => deps.payments.claimKey(merchantId, idempotencyKey, hash, paymentId));
+    const claim = await trace.step('db', 'claim key', () => deps.payments.claimKey(merchantId, livemode, idempotencyKey, hash, paymentId));
     if (claim.kind === 'taken') {
       const verdict = judgeTakenKey(claim, hash);
       if (verdict.kind === 'replay') return { kind: 'replayed', statusCode: verdict.status, body: verdict.body };
       return verdict.kind === 'key_reused' ? { kind: 'key_reused' } : { kind: 'in_flight' };
     }
     const store = (statusCode: number, body: unknown) =>
-      trace.step('db', 'store answer for replays', () => deps.payments.completeKey(merchantId, idempotencyKey, statusCode, body));
+      trace.step('db', 'store answer for replays', () => deps.payments.completeKey(merchantId, livemode, idempotencyKey, statusCode, body));
 
     const taken = await trace.step('db', 'take the OTP step', () => deps.payments.takeOtpStep(merchantId, paymentId));
     if (!taken || !taken.feexpay_reference) {
-      deps.metrics.otpSubmissions.inc({ network: payment.network, result: 'not_awaiting' });
+      count('not_awaiting');
       const body: NotAwaitingBody = { error: { code: 'payment_not_awaiting_otp', message: `This payment is ${payment.status} and is not waiting for a code.` } };
       await store(409, body);
       return { kind: 'not_awaiting', body };
     }
 
-    const result = await trace.step('http.client', 'FeexPay request-to-pay with the code', () => deps.feexpay().requestToPay({
+    const result = await trace.step('http.client', 'FeexPay request-to-pay with the code', () => deps.feexpay(livemode).requestToPay({
       network: taken.network as Network,
       phoneNumber: taken.phone_number,
       amount: Number(taken.amount),
@@ -93,13 +99,13 @@ export function createOtpSubmitter(deps: SubmitOtpDeps) {
       // FeexPay asking again (another 201): the customer may send a new code.
       if (result.otpRequired) await deps.payments.setNextAction(taken.id, { type: 'otp_required' });
       await deps.settler.applyAnswer(taken, result.status, 'api', result.reason);
-      deps.metrics.otpSubmissions.inc({ network: taken.network, result: result.status === 'failed' ? 'refused' : 'accepted' });
+      count(result.status === 'failed' ? 'refused' : 'accepted');
     } else if (result.kind === 'rejected') {
       await deps.settler.fail(taken, 'api', result.reason);
-      deps.metrics.otpSubmissions.inc({ network: taken.network, result: 'refused' });
+      count('refused');
     } else {
       // The code may have reached the operator: the payment stays pending for the webhook and the reconciler.
-      deps.metrics.otpSubmissions.inc({ network: taken.network, result: 'unknown' });
+      count('unknown');
       if (result.cause === 'bad_response' || result.cause === 'server_error') {
         deps.onFeexPayAnomaly?.(`FeexPay OTP step answered with ${result.cause}`, { paymentId: taken.id, network: taken.network });
       }

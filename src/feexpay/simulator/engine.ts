@@ -78,7 +78,7 @@ export class SimulatorEngine implements SimulatorControl {
     });
   }
 
-  async requestToPay(network: Network, body: Record<string, unknown>, base: string, path: RequestPath = 'per_operator'): Promise<SimAnswer> {
+  async requestToPay(network: Network, body: Record<string, unknown>, base = '', path: RequestPath = 'per_operator'): Promise<SimAnswer> {
     const callbackInfo = typeof body.callback_info === 'string' ? body.callback_info : undefined;
     this.store.countRequestToPay(network, path, callbackInfo);
     const invalid = requestToPayProblem(network, body, this.options.shopId);

@@ -29,6 +29,8 @@ function checkReturnUrls(body: CreatePaymentBody, allowed: boolean, who: string)
 export interface CollectionCheckDeps {
   settings: NetworkSettingsStore;
   metrics: ServiceMetrics;
+  /** Test-mode traffic stays out of the metrics, as everywhere. */
+  livemode: boolean;
 }
 
 export async function checkCollection(body: CreatePaymentBody, deps: CollectionCheckDeps, reply: FastifyReply): Promise<CreatePaymentInput> {
@@ -59,12 +61,12 @@ export async function checkCollection(body: CreatePaymentBody, deps: CollectionC
 
   const setting = await deps.settings.get(network);
   if (!setting.enabled) {
-    deps.metrics.paymentsRefusedBeforeFeexPay.inc({ network, reason: 'maintenance' });
+    if (deps.livemode) deps.metrics.paymentsRefusedBeforeFeexPay.inc({ network, reason: 'maintenance' });
     reply.header('retry-after', String(MAINTENANCE_RETRY_AFTER_S));
     throw new ApiError(503, 'network_unavailable', `${network} is in maintenance: no payment was created; retry later`);
   }
   if (body.amount < setting.minAmount || body.amount > setting.maxAmount) {
-    deps.metrics.paymentsRefusedBeforeFeexPay.inc({ network, reason: 'amount_out_of_range' });
+    if (deps.livemode) deps.metrics.paymentsRefusedBeforeFeexPay.inc({ network, reason: 'amount_out_of_range' });
     throw bad('amount_out_of_range', `body.amount must be between ${setting.minAmount} and ${setting.maxAmount} for ${network}`);
   }
   return { ...body, network };

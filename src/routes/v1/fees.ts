@@ -31,7 +31,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
       if (amount < AMOUNT_LIMITS.min || amount > AMOUNT_LIMITS.max) {
         throw new ApiError(400, 'amount_out_of_range', `query.amount must be between ${AMOUNT_LIMITS.min} and ${AMOUNT_LIMITS.max}`);
       }
-      const preview = await app.feexpay().feePreview(req.query.network, amount);
+      const preview = await app.feexpay(req.merchant!.livemode).feePreview(req.query.network, amount);
       if (preview.kind !== 'ok') {
         reply.header('retry-after', '30');
         throw new ApiError(503, 'fee_preview_unavailable', 'FeexPay did not answer the fee preview; retry later.');

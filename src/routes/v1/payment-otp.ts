@@ -43,7 +43,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
       if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
         throw new ApiError(400, 'idempotency_key_required', 'Header Idempotency-Key (1 to 255 printable characters) is required.');
       }
-      const outcome = await submitOtp(req.merchant!.id, req.params.id, key, req.body.otp, req.log, traceSteps(req));
+      const outcome = await submitOtp(req.merchant!, req.params.id, key, req.body.otp, req.log, traceSteps(req));
       switch (outcome.kind) {
         case 'sent':
           return reply.status(200).send(outcome.payment);
