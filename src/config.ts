@@ -3,6 +3,8 @@
  * the start with a message naming the variable, rather than failing later on a payment.
  */
 import path from 'node:path';
+import { COLLECTION_PATHS, type CollectionPath } from './feexpay/types.ts';
+import { NetworkSettingsError, parseNetworkSettings, type NetworkSettings } from './domain/network-settings.ts';
 
 export interface Config {
   port: number;
@@ -21,7 +23,11 @@ export interface Config {
     baseUrl: string | null;
     requestTimeoutMs: number;
     statusTimeoutMs: number;
+    /** FEEXPAY_COLLECTION_PATH: `integration` (the current official SDK's) or `per_operator`. */
+    collectionPath: CollectionPath;
   };
+  /** Per-operator limits and maintenance (NETWORK_SETTINGS, NETWORK_MAINTENANCE); /admin may override. */
+  networks: NetworkSettings;
   webhookToken: string;
   reconciler: {
     enabled: boolean;
@@ -96,6 +102,13 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false, got "${raw}"`);
 }
 
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${values.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
 function url(env: Env, name: string, protocols: string[]): string | null {
   const raw = optional(env, name);
   if (raw === null) return null;
@@ -109,6 +122,19 @@ function url(env: Env, name: string, protocols: string[]): string | null {
     throw new ConfigError(name, `must use ${protocols.join(' or ')}`);
   }
   return raw;
+}
+
+function networkSettings(env: Env): NetworkSettings {
+  try {
+    return parseNetworkSettings(env.NETWORK_SETTINGS, env.NETWORK_MAINTENANCE);
+  } catch (err) {
+    // The message starts with the variable (and the key inside it): "NETWORK_SETTINGS.mtn.min must ...".
+    if (err instanceof NetworkSettingsError) {
+      const [variable = 'NETWORK_SETTINGS', ...problem] = err.message.split(' ');
+      throw new ConfigError(variable, problem.join(' '));
+    }
+    throw err;
+  }
 }
 
 const FEEXPAY_KEY = /^fp_[A-Za-z0-9]{64}$/;
@@ -147,7 +173,9 @@ export function loadConfig(env: Env = process.env): Config {
       baseUrl: url(env, 'FEEXPAY_BASE_URL', ['https:', 'http:']) ?? (apiKey ? DEFAULT_FEEXPAY_BASE_URL : null),
       requestTimeoutMs: int(env, 'FEEXPAY_REQUEST_TIMEOUT_MS', 30_000, 100, 180_000),
       statusTimeoutMs: int(env, 'FEEXPAY_STATUS_TIMEOUT_MS', 10_000, 100, 60_000),
+      collectionPath: oneOf(env, 'FEEXPAY_COLLECTION_PATH', COLLECTION_PATHS, 'integration'),
     },
+    networks: networkSettings(env),
     webhookToken,
     reconciler: {
       enabled: bool(env, 'RECONCILER_ENABLED', true),

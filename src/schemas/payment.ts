@@ -1,7 +1,8 @@
 /** Route schemas of the payment API (TypeBox): validation, serialization and the OpenAPI document. */
 import Type, { type Static } from 'typebox';
-import { NETWORKS, CURRENCIES, AMOUNT_LIMITS, DESCRIPTION_PATTERN } from '../domain/networks.ts';
+import { NETWORKS, CURRENCIES, AMOUNT_LIMITS, DESCRIPTION_PATTERN, CARD_BRANDS, PAYMENT_NETWORKS } from '../domain/networks.ts';
 import { PAYMENT_STATUSES } from '../domain/payment-status.ts';
+import { NextAction, ReturnUrl } from './collection.ts';
 
 export const ErrorBody = Type.Object(
   { error: Type.Object({ code: Type.String(), message: Type.String() }) },
@@ -14,7 +15,9 @@ export const CreatePaymentBody = Type.Object(
   {
     amount: Type.Integer({ minimum: AMOUNT_LIMITS.min, maximum: AMOUNT_LIMITS.max, description: 'Whole currency units.' }),
     currency: Type.Enum([...CURRENCIES]),
-    network: Type.Enum([...NETWORKS], { description: 'FeexPay operator code.' }),
+    network: Type.Optional(Type.Enum([...NETWORKS], { description: 'FeexPay operator code (required unless method is card).' })),
+    method: Type.Optional(Type.Enum(['mobile_money', 'card'], { description: 'mobile_money (default) or card.' })),
+    card_brand: Type.Optional(Type.Enum([...CARD_BRANDS], { description: 'Required with method card.' })),
     phone_number: Type.String({ pattern: '^[0-9]{8,15}$', description: 'Digits with country code, no +.' }),
     description: Type.Optional(Type.String({ pattern: DESCRIPTION_PATTERN.source, description: 'Letters, digits and spaces.' })),
     customer: Type.Optional(
@@ -33,7 +36,9 @@ export const CreatePaymentBody = Type.Object(
         additionalProperties: false,
       }),
     ),
-    otp: Type.Optional(Type.String({ pattern: '^[0-9]{4,8}$', description: 'Only for operators that ask one (coris).' })),
+    otp: Type.Optional(Type.String({ pattern: '^[0-9]{4,8}$', description: 'orange_sn only, and required there: the code the customer got from #144#391#.' })),
+    return_url: Type.Optional(ReturnUrl),
+    cancel_url: Type.Optional(ReturnUrl),
   },
   { additionalProperties: false },
 );
@@ -55,13 +60,15 @@ export const PaymentView = Type.Object({
   amount: Type.Integer(),
   currency: Type.String(),
   network: Type.String(),
+  method: Type.Enum(['mobile_money', 'card']),
+  card_brand: Type.Union([Type.Enum([...CARD_BRANDS]), Type.Null()]),
   phone_last4: Type.String(),
   description: Type.Union([Type.String(), Type.Null()]),
   metadata: Type.Record(Type.String(), Type.String()),
   feexpay_reference: Type.Union([Type.String(), Type.Null()]),
   payment_url: Type.Union([Type.String(), Type.Null()]),
   failure_reason: Type.Union([Type.String(), Type.Null()]),
-  next_action: Type.Optional(Type.Enum(['redirect_to_url', 'otp_required'])),
+  next_action: Type.Union([NextAction, Type.Null()]),
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
   settled_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -74,7 +81,7 @@ export const PaymentParams = Type.Object({ id: Type.String({ format: 'uuid' }) }
 export const ListPaymentsQuery = Type.Object(
   {
     status: Type.Optional(Type.Enum([...PAYMENT_STATUSES])),
-    network: Type.Optional(Type.Enum([...NETWORKS])),
+    network: Type.Optional(Type.Enum([...PAYMENT_NETWORKS])),
     created_gte: Type.Optional(Type.String({ format: 'date-time' })),
     created_lt: Type.Optional(Type.String({ format: 'date-time' })),
     // Strings, because coercion is off everywhere so that a body's "100" is never taken for 100.

@@ -4,6 +4,7 @@
  * Bearer check) must not touch the host's routes.
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { checkoutRoutes } from './checkout.ts';
 import { controlRoutes } from './control-routes.ts';
 import { SimulatorEngine } from './engine.ts';
 import type { SimulatorOptions } from './options.ts';
@@ -20,6 +21,7 @@ export interface FeexPaySimulatorPluginOptions extends SimulatorOptions {
 export const feexpaySimulator: FastifyPluginAsync<FeexPaySimulatorPluginOptions> = async (app, opts) => {
   const engine = opts.engine ?? new SimulatorEngine(opts, app.log);
   await app.register(feexpayRoutes(engine));
+  await app.register(checkoutRoutes(engine));
   if (engine.options.control) await app.register(controlRoutes(engine));
   // preClose, not onClose: hung and slow requests must be released before the server waits for them.
   app.addHook('preClose', async () => engine.close());

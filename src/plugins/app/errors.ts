@@ -84,7 +84,8 @@ export default fp<ErrorsPluginOptions>(
           .send({ error: { code: 'service_unavailable', message: 'The database is unavailable; retry shortly.' } });
       }
       const status = err.statusCode ?? 500;
-      if (status >= 400 && status < 500) {
+      // A deliberate 503 (an operator in maintenance, FeexPay not answering a preview) is an answer, not a fault.
+      if ((status >= 400 && status < 500) || (err instanceof ApiError && status === 503)) {
         const code = err instanceof ApiError || err.code === 'rate_limited' ? err.code : (FASTIFY_CODES[err.code] ?? CODE_BY_STATUS[status] ?? 'bad_request');
         return reply.status(status).send({ error: { code, message: err.message } });
       }

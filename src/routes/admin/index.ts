@@ -10,6 +10,7 @@ import { loadAssets } from '../../admin/assets.ts';
 import { renderPage } from '../../admin/page.ts';
 import adminApi, { filterOrBadRequest } from './api.ts';
 import { basicAuth } from './basic-auth.ts';
+import networksAdmin from './networks.ts';
 
 export interface AdminRoutesOptions {
   config: Config;
@@ -68,6 +69,7 @@ const admin: FastifyPluginAsync<AdminRoutesOptions> = async (app, { config }) =>
   });
 
   await app.register(adminApi, { prefix: '/api' });
+  await app.register(networksAdmin, { assetVersion: version });
 };
 
 export default admin;

@@ -2,7 +2,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { NETWORK_INFO } from '../../domain/networks.ts';
 import { presentPayment } from '../../payments/present.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
 import { traceSteps } from '../../observability/request-tracing.ts';
@@ -16,8 +15,9 @@ import {
   PaymentView,
 } from '../../schemas/payment.ts';
 import type { Config } from '../../config.ts';
+import { checkCollection } from './collection-checks.ts';
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 function encodeCursor(createdAt: string, id: string): string {
   return Buffer.from(`${createdAt}|${id}`).toString('base64url');
@@ -75,14 +75,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
       if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
         throw new ApiError(400, 'idempotency_key_required', 'Header Idempotency-Key (1 to 255 printable characters) is required.');
       }
-      const body = req.body;
-      const info = NETWORK_INFO[body.network];
-      if (!info.phone.test(body.phone_number)) {
-        throw new ApiError(400, 'invalid_phone_number', `body.phone_number is not a valid ${body.network} number (country code ${info.country}, digits only)`);
-      }
-      if (body.currency !== info.currency) {
-        throw new ApiError(400, 'currency_mismatch', `body.currency must be ${info.currency} for ${body.network}`);
-      }
+      const body = await checkCollection(req.body, { settings: app.networkSettings, metrics: app.serviceMetrics, livemode: req.merchant!.livemode }, reply);
       const outcome = await app.payments.create(req.merchant!, key, body, req.log, traceSteps(req));
       switch (outcome.kind) {
         case 'created':
