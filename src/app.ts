@@ -30,13 +30,19 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { config, db: dbHand
     dataDir: config.dataDir,
     poolMax: config.databasePoolMax,
     migrate: config.migrateOnStart,
+    timeouts: config.database,
+    startTimeoutMs: config.databaseStartTimeoutMs,
     db: dbHandle,
   });
   await fastify.register(metrics, { exposeRoute: config.metricsPort === null });
-  await fastify.register(rateLimit, { redisUrl: config.redisUrl });
+  await fastify.register(rateLimit, {
+    redisUrl: config.redisUrl,
+    perPhonePerHour: config.rateLimit.perPhonePerHour,
+    authFailuresPer15Min: config.rateLimit.authFailuresPer15Min,
+  });
   await fastify.register(swagger);
   await fastify.register(alerting, { config });
-  await fastify.register(auth);
+  await fastify.register(auth, { cacheTtlMs: config.apiKeyCacheTtlMs });
   await fastify.register(feexpay, { feexpay: config.feexpay, webhookToken: config.webhookToken });
   await fastify.register(payments, { config });
   await fastify.register(reconciler, { config });

@@ -39,6 +39,8 @@ export interface CreatePaymentDeps {
   metrics: ServiceMetrics;
   timing: { firstCheckAfterMs: number; deadlineMs: number; staleInFlightMs: number };
   onFeexPayAnomaly?: (message: string, ctx: { paymentId: string; network: string }) => void;
+  /** Takes one prompt from the phone's hourly quota (the rate-limit plugin's phoneQuota). */
+  phoneQuota?: (phoneNumber: string) => Promise<{ allowed: boolean; refusal: Error | null; refund(): Promise<void> }>;
 }
 
 const apiError = (statusCode: number, code: string, message: string): ApiAnswer => ({
@@ -55,6 +57,11 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
     trace: TraceSteps = NO_TRACE,
   ): Promise<ApiAnswer> {
     const now = Date.now();
+    // Only a request that goes on to prompt the phone keeps its place in the phone's quota: a
+    // replay, a conflict or a failure before FeexPay gives it back, and a replay is answered even
+    // when the quota is spent.
+    const quota = await deps.phoneQuota?.(input.phone_number);
+    if (quota && !quota.allowed && !(await deps.idempotency.isLive(merchantId, idempotencyKey))) throw quota.refusal;
     const claim = await trace.step('db', 'claim key, insert payment', () => deps.idempotency.claimAndInsert(merchantId, idempotencyKey, requestHash(input), {
       id: randomUUID(),
       merchant_id: merchantId,
@@ -67,7 +74,11 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
       metadata: input.metadata ?? {},
       next_check_at: new Date(now + deps.timing.firstCheckAfterMs),
       expires_at: new Date(now + deps.timing.deadlineMs),
-    }));
+    })).catch(async (err: unknown) => {
+      await quota?.refund();
+      throw err;
+    });
+    if (claim.kind !== 'claimed') await quota?.refund();
 
     if (claim.kind === 'replay') {
       deps.metrics.idempotentRequests.inc({ outcome: 'replayed' });

@@ -73,6 +73,12 @@ export function createIdempotencyStore(db: Knex, _payments: PaymentRepository, t
       return { kind: 'in_flight', paymentId: existing.payment_id, since: existing.created_at } as const;
     },
 
+    /** Whether a key is held (in flight or answered) and not expired: a retry, not a new request. */
+    async isLive(merchantId: string, key: string): Promise<boolean> {
+      const row = await db('idempotency_keys').where({ merchant_id: merchantId, key }).where('expires_at', '>', db.fn.now()).first('key');
+      return row !== undefined;
+    },
+
     async complete(merchantId: string, key: string, status: number, body: unknown): Promise<void> {
       await db('idempotency_keys')
         .where({ merchant_id: merchantId, key })

@@ -18,7 +18,21 @@ export interface WebhookPayload {
   amount?: number | null;
 }
 
-export type WebhookResult = 'processed' | 'duplicate' | 'unknown_reference' | 'error';
+export type WebhookResult = 'processed' | 'duplicate' | 'unknown_reference' | 'error' | 'rejected';
+
+/** A string as the database can keep it (no NUL, no lone surrogate), cut to `max`; else null. */
+function storable(value: unknown, max: number): string | null {
+  return typeof value === 'string' ? value.slice(0, max).replace(/[\u0000\p{Cs}]/gu, '\uFFFD') : null;
+}
+
+/**
+ * The row for a delivery refused before it was read (a body that fails validation): recorded all
+ * the same, so the deliveries table shows every call FeexPay (or someone with the token) made.
+ */
+export function rejectedDelivery(body: unknown): { reference: string | null; claimed_status: string | null; result: WebhookResult } {
+  const b = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  return { reference: storable(b.reference, 100), claimed_status: storable(b.status, 40), result: 'rejected' };
+}
 
 export interface WebhookDeps {
   db: Knex;
@@ -80,7 +94,7 @@ export function createWebhookHandler(deps: WebhookDeps) {
     await trace.step('db', 'record delivery', () => deps.db('webhook_deliveries').insert({
       reference: p.reference,
       payment_id: payment?.id ?? null,
-      claimed_status: typeof p.status === 'string' ? p.status.slice(0, 40) : null,
+      claimed_status: storable(p.status, 40),
       result,
     }));
     deps.metrics.webhookDeliveries.inc({ result });

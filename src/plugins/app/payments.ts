@@ -48,6 +48,7 @@ export default fp<PaymentsPluginOptions>(
         staleInFlightMs: config.feexpay.requestTimeoutMs + 30_000,
       },
       onFeexPayAnomaly: (message, ctx) => app.alerting.feexpayAnomaly(message, ctx),
+      phoneQuota: app.phoneQuota,
     });
     const handleWebhook = createWebhookHandler({
       db: app.db,
@@ -59,5 +60,5 @@ export default fp<PaymentsPluginOptions>(
     });
     app.decorate('payments', { repo, idempotency, settler, create, handleWebhook });
   },
-  { name: 'payments', dependencies: ['db', 'metrics', 'feexpay', 'alerting'] },
+  { name: 'payments', dependencies: ['db', 'metrics', 'feexpay', 'alerting', 'rate-limit'] },
 );
