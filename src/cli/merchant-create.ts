@@ -1,6 +1,11 @@
-/** `npm run merchant:create -- --name "Shop"`: creates a merchant and prints its API key once. */
+/**
+ * `npm run merchant:create -- --name "Shop"`: creates a merchant and prints its API key once.
+ * On the embedded database this works only while the service is stopped: the database is one
+ * process's at a time, and the lock (db/embedded-lock.ts) refuses a second one with a message,
+ * rather than printing a key written to a copy nobody will read.
+ */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
+import { ConfigError, loadConfig } from '../config.ts';
 import { createKnex } from '../db/knex.ts';
 import { migrateLatest } from '../db/migrate.ts';
 import { createMerchant } from '../merchants/merchants.ts';
@@ -11,12 +16,17 @@ if (!name) {
   process.stderr.write('usage: npm run merchant:create -- --name "Merchant name"\n');
   process.exit(2);
 }
-const config = loadConfig();
-const db = createKnex({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 try {
-  await migrateLatest(db);
-  const { merchant, apiKey } = await createMerchant(db, name);
-  process.stdout.write(`merchant ${merchant.id} (${merchant.name})\nAPI key (shown once, store it now): ${apiKey}\n`);
-} finally {
-  await db.destroy();
+  const config = loadConfig();
+  const db = createKnex({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrateLatest(db);
+    const { merchant, apiKey } = await createMerchant(db, name);
+    process.stdout.write(`merchant ${merchant.id} (${merchant.name})\nAPI key (shown once, store it now): ${apiKey}\n`);
+  } finally {
+    await db.destroy();
+  }
+} catch (err) {
+  process.stderr.write(`merchant:create: ${err instanceof ConfigError ? err.message : (err as Error).message}\n`);
+  process.exit(1);
 }

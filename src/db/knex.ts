@@ -7,6 +7,8 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import pg from 'pg';
+import { ConfigError } from '../config.ts';
+import { lockEmbeddedDatabase } from './embedded-lock.ts';
 
 // int8 (COUNT, SUM, amounts) as numbers: amounts are capped at 2,000,000 and sums stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -101,8 +103,22 @@ export function createKnex(opts: DatabaseOptions): Knex {
     return knexFactory({ client: ClientPgLite, dialect: 'postgres', connection: {} } as Knex.Config);
   }
   const dir = path.join(opts.dataDir, 'pglite');
-  fs.mkdirSync(dir, { recursive: true });
-  return knexFactory({ client: ClientPgLite, dialect: 'postgres', connection: { filename: dir } } as Knex.Config);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new ConfigError('DATA_DIR', `cannot hold the embedded database (${(err as NodeJS.ErrnoException).code}): ${opts.dataDir}`);
+  }
+  const release = lockEmbeddedDatabase(opts.dataDir);
+  const db = knexFactory({ client: ClientPgLite, dialect: 'postgres', connection: { filename: dir } } as Knex.Config);
+  const destroy = db.destroy.bind(db);
+  db.destroy = (async () => {
+    try {
+      return await destroy();
+    } finally {
+      release();
+    }
+  }) as typeof db.destroy;
+  return db;
 }
 
 export function isEmbedded(db: Knex): boolean {

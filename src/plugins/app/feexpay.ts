@@ -33,6 +33,8 @@ export const SIMULATOR_PREFIX = '/_feexpay';
 export interface FeexPayPluginOptions {
   feexpay: Config['feexpay'];
   webhookToken: string;
+  /** SIMULATOR_CONTROL_FROM_NETWORK: the built-in simulator's control API for non-loopback clients. */
+  simulatorControlFromNetwork?: boolean;
 }
 
 export default fp<FeexPayPluginOptions>(
@@ -72,7 +74,7 @@ export default fp<FeexPayPluginOptions>(
     }
 
     const engine = createSimulator({ apiKey: SIMULATOR_DEFAULT_API_KEY, shopId: opts.feexpay.shopId }, log);
-    await app.register(feexpaySimulator, { prefix: SIMULATOR_PREFIX, engine });
+    await app.register(feexpaySimulator, { prefix: SIMULATOR_PREFIX, engine, controlFromNetwork: opts.simulatorControlFromNetwork });
     app.decorate('feexpaySimulator', engine);
     // The loopback URL is known only once the server listens; until then no payment can arrive.
     let client: FeexPayClient | undefined;
