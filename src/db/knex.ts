@@ -62,6 +62,17 @@ export interface DatabaseOptions {
   searchPath?: string;
   /** The service's bounds; commands that run long on purpose (migrations, exports) go without. */
   timeouts?: DatabaseTimeoutOptions;
+  /** Where knex's own warnings go (pool errors); without it knex prints them to the console. */
+  log?: { warn: (obj: object, msg: string) => void };
+}
+
+/** knex's logger, as structured lines: its messages are free text, sometimes with a stack. */
+function knexLog(log: NonNullable<DatabaseOptions['log']>): Knex.Config['log'] {
+  const line = (level: string) => (message: unknown) => {
+    const text = message instanceof Error ? message.message : String(message);
+    log.warn({ event: 'db.knex', knex_level: level }, text.split('\n')[0]!.slice(0, 300));
+  };
+  return { warn: line('warn'), error: line('error'), deprecate: line('deprecate'), debug: () => undefined };
 }
 
 export function createKnex(opts: DatabaseOptions): Knex {
@@ -97,6 +108,7 @@ export function createKnex(opts: DatabaseOptions): Knex {
         ...(t ? { afterCreate: dropOnTimeout } : {}),
       },
       acquireConnectionTimeout: acquireTimeout,
+      ...(opts.log ? { log: knexLog(opts.log) } : {}),
     } as Knex.Config);
   }
   if (opts.dataDir === 'memory://') {

@@ -55,7 +55,7 @@ async function waitForDatabase(db: Knex, databaseUrl: string, timeoutMs: number,
 
 export default fp<DbPluginOptions>(
   async (app, opts) => {
-    const db = opts.db ?? createKnex({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, poolMax: opts.poolMax, timeouts: opts.timeouts });
+    const db = opts.db ?? createKnex({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, poolMax: opts.poolMax, timeouts: opts.timeouts, log: app.log.child({ component: 'db' }) });
     app.decorate('db', db);
     if (!opts.db) app.addHook('onClose', async () => db.destroy());
     if (!opts.db && opts.databaseUrl) {
