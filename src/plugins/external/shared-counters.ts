@@ -30,6 +30,7 @@ if v > 0 then return redis.call('DECR', KEYS[1]) end
 return 0`;
 
 const LOCAL_MAX_KEYS = 100_000;
+const RETRY_AFTER_FAILURE_MS = 1_000;
 
 type RedisWithScripts = Redis & {
   counterIncr(key: string, windowMs: number, by: number): Promise<[number, number]>;
@@ -40,6 +41,8 @@ export class SharedCounters {
   private readonly local = new Map<string, { count: number; resetAt: number }>();
   private readonly redis: RedisWithScripts | null;
   private usingFallback = false;
+  /** After a failure Redis is tried again only from then on: a silent Redis costs one timeout a second, not one per request. */
+  private retryAt = 0;
 
   constructor(
     redis: Redis | null,
@@ -49,6 +52,10 @@ export class SharedCounters {
     if (redis) {
       redis.defineCommand('counterIncr', { numberOfKeys: 1, lua: INCR_LUA });
       redis.defineCommand('counterDecr', { numberOfKeys: 1, lua: DECR_LUA });
+      redis.on('ready', () => {
+        this.retryAt = 0;
+        this.recovered();
+      });
     }
     this.redis = redis as RedisWithScripts | null;
   }
@@ -58,26 +65,33 @@ export class SharedCounters {
     return this.redis && !this.usingFallback && this.redis.status === 'ready' ? 'redis' : 'local';
   }
 
+  private redisUsable(): boolean {
+    if (!this.redis) return false;
+    if (this.redis.status !== 'ready') {
+      this.fellBack(new Error(`redis is ${this.redis.status}`));
+      return false;
+    }
+    return Date.now() >= this.retryAt;
+  }
+
   async incr(key: string, windowMs: number, by = 1): Promise<Count> {
-    if (this.redis?.status === 'ready') {
+    if (this.redisUsable()) {
       try {
-        const [current, ttlMs] = await this.redis.counterIncr(this.prefix + key, windowMs, by);
+        const [current, ttlMs] = await this.redis!.counterIncr(this.prefix + key, windowMs, by);
         this.recovered();
         return { current, ttlMs };
       } catch (err) {
         this.fellBack(err);
       }
-    } else if (this.redis) {
-      this.fellBack(new Error(`redis is ${this.redis.status}`));
     }
     return this.incrLocal(key, windowMs, by);
   }
 
   /** The count without adding to it (0 when nothing was counted in the window). */
   async peek(key: string): Promise<Count> {
-    if (this.redis?.status === 'ready') {
+    if (this.redisUsable()) {
       try {
-        const [value, ttlMs] = await Promise.all([this.redis.get(this.prefix + key), this.redis.pttl(this.prefix + key)]);
+        const [value, ttlMs] = await Promise.all([this.redis!.get(this.prefix + key), this.redis!.pttl(this.prefix + key)]);
         this.recovered();
         return { current: Number(value ?? 0), ttlMs: Math.max(0, ttlMs) };
       } catch (err) {
@@ -91,9 +105,9 @@ export class SharedCounters {
 
   /** Gives one back (a request that was counted but did not, in the end, use what is limited). */
   async decr(key: string): Promise<void> {
-    if (this.redis?.status === 'ready') {
+    if (this.redisUsable()) {
       try {
-        await this.redis.counterDecr(this.prefix + key);
+        await this.redis!.counterDecr(this.prefix + key);
         return;
       } catch (err) {
         this.fellBack(err);
@@ -125,6 +139,7 @@ export class SharedCounters {
   }
 
   private fellBack(err: unknown): void {
+    this.retryAt = Date.now() + RETRY_AFTER_FAILURE_MS;
     if (this.usingFallback) return;
     this.usingFallback = true;
     const e = err as { code?: string; message?: string };
