@@ -26,6 +26,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     trustProxy: trustProxyOption(config.trustProxy),
     clientErrorHandler,
     return503OnClosing: true,
+    // The database plugin waits up to DATABASE_START_TIMEOUT_MS for PostgreSQL, and the embedded
+    // database's first start (initdb) can take over Fastify's default 10 s on a busy machine.
+    pluginTimeout: config.databaseStartTimeoutMs + 60_000,
     forceCloseConnections: 'idle',
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,

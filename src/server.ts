@@ -12,7 +12,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { startMetricsServer } from './metrics/metrics-server.ts';
 import { ensureDemoMerchant } from './merchants/demo-merchant.ts';
 import { flushSentry } from './observability/sentry.ts';
-import { describeListenError, ensureWritableDirectory } from './startup-checks.ts';
+import { describeListenError, ensureHostResolves, ensureWritableDirectory } from './startup-checks.ts';
 
 function stop(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -23,6 +23,7 @@ let config: Config;
 let app: FastifyInstance;
 try {
   config = loadConfig();
+  await ensureHostResolves(config.host);
   if (config.logDir) ensureWritableDirectory('LOG_DIR', config.logDir);
   if (!config.databaseUrl) ensureWritableDirectory('DATA_DIR', config.dataDir);
   app = await buildApp(config);

@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
-import { createKnex } from '../db/knex.ts';
+import { closeDatabase, createKnex } from '../db/knex.ts';
 import { migrateLatest } from '../db/migrate.ts';
 import { createMerchant } from '../merchants/merchants.ts';
 
@@ -24,7 +24,7 @@ try {
     const { merchant, apiKey } = await createMerchant(db, name);
     process.stdout.write(`merchant ${merchant.id} (${merchant.name})\nAPI key (shown once, store it now): ${apiKey}\n`);
   } finally {
-    await db.destroy();
+    await closeDatabase(db);
   }
 } catch (err) {
   process.stderr.write(`merchant:create: ${err instanceof ConfigError ? err.message : (err as Error).message}\n`);

@@ -2,12 +2,12 @@
  * The one database handle: a PostgreSQL pool when DATABASE_URL is set, otherwise embedded PGlite
  * persisted under DATA_DIR so `npm start` works on a bare machine.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import pg from 'pg';
 import { ConfigError } from '../config.ts';
+import { makeDirectory } from '../startup-checks.ts';
 import { lockEmbeddedDatabase } from './embedded-lock.ts';
 
 // int8 (COUNT, SUM, amounts) as numbers: amounts are capped at 2,000,000 and sums stay far below 2^53.
@@ -116,21 +116,25 @@ export function createKnex(opts: DatabaseOptions): Knex {
   }
   const dir = path.join(opts.dataDir, 'pglite');
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    makeDirectory(dir);
   } catch (err) {
     throw new ConfigError('DATA_DIR', `cannot hold the embedded database (${(err as NodeJS.ErrnoException).code}): ${opts.dataDir}`);
   }
   const release = lockEmbeddedDatabase(opts.dataDir);
   const db = knexFactory({ client: ClientPgLite, dialect: 'postgres', connection: { filename: dir } } as Knex.Config);
-  const destroy = db.destroy.bind(db);
-  db.destroy = (async () => {
-    try {
-      return await destroy();
-    } finally {
-      release();
-    }
-  }) as typeof db.destroy;
+  embeddedLocks.set(db, release);
   return db;
+}
+
+const embeddedLocks = new WeakMap<Knex, () => void>();
+
+/** Destroys the handle and, for an embedded database on disk, gives its directory's lock back. */
+export async function closeDatabase(db: Knex): Promise<void> {
+  try {
+    await db.destroy();
+  } finally {
+    embeddedLocks.get(db)?.();
+  }
 }
 
 export function isEmbedded(db: Knex): boolean {

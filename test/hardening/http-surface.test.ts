@@ -14,7 +14,7 @@ import { buildApp } from '../../src/build-app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { LOG_DIR, startTestApp, TEST_ENV, waitFor, type TestApp } from '../helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { call, newKey } from '../helpers/http.ts';
+import { call, newKey, type Answer } from '../helpers/http.ts';
 
 let t: TestApp;
 before(async () => {
@@ -97,12 +97,12 @@ test('the built-in simulator control API answers loopback only, unless SIMULATOR
       try {
         const local = await call(`http://127.0.0.1:${port}`, 'GET', '/_feexpay/_simulator/counters');
         assert.equal(local.status, 200);
-        const remote = await call(`http://${external}:${port}`, 'GET', '/_feexpay/_simulator/counters');
+        const remote: Answer = await call(`http://${external}:${port}`, 'GET', '/_feexpay/_simulator/counters');
         assert.equal(remote.status, fromNetwork, `from ${external} with the switch ${setting}`);
-        const force = await call(`http://${external}:${port}`, 'POST', '/_feexpay/_simulator/webhook-url', { body: { url: 'http://attacker.example/' } });
+        const force: Answer = await call(`http://${external}:${port}`, 'POST', '/_feexpay/_simulator/webhook-url', { body: { url: 'http://attacker.example/' } });
         assert.equal(force.status, fromNetwork === 404 ? 404 : 200);
         // Spoofing the address in X-Forwarded-For opens nothing.
-        const spoofed = await call(`http://${external}:${port}`, 'GET', '/_feexpay/_simulator/counters', { headers: { 'x-forwarded-for': '127.0.0.1' } });
+        const spoofed: Answer = await call(`http://${external}:${port}`, 'GET', '/_feexpay/_simulator/counters', { headers: { 'x-forwarded-for': '127.0.0.1' } });
         assert.equal(spoofed.status, fromNetwork);
         // FeexPay's own simulated API (key-protected) is not affected.
         const feexpay = await call(`http://${external}:${port}`, 'GET', '/_feexpay/api/transactions/public/single/status/X');

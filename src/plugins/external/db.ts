@@ -2,7 +2,7 @@
 import fp from 'fastify-plugin';
 import type { Knex } from 'knex';
 import { ConfigError } from '../../config.ts';
-import { createKnex, isEmbedded, type DatabaseTimeoutOptions } from '../../db/knex.ts';
+import { closeDatabase, createKnex, isEmbedded, type DatabaseTimeoutOptions } from '../../db/knex.ts';
 import { migrateLatest } from '../../db/migrate.ts';
 
 declare module 'fastify' {
@@ -57,12 +57,12 @@ export default fp<DbPluginOptions>(
   async (app, opts) => {
     const db = opts.db ?? createKnex({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, poolMax: opts.poolMax, timeouts: opts.timeouts, log: app.log.child({ component: 'db' }) });
     app.decorate('db', db);
-    if (!opts.db) app.addHook('onClose', async () => db.destroy());
+    if (!opts.db) app.addHook('onClose', async () => closeDatabase(db));
     if (!opts.db && opts.databaseUrl) {
       try {
         await waitForDatabase(db, opts.databaseUrl, opts.startTimeoutMs ?? 0, app.log);
       } catch (err) {
-        await db.destroy();
+        await closeDatabase(db);
         throw err;
       }
     }
