@@ -4,6 +4,7 @@
  */
 import net from 'node:net';
 import path from 'node:path';
+import { SIMULATOR_DEFAULT_API_KEY } from './feexpay/simulator/options.ts';
 
 export interface Config {
   port: number;
@@ -225,10 +226,12 @@ export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   const allowEmbeddedDatabase = bool(env, 'ALLOW_EMBEDDED_DATABASE', false);
   // The embedded database is one process's private file: fine for a demo, not where money moves.
-  if (databaseUrl === null && !allowEmbeddedDatabase && (env.NODE_ENV === 'production' || apiKey !== null)) {
+  // The simulator's well-known key moves no money (compose, tests); any other key is FeexPay's.
+  const liveKey = apiKey !== null && apiKey !== SIMULATOR_DEFAULT_API_KEY;
+  if (databaseUrl === null && !allowEmbeddedDatabase && (env.NODE_ENV === 'production' || liveKey)) {
     throw new ConfigError(
       'DATABASE_URL',
-      `is required ${apiKey !== null ? 'with a live FEEXPAY_API_KEY' : 'when NODE_ENV=production'} (set ALLOW_EMBEDDED_DATABASE=true to run on the embedded database anyway)`,
+      `is required ${liveKey ? 'with a live FEEXPAY_API_KEY' : 'when NODE_ENV=production'} (set ALLOW_EMBEDDED_DATABASE=true to run on the embedded database anyway)`,
     );
   }
   const queryTimeoutMs = int(env, 'DATABASE_QUERY_TIMEOUT_MS', 5_000, 100, 600_000);
