@@ -45,6 +45,10 @@ export interface MonitoringConfig {
     networkSuccessRate: RatioKnobs;
     /** Payments left pending with nothing finishing for this long means settlement stopped. */
     stuckPending: AlertKnobs & { window: Duration };
+    /** A review item (payment whose outcome is not established) waiting longer than this. */
+    reviewWaiting: AlertKnobs & { maxAgeSeconds: number };
+    /** FeexPay reports money on a payment the merchant saw closed (late success, contradiction). */
+    moneyAtRisk: AlertKnobs;
   };
   feexpay: {
     /** minRatePerSecond: calls per second per operation below which a p95 is too few samples to page on. */
@@ -113,6 +117,10 @@ export const monitoringConfig: MonitoringConfig = {
     // The reconciler expires anything pending past the 1 h deadline, so 90 minutes of nothing
     // finishing while payments wait means settlement itself has stopped.
     stuckPending: { severity: 'critical', window: '90m', for: '15m' },
+    // An operator's working day: a review item waiting longer than 4 h is forgotten, not queued.
+    reviewWaiting: { severity: 'warning', maxAgeSeconds: 4 * 3600, for: '5m' },
+    // Every one pages: the customer paid for something the merchant was told did not happen.
+    moneyAtRisk: { severity: 'critical', for: '0m' },
   },
   feexpay: {
     // 5 is a bucket boundary of feexpay_api_request_duration_seconds, so p95 > 5 is exact.

@@ -26,11 +26,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     trustProxy: trustProxyOption(config.trustProxy),
     clientErrorHandler,
     return503OnClosing: true,
-    // The database plugin waits up to DATABASE_START_TIMEOUT_MS for PostgreSQL, and the embedded
-    // database's first start (initdb) can take over Fastify's default 10 s on a busy machine.
-    pluginTimeout: config.databaseStartTimeoutMs + 60_000,
     forceCloseConnections: 'idle',
     genReqId: () => crypto.randomUUID(),
+    // Start-up runs the migrations inside the app plugin; on a busy machine or a large database
+    // that takes longer than Fastify's 10 s default, which would abort a healthy start. The
+    // database plugin also waits up to DATABASE_START_TIMEOUT_MS for PostgreSQL to answer.
+    pluginTimeout: Math.max(120_000, config.databaseStartTimeoutMs + 60_000),
     requestIdHeader: false,
     routerOptions: { maxParamLength: 200 },
     // The router answers these before any handler runs, in its own shape; ours is the API's.

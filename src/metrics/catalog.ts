@@ -4,7 +4,8 @@
  * and a test fails on any PromQL that names a metric missing from this file.
  */
 import { NETWORKS, CURRENCIES } from '../domain/networks.ts';
-import { FAILURE_REASONS } from '../domain/payment-status.ts';
+import { FAILURE_REASONS, REVIEW_CAUSES } from '../domain/payment-status.ts';
+import { WEBHOOK_RESULTS } from '../domain/webhook-results.ts';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
@@ -79,7 +80,7 @@ export const serviceMetrics = {
     name: 'feexpay_webhook_deliveries_total',
     type: 'counter',
     help: 'FeexPay webhook deliveries received, by what the service did with them.',
-    labels: { result: ['processed', 'duplicate', 'unknown_reference', 'rejected', 'error'] },
+    labels: { result: WEBHOOK_RESULTS },
     source: 'service',
   }),
   paymentsPending: def({
@@ -107,14 +108,14 @@ export const serviceMetrics = {
     name: 'feexpay_reconciler_checks_total',
     type: 'counter',
     help: 'Pending payments checked by the reconciler, by what the check decided.',
-    labels: { outcome: ['settled', 'still_pending', 'expired', 'error'] },
+    labels: { outcome: ['settled', 'still_pending', 'expired', 'review', 'error'] },
     source: 'service',
   }),
   idempotentRequests: def({
     name: 'feexpay_idempotency_outcomes_total',
     type: 'counter',
     help: 'POST /v1/payments requests by idempotency outcome.',
-    labels: { outcome: ['created', 'replayed', 'in_flight', 'mismatch'] },
+    labels: { outcome: ['created', 'replayed', 'in_flight', 'key_reused'] },
     source: 'service',
   }),
   notifications: def({
@@ -122,6 +123,42 @@ export const serviceMetrics = {
     type: 'counter',
     help: 'Alert notifications from the service itself, by channel and result.',
     labels: { channel: ['email', 'slack'], result: ['sent', 'suppressed', 'failed'] },
+    source: 'service',
+  }),
+  // ---- payment review (a person must establish the outcome) ----
+  paymentsToReview: def({
+    name: 'feexpay_payments_review_entered_total',
+    type: 'counter',
+    help: 'Payments moved to needs_review because the service could not establish their outcome, by network and cause.',
+    labels: { network, cause: REVIEW_CAUSES },
+    source: 'service',
+  }),
+  reviewItemsOpened: def({
+    name: 'feexpay_review_items_opened_total',
+    type: 'counter',
+    help: 'Review items opened (FeexPay news that fits no recorded outcome, or an outcome not established), by cause.',
+    labels: { cause: REVIEW_CAUSES },
+    source: 'service',
+  }),
+  reviewItemsOpen: def({
+    name: 'feexpay_review_items_open',
+    type: 'gauge',
+    help: 'Review items waiting for an operator, by cause (read from the database: the same on every replica).',
+    labels: { cause: REVIEW_CAUSES },
+    source: 'service',
+  }),
+  reviewItemsOldest: def({
+    name: 'feexpay_review_items_oldest_age_seconds',
+    type: 'gauge',
+    help: 'Age of the oldest review item waiting for an operator (0 when none).',
+    labels: {},
+    source: 'service',
+  }),
+  paymentsOldestPending: def({
+    name: 'feexpay_payments_oldest_pending_age_seconds',
+    type: 'gauge',
+    help: 'Age of the oldest payment still pending (0 when none), from the database: independent of process uptime.',
+    labels: {},
     source: 'service',
   }),
   logDiskUsage: def({

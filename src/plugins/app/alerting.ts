@@ -5,6 +5,8 @@
  */
 import fp from 'fastify-plugin';
 import type { PaymentRow } from '../../payments/repository.ts';
+import type { ReviewItemRow } from '../../payments/review-items.ts';
+import { MONEY_AT_RISK_CAUSES } from '../../domain/payment-status.ts';
 import type { Config } from '../../config.ts';
 import { createNotifier } from '../../notify/notifier.ts';
 import { SuccessRateWatch } from '../../notify/success-rate.ts';
@@ -16,6 +18,7 @@ export interface Alerting {
   feexpayAnomaly(message: string, ctx: { paymentId: string; network: string }): void;
   reconcilerFailure(err: unknown): void;
   paymentFinished(row: PaymentRow): void;
+  reviewOpened(item: ReviewItemRow, payment: PaymentRow | undefined): void;
 }
 
 declare module 'fastify' {
@@ -74,6 +77,18 @@ export default fp<{ config: Config }>(
         notifier.notify({ fingerprint: 'reconciler-failure', severity: 'critical', title: 'Reconciler failing', text: (err as Error)?.message ?? String(err) });
       },
       paymentFinished: (row) => successRate.record(row.status === 'successful'),
+      reviewOpened: (item, payment) => {
+        const atRisk = MONEY_AT_RISK_CAUSES.includes(item.cause);
+        const ctx = { paymentId: item.payment_id ?? 'none', network: payment?.network ?? 'unknown' };
+        captureFeexPayAnomaly(`review item: ${item.cause}`, ctx);
+        // One message per cause and hour, not per payment: an outage can send hundreds to review.
+        notifier.notify({
+          fingerprint: `review:${item.cause}`,
+          severity: atRisk ? 'critical' : 'warning',
+          title: atRisk ? 'FeexPay reports money on a closed payment' : 'Payments need review',
+          text: `A review item (${item.cause}) was opened for payment ${ctx.paymentId}. Resolve it in /admin (Review).`,
+        });
+      },
     });
   },
   { name: 'alerting', dependencies: ['metrics'] },

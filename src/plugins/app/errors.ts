@@ -88,13 +88,13 @@ const CLIENT_ERRORS: Record<string, [number, string, string]> = {
  * Node's HTTP parser refuses some requests before Fastify sees them (headers over the limit,
  * broken framing); Fastify's default answer has its own shape, this one has the API's.
  */
-export function clientErrorHandler(err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket): void {
+export function clientErrorHandler(err: NodeJS.ErrnoException & { rawPacket?: unknown }, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, code, message] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'bad_request', 'The request is not valid HTTP.'];
   const body = JSON.stringify({ error: { code, message } });
   const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
   // An answer to HEAD has no body: a client would read one as garbage after the response.
-  const head = err.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
+  const head = Buffer.isBuffer(err.rawPacket) && err.rawPacket.subarray(0, 5).toString('latin1') === 'HEAD ';
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${head ? '' : body}`,

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { FilterError, parseFilter } from '../../admin/filters.ts';
 import { buildSummary } from '../../admin/summary.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
+import reviewApi from './review.ts';
 
 const querystring = {
   type: 'object',
@@ -29,6 +30,7 @@ const adminApi: FastifyPluginAsync = async (app) => {
     { schema: { hide: true, querystring } },
     async (req) => buildSummary(app.db, filterOrBadRequest(req.query)),
   );
+  await app.register(reviewApi);
 };
 
 export default adminApi;

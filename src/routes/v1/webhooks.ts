@@ -34,7 +34,7 @@ const routes: FastifyPluginAsync<{ webhookToken: string }> = async (root, { webh
       }
       if (req.validationError) {
         app.serviceMetrics.webhookDeliveries.inc({ result: 'rejected' });
-        await app.db('webhook_deliveries').insert(rejectedDelivery(req.body));
+        await app.payments.deliveries.record(rejectedDelivery(req.body));
         throw Object.assign(req.validationError, { validationContext: 'body' });
       }
       try {
