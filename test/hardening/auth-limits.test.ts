@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { ConfigError, loadConfig, trustProxyOption } from '../../src/config.ts';
 import { startTestApp, TEST_ENV, type TestApp } from '../helpers/app.ts';
 import { call } from '../helpers/http.ts';
+import { createMerchant } from '../../src/merchants/merchants.ts';
 
 const ADMIN = { ADMIN_USER: 'ops', ADMIN_PASSWORD: 'auth-limits-password-1' };
 const LIMIT = 5;
@@ -19,7 +20,8 @@ let proxied: TestApp;
 before(async () => {
   const env = { ...ADMIN, RATE_LIMIT_AUTH_FAILURES_PER_15_MIN: String(LIMIT) };
   direct = await startTestApp('auth-limits-direct', env);
-  proxied = await startTestApp('auth-limits-proxied', { ...env, TRUST_PROXY: '1' });
+  // No key cache: every request looks its key up, so the limit is met on each one.
+  proxied = await startTestApp('auth-limits-proxied', { ...env, TRUST_PROXY: '1', API_KEY_CACHE_TTL_MS: '0' });
 });
 after(async () => {
   await direct.close();
@@ -60,7 +62,7 @@ test('with TRUST_PROXY=1 the forwarded address is the client: one is locked out,
   assert.equal((await from('198.51.100.8', ADMIN.ADMIN_PASSWORD)).status, 200);
 });
 
-test('failed API key lookups are limited per client; a working key from a cache is not held up', async () => {
+test('failed API key lookups are limited per client; a key that worked lately is not held up, a new one waits', async () => {
   // Proxied app: its own counters, so the admin test above does not count here.
   const ip = '192.0.2.50';
   assert.equal((await call(proxied.url, 'GET', '/v1/payments', { apiKey: proxied.apiKey, headers: { 'x-forwarded-for': ip } })).status, 200);
@@ -70,5 +72,8 @@ test('failed API key lookups are limited per client; a working key from a cache 
   // Malformed keys cost no lookup and are not counted; a client elsewhere is not affected.
   assert.equal((await call(proxied.url, 'GET', '/v1/payments', { apiKey: 'nope', headers: { 'x-forwarded-for': '192.0.2.51' } })).status, 401);
   assert.equal((await call(proxied.url, 'GET', '/v1/payments', { apiKey: wrongKey(99), headers: { 'x-forwarded-for': '192.0.2.51' } })).status, 401);
-  assert.equal((await call(proxied.url, 'GET', '/v1/payments', { apiKey: proxied.apiKey, headers: { 'x-forwarded-for': ip } })).status, 200, 'the cached key still works');
+  assert.equal((await call(proxied.url, 'GET', '/v1/payments', { apiKey: proxied.apiKey, headers: { 'x-forwarded-for': ip } })).status, 200, 'a key found valid lately still works');
+  const { apiKey: fresh } = await createMerchant(proxied.database.db, 'merchant never seen');
+  assert.equal((await call(proxied.url, 'GET', '/v1/payments', { apiKey: fresh, headers: { 'x-forwarded-for': ip } })).status, 429, 'a key never seen waits for the window');
+  assert.equal((await call(proxied.url, 'GET', '/v1/payments', { apiKey: fresh, headers: { 'x-forwarded-for': '192.0.2.52' } })).status, 200);
 });

@@ -27,7 +27,7 @@ interface Exit {
   ms: number;
 }
 
-function run(env: Record<string, string>, args = SERVER, timeoutMs = 30_000): Promise<Exit> {
+function run(env: Record<string, string>, args = SERVER, timeoutMs = 60_000): Promise<Exit> {
   const started = Date.now();
   const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', RECONCILER_ENABLED: 'false', ...env },
@@ -72,7 +72,9 @@ for (const [what, env, message, args] of refusals) {
     assert.equal(exit.code, 1, `exit ${exit.code}; stderr: ${exit.stderr.slice(0, 300)}`);
     assert.match(exit.stderr, message);
     assert.doesNotMatch(exit.stderr, /\n\s+at /, 'no stack trace');
-    assert.ok(exit.ms < 15_000, `took ${exit.ms} ms`);
+    // Loading TypeScript (and Sentry) on a machine shared by several test runs takes a few seconds:
+    // the bound is about stopping at all, where the service once spun for ten minutes.
+    assert.ok(exit.ms < 30_000, `took ${exit.ms} ms`);
     t.diagnostic(`${what}: ${exit.stderr.trim()} (${exit.ms} ms)`);
   });
 }

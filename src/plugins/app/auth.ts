@@ -23,10 +23,17 @@ export interface AuthPluginOptions {
 }
 
 const CACHE_MAX = 10_000;
+/**
+ * Keys found valid lately skip the failed-lookup limit: behind a proxy without TRUST_PROXY every
+ * client shares one address, and one client's bad keys must not lock out the merchants whose
+ * keys work. Only a key never seen valid is held back while its client is over the limit.
+ */
+const KNOWN_GOOD_MS = 3_600_000;
 
 export default fp<AuthPluginOptions>(
   async (app, opts) => {
     const cache = new Map<string, { merchant: Merchant; until: number }>();
+    const knownGood = new Map<string, number>();
     app.decorateRequest('merchant', null);
     app.decorate('authenticateMerchant', async (req: FastifyRequest) => {
       const header = req.headers.authorization ?? '';
@@ -40,14 +47,17 @@ export default fp<AuthPluginOptions>(
       if (!looksLikeApiKey(key)) {
         throw new ApiError(401, 'unauthorized', 'Missing or malformed API key (Authorization: Bearer fgw_...).');
       }
-      await app.authFailures.check(req);
+      if (!((knownGood.get(key) ?? 0) > Date.now())) await app.authFailures.check(req);
       const merchant = await findMerchantByKey(app.db, key);
       if (!merchant) {
         cache.delete(key);
+        knownGood.delete(key);
         await app.authFailures.record(req);
         throw new ApiError(401, 'unauthorized', 'Unknown or disabled API key.');
       }
       if (cache.size >= CACHE_MAX) cache.clear();
+      if (knownGood.size >= CACHE_MAX) knownGood.clear();
+      knownGood.set(key, Date.now() + KNOWN_GOOD_MS);
       if (opts.cacheTtlMs > 0) cache.set(key, { merchant, until: Date.now() + opts.cacheTtlMs });
       req.merchant = merchant;
     });
