@@ -23,7 +23,7 @@ const FORBIDDEN: [string, RegExp][] = [
   // Whatever the token: a callback path or a secret-named query parameter left unmasked.
   ['webhook path token', /\/webhooks\/feexpay\/(?!\[redacted\])[^/?#\s"'\\]+/],
   ['secret in a query string', /[?&][A-Za-z0-9_.-]*(?:token|key|secret|password)=(?!\[redacted\])[^&#\s"'\\]+/],
-  ['merchant API key, any length', /fgw_(?!\[redacted\])[A-Za-z0-9_-]{8,}/],
+  ['merchant API key, any length', /\bfgw_(?!\[redacted\])[A-Za-z0-9_-]{8,}/],
 ];
 
 test('no log line written during the test suite holds personal data or a secret', () => {

@@ -50,7 +50,9 @@ const routePath = fc.oneof(
   urlText.map((token) => `/v1/webhooks/feexpay/${token}`),
   fc.constant('/v1/webhooks/feexpay/test-webhook-token-0123456789'),
   fc.constantFrom('/health/live', '/health/ready', '/metrics', '/docs/json', '/admin', '/admin/', '/admin/api/summary', '/admin/api/payments'),
-  fc.constantFrom('/_feexpay/_simulator/counters', '/_feexpay/_simulator/payments', '/_feexpay/api/transactions/public/requesttopay/mtn'),
+  // The control API of the built-in simulator; its FeexPay paths answer in FeexPay's shape (and
+  // its outage scenarios with 5xx on purpose), so they are the simulator tests' business.
+  fc.constantFrom('/_feexpay/_simulator/counters', '/_feexpay/_simulator/payments', '/_feexpay/_simulator/settle-delay', '/_feexpay/_simulator/down'),
   urlText.map((ref) => `/_feexpay/_simulator/payments/${ref}/status`),
   urlText.map((name) => `/admin/assets/${name}`),
   urlText.map((p) => `/${p}`),
