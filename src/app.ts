@@ -45,7 +45,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { config, db: dbHand
   await fastify.register(swagger);
   await fastify.register(alerting, { config });
   await fastify.register(auth, { cacheTtlMs: config.apiKeyCacheTtlMs });
-  await fastify.register(feexpay, { feexpay: config.feexpay, webhookToken: config.webhookToken, simulatorControlFromNetwork: config.simulatorControlFromNetwork });
+  await fastify.register(feexpay, { feexpay: config.feexpay, webhookToken: config.webhookToken });
   await fastify.register(payments, { config });
   await fastify.register(reconciler, { config });
 

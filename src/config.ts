@@ -21,8 +21,6 @@ export interface Config {
   allowEmbeddedDatabase: boolean;
   /** Which hops may set X-Forwarded-For: false (none), a hop count, or addresses / CIDR ranges. */
   trustProxy: false | number | string[];
-  /** Serve the built-in simulator's control API to other hosts than loopback. */
-  simulatorControlFromNetwork: boolean;
   /** How long a found API key is trusted without asking the database again (a disabled key's bound). */
   apiKeyCacheTtlMs: number;
   /** Run knex migrations at start (Kubernetes runs them in an init container instead). */
@@ -261,7 +259,6 @@ export function loadConfig(env: Env = process.env): Config {
     databaseStartTimeoutMs: int(env, 'DATABASE_START_TIMEOUT_MS', 60_000, 0, 3_600_000),
     allowEmbeddedDatabase,
     trustProxy: trustProxy(env, 'TRUST_PROXY'),
-    simulatorControlFromNetwork: bool(env, 'SIMULATOR_CONTROL_FROM_NETWORK', false),
     apiKeyCacheTtlMs: int(env, 'API_KEY_CACHE_TTL_MS', 5_000, 0, 60_000),
     migrateOnStart: bool(env, 'MIGRATE_ON_START', true),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),

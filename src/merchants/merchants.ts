@@ -10,60 +10,83 @@ export interface Merchant {
   name: string;
 }
 
-const KEY_PREFIX = 'fgw_';
+/** The merchant a request speaks for, and in which mode: a test key sees and makes test objects only. */
+export interface AuthenticatedMerchant extends Merchant {
+  livemode: boolean;
+}
+
+/** `fgw_live_...` and `fgw_test_...`; keys made before test mode (`fgw_...`) stay live keys. */
+const KEY_PREFIX = { live: 'fgw_live_', test: 'fgw_test_' } as const;
+export type KeyMode = keyof typeof KEY_PREFIX;
 
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
 export function looksLikeApiKey(key: string): boolean {
-  return /^fgw_[A-Za-z0-9_-]{32}$/.test(key);
+  return /^fgw_(live_|test_)?[A-Za-z0-9_-]{32}$/.test(key);
 }
 
-function newApiKey(): { apiKey: string; api_key_hash: string; api_key_prefix: string } {
-  const apiKey = KEY_PREFIX + randomBytes(24).toString('base64url');
-  return { apiKey, api_key_hash: hashApiKey(apiKey), api_key_prefix: apiKey.slice(0, 8) };
+export function keyMode(key: string): KeyMode {
+  return key.startsWith(KEY_PREFIX.test) ? 'test' : 'live';
 }
 
-export async function createMerchant(db: Knex, name: string): Promise<{ merchant: Merchant; apiKey: string }> {
-  const { apiKey, ...stored } = newApiKey();
+function newApiKey(mode: KeyMode): { apiKey: string; hash: string; prefix: string } {
+  const apiKey = KEY_PREFIX[mode] + randomBytes(24).toString('base64url');
+  return { apiKey, hash: hashApiKey(apiKey), prefix: apiKey.slice(0, 13) };
+}
+
+/** A merchant with one live and one test key, each shown to the caller once and stored hashed. */
+export async function createMerchant(db: Knex, name: string): Promise<{ merchant: Merchant; apiKey: string; testApiKey: string }> {
+  const live = newApiKey('live');
+  const test = newApiKey('test');
   const merchant = { id: randomUUID(), name };
-  await db('merchants').insert({ ...merchant, ...stored });
-  return { merchant, apiKey };
+  await db('merchants').insert({
+    ...merchant,
+    api_key_hash: live.hash,
+    api_key_prefix: live.prefix,
+    test_api_key_hash: test.hash,
+    test_api_key_prefix: test.prefix,
+  });
+  return { merchant, apiKey: live.apiKey, testApiKey: test.apiKey };
 }
 
-/** What operators see of a merchant: never the key, only its first characters. */
+export async function findMerchantByKey(db: Knex, apiKey: string): Promise<AuthenticatedMerchant | undefined> {
+  const livemode = keyMode(apiKey) === 'live';
+  const row = await db('merchants')
+    .select('id', 'name')
+    .where(livemode ? 'api_key_hash' : 'test_api_key_hash', hashApiKey(apiKey))
+    .whereNull('disabled_at')
+    .first();
+  return row ? { id: row.id, name: row.name, livemode } : undefined;
+}
+
+/** What operators see of a merchant: never a key, only its first characters. */
 export interface MerchantListing {
   id: string;
   name: string;
   api_key_prefix: string;
+  test_api_key_prefix: string | null;
   created_at: Date;
   disabled_at: Date | null;
 }
 
-const LISTED = ['id', 'name', 'api_key_prefix', 'created_at', 'disabled_at'] as const;
+const LISTED = ['id', 'name', 'api_key_prefix', 'test_api_key_prefix', 'created_at', 'disabled_at'] as const;
 
 export async function listMerchants(db: Knex): Promise<MerchantListing[]> {
   return db('merchants').select(...LISTED).orderBy('created_at', 'desc').limit(1000);
 }
 
-/** Disables a merchant's key (kept disabled if it already was); undefined when there is no such merchant. */
+/** Disables both of a merchant's keys (kept disabled if it already was); undefined when there is no such merchant. */
 export async function disableMerchant(db: Knex, id: string): Promise<MerchantListing | undefined> {
   const [row] = await db('merchants').where({ id }).update({ disabled_at: db.raw('coalesce(disabled_at, now())') }).returning([...LISTED]);
   return row;
 }
 
-/** A new key for the merchant; the old one stops working at once (within each replica's key cache). */
-export async function rotateApiKey(db: Knex, id: string): Promise<{ merchant: MerchantListing; apiKey: string } | undefined> {
-  const { apiKey, ...stored } = newApiKey();
-  const [row] = await db('merchants').where({ id }).update(stored).returning([...LISTED]);
-  return row ? { merchant: row, apiKey } : undefined;
-}
-
-export async function findMerchantByKey(db: Knex, apiKey: string): Promise<Merchant | undefined> {
-  return db('merchants')
-    .select('id', 'name')
-    .where({ api_key_hash: hashApiKey(apiKey) })
-    .whereNull('disabled_at')
-    .first();
+/** A new key of that mode; the old one stops working at once (within each replica's key cache). */
+export async function rotateApiKey(db: Knex, id: string, mode: KeyMode): Promise<{ merchant: MerchantListing; apiKey: string } | undefined> {
+  const key = newApiKey(mode);
+  const columns = mode === 'live' ? { api_key_hash: key.hash, api_key_prefix: key.prefix } : { test_api_key_hash: key.hash, test_api_key_prefix: key.prefix };
+  const [row] = await db('merchants').where({ id }).update(columns).returning([...LISTED]);
+  return row ? { merchant: row, apiKey: key.apiKey } : undefined;
 }

@@ -24,16 +24,19 @@ test('create, list, rotate, disable: each takes effect within the key cache life
   const created = await admin('POST', '/merchants', { name: 'Boutique Ọlá' });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   assert.equal(created.headers.get('cache-control'), 'no-store');
-  const { merchant, api_key: key } = created.body;
-  assert.match(key, /^fgw_[A-Za-z0-9_-]{32}$/);
+  const { merchant, api_key: key, test_api_key: testKey } = created.body;
+  assert.match(key, /^fgw_live_[A-Za-z0-9_-]{32}$/);
+  assert.match(testKey, /^fgw_test_[A-Za-z0-9_-]{32}$/);
   assert.equal(await works(key), 200);
+  assert.equal(await works(testKey), 200);
 
   const list = await admin('GET', '/merchants');
   assert.equal(list.status, 200);
   const listed = list.body.data.find((m: { id: string }) => m.id === merchant.id);
   assert.equal(listed.name, 'Boutique Ọlá');
-  assert.equal(listed.api_key_prefix, key.slice(0, 8));
-  assert.ok(!JSON.stringify(list.body).includes(key), 'the list never holds a key');
+  assert.equal(listed.api_key_prefix, key.slice(0, 13));
+  assert.equal(listed.test_api_key_prefix, testKey.slice(0, 13));
+  assert.ok(!JSON.stringify(list.body).includes(key.slice(13)) && !JSON.stringify(list.body).includes(testKey.slice(13)), 'the list never holds a key');
 
   const rotated = await admin('POST', `/merchants/${merchant.id}/api-key`);
   assert.equal(rotated.status, 200);
@@ -41,6 +44,12 @@ test('create, list, rotate, disable: each takes effect within the key cache life
   assert.notEqual(newKey, key);
   assert.equal(await works(newKey), 200);
   await waitFor(async () => (await works(key)) === 401, TTL_MS + 2_000, 50);
+  assert.equal(await works(testKey), 200, 'rotating the live key leaves the test key');
+  const rotatedTest = await admin('POST', `/merchants/${merchant.id}/api-key`, { mode: 'test' });
+  assert.equal(rotatedTest.status, 200);
+  assert.match(rotatedTest.body.api_key, /^fgw_test_/);
+  await waitFor(async () => (await works(testKey)) === 401, TTL_MS + 2_000, 50);
+  assert.equal((await admin('POST', `/merchants/${merchant.id}/api-key`, { mode: 'sandbox' })).status, 400);
 
   const disabled = await admin('POST', `/merchants/${merchant.id}/disable`);
   assert.equal(disabled.status, 200);

@@ -14,6 +14,7 @@ import { buildApp } from '../../src/build-app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { LOG_DIR, startTestApp, TEST_ENV, waitFor, type TestApp } from '../helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { startSimulator } from '../../src/feexpay/simulator/server.ts';
 import { call, newKey, type Answer } from '../helpers/http.ts';
 
 let t: TestApp;
@@ -87,32 +88,45 @@ async function listenOnAllInterfaces(name: string, env: Record<string, string>, 
   return { app, port: (app.server.address() as AddressInfo).port };
 }
 
-test('the built-in simulator control API answers loopback only, unless SIMULATOR_CONTROL_FROM_NETWORK=true', async (c) => {
+test('the built-in simulator (its control API included) answers loopback clients only, whatever HOST is', async (c) => {
   const external = nonLoopbackAddress();
   if (!external) return c.skip('no non-loopback IPv4 address on this machine');
   const database = await createTestDatabase();
   try {
-    for (const [setting, fromNetwork] of [['false', 404], ['true', 200]] as const) {
-      const { app, port } = await listenOnAllInterfaces(`http-surface-sim-${setting}`, { SIMULATOR_CONTROL_FROM_NETWORK: setting }, database);
-      try {
-        const local = await call(`http://127.0.0.1:${port}`, 'GET', '/_feexpay/_simulator/counters');
-        assert.equal(local.status, 200);
-        const remote: Answer = await call(`http://${external}:${port}`, 'GET', '/_feexpay/_simulator/counters');
-        assert.equal(remote.status, fromNetwork, `from ${external} with the switch ${setting}`);
-        const force: Answer = await call(`http://${external}:${port}`, 'POST', '/_feexpay/_simulator/webhook-url', { body: { url: 'http://attacker.example/' } });
-        assert.equal(force.status, fromNetwork === 404 ? 404 : 200);
-        // Spoofing the address in X-Forwarded-For opens nothing.
-        const spoofed: Answer = await call(`http://${external}:${port}`, 'GET', '/_feexpay/_simulator/counters', { headers: { 'x-forwarded-for': '127.0.0.1' } });
-        assert.equal(spoofed.status, fromNetwork);
-        // FeexPay's own simulated API (key-protected) is not affected.
-        const feexpay = await call(`http://${external}:${port}`, 'GET', '/_feexpay/api/transactions/public/single/status/X');
-        assert.notEqual(feexpay.status, 500);
-      } finally {
-        app.feexpaySimulator?.close();
-        await app.close();
-      }
+    const { app, port } = await listenOnAllInterfaces('http-surface-sim', {}, database);
+    try {
+      const local = await call(`http://127.0.0.1:${port}`, 'GET', '/_feexpay/_simulator/counters');
+      assert.equal(local.status, 200);
+      const remote: Answer = await call(`http://${external}:${port}`, 'GET', '/_feexpay/_simulator/counters');
+      assert.equal(remote.status, 404, `from ${external}`);
+      const force: Answer = await call(`http://${external}:${port}`, 'POST', '/_feexpay/_simulator/webhook-url', { body: { url: 'http://attacker.example/' } });
+      assert.equal(force.status, 404);
+      // Spoofing the address in X-Forwarded-For opens nothing.
+      const spoofed: Answer = await call(`http://${external}:${port}`, 'GET', '/_feexpay/_simulator/counters', { headers: { 'x-forwarded-for': '127.0.0.1' } });
+      assert.equal(spoofed.status, 404);
+      // The API itself is served on every interface.
+      assert.equal((await call(`http://${external}:${port}`, 'GET', '/health/live')).status, 200);
+    } finally {
+      app.feexpaySimulator?.close();
+      await app.close();
     }
   } finally {
     await database.drop();
+  }
+});
+
+test('the standalone simulator: control API for loopback only unless SIMULATOR_CONTROL_FROM_NETWORK=true', async (c) => {
+  const external = nonLoopbackAddress();
+  if (!external) return c.skip('no non-loopback IPv4 address on this machine');
+  for (const [controlFromNetwork, expected] of [[false, 404], [true, 200]] as const) {
+    const sim = await startSimulator({ host: '0.0.0.0', controlFromNetwork });
+    try {
+      const port = new URL(sim.url).port;
+      assert.equal((await call(`http://127.0.0.1:${port}`, 'GET', '/_simulator/counters')).status, 200);
+      const remote: Answer = await call(`http://${external}:${port}`, 'GET', '/_simulator/counters');
+      assert.equal(remote.status, expected, `controlFromNetwork ${controlFromNetwork}`);
+    } finally {
+      await sim.close();
+    }
   }
 });

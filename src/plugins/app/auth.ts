@@ -6,7 +6,7 @@
  */
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { findMerchantByKey, looksLikeApiKey, type Merchant } from '../../merchants/merchants.ts';
+import { findMerchantByKey, looksLikeApiKey, type AuthenticatedMerchant } from '../../merchants/merchants.ts';
 import { ApiError } from './errors.ts';
 
 declare module 'fastify' {
@@ -14,7 +14,7 @@ declare module 'fastify' {
     authenticateMerchant: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
   }
   interface FastifyRequest {
-    merchant: Merchant | null;
+    merchant: AuthenticatedMerchant | null;
   }
 }
 
@@ -32,7 +32,7 @@ const KNOWN_GOOD_MS = 3_600_000;
 
 export default fp<AuthPluginOptions>(
   async (app, opts) => {
-    const cache = new Map<string, { merchant: Merchant; until: number }>();
+    const cache = new Map<string, { merchant: AuthenticatedMerchant; until: number }>();
     const knownGood = new Map<string, number>();
     app.decorateRequest('merchant', null);
     app.decorate('authenticateMerchant', async (req: FastifyRequest) => {

@@ -71,7 +71,9 @@ export default fp<DbPluginOptions>(
       // it gets a handle of its own, without the bounds.
       const migrator = opts.timeouts && !opts.db && opts.databaseUrl ? createKnex({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, poolMax: 2 }) : db;
       try {
-        const applied = await migrateLatest(migrator);
+        const applied = await migrateLatest(migrator, {
+          onUnknown: (names) => app.log.warn({ migrations: names }, 'database holds migrations of a newer release; starting on it (expand/contract)'),
+        });
         if (applied.length) app.log.info({ migrations: applied }, 'database migrated');
       } finally {
         if (migrator !== db) await migrator.destroy();

@@ -1,6 +1,6 @@
 /**
- * Merchants through the running service, under /admin/api: create (the key is in the answer and
- * nowhere else), list, disable, rotate a key. The way to manage merchants on the embedded
+ * Merchants through the running service, under /admin/api: create (the live and test keys are in
+ * the answer and nowhere else), list, disable, rotate a live or test key. The way to manage merchants on the embedded
  * database, which `npm run merchant:create` cannot open while the service holds it. A disabled or
  * replaced key stops working on every replica within API_KEY_CACHE_TTL_MS.
  */
@@ -17,6 +17,8 @@ const CreateMerchantBody = Type.Object(
   { additionalProperties: false },
 );
 
+const RotateKeyBody = Type.Object({ mode: Type.Optional(Type.Enum(['live', 'test'])) }, { additionalProperties: false });
+
 const notFound = () => new ApiError(404, 'merchant_not_found', 'No such merchant.');
 
 const merchantsApi: FastifyPluginAsync = async (root) => {
@@ -25,9 +27,9 @@ const merchantsApi: FastifyPluginAsync = async (root) => {
   app.get('/merchants', { schema: { hide: true } }, async () => ({ object: 'list', data: await listMerchants(app.db) }));
 
   app.post('/merchants', { schema: { hide: true, body: CreateMerchantBody } }, async (req, reply) => {
-    const { merchant, apiKey } = await createMerchant(app.db, req.body.name.trim());
+    const { merchant, apiKey, testApiKey } = await createMerchant(app.db, req.body.name.trim());
     req.log.info({ event: 'merchant.created', merchant_id: merchant.id }, 'merchant created');
-    return reply.status(201).send({ merchant, api_key: apiKey });
+    return reply.status(201).send({ merchant, api_key: apiKey, test_api_key: testApiKey });
   });
 
   app.post('/merchants/:id/disable', { schema: { hide: true, params: MerchantParams } }, async (req) => {
@@ -37,11 +39,12 @@ const merchantsApi: FastifyPluginAsync = async (root) => {
     return { merchant };
   });
 
-  app.post('/merchants/:id/api-key', { schema: { hide: true, params: MerchantParams } }, async (req) => {
-    const rotated = await rotateApiKey(app.db, req.params.id);
+  app.post('/merchants/:id/api-key', { schema: { hide: true, params: MerchantParams, body: Type.Optional(RotateKeyBody) } }, async (req) => {
+    const mode = req.body?.mode ?? 'live';
+    const rotated = await rotateApiKey(app.db, req.params.id, mode);
     if (!rotated) throw notFound();
-    req.log.info({ event: 'merchant.key_rotated', merchant_id: rotated.merchant.id }, 'merchant API key replaced');
-    return { merchant: rotated.merchant, api_key: rotated.apiKey };
+    req.log.info({ event: 'merchant.key_rotated', merchant_id: rotated.merchant.id, mode }, 'merchant API key replaced');
+    return { merchant: rotated.merchant, mode, api_key: rotated.apiKey };
   });
 };
 
