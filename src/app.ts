@@ -6,6 +6,7 @@ import { serverErrorContext } from './observability/sentry.ts';
 import db from './plugins/external/db.ts';
 import metrics from './plugins/external/metrics.ts';
 import rateLimit from './plugins/external/rate-limit.ts';
+import securityHeaders from './plugins/external/security-headers.ts';
 import swagger from './plugins/external/swagger.ts';
 import errors from './plugins/app/errors.ts';
 import alerting from './plugins/app/alerting.ts';
@@ -27,19 +28,26 @@ export interface AppOptions {
 }
 
 const app: FastifyPluginAsync<AppOptions> = async (fastify, { config, db: dbHandle }) => {
+  await fastify.register(securityHeaders);
   await fastify.register(errors, { reportServerError: (err, req) => fastify.alerting.serverError(err, serverErrorContext(req, 500)) });
   await fastify.register(db, {
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolMax: config.databasePoolMax,
     migrate: config.migrateOnStart,
+    timeouts: config.database,
+    startTimeoutMs: config.databaseStartTimeoutMs,
     db: dbHandle,
   });
   await fastify.register(metrics, { exposeRoute: config.metricsPort === null });
-  await fastify.register(rateLimit, { redisUrl: config.redisUrl });
+  await fastify.register(rateLimit, {
+    redisUrl: config.redisUrl,
+    perPhonePerHour: config.rateLimit.perPhonePerHour,
+    authFailuresPer15Min: config.rateLimit.authFailuresPer15Min,
+  });
   await fastify.register(swagger);
   await fastify.register(alerting, { config });
-  await fastify.register(auth);
+  await fastify.register(auth, { cacheTtlMs: config.apiKeyCacheTtlMs });
   await fastify.register(feexpay, { feexpay: config.feexpay, webhookToken: config.webhookToken });
   await fastify.register(payments, { config });
   await fastify.register(networkSettings, { config });

@@ -33,6 +33,8 @@ export interface CreatePaymentDeps {
   metrics: ServiceMetrics;
   timing: { firstCheckAfterMs: number; deadlineMs: number; staleInFlightMs: number };
   onFeexPayAnomaly?: (message: string, ctx: { paymentId: string; network: string }) => void;
+  /** Takes one prompt from the phone's hourly quota (the rate-limit plugin's phoneQuota). */
+  phoneQuota?: (phoneNumber: string, livemode: boolean) => Promise<{ allowed: boolean; refusal: Error | null; refund(): Promise<void> }>;
 }
 
 /** The body as checked by the route: `network` resolved (an operator, or `card` with method card). */
@@ -92,6 +94,11 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
     const now = Date.now();
     const hash = requestHash(input);
     const merchantId = merchant.id;
+    // Only a request that goes on to prompt the phone keeps its place in the phone's quota: a
+    // replay, a conflict or a failure before FeexPay gives it back, and a replay is answered even
+    // when the quota is spent.
+    const quota = await deps.phoneQuota?.(input.phone_number, merchant.livemode);
+    if (quota && !quota.allowed && !(await deps.payments.isKeyLive(merchantId, merchant.livemode, idempotencyKey))) throw quota.refusal;
     const claim = await trace.step('db', 'claim key, insert payment', () => deps.payments.claimKeyAndInsert(idempotencyKey, hash, {
       id: randomUUID(),
       merchant_id: merchantId,
@@ -107,7 +114,11 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
       metadata: input.metadata ?? {},
       next_check_at: new Date(now + deps.timing.firstCheckAfterMs),
       expires_at: new Date(now + deps.timing.deadlineMs),
-    }));
+    })).catch(async (err: unknown) => {
+      await quota?.refund();
+      throw err;
+    });
+    if (claim.kind === 'taken') await quota?.refund();
 
     if (claim.kind === 'taken') {
       const verdict = judgeTakenKey(claim, hash);

@@ -166,6 +166,12 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
       return (await takenKey(merchantId, storedKey(key, livemode))) ?? this.claimKey(merchantId, livemode, key, hash, paymentId);
     },
 
+    /** Whether a key is held (in flight or answered) and not expired: a retry, not a new request. */
+    async isKeyLive(merchantId: string, livemode: boolean, key: string): Promise<boolean> {
+      const row = await db('idempotency_keys').where({ merchant_id: merchantId, key: storedKey(key, livemode) }).where('expires_at', '>', db.fn.now()).first('key');
+      return row !== undefined;
+    },
+
     /** Stores the answer a key replays from now on. */
     async completeKey(merchantId: string, livemode: boolean, key: string, status: number, body: unknown): Promise<void> {
       await db('idempotency_keys')

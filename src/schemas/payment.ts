@@ -9,7 +9,14 @@ export const ErrorBody = Type.Object(
   { $id: 'Error', description: 'Every error: a machine-readable code and a message for a person.' },
 );
 
-const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f<>]+$' });
+/**
+ * Text PostgreSQL can store: no NUL (text and jsonb refuse it) and no unpaired UTF-16 surrogate
+ * (not Unicode; jsonb refuses it). Refused here, as a 400 naming the field, not by the database.
+ * \p{Cs} matches a lone surrogate only: Ajv compiles patterns with the u flag.
+ */
+export const STORABLE_TEXT = '^[^\\u0000\\p{Cs}]*$';
+
+const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f<>\\p{Cs}]+$' });
 
 export const CreatePaymentBody = Type.Object(
   {
@@ -31,7 +38,7 @@ export const CreatePaymentBody = Type.Object(
       ),
     ),
     metadata: Type.Optional(
-      Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,40}$' }), Type.String({ maxLength: 500 }), {
+      Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,40}$' }), Type.String({ maxLength: 500, pattern: STORABLE_TEXT }), {
         maxProperties: 20,
         additionalProperties: false,
       }),
@@ -106,8 +113,8 @@ export const IdempotencyHeaders = Type.Object({
 export const FeexPayWebhookBody = Type.Object({
   reference: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9-]+$' }),
   // FeexPay sometimes leaves these out or sends null: neither is a reason to refuse the delivery.
-  status: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
-  callback_info: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+  status: Type.Optional(Type.Union([Type.String({ maxLength: 40, pattern: STORABLE_TEXT }), Type.Null()])),
+  callback_info: Type.Optional(Type.Union([Type.String({ maxLength: 200, pattern: STORABLE_TEXT }), Type.Null()])),
   amount: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
 });
 export type FeexPayWebhookBody = Static<typeof FeexPayWebhookBody>;

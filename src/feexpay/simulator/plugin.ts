@@ -16,13 +16,18 @@ export interface FeexPaySimulatorPluginOptions extends SimulatorOptions {
    * URL once it knows its own port). Without one the plugin makes its own from the options.
    */
   engine?: SimulatorEngine;
+  /**
+   * Serve the control API (force outcomes, change the webhook URL: no key) to any client. Off by
+   * default: only loopback clients reach it, whatever address the server listens on.
+   */
+  controlFromNetwork?: boolean;
 }
 
 export const feexpaySimulator: FastifyPluginAsync<FeexPaySimulatorPluginOptions> = async (app, opts) => {
   const engine = opts.engine ?? new SimulatorEngine(opts, app.log);
   await app.register(feexpayRoutes(engine));
   await app.register(checkoutRoutes(engine));
-  if (engine.options.control) await app.register(controlRoutes(engine));
+  if (engine.options.control) await app.register(controlRoutes(engine, { fromNetwork: opts.controlFromNetwork ?? false }));
   // preClose, not onClose: hung and slow requests must be released before the server waits for them.
   app.addHook('preClose', async () => engine.close());
 };

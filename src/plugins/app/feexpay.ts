@@ -8,6 +8,7 @@ import fp from 'fastify-plugin';
 import type { AddressInfo } from 'node:net';
 import { createFeexPayClient } from '../../feexpay/client.ts';
 import { createSimulator, feexpaySimulator, type SimulatorEngine } from '../../feexpay/simulator/index.ts';
+import { isLoopback } from '../../feexpay/simulator/control-routes.ts';
 import { SIMULATOR_DEFAULT_API_KEY } from '../../feexpay/simulator/options.ts';
 import type { CallObserver, FeexPayClient } from '../../feexpay/types.ts';
 import type { Config } from '../../config.ts';
@@ -31,10 +32,6 @@ export interface FeexPayHealth {
 }
 
 export const SIMULATOR_PREFIX = '/_feexpay';
-
-function isLoopback(address: string | undefined): boolean {
-  return address === '::1' || address?.startsWith('127.') === true || address?.startsWith('::ffff:127.') === true;
-}
 
 export interface FeexPayPluginOptions {
   feexpay: Config['feexpay'];

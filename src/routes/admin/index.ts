@@ -47,7 +47,7 @@ const admin: FastifyPluginAsync<AdminRoutesOptions> = async (app, { config }) =>
   });
   // Slows down password guessing; the limit is per client address.
   app.addHook('onRequest', app.rateLimit({ max: 300, timeWindow: '1 minute' }));
-  app.addHook('onRequest', basicAuth({ user: config.operators.adminUser, password }));
+  app.addHook('onRequest', basicAuth(app, { user: config.operators.adminUser, password }));
   app.addHook('onSend', async (_req, reply) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
