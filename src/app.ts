@@ -13,9 +13,12 @@ import auth from './plugins/app/auth.ts';
 import feexpay from './plugins/app/feexpay.ts';
 import payments from './plugins/app/payments.ts';
 import reconciler from './plugins/app/reconciler.ts';
+import merchantEvents from './plugins/app/merchant-events.ts';
 import health from './routes/health.ts';
 import paymentRoutes from './routes/v1/payments.ts';
 import webhookRoutes from './routes/v1/webhooks.ts';
+import webhookEndpointRoutes from './routes/v1/webhook-endpoints.ts';
+import eventRoutes from './routes/v1/events.ts';
 
 export interface AppOptions {
   config: Config;
@@ -40,10 +43,13 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { config, db: dbHand
   await fastify.register(feexpay, { feexpay: config.feexpay, webhookToken: config.webhookToken });
   await fastify.register(payments, { config });
   await fastify.register(reconciler, { config });
+  await fastify.register(merchantEvents, { config });
 
   await fastify.register(health);
   await fastify.register(paymentRoutes, { prefix: '/v1', config });
   await fastify.register(webhookRoutes, { prefix: '/v1', webhookToken: config.webhookToken });
+  await fastify.register(webhookEndpointRoutes, { prefix: '/v1', config });
+  await fastify.register(eventRoutes, { prefix: '/v1', config });
   await fastify.register(import('./routes/admin/index.ts'), { prefix: '/admin', config });
 };
 
