@@ -21,6 +21,8 @@ export type Behaviour =
 export interface Receiver {
   url: string;
   received: Received[];
+  /** TCP connections accepted (a refused delivery must not even connect). */
+  connections(): number;
   /** Deliveries to one path. */
   at(path: string): Received[];
   behave(path: string, b: Behaviour): void;
@@ -59,11 +61,14 @@ export async function startReceiver(): Promise<Receiver> {
       }, b.delayMs ?? 0);
     });
   });
+  let connections = 0;
+  server.on('connection', () => (connections += 1));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
     received,
+    connections: () => connections,
     at: (path) => received.filter((r) => r.path === path),
     behave: (path, b) => behaviours.set(path, b),
     close: async () => {
