@@ -25,9 +25,11 @@ declare module 'fastify' {
 export default fp<{ config: Config }>(
   async (app, { config }) => {
     const settings = config.merchantEvents;
+    // Sockets per host up to the worker's whole concurrency: endpoints of different merchants on
+    // one host (a shared platform) must not queue behind each other in the agent's pool.
     const worker = createDeliveryWorker({
       queue: createDeliveryQueue(app.db, settings.retryScheduleSeconds),
-      sender: createSender({ timeoutMs: settings.timeoutMs, allowPrivate: settings.allowPrivate }, settings.perEndpointConcurrency),
+      sender: createSender({ timeoutMs: settings.timeoutMs, allowPrivate: settings.allowPrivate }, settings.concurrency),
       settings,
       metrics: app.serviceMetrics,
       log: app.log.child({ component: 'merchant_events' }),
