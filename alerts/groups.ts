@@ -4,6 +4,7 @@ import { recordingGroups } from './recording.ts';
 import { apiAlerts } from './rules/api.ts';
 import { feexpayAlerts, stuckPendingAlert, successRateAlerts } from './rules/payments.ts';
 import { infraAlerts, serviceHealthAlerts } from './rules/platform.ts';
+import { merchantEventAlerts } from './rules/merchant-events.ts';
 import type { RuleFile, RuleGroup } from './types.ts';
 
 /** The mixin linter's limit: past 20 rules a group evaluates slowly and reads badly. */
@@ -18,6 +19,7 @@ export function alertingGroups(cfg: MonitoringConfig = monitoringConfig): RuleGr
     { name: 'feexpay-gateway.api', rules: apiAlerts(cfg) },
     { name: 'feexpay-gateway.service', rules: serviceHealthAlerts(cfg) },
     { name: 'feexpay-gateway.infra', rules: infraAlerts(cfg) },
+    { name: 'feexpay-gateway.merchant-events', rules: merchantEventAlerts(cfg) },
   ];
 }
 

@@ -9,6 +9,7 @@ import { burnRateGroups, serverErrorSurgeGroups } from './cases/api.ts';
 import { latencyGroups, reconcilerGroups, webhookGroups } from './cases/feexpay.ts';
 import { networkSuccessRateGroups, stuckPendingGroups, successRateGroups } from './cases/payments.ts';
 import { infraGroups, serviceHealthGroups } from './cases/platform.ts';
+import { merchantEndpointsFailingGroups, merchantEventsDelayedGroups } from './cases/merchant-events.ts';
 import { RuleBook, type TestGroup } from './model.ts';
 
 export type { TestGroup, AlertRuleTest, ExpectedAlert } from './model.ts';
@@ -25,6 +26,7 @@ export function buildRuleTestModels(cfg: MonitoringConfig = monitoringConfig): R
     'tests/feexpay.test.yml': [...latencyGroups(cfg, book), ...webhookGroups(cfg, book), ...reconcilerGroups(cfg, book)],
     'tests/api.test.yml': [...burnRateGroups(cfg, book), ...serverErrorSurgeGroups(cfg, book)],
     'tests/platform.test.yml': [...serviceHealthGroups(cfg, book), ...infraGroups(cfg, book)],
+    'tests/merchant-events.test.yml': [...merchantEventsDelayedGroups(cfg, book), ...merchantEndpointsFailingGroups(cfg, book)],
   };
 }
 

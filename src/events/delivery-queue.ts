@@ -143,10 +143,18 @@ export function createDeliveryQueue(db: Knex, retryScheduleSeconds: readonly num
       });
     },
 
-    /** Figures for the gauges: the oldest event still to deliver, and endpoints by state. */
+    /**
+     * Figures for the gauges: endpoints by state, and the oldest event still to deliver to an
+     * endpoint that is not failing. An endpoint that is down keeps its events for a day of
+     * retries; that is the merchant's to fix, while events waiting for a healthy one are ours.
+     */
     async backlog(): Promise<{ oldestPendingSeconds: number; endpoints: Record<'enabled' | 'failing' | 'disabled', number> }> {
       const [oldest, states] = await Promise.all([
-        db.raw(`SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS s FROM event_deliveries WHERE status = 'pending'`),
+        db.raw(
+          `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(d.created_at)), 0)::float8 AS s
+           FROM event_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id
+           WHERE d.status = 'pending' AND w.failing_since IS NULL`,
+        ),
         db.raw(
           `SELECT CASE WHEN status = 'disabled' THEN 'disabled' WHEN failing_since IS NOT NULL THEN 'failing' ELSE 'enabled' END AS state,
                   count(*)::int AS n

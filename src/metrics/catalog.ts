@@ -65,7 +65,7 @@ export const merchantEventMetrics = {
   merchantEventOldestUndelivered: def({
     name: 'feexpay_merchant_event_oldest_undelivered_seconds',
     type: 'gauge',
-    help: 'Age of the oldest merchant event still waiting for delivery to an endpoint (0 when none waits).',
+    help: 'Age of the oldest merchant event still waiting for delivery to an endpoint that is not failing (0 when none waits).',
     labels: {},
     source: 'service',
   }),

@@ -60,8 +60,8 @@ describe('two replicas', () => {
     const rows = await a.database.db('event_deliveries').where({ endpoint_id: ep.id });
     assert.equal(rows.length, 200);
     assert.ok(rows.every((r) => r.status === 'delivered' && r.attempts === 1));
-    const [{ count }] = await a.database.db('event_delivery_attempts').whereIn('delivery_id', rows.map((r) => r.id)).count('* as count');
-    assert.equal(Number(count), 200);
+    const [counted] = await a.database.db('event_delivery_attempts').whereIn('delivery_id', rows.map((r) => r.id)).count('* as count');
+    assert.equal(Number(counted?.count), 200);
     const [na, nb] = [await attemptsIn(a), await attemptsIn(b)];
     assert.equal(na + nb, 200);
     assert.ok(na > 0 && nb > 0, `both replicas delivered (${na} and ${nb})`);
