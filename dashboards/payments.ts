@@ -10,6 +10,7 @@ import { recorded } from '../alerts/recording-names.ts';
 import { baseDashboard, finish } from './layout.ts';
 import { redAbove, redBelow, runbook, statPanel, timeseriesPanel } from './panels.ts';
 import { latencyQuantiles } from './quantiles.ts';
+import { merchantEventsRow } from './merchant-events.ts';
 import { sqlPanels, SQL_ROW } from './sql-panels.ts';
 import { gw, net, RATE } from './selectors.ts';
 
@@ -163,6 +164,7 @@ export function paymentsDashboard(cfg: MonitoringConfig): dashboard.Dashboard {
       .withRow(success(cfg))
       .withRow(feexpay(cfg))
       .withRow(settlement(cfg))
+      .withRow(merchantEventsRow(cfg))
       .withRow(sqlPanels()),
     // SQL panels hit the primary database: opened on demand, not on every dashboard load.
     [SQL_ROW],
