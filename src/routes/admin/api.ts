@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { FilterError, parseFilter } from '../../admin/filters.ts';
 import { buildSummary } from '../../admin/summary.ts';
+import { merchantEventsOverview } from '../../admin/merchant-events.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
 
 const querystring = {
@@ -29,6 +30,7 @@ const adminApi: FastifyPluginAsync = async (app) => {
     { schema: { hide: true, querystring } },
     async (req) => buildSummary(app.db, filterOrBadRequest(req.query)),
   );
+  app.get('/merchant-events', { schema: { hide: true } }, async () => merchantEventsOverview(app.db));
 };
 
 export default adminApi;
