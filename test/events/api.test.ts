@@ -144,3 +144,29 @@ describe('events', () => {
     await api('DELETE', `/v1/webhook_endpoints/${succeededOnly.id}`);
   });
 });
+
+describe('the OpenAPI document', () => {
+  test('is 3.1 with the endpoint and event routes and a webhooks entry for every event type', async () => {
+    const doc = (await call(t.url, 'GET', '/docs/json')).body;
+    assert.equal(doc.openapi, '3.1.0');
+    for (const [path, methods] of Object.entries({
+      '/v1/webhook_endpoints': ['get', 'post'],
+      '/v1/webhook_endpoints/{id}': ['get', 'delete'],
+      '/v1/webhook_endpoints/{id}/rotate_secret': ['post'],
+      '/v1/events': ['get'],
+      '/v1/events/{id}': ['get'],
+      '/v1/events/{id}/redeliver': ['post'],
+    })) {
+      for (const m of methods) assert.ok(doc.paths[path]?.[m]?.responses, `${m} ${path}`);
+    }
+    assert.ok(doc.paths['/v1/webhook_endpoints'].post.requestBody.content['application/json'].schema.properties.enabled_events);
+    const { EVENT_TYPES } = await import('../../src/events/event-types.ts');
+    assert.deepEqual(Object.keys(doc.webhooks).sort(), [...EVENT_TYPES].sort());
+    const hook = doc.webhooks['payment.succeeded'].post;
+    assert.deepEqual(hook.parameters.map((p: { name: string }) => p.name), ['webhook-id', 'webhook-timestamp', 'webhook-signature']);
+    const schema = hook.requestBody.content['application/json'].schema;
+    assert.deepEqual(Object.keys(schema.properties).sort(), ['data', 'id', 'timestamp', 'type']);
+    assert.equal(schema.properties.type.const, 'payment.succeeded');
+    assert.ok(schema.properties.data.properties.amount);
+  });
+});
