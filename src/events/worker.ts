@@ -31,14 +31,14 @@ export function createDeliveryWorker(deps: WorkerDeps) {
   const leaseMs = s.timeoutMs + 60_000;
   const perEndpoint = new Map<string, number>();
   let inFlight = 0;
+  /** Attempts finished so far: a slot freed while a claim ran must not wait for the next poll. */
+  let finished = 0;
   let stopped = true;
   let pump: Promise<void> | undefined;
   let wake: (() => void) | undefined;
   const pendingRecords: AttemptRecord[] = [];
   let writing: Promise<void> | undefined;
   const attempts = new Set<Promise<void>>();
-
-  const room = (endpointId: string) => s.perEndpointConcurrency - (perEndpoint.get(endpointId) ?? 0);
 
   function sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
@@ -100,6 +100,7 @@ export function createDeliveryWorker(deps: WorkerDeps) {
       if (n > 0) perEndpoint.set(d.endpoint_id, n);
       else perEndpoint.delete(d.endpoint_id);
       attempts.delete(p);
+      finished += 1;
       wake?.();
     });
     attempts.add(p);
@@ -109,8 +110,7 @@ export function createDeliveryWorker(deps: WorkerDeps) {
   async function claimOnce(): Promise<number> {
     const free = s.concurrency - inFlight;
     if (free <= 0) return 0;
-    const full = [...perEndpoint].filter(([, n]) => n >= s.perEndpointConcurrency).map(([id]) => id);
-    const claimed = await deps.queue.claim(free, leaseMs, full, room);
+    const claimed = await deps.queue.claim(free, leaseMs, s.perEndpointConcurrency, perEndpoint);
     for (const d of claimed) start(d);
     return claimed.length;
   }
@@ -118,15 +118,17 @@ export function createDeliveryWorker(deps: WorkerDeps) {
   async function loop(): Promise<void> {
     while (!stopped) {
       let started = 0;
+      const finishedBefore = finished;
       try {
         started = await claimOnce();
       } catch (err) {
         deps.log.error({ event: 'merchant_events.claim_failed', err }, 'claiming event deliveries failed');
         deps.onFailure(err);
       }
-      // A full claim means more is due: go again at once. Otherwise wait for the next poll,
-      // or for a slot to free up.
-      if (started === 0 || inFlight >= s.concurrency) await sleep(s.pollIntervalMs);
+      // Something started, with room left: more may be due, go again at once. Otherwise wait for
+      // the next poll or a slot to free up (unless one already did during the claim).
+      const idle = started === 0 || inFlight >= s.concurrency;
+      if (idle && finished === finishedBefore) await sleep(s.pollIntervalMs);
     }
   }
 

@@ -66,13 +66,10 @@ const statements: string[] = [
     );
   `,
   `
+    -- The only index on the queue besides the keys: every claim moves next_attempt_at, and each
+    -- more index is one more write per attempt. Pending rows are few; the rarer reads (gauges,
+    -- cancelling an endpoint's deliveries) scan them through this one.
     CREATE INDEX event_deliveries_due_idx ON event_deliveries (next_attempt_at) WHERE status = 'pending';
-  `,
-  `
-    CREATE INDEX event_deliveries_pending_created_idx ON event_deliveries (created_at) WHERE status = 'pending';
-  `,
-  `
-    CREATE INDEX event_deliveries_endpoint_pending_idx ON event_deliveries (endpoint_id) WHERE status = 'pending';
   `,
   `
     CREATE TABLE event_delivery_attempts (
