@@ -4,6 +4,7 @@ import { recordingGroups } from './recording.ts';
 import { apiAlerts } from './rules/api.ts';
 import { feexpayAlerts, stuckPendingAlert, successRateAlerts } from './rules/payments.ts';
 import { infraAlerts, serviceHealthAlerts } from './rules/platform.ts';
+import { reviewAlerts } from './rules/review.ts';
 import { merchantEventAlerts } from './rules/merchant-events.ts';
 import type { RuleFile, RuleGroup } from './types.ts';
 
@@ -16,6 +17,7 @@ export function alertingGroups(cfg: MonitoringConfig = monitoringConfig): RuleGr
       name: 'feexpay-gateway.payments',
       rules: [...successRateAlerts(cfg), stuckPendingAlert(cfg), ...feexpayAlerts(cfg)],
     },
+    { name: 'feexpay-gateway.review', rules: reviewAlerts(cfg) },
     { name: 'feexpay-gateway.api', rules: apiAlerts(cfg) },
     { name: 'feexpay-gateway.service', rules: serviceHealthAlerts(cfg) },
     { name: 'feexpay-gateway.infra', rules: infraAlerts(cfg) },

@@ -25,6 +25,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     genReqId: () => crypto.randomUUID(),
+    // Start-up runs the migrations inside the app plugin; on a busy machine or a large database
+    // that takes longer than Fastify's 10 s default, which would abort a healthy start.
+    pluginTimeout: 120_000,
     requestIdHeader: false,
     routerOptions: { maxParamLength: 200 },
     // The router answers these before any handler runs, in its own shape; ours is the API's.

@@ -31,6 +31,10 @@ export interface Config {
     maxBackoffMs: number;
     /** Past this age a payment still pending at its final check becomes expired. */
     deadlineMs: number;
+    /** Past the deadline, how long FeexPay's status endpoint may stay unusable before the payment goes to review. */
+    unavailableGraceMs: number;
+    /** After expiry, FeexPay is asked again this long later, and once more a day after expiry, for late successes. */
+    lateCheckAfterMs: number;
     batchSize: number;
   };
   rateLimit: { perKeyPerMinute: number; perPhonePerHour: number };
@@ -180,6 +184,8 @@ export function loadConfig(env: Env = process.env): Config {
       firstCheckAfterMs: int(env, 'RECONCILE_AFTER_MS', 30_000, 0, 3_600_000),
       maxBackoffMs: int(env, 'RECONCILE_MAX_BACKOFF_MS', 600_000, 10, 86_400_000),
       deadlineMs: int(env, 'PAYMENT_DEADLINE_MS', 3_600_000, 100, 7 * 86_400_000),
+      unavailableGraceMs: int(env, 'REVIEW_AFTER_UNAVAILABLE_MS', 3_600_000, 0, 7 * 86_400_000),
+      lateCheckAfterMs: int(env, 'LATE_CHECK_AFTER_MS', 3_600_000, 1000, 86_400_000),
       batchSize: int(env, 'RECONCILER_BATCH_SIZE', 50, 1, 1000),
     },
     rateLimit: {

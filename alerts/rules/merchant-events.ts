@@ -27,6 +27,7 @@ export function merchantEventAlerts(cfg: MonitoringConfig): AlertingRule[] {
       description:
         `The oldest merchant event waiting for an endpoint that is not failing on {{ $labels.job }} ` +
         `is {{ $value | humanizeDuration }} old (limit ${backlog.thresholdSeconds}s): the delivery worker is behind or stopped.`,
+      measured: { value: '{{ $value | humanizeDuration }}', threshold: `${backlog.thresholdSeconds}s` },
     }),
     alert(cfg, {
       name: 'FeexPayMerchantEndpointsFailing',
@@ -40,6 +41,7 @@ export function merchantEventAlerts(cfg: MonitoringConfig): AlertingRule[] {
       description:
         `{{ $value | humanizePercentage }} of the active merchant webhook endpoints of {{ $labels.job }} ` +
         `failed their last attempts (limit ${pct(failing.threshold)}): suspect our egress, DNS or TLS rather than the merchants.`,
+      measured: { value: '{{ $value | humanizePercentage }}', threshold: pct(failing.threshold) },
     }),
   ];
 }

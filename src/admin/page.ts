@@ -24,6 +24,7 @@ export function renderPage(filter: DashboardFilter, assetVersion: string): strin
 <link rel="stylesheet" href="/admin/assets/dashboard.css?v=${v}">
 <script src="/admin/assets/chart.umd.min.js?v=${v}" defer></script>
 <script src="/admin/assets/dashboard.js?v=${v}" defer></script>
+<script src="/admin/assets/review.js?v=${v}" defer></script>
 </head>
 <body>
 <header>
@@ -55,6 +56,14 @@ export function renderPage(filter: DashboardFilter, assetVersion: string): strin
   <section>
     <h2>Status share</h2>
     <table id="status-share"><thead><tr><th>Status</th><th>Payments</th><th>Share</th></tr></thead><tbody></tbody></table>
+  </section>
+  <section id="review" data-state="loading" aria-labelledby="review-title">
+    <h2 id="review-title">Review · <span id="review-count"></span></h2>
+    <p>Payments whose outcome the service could not establish, and FeexPay news that fits no recorded outcome.
+      Merchants see <code>needs_review</code> until you decide. Every action is audited with your name.</p>
+    <label>Your name <input id="review-operator" autocomplete="name" maxlength="100"></label>
+    <p id="review-error" role="alert" hidden></p>
+    <div class="scroll"><table id="review-items"><thead><tr><th>Opened (UTC)</th><th>Cause</th><th>Payment</th><th>Status</th><th>Amount</th><th>Network</th><th>FeexPay reference</th><th>Action</th></tr></thead><tbody></tbody></table></div>
   </section>
   <section>
     <h2>Latest failed payments</h2>

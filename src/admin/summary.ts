@@ -33,7 +33,7 @@ export interface Summary {
 export const FAILURES_SHOWN = 20;
 const DAY_MS = 86_400_000;
 
-const zeroCounts = (): StatusCounts => ({ pending: 0, successful: 0, failed: 0, expired: 0 });
+const zeroCounts = (): StatusCounts => ({ pending: 0, successful: 0, failed: 0, expired: 0, needs_review: 0 });
 
 export function successRate(c: StatusCounts): number | null {
   const decided = c.successful + c.failed + c.expired;

@@ -8,6 +8,7 @@ import * as initial from './migrations/001_initial.ts';
 const migrations: Record<string, { up(db: Knex): Promise<void>; down(db: Knex): Promise<void> }> = {
   '001_initial': initial,
   '002_report_runs': await import('./migrations/002_report_runs.ts'),
+  '003_payment_review': await import('./migrations/003_payment_review.ts'),
   '004_merchant_events': await import('./migrations/004_merchant_events.ts'),
 };
 

@@ -168,11 +168,38 @@ export function parseStatusAnswer(asked: string, raw: unknown): StatusAnswer {
   if (ids.length > 0 && !ids.includes(asked)) return { kind: 'not_understood', why: 'reference mismatch' };
   const reason = failureReason(body, normalised);
   const amount = amountOf(body.amount);
+  const phoneNumber = digitsOf(body.phoneNumber ?? body.phone_number);
+  const networkLabel = str(body.reseau);
   return {
     kind: 'found',
     reference: asked,
     status: normalised.status,
     ...(reason ? { reason } : {}),
     ...(amount !== undefined ? { amount } : {}),
+    ...(phoneNumber !== undefined ? { phoneNumber } : {}),
+    ...(networkLabel !== undefined ? { networkLabel } : {}),
+    answer: withoutNames(body),
   };
+}
+
+/** FeexPay sends the phone number as a string or a JSON number. */
+function digitsOf(value: unknown): string | undefined {
+  const s = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : str(value);
+  return s !== undefined && /^\d{6,20}$/.test(s) ? s : undefined;
+}
+
+const NAME_FIELDS = new Set(['first_name', 'last_name', 'email', 'firstName', 'lastName', 'name']);
+
+/** Names and emails are never stored with a review item; the phone number is kept as its last 4 digits. */
+function withoutNames(body: Json): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (NAME_FIELDS.has(k)) continue;
+    if (k === 'phoneNumber' || k === 'phone_number') {
+      out[k] = typeof v === 'string' || typeof v === 'number' ? `***${String(v).slice(-4)}` : null;
+      continue;
+    }
+    out[k] = typeof v === 'string' ? v.slice(0, 200) : v;
+  }
+  return out;
 }

@@ -38,13 +38,22 @@ export interface AcceptedRequest {
   otpRequired?: boolean;
 }
 
-/** FeexPay knows the payment: what its status endpoint said about it. */
+/**
+ * FeexPay knows the payment: what its status endpoint said about it. The amount, phone number and
+ * network label are there to be compared with the payment before the status is believed to be its.
+ */
 export interface FoundStatus {
   kind: 'found';
   reference: string;
   status: FeexPayStatus;
   reason?: FailureReason;
   amount?: number;
+  /** Digits only, as FeexPay echoes it (`phoneNumber` or `phone_number`, string or number). */
+  phoneNumber?: string;
+  /** The operator label (`reseau`), e.g. "MTN", "CELTIIS BJ". */
+  networkLabel?: string;
+  /** The answer as FeexPay sent it, less names and email, for the review item an operator reads. */
+  answer: Record<string, unknown>;
 }
 
 export type RequestToPayResult =

@@ -4,7 +4,8 @@
  * and a test fails on any PromQL that names a metric missing from this file.
  */
 import { NETWORKS, CURRENCIES } from '../domain/networks.ts';
-import { FAILURE_REASONS } from '../domain/payment-status.ts';
+import { FAILURE_REASONS, REVIEW_CAUSES } from '../domain/payment-status.ts';
+import { WEBHOOK_RESULTS } from '../domain/webhook-results.ts';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
@@ -33,8 +34,16 @@ export interface MetricDef<L extends string = string> {
 
 const def = <L extends string, T extends MetricType>(m: MetricDef<L> & { type: T }): MetricDef<L> & { type: T } => m;
 
-/** Resolves the 5 s FeexPay threshold exactly and reaches the 120 s calls integrators see. */
-export const FEEXPAY_LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] as const;
+/**
+ * The FeexPay client's default timeouts (FEEXPAY_STATUS_TIMEOUT_MS, FEEXPAY_REQUEST_TIMEOUT_MS),
+ * in seconds. A timed-out call ends a few milliseconds past its timeout, so each timeout gets a
+ * bound at itself and one 5% above it: hung calls fill that narrow bucket and a p95/p99 reads
+ * about the timeout instead of interpolating to the middle of a wide bucket (9.7 s for calls that
+ * all ended at 8 s). A deployment that changes a timeout should keep it one of these bounds.
+ */
+export const FEEXPAY_CLIENT_TIMEOUTS_SECONDS = [10, 30] as const;
+/** Resolves the 5 s FeexPay threshold exactly, the client timeouts, and the 120 s calls integrators see. */
+export const FEEXPAY_LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 7.5, 10, 10.5, 20, 30, 31.5, 60, 120] as const;
 /** HTTP latency of our own API; 0.05 is the p99 target of the benchmark. */
 export const HTTP_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
@@ -116,7 +125,7 @@ export const serviceMetrics = {
     name: 'feexpay_webhook_deliveries_total',
     type: 'counter',
     help: 'FeexPay webhook deliveries received, by what the service did with them.',
-    labels: { result: ['processed', 'duplicate', 'unknown_reference', 'rejected', 'error'] },
+    labels: { result: WEBHOOK_RESULTS },
     source: 'service',
   }),
   paymentsPending: def({
@@ -144,14 +153,14 @@ export const serviceMetrics = {
     name: 'feexpay_reconciler_checks_total',
     type: 'counter',
     help: 'Pending payments checked by the reconciler, by what the check decided.',
-    labels: { outcome: ['settled', 'still_pending', 'expired', 'error'] },
+    labels: { outcome: ['settled', 'still_pending', 'expired', 'review', 'error'] },
     source: 'service',
   }),
   idempotentRequests: def({
     name: 'feexpay_idempotency_outcomes_total',
     type: 'counter',
     help: 'POST /v1/payments requests by idempotency outcome.',
-    labels: { outcome: ['created', 'replayed', 'in_flight', 'mismatch'] },
+    labels: { outcome: ['created', 'replayed', 'in_flight', 'key_reused'] },
     source: 'service',
   }),
   notifications: def({
@@ -159,6 +168,42 @@ export const serviceMetrics = {
     type: 'counter',
     help: 'Alert notifications from the service itself, by channel and result.',
     labels: { channel: ['email', 'slack'], result: ['sent', 'suppressed', 'failed'] },
+    source: 'service',
+  }),
+  // ---- payment review (a person must establish the outcome) ----
+  paymentsToReview: def({
+    name: 'feexpay_payments_review_entered_total',
+    type: 'counter',
+    help: 'Payments moved to needs_review because the service could not establish their outcome, by network and cause.',
+    labels: { network, cause: REVIEW_CAUSES },
+    source: 'service',
+  }),
+  reviewItemsOpened: def({
+    name: 'feexpay_review_items_opened_total',
+    type: 'counter',
+    help: 'Review items opened (FeexPay news that fits no recorded outcome, or an outcome not established), by cause.',
+    labels: { cause: REVIEW_CAUSES },
+    source: 'service',
+  }),
+  reviewItemsOpen: def({
+    name: 'feexpay_review_items_open',
+    type: 'gauge',
+    help: 'Review items waiting for an operator, by cause (read from the database: the same on every replica).',
+    labels: { cause: REVIEW_CAUSES },
+    source: 'service',
+  }),
+  reviewItemsOldest: def({
+    name: 'feexpay_review_items_oldest_age_seconds',
+    type: 'gauge',
+    help: 'Age of the oldest review item waiting for an operator (0 when none).',
+    labels: {},
+    source: 'service',
+  }),
+  paymentsOldestPending: def({
+    name: 'feexpay_payments_oldest_pending_age_seconds',
+    type: 'gauge',
+    help: 'Age of the oldest payment still pending (0 when none), from the database: independent of process uptime.',
+    labels: {},
     source: 'service',
   }),
   logDiskUsage: def({
@@ -211,6 +256,14 @@ export const externalMetrics = {
   kubeDeploymentDesired: def({ name: 'kube_deployment_spec_replicas', type: 'gauge', help: 'Desired replicas.', labels: { namespace: null, deployment: null }, source: 'kube-state-metrics' }),
   kubeletVolumeUsed: def({ name: 'kubelet_volume_stats_used_bytes', type: 'gauge', help: 'Volume bytes used.', labels: { namespace: null, persistentvolumeclaim: null }, source: 'kubelet' }),
   kubeletVolumeCapacity: def({ name: 'kubelet_volume_stats_capacity_bytes', type: 'gauge', help: 'Volume capacity.', labels: { namespace: null, persistentvolumeclaim: null }, source: 'kubelet' }),
+  // Alerting (issue 15): Prometheus's own series of alert states, for dashboard annotations.
+  alerts: def({
+    name: 'ALERTS',
+    type: 'gauge',
+    help: 'One series per pending or firing alert, with the rule and series labels.',
+    labels: { alertname: null, alertstate: ['pending', 'firing'], severity: null, service: null, component: null, operation: null, network: null },
+    source: 'prometheus',
+  }),
 } as const;
 
 export const catalog = { ...serviceMetrics, ...httpMetrics, ...runtimeMetrics, ...externalMetrics } as const;

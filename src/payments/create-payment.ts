@@ -2,38 +2,30 @@
  * POST /v1/payments, the part that moves money: claim the idempotency key with the payment row,
  * ask FeexPay to collect, record its answer, and store the response for replays.
  * A FeexPay timeout or garbage answer is not a failure: the payment stays pending and the
- * reconciler (or the webhook) settles it, because the customer may still approve on the phone.
+ * reconciler (or the webhook) settles it, because the customer may still approve on the phone;
+ * if no answer ever establishes the outcome, it goes to review.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Currency, Network } from '../domain/networks.ts';
 import type { FeexPayClient } from '../feexpay/types.ts';
 import { NO_TRACE, type TraceSteps } from '../observability/trace-steps.ts';
 import type { ServiceMetrics } from '../metrics/service-metrics.ts';
-import { requestHash, type IdempotencyStore } from './idempotency.ts';
+import type { CreatePaymentBody, PaymentViewType } from '../schemas/payment.ts';
+import { judgeTakenKey, requestHash } from './idempotency.ts';
 import { presentPayment } from './present.ts';
-import type { PaymentRepository } from './repository.ts';
+import type { PaymentRepository, PaymentRow } from './repository.ts';
 import type { Settler } from './settle.ts';
 
-export interface CreatePaymentInput {
-  amount: number;
-  currency: Currency;
-  network: Network;
-  phone_number: string;
-  description?: string;
-  customer?: { first_name?: string; last_name?: string; email?: string };
-  metadata?: Record<string, string>;
-  otp?: string;
-}
-
-export interface ApiAnswer {
-  statusCode: number;
-  body: unknown;
-}
+/** What became of the request; the route maps each kind to HTTP. */
+export type CreateOutcome =
+  | { kind: 'created'; payment: PaymentViewType }
+  /** The key's stored answer, or the payment as it stands when the first attempt died mid-way. */
+  | { kind: 'replayed'; statusCode: number; body: PaymentViewType }
+  | { kind: 'key_reused' }
+  | { kind: 'in_flight' };
 
 export interface CreatePaymentDeps {
   payments: PaymentRepository;
-  idempotency: IdempotencyStore;
   settler: Settler;
   feexpay: () => FeexPayClient;
   metrics: ServiceMetrics;
@@ -41,64 +33,12 @@ export interface CreatePaymentDeps {
   onFeexPayAnomaly?: (message: string, ctx: { paymentId: string; network: string }) => void;
 }
 
-const apiError = (statusCode: number, code: string, message: string): ApiAnswer => ({
-  statusCode,
-  body: { error: { code, message } },
-});
+type NextAction = NonNullable<PaymentViewType['next_action']>;
 
 export function createPaymentCreator(deps: CreatePaymentDeps) {
-  return async function createPayment(
-    merchantId: string,
-    idempotencyKey: string,
-    input: CreatePaymentInput,
-    log: FastifyBaseLogger,
-    trace: TraceSteps = NO_TRACE,
-  ): Promise<ApiAnswer> {
-    const now = Date.now();
-    const claim = await trace.step('db', 'claim key, insert payment', () => deps.idempotency.claimAndInsert(merchantId, idempotencyKey, requestHash(input), {
-      id: randomUUID(),
-      merchant_id: merchantId,
-      amount: input.amount,
-      currency: input.currency,
-      network: input.network,
-      phone_number: input.phone_number,
-      description: input.description ?? null,
-      customer: input.customer ?? {},
-      metadata: input.metadata ?? {},
-      next_check_at: new Date(now + deps.timing.firstCheckAfterMs),
-      expires_at: new Date(now + deps.timing.deadlineMs),
-    }));
-
-    if (claim.kind === 'replay') {
-      deps.metrics.idempotentRequests.inc({ outcome: 'replayed' });
-      return { statusCode: claim.status, body: claim.body };
-    }
-    if (claim.kind === 'mismatch') {
-      deps.metrics.idempotentRequests.inc({ outcome: 'mismatch' });
-      return apiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
-    }
-    if (claim.kind === 'in_flight') {
-      // A first attempt that died mid-way (process killed) must not lock the key forever: past the
-      // longest FeexPay call, answer with the payment as it stands and close the key.
-      if (claim.paymentId && now - new Date(claim.since).getTime() > deps.timing.staleInFlightMs) {
-        const row = await deps.payments.findById(claim.paymentId);
-        if (row) {
-          const answer = { statusCode: 201, body: presentPayment(row) };
-          await trace.step('db', 'store answer for replays', () => deps.idempotency.complete(merchantId, idempotencyKey, answer.statusCode, answer.body));
-          deps.metrics.idempotentRequests.inc({ outcome: 'replayed' });
-          return answer;
-        }
-      }
-      deps.metrics.idempotentRequests.inc({ outcome: 'in_flight' });
-      return apiError(409, 'idempotency_request_in_progress', 'A request with this Idempotency-Key is still being processed; retry later.');
-    }
-
-    deps.metrics.idempotentRequests.inc({ outcome: 'created' });
-    deps.metrics.paymentsInitiated.inc({ network: input.network });
-    let payment = claim.payment;
+  /** Asks FeexPay to collect and records what it answered; returns the next step for the customer, if any. */
+  async function collect(payment: PaymentRow, input: CreatePaymentBody, log: FastifyBaseLogger, trace: TraceSteps): Promise<{ row?: PaymentRow; nextAction?: NextAction }> {
     const base = { payment_id: payment.id, amount: input.amount, currency: input.currency, network: input.network };
-    log.info({ event: 'payment.initiated', ...base }, 'payment initiated');
-
     const result = await trace.step('http.client', 'FeexPay request-to-pay', () => deps.feexpay().requestToPay({
       network: input.network,
       phoneNumber: input.phone_number,
@@ -123,34 +63,90 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
       'FeexPay answered request-to-pay',
     );
 
-    let nextAction: string | undefined;
-    // The row as attachFeexPay returned it is current unless something else changed it since.
-    let current: typeof payment | undefined;
-    if (result.kind === 'accepted') {
-      const attached = await trace.step('db', 'store FeexPay reference', () => deps.payments.attachFeexPay(payment.id, {
-        reference: result.reference,
-        orderId: result.orderId,
-        paymentUrl: result.paymentUrl,
-      }));
-      payment = attached ?? payment;
-      const outcome = await deps.settler.apply(payment, result.status, 'api', result.reason);
-      if (attached && outcome === 'still_pending') current = attached;
-      if (result.otpRequired) nextAction = 'otp_required';
-      else if (result.paymentUrl) nextAction = 'redirect_to_url';
-    } else if (result.kind === 'rejected') {
+    if (result.kind === 'rejected') {
       await deps.settler.fail(payment, 'api', result.reason);
-    } else if (result.cause === 'bad_response' || result.cause === 'server_error') {
-      deps.onFeexPayAnomaly?.(`FeexPay request-to-pay answered with ${result.cause}`, {
-        paymentId: payment.id,
-        network: input.network,
-      });
+      return {};
+    }
+    if (result.kind === 'unknown') {
+      if (result.cause === 'bad_response' || result.cause === 'server_error') {
+        deps.onFeexPayAnomaly?.(`FeexPay request-to-pay answered with ${result.cause}`, { paymentId: payment.id, network: input.network });
+      }
+      return {};
+    }
+    const attached = await trace.step('db', 'store FeexPay reference', () => deps.payments.attachFeexPay(payment.id, {
+      reference: result.reference,
+      orderId: result.orderId,
+      paymentUrl: result.paymentUrl,
+    }));
+    if (attached === 'conflict') {
+      // FeexPay gave this payment a reference another payment already holds.
+      await deps.settler.review(payment, 'contradictory_answers', 'api', { reference: result.reference });
+      return {};
+    }
+    const outcome = await deps.settler.applyAnswer(attached ?? payment, result.status, 'api', result.reason);
+    const nextAction: NextAction | undefined = result.otpRequired ? 'otp_required' : result.paymentUrl ? 'redirect_to_url' : undefined;
+    // The row attachFeexPay returned is current unless the answer itself settled the payment.
+    return { row: attached && outcome === 'still_pending' ? attached : undefined, nextAction };
+  }
+
+  return async function createPayment(
+    merchantId: string,
+    idempotencyKey: string,
+    input: CreatePaymentBody,
+    log: FastifyBaseLogger,
+    trace: TraceSteps = NO_TRACE,
+  ): Promise<CreateOutcome> {
+    const now = Date.now();
+    const hash = requestHash(input);
+    const claim = await trace.step('db', 'claim key, insert payment', () => deps.payments.claimKeyAndInsert(idempotencyKey, hash, {
+      id: randomUUID(),
+      merchant_id: merchantId,
+      amount: input.amount,
+      currency: input.currency,
+      network: input.network,
+      phone_number: input.phone_number,
+      description: input.description ?? null,
+      customer: input.customer ?? {},
+      metadata: input.metadata ?? {},
+      next_check_at: new Date(now + deps.timing.firstCheckAfterMs),
+      expires_at: new Date(now + deps.timing.deadlineMs),
+    }));
+
+    if (claim.kind === 'taken') {
+      const verdict = judgeTakenKey(claim, hash);
+      if (verdict.kind === 'replay') {
+        deps.metrics.idempotentRequests.inc({ outcome: 'replayed' });
+        return { kind: 'replayed', statusCode: verdict.status, body: verdict.body as PaymentViewType };
+      }
+      if (verdict.kind === 'key_reused') {
+        deps.metrics.idempotentRequests.inc({ outcome: 'key_reused' });
+        return { kind: 'key_reused' };
+      }
+      // A first attempt that died mid-way (process killed) must not lock the key forever: past the
+      // longest FeexPay call, answer with the payment as it stands and close the key.
+      if (verdict.paymentId && now - verdict.since.getTime() > deps.timing.staleInFlightMs) {
+        const row = await deps.payments.findById(verdict.paymentId);
+        if (row) {
+          const body = presentPayment(row);
+          await trace.step('db', 'store answer for replays', () => deps.payments.completeKey(merchantId, idempotencyKey, 201, body));
+          deps.metrics.idempotentRequests.inc({ outcome: 'replayed' });
+          return { kind: 'replayed', statusCode: 201, body };
+        }
+      }
+      deps.metrics.idempotentRequests.inc({ outcome: 'in_flight' });
+      return { kind: 'in_flight' };
     }
 
-    current ??= (await deps.payments.findById(payment.id)) ?? payment;
-    const body = { ...presentPayment(current), ...(nextAction ? { next_action: nextAction } : {}) };
-    const answer = { statusCode: 201, body };
-    await trace.step('db', 'store answer for replays', () => deps.idempotency.complete(merchantId, idempotencyKey, answer.statusCode, answer.body));
-    return answer;
+    deps.metrics.idempotentRequests.inc({ outcome: 'created' });
+    deps.metrics.paymentsInitiated.inc({ network: input.network });
+    const payment = claim.payment;
+    log.info({ event: 'payment.initiated', payment_id: payment.id, amount: input.amount, currency: input.currency, network: input.network }, 'payment initiated');
+
+    const { row, nextAction } = await collect(payment, input, log, trace);
+    const current = row ?? (await deps.payments.findById(payment.id)) ?? payment;
+    const body: PaymentViewType = { ...presentPayment(current), ...(nextAction ? { next_action: nextAction } : {}) };
+    await trace.step('db', 'store answer for replays', () => deps.payments.completeKey(merchantId, idempotencyKey, 201, body));
+    return { kind: 'created', payment: body };
   };
 }
 

@@ -1,27 +1,10 @@
 /** The public shape of a payment. The phone number and customer details never leave the service. */
+import type { PaymentViewType } from '../schemas/payment.ts';
 import type { PaymentRow } from './repository.ts';
-
-export interface PaymentView {
-  id: string;
-  object: 'payment';
-  status: PaymentRow['status'];
-  amount: number;
-  currency: string;
-  network: string;
-  phone_last4: string;
-  description: string | null;
-  metadata: Record<string, string>;
-  feexpay_reference: string | null;
-  payment_url: string | null;
-  failure_reason: string | null;
-  created_at: string;
-  updated_at: string;
-  settled_at: string | null;
-}
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 
-export function presentPayment(p: PaymentRow): PaymentView {
+export function presentPayment(p: PaymentRow): PaymentViewType {
   return {
     id: p.id,
     object: 'payment',

@@ -1,11 +1,18 @@
 /**
- * SQL for payments. Every status change goes through `transition`, whose `WHERE status =
- * 'pending'` makes concurrent writers (webhook, reconciler, API) race safely: one wins, the others
- * see `null`. The database triggers add the audit row and refuse anything else.
+ * SQL for payments. Every status change goes through `transition`, whose `WHERE status IN (...)`
+ * makes concurrent writers (webhook, reconciler, API, operators) race safely: one wins, the others
+ * see `undefined`. The database triggers add the audit row and refuse any other move.
  */
 import type { Knex } from 'knex';
 import type { Currency, Network } from '../domain/networks.ts';
-import type { FailureReason, PaymentStatus, TerminalStatus, TransitionSource } from '../domain/payment-status.ts';
+import {
+  ALLOWED_TRANSITIONS,
+  PAYMENT_STATUSES,
+  type FailureReason,
+  type PaymentStatus,
+  type SettledStatus,
+  type TransitionSource,
+} from '../domain/payment-status.ts';
 
 export interface PaymentRow {
   id: string;
@@ -23,6 +30,8 @@ export interface PaymentRow {
   payment_url: string | null;
   failure_reason: FailureReason | null;
   status_source: TransitionSource;
+  transition_detail: Record<string, unknown> | null;
+  late_check_at: Date | null;
   check_attempts: number;
   next_check_at: Date;
   expires_at: Date;
@@ -47,13 +56,90 @@ export interface ListFilter {
   limit: number;
 }
 
-export function createPaymentRepository(db: Knex) {
+/** What the first request with an Idempotency-Key finds: its new payment, or the key's earlier use. */
+export type KeyClaim =
+  | { kind: 'claimed'; payment: PaymentRow }
+  | { kind: 'taken'; requestHash: string; state: 'in_flight' | 'done'; paymentId: string | null; since: Date; status: number | null; body: unknown };
+
+const UNIQUE_VIOLATION = '23505';
+
+/** The statuses a payment must be in for a move to `to` to be allowed (the trigger's table, inverted). */
+const FROM: Record<SettledStatus, PaymentStatus[]> = Object.fromEntries(
+  PAYMENT_STATUSES.filter((s) => s !== 'pending').map((to) => [to, PAYMENT_STATUSES.filter((from) => ALLOWED_TRANSITIONS[from].includes(to))]),
+) as Record<SettledStatus, PaymentStatus[]>;
+
+export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
   return {
-    async insert(trx: Knex.Transaction, p: NewPayment): Promise<PaymentRow> {
-      const [row] = await trx('payments')
-        .insert({ ...p, customer: JSON.stringify(p.customer), metadata: JSON.stringify(p.metadata), status_source: 'api' })
-        .returning('*');
-      return row as PaymentRow;
+    /**
+     * One statement, so one round trip and one commit on the hot path: the key is claimed and the
+     * payment inserted together, or neither (the key's foreign key is checked at the end of the
+     * statement, after the payment row exists). An expired key is free again; a live one makes
+     * both inserts no-ops, and the key's row tells what became of its first use.
+     */
+    async claimKeyAndInsert(key: string, hash: string, p: NewPayment): Promise<KeyClaim> {
+      const claimed = await db.raw(
+        `WITH claimed AS (
+           INSERT INTO idempotency_keys (merchant_id, key, request_hash, state, payment_id, expires_at)
+           VALUES (:merchantId, :key, :hash, 'in_flight', :id, now() + (:ttlHours * interval '1 hour'))
+           ON CONFLICT (merchant_id, key) DO UPDATE
+             SET request_hash = EXCLUDED.request_hash, state = 'in_flight', payment_id = EXCLUDED.payment_id,
+                 response_status = NULL, response_body = NULL, created_at = now(),
+                 expires_at = EXCLUDED.expires_at
+             WHERE idempotency_keys.expires_at < now()
+           RETURNING key)
+         INSERT INTO payments (id, merchant_id, amount, currency, network, phone_number, description, customer, metadata,
+                               next_check_at, expires_at, status_source)
+         SELECT :id, :merchantId, :amount, :currency, :network, :phone, :description, :customer, :metadata,
+                :nextCheckAt, :expiresAt, 'api'
+         WHERE EXISTS (SELECT 1 FROM claimed)
+         RETURNING *`,
+        {
+          merchantId: p.merchant_id,
+          key,
+          hash,
+          ttlHours: idempotencyTtlHours,
+          id: p.id,
+          amount: p.amount,
+          currency: p.currency,
+          network: p.network,
+          phone: p.phone_number,
+          description: p.description,
+          customer: JSON.stringify(p.customer),
+          metadata: JSON.stringify(p.metadata),
+          nextCheckAt: p.next_check_at,
+          expiresAt: p.expires_at,
+        },
+      );
+      if (claimed.rows.length === 1) return { kind: 'claimed', payment: claimed.rows[0] as PaymentRow };
+      const k = await db('idempotency_keys').where({ merchant_id: p.merchant_id, key }).first();
+      // Gone between the two statements only if it expired and was purged: a new claim is the answer.
+      if (!k) return this.claimKeyAndInsert(key, hash, p);
+      return {
+        kind: 'taken',
+        requestHash: k.request_hash,
+        state: k.state,
+        paymentId: k.payment_id,
+        since: k.created_at,
+        status: k.response_status,
+        body: k.response_body,
+      };
+    },
+
+    /** Stores the answer a key replays from now on. */
+    async completeKey(merchantId: string, key: string, status: number, body: unknown): Promise<void> {
+      await db('idempotency_keys')
+        .where({ merchant_id: merchantId, key })
+        .update({ state: 'done', response_status: status, response_body: JSON.stringify(body) });
+    },
+
+    /** Keys are kept for the TTL (at least 24 h); older ones are removed in small batches. */
+    async purgeExpiredKeys(limit = 1000): Promise<number> {
+      return db('idempotency_keys')
+        .whereIn(
+          ['merchant_id', 'key'],
+          db('idempotency_keys').select('merchant_id', 'key').where('expires_at', '<', db.fn.now()).limit(limit),
+        )
+        .del();
     },
 
     async findForMerchant(merchantId: string, id: string): Promise<PaymentRow | undefined> {
@@ -80,34 +166,53 @@ export function createPaymentRepository(db: Knex) {
       return q.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(f.limit);
     },
 
-    /** Stores what FeexPay answered to request-to-pay while the payment is still pending. */
+    /**
+     * Stores FeexPay's reference for a payment that has none. `conflict` when another payment
+     * already holds it: FeexPay cannot have issued one reference for two payments, so that is
+     * for a person to look at, never a 500.
+     */
     async attachFeexPay(
       id: string,
       fields: { reference: string; orderId?: string; paymentUrl?: string },
-    ): Promise<PaymentRow | undefined> {
-      const [row] = await db('payments')
-        .where({ id })
-        .whereNull('feexpay_reference')
-        .update({
-          feexpay_reference: fields.reference,
-          feexpay_order_id: fields.orderId ?? null,
-          payment_url: fields.paymentUrl ?? null,
-        })
-        .returning('*');
-      return row as PaymentRow | undefined;
+    ): Promise<PaymentRow | 'conflict' | undefined> {
+      try {
+        const [row] = await db('payments')
+          .where({ id })
+          .whereNull('feexpay_reference')
+          .update({
+            feexpay_reference: fields.reference,
+            feexpay_order_id: fields.orderId ?? null,
+            payment_url: fields.paymentUrl ?? null,
+          })
+          .returning('*');
+        return row as PaymentRow | undefined;
+      } catch (err) {
+        if ((err as { code?: string }).code === UNIQUE_VIOLATION) return 'conflict';
+        throw err;
+      }
     },
 
-    /** Moves a pending payment to a terminal state; `undefined` when it was no longer pending. */
+    /**
+     * Moves a payment to `to` if the state machine allows it from where the payment stands;
+     * `undefined` when another writer moved it first. `detail` lands in the audit row.
+     */
     async transition(
       trx: Knex.Transaction | Knex,
       id: string,
-      to: TerminalStatus,
+      to: SettledStatus,
       source: TransitionSource,
       reason: FailureReason | null,
+      detail: Record<string, unknown> | null = null,
     ): Promise<PaymentRow | undefined> {
       const [row] = await trx('payments')
-        .where({ id, status: 'pending' })
-        .update({ status: to, status_source: source, failure_reason: to === 'failed' ? (reason ?? 'unknown') : null })
+        .where({ id })
+        .whereIn('status', FROM[to])
+        .update({
+          status: to,
+          status_source: source,
+          failure_reason: to === 'failed' ? (reason ?? 'unknown') : null,
+          transition_detail: detail ? JSON.stringify(detail) : null,
+        })
         .returning('*');
       return row as PaymentRow | undefined;
     },
@@ -134,22 +239,47 @@ export function createPaymentRepository(db: Knex) {
       return rows as PaymentRow[];
     },
 
+    /**
+     * Claims expired payments due for a late look (see the reconciler). The claim clears the
+     * time, so replicas never look twice; the caller schedules the next look, if any.
+     */
+    async claimLateChecks(limit: number): Promise<PaymentRow[]> {
+      const { rows } = await db.raw(
+        `UPDATE payments SET late_check_at = NULL
+         WHERE id IN (
+           SELECT id FROM payments
+           WHERE late_check_at <= now() AND status = 'expired'
+           ORDER BY late_check_at
+           LIMIT ?
+           FOR UPDATE SKIP LOCKED)
+         RETURNING *`,
+        [limit],
+      );
+      return rows as PaymentRow[];
+    },
+
+    async scheduleLateCheck(id: string, at: Date | null): Promise<void> {
+      await db('payments').where({ id, status: 'expired' }).update({ late_check_at: at });
+    },
+
     async reschedule(id: string, nextCheckAt: Date): Promise<void> {
       await db('payments').where({ id, status: 'pending' }).update({ next_check_at: nextCheckAt });
     },
 
-    /** Backlog figures for the gauges: pending by network, and the oldest overdue check. */
-    async backlog(): Promise<{ pendingByNetwork: Map<string, number>; oldestDueSeconds: number }> {
-      const [byNetwork, overdue] = await Promise.all([
+    /** Backlog figures for the gauges: pending by network, the oldest overdue check, the oldest pending payment. */
+    async backlog(): Promise<{ pendingByNetwork: Map<string, number>; oldestDueSeconds: number; oldestPendingSeconds: number }> {
+      const [byNetwork, ages] = await Promise.all([
         db('payments').where('status', 'pending').select('network').count<{ network: string; count: number }[]>('* as count').groupBy('network'),
         db.raw(
-          `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(next_check_at)), 0)::float8 AS s
-           FROM payments WHERE status = 'pending' AND next_check_at <= now()`,
+          `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(next_check_at) FILTER (WHERE next_check_at <= now())), 0)::float8 AS due,
+                  COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS pending
+           FROM payments WHERE status = 'pending'`,
         ),
       ]);
       return {
         pendingByNetwork: new Map(byNetwork.map((r) => [r.network, Number(r.count)])),
-        oldestDueSeconds: Number(overdue.rows[0]?.s ?? 0),
+        oldestDueSeconds: Number(ages.rows[0]?.due ?? 0),
+        oldestPendingSeconds: Number(ages.rows[0]?.pending ?? 0),
       };
     },
   };

@@ -1,31 +1,50 @@
 /**
- * Applies what FeexPay says about a payment. Shared by the API (immediate answers), the webhook
- * and the reconciler, so a payment is settled the same way whichever path sees the news first.
+ * Applies what FeexPay says about a payment. Shared by the API (immediate answers), the webhook,
+ * the reconciler and operators, so a payment is settled the same way whichever path sees the
+ * news first. The rule: only FeexPay's own answer (request-to-pay or the status endpoint) that
+ * fits the payment moves money state; whatever does not fit goes to review, never to a guess.
  */
 import type { Knex } from 'knex';
 import type { FastifyBaseLogger } from 'fastify';
-import type { FailureReason, TransitionSource } from '../domain/payment-status.ts';
-import type { FeexPayStatus } from '../feexpay/types.ts';
+import { MONEY_AT_RISK_CAUSES, type FailureReason, type ReviewCause, type TransitionSource } from '../domain/payment-status.ts';
+import type { FeexPayStatus, FoundStatus } from '../feexpay/types.ts';
 import type { ServiceMetrics } from '../metrics/service-metrics.ts';
+import { mismatchOf } from './pairing.ts';
 import type { PaymentRepository, PaymentRow } from './repository.ts';
+import type { ReviewItemRow, ReviewItems } from './review-items.ts';
 
 export interface SettlerDeps {
   db: Knex;
   payments: PaymentRepository;
+  reviews: ReviewItems;
   metrics: ServiceMetrics;
   log: FastifyBaseLogger;
-  /** Told of every terminal transition (success-rate watch, notifications). */
+  /** Told of every final transition (success-rate watch, notifications). */
   onFinished?: (row: PaymentRow) => void;
-  /** Told when FeexPay says something that must not move money state (amount mismatch). */
-  onAnomaly?: (message: string, payment: PaymentRow) => void;
+  /** Told of every new review item, so a person hears of it. */
+  onReview?: (item: ReviewItemRow, payment: PaymentRow | undefined) => void;
 }
 
-export type SettleOutcome = 'settled' | 'still_pending' | 'already_final' | 'anomaly';
+export type SettleOutcome = 'settled' | 'still_pending' | 'already_final' | 'review';
+
+/** What FeexPay said, kept with a review item. */
+export interface Evidence {
+  reference?: string | null;
+  answer?: Record<string, unknown> | null;
+}
+
+/** The review item a confirmed final status opens on a payment already closed otherwise, if any. */
+function contradiction(current: PaymentRow['status'], confirmed: FeexPayStatus): ReviewCause | undefined {
+  if (confirmed === 'successful' && current === 'expired') return 'late_success';
+  if (confirmed === 'successful' && current === 'failed') return 'contradictory_answers';
+  if (confirmed === 'failed' && current === 'successful') return 'contradictory_answers';
+  return undefined;
+}
 
 export function createSettler(deps: SettlerDeps) {
-  function record(row: PaymentRow): void {
+  function recordFinal(row: PaymentRow): void {
     const reason = row.failure_reason ?? 'none';
-    deps.metrics.paymentsFinished.inc({ network: row.network, outcome: row.status, reason });
+    deps.metrics.paymentsFinished.inc({ network: row.network, outcome: row.status as 'successful' | 'failed' | 'expired', reason });
     if (row.status === 'successful') {
       deps.metrics.amountCollected.inc({ network: row.network, currency: row.currency }, Number(row.amount));
     }
@@ -47,47 +66,89 @@ export function createSettler(deps: SettlerDeps) {
     deps.onFinished?.(row);
   }
 
-  async function move(
+  function recordItem(item: ReviewItemRow, payment: PaymentRow | undefined): void {
+    deps.metrics.reviewItemsOpened.inc({ cause: item.cause });
+    const line = { event: 'payment.review', review_item: item.id, payment_id: item.payment_id, cause: item.cause, feexpay_reference: item.feexpay_reference };
+    if (MONEY_AT_RISK_CAUSES.includes(item.cause)) deps.log.error(line, 'FeexPay reports money on a closed payment: review item opened');
+    else deps.log.warn(line, 'outcome not established: review item opened');
+    deps.onReview?.(item, payment);
+  }
+
+  /**
+   * Moves to a final state. A payment under review is settled by FeexPay's confirmed answer too;
+   * the database then closes its open items in the same statement (migration 003), naming the
+   * operator of `detail` or FeexPay.
+   */
+  async function settle(
     payment: PaymentRow,
     to: 'successful' | 'failed' | 'expired',
     source: TransitionSource,
     reason: FailureReason | null,
-    trx: Knex | Knex.Transaction = deps.db,
+    detail: Record<string, unknown> | null = null,
   ): Promise<SettleOutcome> {
-    const row = await deps.payments.transition(trx, payment.id, to, source, reason);
+    const row = await deps.payments.transition(deps.db, payment.id, to, source, reason, detail);
     if (!row) return 'already_final';
-    record(row);
+    recordFinal(row);
     return 'settled';
   }
 
+  /** Sends a payment to review (or adds an item to one already there, or closed), with what FeexPay said. */
+  async function review(payment: PaymentRow, cause: ReviewCause, source: TransitionSource, evidence: Evidence = {}): Promise<SettleOutcome> {
+    const item = await deps.db.transaction(async (trx) => {
+      if (payment.status === 'pending') {
+        await deps.payments.transition(trx, payment.id, 'needs_review', source, null, { review_cause: cause });
+      }
+      return deps.reviews.open(trx, { paymentId: payment.id, cause, reference: evidence.reference ?? payment.feexpay_reference, answer: evidence.answer });
+    });
+    if (payment.status === 'pending') deps.metrics.paymentsToReview.inc({ network: payment.network, cause });
+    if (item) recordItem(item, payment);
+    return 'review';
+  }
+
   return {
-    /** Applies a FeexPay status that FeexPay itself reported (never a webhook body alone). */
-    async apply(
-      payment: PaymentRow,
-      status: FeexPayStatus,
-      source: TransitionSource,
-      reason?: FailureReason,
-      reportedAmount?: number,
-    ): Promise<SettleOutcome> {
+    review,
+
+    /** An item with no payment of ours to hang on (FeexPay confirmed a reference we never issued). */
+    async reviewUnknown(cause: ReviewCause, evidence: Evidence): Promise<void> {
+      const item = await deps.reviews.open(deps.db, { paymentId: null, cause, reference: evidence.reference, answer: evidence.answer });
+      if (item) recordItem(item, undefined);
+    },
+
+    /**
+     * Applies FeexPay's status answer for the reference the payment holds: a fact that disagrees
+     * with the payment, or a final answer that contradicts its closed state, opens a review.
+     */
+    async confirm(payment: PaymentRow, st: FoundStatus, source: TransitionSource, detail: Record<string, unknown> | null = null): Promise<SettleOutcome> {
+      const evidence = { reference: st.reference, answer: st.answer };
+      if (payment.status !== 'pending' && payment.status !== 'needs_review') {
+        const cause = contradiction(payment.status, st.status);
+        return cause ? review(payment, cause, source, evidence) : 'already_final';
+      }
+      const mismatch = mismatchOf(payment, st);
+      if (mismatch) return review(payment, mismatch, source, evidence);
+      if (st.status === 'pending') return 'still_pending';
+      return settle(payment, st.status, source, st.status === 'failed' ? (st.reason ?? 'unknown') : null, detail);
+    },
+
+    /** Applies the status of FeexPay's answer to request-to-pay (no amount or phone to compare there). */
+    async applyAnswer(payment: PaymentRow, status: FeexPayStatus, source: TransitionSource, reason?: FailureReason): Promise<SettleOutcome> {
       if (payment.status !== 'pending') return 'already_final';
       if (status === 'pending') return 'still_pending';
-      if (status === 'successful' && reportedAmount !== undefined && reportedAmount !== Number(payment.amount)) {
-        deps.onAnomaly?.('FeexPay reported a different amount for a successful payment', payment);
-        deps.log.error(
-          { event: 'payment.amount_mismatch', payment_id: payment.id, expected: Number(payment.amount), reported: reportedAmount },
-          'FeexPay amount differs: payment left pending for review',
-        );
-        return 'anomaly';
-      }
-      return move(payment, status, source, status === 'failed' ? (reason ?? 'unknown') : null);
+      return settle(payment, status, source, status === 'failed' ? (reason ?? 'unknown') : null);
     },
 
     async fail(payment: PaymentRow, source: TransitionSource, reason: FailureReason): Promise<SettleOutcome> {
-      return move(payment, 'failed', source, reason);
+      return settle(payment, 'failed', source, reason);
     },
 
+    /** Only when FeexPay itself still said pending at the final check. */
     async expire(payment: PaymentRow): Promise<SettleOutcome> {
-      return move(payment, 'expired', 'reconciler', null);
+      return settle(payment, 'expired', 'reconciler', null);
+    },
+
+    /** An operator's decision on a payment under review, named in its audit row. */
+    async decide(payment: PaymentRow, to: 'successful' | 'failed', operator: string, reason: string): Promise<SettleOutcome> {
+      return settle(payment, to, 'operator', to === 'failed' ? 'operator_decision' : null, { operator, reason });
     },
   };
 }

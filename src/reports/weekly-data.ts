@@ -38,12 +38,12 @@ async function figures(db: Knex, w: IsoWeek): Promise<WeekFigures> {
     .where('created_at', '>=', w.start)
     .andWhere('created_at', '<', w.end)
     .groupBy('status')) as { status: PaymentStatus; count: number | string }[];
-  const byStatus: Record<PaymentStatus, number> = { pending: 0, successful: 0, failed: 0, expired: 0 };
+  const byStatus: Record<PaymentStatus, number> = { pending: 0, successful: 0, failed: 0, expired: 0, needs_review: 0 };
   for (const r of rows) byStatus[r.status] = Number(r.count);
   const decided = byStatus.successful + byStatus.failed + byStatus.expired;
   return {
     byStatus,
-    total: decided + byStatus.pending,
+    total: decided + byStatus.pending + byStatus.needs_review,
     successRate: decided === 0 ? null : byStatus.successful / decided,
   };
 }

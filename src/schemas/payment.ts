@@ -39,10 +39,19 @@ export const CreatePaymentBody = Type.Object(
 );
 export type CreatePaymentBody = Static<typeof CreatePaymentBody>;
 
+/** What a merchant should do with each status; shown in the API description. */
+export const PAYMENT_STATUS_HELP = [
+  'pending: the customer has been asked to pay; wait (events or polling).',
+  'successful: FeexPay confirmed the money was collected; ship.',
+  'failed: FeexPay refused or the customer declined (see failure_reason); you may ask again with a new Idempotency-Key.',
+  'expired: FeexPay still said pending at the deadline; nothing was collected; you may ask again.',
+  'needs_review: the outcome could not be established (FeexPay unreachable, or its answers did not fit the payment); do not ship and do not retry: an operator is on it and the payment will become successful or failed.',
+].join(' ');
+
 export const PaymentView = Type.Object({
   id: Type.String({ format: 'uuid' }),
   object: Type.Literal('payment'),
-  status: Type.Enum([...PAYMENT_STATUSES]),
+  status: Type.Enum([...PAYMENT_STATUSES], { description: PAYMENT_STATUS_HELP }),
   amount: Type.Integer(),
   currency: Type.String(),
   network: Type.String(),

@@ -1,15 +1,19 @@
 /**
- * FeexPay's callback is unsigned, so its body is only a hint: the payment moves only on what
- * FeexPay's status endpoint says. Every delivery is recorded; duplicates, late re-sends and
- * unknown references are answered 2xx so FeexPay stops retrying.
+ * FeexPay's callback is unsigned, so its body is only a hint: a payment moves only on what
+ * FeexPay's status endpoint says, and only when that answer fits the payment (pairing.ts). Every
+ * delivery is recorded with what became of it; all are answered 2xx so FeexPay stops retrying,
+ * except when the service itself fails (5xx, FeexPay delivers again).
  */
-import type { Knex } from 'knex';
 import type { FastifyBaseLogger } from 'fastify';
-import { NO_TRACE, type TraceSteps } from '../observability/trace-steps.ts';
-import type { FeexPayClient } from '../feexpay/types.ts';
+import type { WebhookResult } from '../domain/webhook-results.ts';
+import { normaliseStatus } from '../feexpay/status.ts';
+import type { FeexPayClient, StatusResult } from '../feexpay/types.ts';
 import type { ServiceMetrics } from '../metrics/service-metrics.ts';
+import { NO_TRACE, type TraceSteps } from '../observability/trace-steps.ts';
+import type { Deliveries } from '../payments/deliveries.ts';
+import { pairs } from '../payments/pairing.ts';
 import type { PaymentRepository, PaymentRow } from '../payments/repository.ts';
-import type { Settler } from '../payments/settle.ts';
+import type { SettleOutcome, Settler } from '../payments/settle.ts';
 
 export interface WebhookPayload {
   reference: string;
@@ -18,69 +22,97 @@ export interface WebhookPayload {
   amount?: number | null;
 }
 
-export type WebhookResult = 'processed' | 'duplicate' | 'unknown_reference' | 'error';
-
 export interface WebhookDeps {
-  db: Knex;
   payments: PaymentRepository;
+  deliveries: Deliveries;
   settler: Settler;
   feexpay: () => FeexPayClient;
   metrics: ServiceMetrics;
-  onAnomaly?: (message: string, payment: PaymentRow) => void;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const RESULT_OF: Record<SettleOutcome, WebhookResult> = {
+  settled: 'processed',
+  already_final: 'duplicate',
+  still_pending: 'unconfirmed',
+  review: 'review',
+};
+
+type Decision = { result: WebhookResult; payment?: PaymentRow };
+
 export function createWebhookHandler(deps: WebhookDeps) {
-  /** By reference, or by our id echoed in callback_info when FeexPay called back before we stored the reference. */
-  async function findPayment(p: WebhookPayload): Promise<PaymentRow | undefined> {
-    const byRef = await deps.payments.findByReference(p.reference);
-    if (byRef) return byRef;
-    if (p.callback_info && UUID.test(p.callback_info)) {
-      const byId = await deps.payments.findById(p.callback_info);
-      if (byId && byId.feexpay_reference === null) return byId;
+  const status = (reference: string, trace: TraceSteps): Promise<StatusResult> =>
+    trace.step('http.client', 'FeexPay status', () => deps.feexpay().getStatus(reference));
+
+  /** The payment holds this reference: FeexPay's answer is compared with it and applied. */
+  async function forHolder(p: WebhookPayload, payment: PaymentRow, trace: TraceSteps): Promise<Decision> {
+    if (payment.status !== 'pending' && payment.status !== 'needs_review') {
+      // A closed payment is asked about again only when the webhook claims another outcome:
+      // a success FeexPay confirms for an expired or failed payment is money to look at.
+      const claimed = normaliseStatus(p.status)?.status;
+      if (claimed === undefined || claimed === 'pending' || claimed === payment.status) return { result: 'duplicate', payment };
     }
-    return undefined;
+    const st = await status(p.reference, trace);
+    if (st.kind !== 'found') {
+      if (payment.status === 'pending') await deps.payments.reschedule(payment.id, new Date());
+      return { result: 'unconfirmed', payment };
+    }
+    const outcome = await trace.step('db', 'settle', () => deps.settler.confirm(payment, st, 'webhook'));
+    return { result: RESULT_OF[outcome], payment };
   }
 
-  async function decide(p: WebhookPayload, log: FastifyBaseLogger, trace: TraceSteps): Promise<{ result: WebhookResult; payment?: PaymentRow }> {
-    const payment = await trace.step('db', 'find payment', () => findPayment(p));
-    if (!payment) return { result: 'unknown_reference' };
-    if (payment.status !== 'pending') {
-      const claimed = p.status?.toUpperCase();
-      if (claimed?.startsWith('SUCCESS') && payment.status !== 'successful') {
-        // Money may have been taken for a payment we already closed: a person must look.
-        deps.onAnomaly?.('FeexPay reports success for a payment already closed', payment);
-        log.error({ event: 'webhook.late_success', payment_id: payment.id, status: payment.status }, 'late success on a closed payment');
-      }
-      return { result: 'duplicate', payment };
+  /**
+   * The payment is named only by our id in callback_info (its request-to-pay answer was lost):
+   * the reference is attached only if FeexPay's answer for it fits this payment.
+   */
+  async function forNamed(p: WebhookPayload, payment: PaymentRow, trace: TraceSteps): Promise<Decision> {
+    const st = await status(p.reference, trace);
+    if (st.kind !== 'found') {
+      // Kept in the delivery row: the reconciler tries it again before giving up on the payment.
+      if (payment.status === 'pending') await deps.payments.reschedule(payment.id, new Date());
+      return { result: 'unconfirmed', payment };
     }
-    const status = await trace.step('http.client', 'FeexPay status', () => deps.feexpay().getStatus(p.reference));
-    if (status.kind !== 'found') {
-      // A payment known only by our id (request-to-pay timed out) gets the webhook's reference
-      // now: without it the reconciler has nothing to ask FeexPay and would expire the payment
-      // whatever FeexPay decided. Not on not_found: FeexPay disowns that reference.
-      if (status.kind === 'unavailable' && payment.feexpay_reference === null) {
-        await deps.payments.attachFeexPay(payment.id, { reference: p.reference });
-      }
-      // Leave it to the reconciler, soon: the delivery is recorded and FeexPay need not retry.
-      await deps.payments.reschedule(payment.id, new Date());
-      return { result: 'error', payment };
+    if (!pairs(payment, st)) return { result: 'pairing_mismatch', payment };
+    const attached = await trace.step('db', 'store FeexPay reference', () => deps.payments.attachFeexPay(payment.id, { reference: p.reference }));
+    if (attached === 'conflict') {
+      await deps.settler.review(payment, 'contradictory_answers', 'webhook', { reference: st.reference, answer: st.answer });
+      return { result: 'review', payment };
     }
-    const current = payment.feexpay_reference ? payment : ((await deps.payments.attachFeexPay(payment.id, { reference: p.reference })) ?? payment);
-    const outcome = await trace.step('db', 'settle', () => deps.settler.apply(current, status.status, 'webhook', status.reason, status.amount));
-    if (outcome === 'already_final') return { result: 'duplicate', payment };
-    if (outcome === 'anomaly') return { result: 'error', payment };
-    return { result: 'processed', payment };
+    const outcome = await trace.step('db', 'settle', () => deps.settler.confirm(attached ?? payment, st, 'webhook'));
+    return { result: RESULT_OF[outcome], payment };
+  }
+
+  async function decide(p: WebhookPayload, trace: TraceSteps): Promise<Decision> {
+    const byRef = await trace.step('db', 'find payment', () => deps.payments.findByReference(p.reference));
+    if (byRef) return forHolder(p, byRef, trace);
+    const named = p.callback_info && UUID.test(p.callback_info) ? await deps.payments.findById(p.callback_info) : undefined;
+    if (!named) return { result: 'unknown_reference' };
+    if (named.feexpay_reference === null && (named.status === 'pending' || named.status === 'needs_review')) return forNamed(p, named, trace);
+    // Our id, but a reference the payment does not hold. If FeexPay confirms that reference, it
+    // says something about money that fits nothing we recorded: a person must look.
+    const st = await status(p.reference, trace);
+    if (st.kind !== 'found') return { result: 'unknown_reference', payment: named };
+    if (!pairs(named, st)) return { result: 'pairing_mismatch', payment: named };
+    await deps.settler.review(named, 'unknown_payment', 'webhook', { reference: st.reference, answer: st.answer });
+    return { result: 'review', payment: named };
   }
 
   return async function handle(p: WebhookPayload, log: FastifyBaseLogger, trace: TraceSteps = NO_TRACE): Promise<WebhookResult> {
     const started = Date.now();
-    const { result, payment } = await decide(p, log, trace);
-    await trace.step('db', 'record delivery', () => deps.db('webhook_deliveries').insert({
+    let decision: Decision;
+    try {
+      decision = await decide(p, trace);
+    } catch (err) {
+      // The delivery is still recorded when the database lets us; the route answers 5xx.
+      await deps.deliveries.record({ reference: p.reference, paymentId: null, claimedStatus: claimedOf(p), result: 'error' }).catch(() => undefined);
+      throw err;
+    }
+    const { result, payment } = decision;
+    await trace.step('db', 'record delivery', () => deps.deliveries.record({
       reference: p.reference,
-      payment_id: payment?.id ?? null,
-      claimed_status: typeof p.status === 'string' ? p.status.slice(0, 40) : null,
+      paymentId: payment?.id ?? null,
+      claimedStatus: claimedOf(p),
       result,
     }));
     deps.metrics.webhookDeliveries.inc({ result });
@@ -89,7 +121,7 @@ export function createWebhookHandler(deps: WebhookDeps) {
         event: 'webhook.received',
         feexpay_reference: p.reference,
         payment_id: payment?.id,
-        claimed_status: p.status,
+        claimed_status: claimedOf(p),
         result,
         duration_ms: Date.now() - started,
       },
@@ -97,4 +129,9 @@ export function createWebhookHandler(deps: WebhookDeps) {
     );
     return result;
   };
+}
+
+/** What the webhook claimed, as text PostgreSQL can store (no NUL, bounded). */
+function claimedOf(p: WebhookPayload): string | null {
+  return typeof p.status === 'string' ? p.status.replace(/\u0000/g, '').slice(0, 40) : null;
 }

@@ -74,6 +74,19 @@ describe('transactional outbox', () => {
     assert.deepEqual(events.map((e) => e.type), ['payment.expired']);
   });
 
+  test('a payment sent to review has payment.needs_review, and its decision the event of the outcome', async () => {
+    const id = await pendingPayment();
+    const db = t.database.db;
+    await db('payments').where({ id }).update({ status: 'needs_review', status_source: 'reconciler' });
+    await db('payments').where({ id }).update({ status: 'successful', status_source: 'operator' });
+    const events = await eventsOf(t, id);
+    assert.deepEqual(events.map((e) => e.type), ['payment.needs_review', 'payment.succeeded']);
+    const review = await call(t.url, 'GET', `/v1/events/${events[0].id}`, { apiKey: t.apiKey });
+    assert.equal(review.body.data.status, 'needs_review');
+    const payment = await call(t.url, 'GET', `/v1/payments/${id}`, { apiKey: t.apiKey });
+    assert.deepEqual((await call(t.url, 'GET', `/v1/events/${events[1].id}`, { apiKey: t.apiKey })).body.data, payment.body);
+  });
+
   test('the event keeps the last four digits of the phone and nothing of the customer', async () => {
     const id = await pendingPayment();
     await t.database.db.transaction((trx) => t.app.payments.repo.transition(trx, id, 'failed', 'webhook', 'insufficient_funds'));

@@ -15,7 +15,7 @@ import { createMerchant } from '../../src/merchants/merchants.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { LOG_DIR, TEST_ENV, waitFor } from '../helpers/app.ts';
 import { call, newKey } from '../helpers/http.ts';
-import { createPayment, phoneFor, storedPayments } from './helpers.ts';
+import { assertNoExpiredSuccess, createPayment, phoneFor, storedPayments } from './helpers.ts';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
 
 const skip = process.env.TEST_DATABASE_URL ? false : 'needs TEST_DATABASE_URL (an embedded database cannot be taken away)';
@@ -148,4 +148,5 @@ test('database down under load: 503 service_unavailable fast, readiness says why
   for (const r of perKey) {
     assert.ok(app.feexpaySimulator!.byCallbackInfo(r.payment_id).requests <= 1, 'FeexPay asked once per payment');
   }
+  await assertNoExpiredSuccess(database.db, app.feexpaySimulator!, acknowledged);
 });

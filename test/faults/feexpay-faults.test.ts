@@ -1,8 +1,8 @@
 /**
  * FeexPay misbehaving: slower than the client timeout, hanging, answering 5xx or HTML, dropping
  * its webhooks, then down altogether while payments wait. No acknowledged payment is lost or
- * settled on a guess; once FeexPay answers again every payment ends as FeexPay says (or expired
- * when FeexPay never had it), and /metrics shows each fault while it lasts.
+ * settled on a guess; once FeexPay answers again every payment ends as FeexPay says (or under
+ * review when FeexPay never had it), and /metrics shows each fault while it lasts.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { startSimulator, type RunningSimulator } from '../../src/feexpay/simulat
 import { serviceMetrics } from '../../src/metrics/catalog.ts';
 import { startTestApp, waitFor, type TestApp } from '../helpers/app.ts';
 import { newKey } from '../helpers/http.ts';
-import { allFinal, assertSettledAsFeexPaySays, createPayment, expectedFinal, metricValue, phoneFor, scrape, storedPayments } from './helpers.ts';
+import { allFinal, assertNoExpiredSuccess, assertSettledAsFeexPaySays, createPayment, expectedFinal, metricValue, phoneFor, scrape, storedPayments } from './helpers.ts';
 
 const CLIENT_TIMEOUT_MS = 1_000;
 const DEADLINE_MS = 8_000;
@@ -132,12 +132,15 @@ test('a webhook that arrives while FeexPay cannot be asked still leaves the reco
   let id = '';
   try {
     id = (await creating)[0]!.id;
-    const hooked = await waitFor(async () => (await storedPayments(t.database.db, [id])).get(id)?.feexpay_reference, 3_000, 50);
-    assert.ok(hooked, 'the reference from the webhook is kept');
-    assert.equal((await storedPayments(t.database.db, [id])).get(id)?.status, 'pending');
+    // Not attached unconfirmed (anyone could name any payment): kept in the delivery row as a candidate.
+    const hooked = await waitFor(async () => (await t.database.db('webhook_deliveries').where({ payment_id: id, result: 'unconfirmed' }).first())?.reference, 3_000, 50);
+    assert.ok(hooked, 'the reference from the webhook is kept as a candidate');
+    const stored = (await storedPayments(t.database.db, [id])).get(id);
+    assert.deepEqual([stored?.status, stored?.feexpay_reference], ['pending', null]);
   } finally {
     sim.setDownMode('off');
   }
+  // FeexPay back: the reconciler asks about the candidate, checks it pairs, attaches and settles.
   await waitFor(() => allFinal(t.database.db, [id]), 5_000, 100);
   assert.equal((await storedPayments(t.database.db, [id])).get(id)?.status, 'successful');
 });
@@ -145,6 +148,7 @@ test('a webhook that arrives while FeexPay cannot be asked still leaves the reco
 test('once FeexPay is back, every acknowledged payment ends as FeexPay says', async () => {
   await waitFor(() => allFinal(t.database.db, acknowledged), DEADLINE_MS + 10_000, 200);
   await assertSettledAsFeexPaySays(t.database.db, sim, acknowledged);
+  await assertNoExpiredSuccess(t.database.db, sim, acknowledged);
   const metrics = await scrape(t.url);
   assert.ok(metricValue(metrics, FEEXPAY_CALLS, { operation: 'status', outcome: 'ok' }) > 0);
   assert.ok(metricValue(metrics, `${serviceMetrics.reconcilerChecks.name}`, { outcome: 'error' }) > 0, 'reconciler saw the outage');

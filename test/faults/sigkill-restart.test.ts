@@ -17,7 +17,7 @@ import { createMerchant } from '../../src/merchants/merchants.ts';
 import { LOG_DIR, TEST_ENV, waitFor } from '../helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { call, newKey } from '../helpers/http.ts';
-import { assertSettledAsFeexPaySays, createPayment, phoneFor } from './helpers.ts';
+import { assertNoExpiredSuccess, assertSettledAsFeexPaySays, createPayment, phoneFor } from './helpers.ts';
 import { freePort, startServiceProcess, type ServiceProcess } from './service-process.ts';
 
 let sim: RunningSimulator;
@@ -125,6 +125,7 @@ test('SIGKILL under load, restart: nothing acknowledged is lost, nothing is doub
     ...retried.flatMap((r) => (r.kind === 'ok' ? [r.body.id] : [])),
   ];
   // Suffix 04 stays PENDING at FeexPay: it ends expired at the deadline; all others as FeexPay says.
+  // Nothing may stay pending: under review is not pending.
   await waitFor(
     async () => {
       const page = await call(service!.url, 'GET', '/v1/payments?status=pending&limit=1', { apiKey });
@@ -140,16 +141,19 @@ test('SIGKILL under load, restart: nothing acknowledged is lost, nothing is doub
     // Every stored payment, including those behind keys still in flight at the kill (409 on retry).
     const ids = (await db('payments').select('id')).map((r) => r.id as string);
     for (const id of acknowledged) assert.ok(ids.includes(id), `acknowledged payment ${id} is not stored`);
-    // Scenario 08 collects the money but never sends the webhook. Cut off before its reference
-    // was stored, such a payment cannot be found again (FeexPay has no lookup by our id): it
-    // expires, which is what a person must then reconcile by hand.
-    const unreachable = new Set(
-      (await db('payments').whereNull('feexpay_reference').where('phone_number', 'like', '%08').select('id')).map((r) => r.id as string),
-    );
-    const neverDecided = (id: string) => unreachable.has(id) || sim.byCallbackInfo(id).payments[0]?.status === 'PENDING';
-    await assertSettledAsFeexPaySays(db, sim, ids.filter((id) => !neverDecided(id)));
-    const left = await db('payments').whereIn('id', ids.filter(neverDecided)).whereNot('status', 'expired').count<{ n: number }[]>('* as n');
-    assert.equal(Number(left[0]?.n), 0, 'what FeexPay never decided is expired at the deadline');
+    // Cut off before its reference was stored, a payment FeexPay never called back about
+    // (scenario 08 collects the money but sends no webhook) cannot be found again: FeexPay has
+    // no lookup by our id. It goes to review, never to expired.
+    const unreferenced = new Set((await db('payments').whereNull('feexpay_reference').select('id')).map((r) => r.id as string));
+    const stillPendingAtFeexPay = (id: string) => sim.byCallbackInfo(id).payments[0]?.status === 'PENDING';
+    await assertSettledAsFeexPaySays(db, sim, ids.filter((id) => !unreferenced.has(id) && !stillPendingAtFeexPay(id)));
+    const notReviewed = await db('payments').whereIn('id', [...unreferenced]).whereNot('status', 'needs_review').count<{ n: number }[]>('* as n');
+    assert.equal(Number(notReviewed[0]?.n), 0, 'a payment without a FeexPay reference at its deadline is under review');
+    const open = await db('review_items').whereIn('payment_id', [...unreferenced]).whereNull('resolved_at').countDistinct<{ n: number }[]>('payment_id as n');
+    assert.equal(Number(open[0]?.n), unreferenced.size, 'each with an open review item');
+    const left = await db('payments').whereIn('id', ids.filter((id) => !unreferenced.has(id) && stillPendingAtFeexPay(id))).whereNot('status', 'expired').count<{ n: number }[]>('* as n');
+    assert.equal(Number(left[0]?.n), 0, 'what FeexPay itself still holds pending is expired at the deadline');
+    await assertNoExpiredSuccess(db, sim, ids);
     const keyed = await db('idempotency_keys').whereNotNull('payment_id').countDistinct<{ n: number }[]>('payment_id as n');
     assert.equal(ids.length, Number(keyed[0]?.n), 'one payment per idempotency key, no orphan and no double');
     for (const id of ids) assert.ok(sim.byCallbackInfo(id).requests <= 1, `FeexPay asked more than once for ${id}`);

@@ -127,11 +127,13 @@ describe('parseRequestToPayAnswer', () => {
 });
 
 describe('parseStatusAnswer', () => {
-  const table: [string, unknown, ReturnType<typeof parseStatusAnswer>][] = [
-    ['PENDING', { reference: REF, amount: 100, status: 'PENDING', phoneNumber: '2290167000000', reason: '' }, { kind: 'found', reference: REF, status: 'pending', amount: 100 }],
+  type Expected = ReturnType<typeof parseStatusAnswer> extends infer R ? (R extends { kind: 'found' } ? Omit<R, 'answer'> : R) : never;
+  const table: [string, unknown, Expected][] = [
+    ['PENDING', { reference: REF, amount: 100, status: 'PENDING', phoneNumber: '2290167000000', reason: '' }, { kind: 'found', reference: REF, status: 'pending', amount: 100, phoneNumber: '2290167000000' }],
     ['IN PENDING STATE', { reference: REF, status: 'IN PENDING STATE' }, { kind: 'found', reference: REF, status: 'pending' }],
     ['SUCCESSFUL', { reference: REF, amount: 100, status: 'SUCCESSFUL', reason: '' }, { kind: 'found', reference: REF, status: 'successful', amount: 100 }],
-    ['SUCCESS, phone_number, no amount', { reference: REF, status: 'SUCCESS', phone_number: '2290167000000' }, { kind: 'found', reference: REF, status: 'successful' }],
+    ['SUCCESS, phone_number, no amount', { reference: REF, status: 'SUCCESS', phone_number: '2290167000000' }, { kind: 'found', reference: REF, status: 'successful', phoneNumber: '2290167000000' }],
+    ['phone as a JSON number, reseau', { reference: REF, status: 'SUCCESSFUL', phoneNumber: 2290167000000, reseau: 'MTN' }, { kind: 'found', reference: REF, status: 'successful', phoneNumber: '2290167000000', networkLabel: 'MTN' }],
     ['nested data', { data: { reference: REF, status: 'SUCCESSFUL', amount: '100' } }, { kind: 'found', reference: REF, status: 'successful', amount: 100 }],
     ['FAILED low balance', { reference: REF, status: 'FAILED', reason: 'LOW_BALANCE_OR_PAYEE_LIMIT_REACHED_OR_NOT_ALLOWED' }, { kind: 'found', reference: REF, status: 'failed', reason: 'insufficient_funds' }],
     ['FAILED PAYER_NOT_FOUND', { reference: REF, status: 'FAILED', reason: 'PAYER_NOT_FOUND' }, { kind: 'found', reference: REF, status: 'failed', reason: 'payer_not_found' }],
@@ -153,9 +155,24 @@ describe('parseStatusAnswer', () => {
     ['null', null, { kind: 'not_found' }],
     ['array', [], { kind: 'not_understood', why: 'not a JSON object' }],
   ];
+  // The raw answer kept for review items is checked on its own below.
+  const withoutAnswer = (r: ReturnType<typeof parseStatusAnswer>) => {
+    if (r.kind !== 'found') return r;
+    const { answer: _answer, ...rest } = r;
+    return rest;
+  };
   for (const [name, body, expected] of table) {
-    it(name, () => assert.deepEqual(parseStatusAnswer(REF, body), expected));
+    it(name, () => assert.deepEqual(withoutAnswer(parseStatusAnswer(REF, body)), expected));
   }
+
+  it('keeps FeexPay\'s answer for review items without names, email or the full phone number', () => {
+    const r = parseStatusAnswer(REF, {
+      reference: REF, status: 'SUCCESSFUL', amount: 150, phoneNumber: 2290167000042, first_name: 'Ada', last_name: 'L', email: 'a@example.com', reseau: 'MTN',
+    });
+    assert.equal(r.kind, 'found');
+    if (r.kind !== 'found') return;
+    assert.deepEqual(r.answer, { reference: REF, status: 'SUCCESSFUL', amount: 150, phoneNumber: '***0042', reseau: 'MTN' });
+  });
 });
 
 describe('HTTP answer interpretation', () => {
@@ -189,6 +206,7 @@ describe('HTTP answer interpretation', () => {
       kind: 'found',
       reference: REF,
       status: 'successful',
+      answer: { reference: REF, status: 'SUCCESS' },
       durationMs: 1,
     });
   });

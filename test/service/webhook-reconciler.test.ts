@@ -101,12 +101,14 @@ describe('reconciler', () => {
     assert.ok(t.simulator.counters().statusCalls > before, 'a final status check happened before expiry');
   });
 
-  test('a payment FeexPay never acknowledged (500) expires at the deadline', async () => {
+  test('a payment FeexPay answered 500 goes to review at the deadline, never to expired (the request may have reached it)', async () => {
     const p = await create('06', 7);
     await new Promise((r) => setTimeout(r, 1600));
     await t.database.db('payments').where({ id: p.id }).update({ next_check_at: new Date() });
     await t.app.reconciler.runOnce();
-    assert.equal((await row(p.id)).status, 'expired');
+    assert.equal((await row(p.id)).status, 'needs_review');
+    const items = await t.database.db('review_items').where({ payment_id: p.id });
+    assert.deepEqual(items.map((i) => [i.cause, i.resolved_at]), [['no_reference', null]]);
   });
 });
 

@@ -2,8 +2,8 @@
 // ever set through textContent, so nothing from the database can become markup.
 (function () {
   'use strict';
-  var STATUS_COLORS = { successful: '#2e7d32', failed: '#c62828', expired: '#ef6c00', pending: '#1565c0' };
-  var STATUSES = ['successful', 'failed', 'expired', 'pending'];
+  var STATUS_COLORS = { successful: '#2e7d32', failed: '#c62828', expired: '#ef6c00', pending: '#1565c0', needs_review: '#6a1b9a' };
+  var STATUSES = ['successful', 'failed', 'expired', 'needs_review', 'pending'];
   var integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
   var charts = {};
 

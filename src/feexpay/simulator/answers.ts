@@ -5,6 +5,11 @@ import type { SimPayment } from './store.ts';
 /** Scenario 07: what a proxy or an error page in front of FeexPay might send with a 200. */
 export const GARBAGE = '<html><head><title>FeexPay</title></head><body>Request received</body></html>';
 
+/** The amount FeexPay reports for a payment: what was asked, unless the scenario makes it lie. */
+export function reportedAmount(p: SimPayment): number {
+  return p.amount + (p.scenario.reportedAmountDelta ?? 0);
+}
+
 /** The status endpoint's answer; it echoes the phone number, as FeexPay does. */
 export function statusBody(p: SimPayment): Record<string, unknown> {
   if (p.scenario.variantShape) {
@@ -14,7 +19,7 @@ export function statusBody(p: SimPayment): Record<string, unknown> {
   return {
     reference: p.reference,
     order_id: p.reference,
-    amount: p.amount,
+    amount: reportedAmount(p),
     status: p.status,
     phoneNumber: p.phoneNumber,
     reason: p.reason,

@@ -160,7 +160,7 @@ export class SimulatorEngine implements SimulatorControl {
   private scheduleSettle(p: SimPayment): void {
     const final = p.scenario.final;
     if (!final) return;
-    const cancel = this.timers.after(this.settleDelayMs, () => {
+    const cancel = this.timers.after(this.settleDelayMs * (p.scenario.settleDelayFactor ?? 1), () => {
       this.settleTimers.delete(p.reference);
       this.finish(p, final.status, final.reason, p.scenario.webhook !== 'never');
     });

@@ -24,6 +24,10 @@ export interface Scenario {
   statusErrors?: boolean;
   /** The status endpoint uses the variant shapes seen in the wild (SUCCESS, { data }, phone_number, no amount). */
   variantShape?: boolean;
+  /** The status endpoint and the webhook report this much more than was asked (a lying or buggy FeexPay). */
+  reportedAmountDelta?: number;
+  /** The final state comes this many settle delays late (after a short payment deadline: a late success). */
+  settleDelayFactor?: number;
 }
 
 const LOW_BALANCE = 'LOW_BALANCE_OR_PAYEE_LIMIT_REACHED_OR_NOT_ALLOWED';
@@ -44,6 +48,8 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
   '11': { code: '11', name: 'success, status endpoint answers 500 for a while', final: success, statusErrors: true, webhook: 'once' },
   '12': { code: '12', name: 'success, status in variant shapes', final: success, variantShape: true, webhook: 'once' },
   '13': { code: '13', name: 'failed: payer not found, spelled with spaces', final: { status: 'FAILED', reason: 'PAYER NOT FOUND' }, webhook: 'once' },
+  '90': { code: '90', name: 'success reported with another amount', final: success, reportedAmountDelta: 1, webhook: 'once' },
+  '91': { code: '91', name: 'late success: SUCCESSFUL only after 20 settle delays', final: success, settleDelayFactor: 20, webhook: 'once' },
 };
 
 export function scenarioFor(phoneNumber: string): Scenario {

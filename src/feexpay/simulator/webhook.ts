@@ -4,6 +4,7 @@
  * echoed, the operator's label in `reseau`. Retries on non-2xx, like FeexPay.
  */
 import { NETWORK_INFO } from '../../domain/networks.ts';
+import { reportedAmount } from './answers.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { SimPayment, SimStore } from './store.ts';
 import type { Timers } from './timers.ts';
@@ -33,7 +34,7 @@ export function webhookPayload(p: SimPayment, now = new Date()): WebhookPayload 
     reference: p.reference,
     order_id: p.reference,
     status: p.status === 'SUCCESSFUL' ? 'SUCCESSFUL' : 'FAILED',
-    amount: p.amount,
+    amount: reportedAmount(p),
     callback_info: p.callbackInfo,
     first_name: p.firstName,
     last_name: p.lastName,

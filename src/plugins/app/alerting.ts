@@ -5,8 +5,11 @@
  */
 import fp from 'fastify-plugin';
 import type { PaymentRow } from '../../payments/repository.ts';
+import type { ReviewItemRow } from '../../payments/review-items.ts';
+import { MONEY_AT_RISK_CAUSES } from '../../domain/payment-status.ts';
 import type { Config } from '../../config.ts';
-import { createNotifier } from '../../notify/notifier.ts';
+import { createNotifier, DEFAULT_MAX_PER_HOUR, DEFAULT_WINDOW_MS } from '../../notify/notifier.ts';
+import { createRedisThrottle } from '../../notify/shared-throttle.ts';
 import { SuccessRateWatch } from '../../notify/success-rate.ts';
 import { captureFeexPayAnomaly, captureReconcilerFailure, captureServerError, sentryFastifyPlugin, type ServerErrorContext } from '../../observability/sentry.ts';
 import { logDiskUsageRatio } from '../../observability/disk.ts';
@@ -16,6 +19,7 @@ export interface Alerting {
   feexpayAnomaly(message: string, ctx: { paymentId: string; network: string }): void;
   reconcilerFailure(err: unknown): void;
   paymentFinished(row: PaymentRow): void;
+  reviewOpened(item: ReviewItemRow, payment: PaymentRow | undefined): void;
   /** A merchant's webhook endpoint failed for days and was disabled: someone should tell the merchant. */
   merchantEndpointDisabled(endpoint: { id: string; merchant_id: string }): void;
   /** The event delivery worker could not claim or record deliveries (usually the database). */
@@ -42,6 +46,8 @@ export default fp<{ config: Config }>(
       slack: slackWebhookUrl ? { webhookUrl: slackWebhookUrl } : undefined,
       log,
       onOutcome: (channel, result) => app.serviceMetrics.notifications.inc({ channel, result }),
+      // With REDIS_URL every replica shares one throttle; without it each throttles alone.
+      shared: app.redis ? createRedisThrottle(app.redis, { windowMs: DEFAULT_WINDOW_MS, maxPerHour: DEFAULT_MAX_PER_HOUR }) : undefined,
     });
     const successRate = new SuccessRateWatch({ notifier });
     app.addHook('onClose', async () => notifier.close());
@@ -78,6 +84,18 @@ export default fp<{ config: Config }>(
         notifier.notify({ fingerprint: 'reconciler-failure', severity: 'critical', title: 'Reconciler failing', text: (err as Error)?.message ?? String(err) });
       },
       paymentFinished: (row) => successRate.record(row.status === 'successful'),
+      reviewOpened: (item, payment) => {
+        const atRisk = MONEY_AT_RISK_CAUSES.includes(item.cause);
+        const ctx = { paymentId: item.payment_id ?? 'none', network: payment?.network ?? 'unknown' };
+        captureFeexPayAnomaly(`review item: ${item.cause}`, ctx);
+        // One message per cause and hour, not per payment: an outage can send hundreds to review.
+        notifier.notify({
+          fingerprint: `review:${item.cause}`,
+          severity: atRisk ? 'critical' : 'warning',
+          title: atRisk ? 'FeexPay reports money on a closed payment' : 'Payments need review',
+          text: `A review item (${item.cause}) was opened for payment ${ctx.paymentId}. Resolve it in /admin (Review).`,
+        });
+      },
       merchantEndpointDisabled: (endpoint) =>
         notifier.notify({
           fingerprint: `merchant-endpoint-disabled:${endpoint.id}`,
@@ -91,5 +109,5 @@ export default fp<{ config: Config }>(
       },
     });
   },
-  { name: 'alerting', dependencies: ['metrics'] },
+  { name: 'alerting', dependencies: ['metrics', 'rate-limit'] },
 );

@@ -1,9 +1,11 @@
-/** Wires the payment core (repository, idempotency, settlement, creation, webhook) as `fastify.payments`. */
+/** Wires the payment core (every payment statement, settlement, creation, webhook, operator actions) as `fastify.payments`. */
 import fp from 'fastify-plugin';
 import { createPaymentRepository, type PaymentRepository } from '../../payments/repository.ts';
-import { createIdempotencyStore, type IdempotencyStore } from '../../payments/idempotency.ts';
+import { createDeliveries, type Deliveries } from '../../payments/deliveries.ts';
+import { createReviewItems, type ReviewItems } from '../../payments/review-items.ts';
 import { createSettler, type Settler } from '../../payments/settle.ts';
 import { createPaymentCreator, type PaymentCreator } from '../../payments/create-payment.ts';
+import { createOperatorActions, type OperatorActions } from '../../payments/operator-actions.ts';
 import { createWebhookHandler } from '../../webhooks/feexpay-webhook.ts';
 import type { Config } from '../../config.ts';
 
@@ -11,10 +13,12 @@ declare module 'fastify' {
   interface FastifyInstance {
     payments: {
       repo: PaymentRepository;
-      idempotency: IdempotencyStore;
+      deliveries: Deliveries;
+      reviews: ReviewItems;
       settler: Settler;
       create: PaymentCreator;
       handleWebhook: ReturnType<typeof createWebhookHandler>;
+      operators: OperatorActions;
     };
   }
 }
@@ -25,19 +29,20 @@ export interface PaymentsPluginOptions {
 
 export default fp<PaymentsPluginOptions>(
   async (app, { config }) => {
-    const repo = createPaymentRepository(app.db);
-    const idempotency = createIdempotencyStore(app.db, repo, config.idempotencyTtlHours);
+    const repo = createPaymentRepository(app.db, config.idempotencyTtlHours);
+    const deliveries = createDeliveries(app.db);
+    const reviews = createReviewItems(app.db);
     const settler = createSettler({
       db: app.db,
       payments: repo,
+      reviews,
       metrics: app.serviceMetrics,
       log: app.log.child({ component: 'payments' }),
       onFinished: (row) => app.alerting.paymentFinished(row),
-      onAnomaly: (message, p) => app.alerting.feexpayAnomaly(message, { paymentId: p.id, network: p.network }),
+      onReview: (item, p) => app.alerting.reviewOpened(item, p),
     });
     const create = createPaymentCreator({
       payments: repo,
-      idempotency,
       settler,
       feexpay: app.feexpay,
       metrics: app.serviceMetrics,
@@ -49,15 +54,9 @@ export default fp<PaymentsPluginOptions>(
       },
       onFeexPayAnomaly: (message, ctx) => app.alerting.feexpayAnomaly(message, ctx),
     });
-    const handleWebhook = createWebhookHandler({
-      db: app.db,
-      payments: repo,
-      settler,
-      feexpay: app.feexpay,
-      metrics: app.serviceMetrics,
-      onAnomaly: (message, p) => app.alerting.feexpayAnomaly(message, { paymentId: p.id, network: p.network }),
-    });
-    app.decorate('payments', { repo, idempotency, settler, create, handleWebhook });
+    const handleWebhook = createWebhookHandler({ payments: repo, deliveries, settler, feexpay: app.feexpay, metrics: app.serviceMetrics });
+    const operators = createOperatorActions({ payments: repo, reviews, settler, feexpay: app.feexpay, db: app.db });
+    app.decorate('payments', { repo, deliveries, reviews, settler, create, handleWebhook, operators });
   },
   { name: 'payments', dependencies: ['db', 'metrics', 'feexpay', 'alerting'] },
 );

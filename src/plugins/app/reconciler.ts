@@ -13,7 +13,8 @@ export default fp<{ config: Config }>(
   async (app, { config }) => {
     const reconciler = createReconciler({
       payments: app.payments.repo,
-      idempotency: app.payments.idempotency,
+      deliveries: app.payments.deliveries,
+      reviews: app.payments.reviews,
       settler: app.payments.settler,
       feexpay: app.feexpay,
       metrics: app.serviceMetrics,

@@ -4,6 +4,7 @@ import { FilterError, parseFilter } from '../../admin/filters.ts';
 import { buildSummary } from '../../admin/summary.ts';
 import { merchantEventsOverview } from '../../admin/merchant-events.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
+import reviewApi from './review.ts';
 
 const querystring = {
   type: 'object',
@@ -30,6 +31,7 @@ const adminApi: FastifyPluginAsync = async (app) => {
     { schema: { hide: true, querystring } },
     async (req) => buildSummary(app.db, filterOrBadRequest(req.query)),
   );
+  await app.register(reviewApi);
   app.get('/merchant-events', { schema: { hide: true } }, async () => merchantEventsOverview(app.db));
 };
 

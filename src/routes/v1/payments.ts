@@ -14,7 +14,6 @@ import {
   PaymentList,
   PaymentParams,
   PaymentView,
-  type PaymentViewType,
 } from '../../schemas/payment.ts';
 import type { Config } from '../../config.ts';
 
@@ -83,8 +82,19 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
       if (body.currency !== info.currency) {
         throw new ApiError(400, 'currency_mismatch', `body.currency must be ${info.currency} for ${body.network}`);
       }
-      const answer = await app.payments.create(req.merchant!.id, key, body, req.log, traceSteps(req));
-      return reply.status(answer.statusCode as 201).send(answer.body as PaymentViewType);
+      const outcome = await app.payments.create(req.merchant!.id, key, body, req.log, traceSteps(req));
+      switch (outcome.kind) {
+        case 'created':
+          return reply.status(201).send(outcome.payment);
+        case 'replayed':
+          reply.header('idempotent-replayed', 'true');
+          return reply.status(outcome.statusCode as 201).send(outcome.body);
+        case 'key_reused':
+          throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
+        case 'in_flight':
+          reply.header('retry-after', '1');
+          throw new ApiError(409, 'idempotency_request_in_progress', 'A request with this Idempotency-Key is still being processed; retry later.');
+      }
     },
   );
 
