@@ -79,6 +79,14 @@ export function createDeliveryQueue(db: Knex, retryScheduleSeconds: readonly num
       }));
     },
 
+    /** Claimed deliveries not attempted after all (shutdown): due again now, numbered as before. */
+    async release(ids: number[]): Promise<void> {
+      await db.raw(
+        `UPDATE event_deliveries SET next_attempt_at = now(), attempts = attempts - 1 WHERE id = ANY(?::bigint[]) AND status = 'pending'`,
+        [`{${ids.join(',')}}`],
+      );
+    },
+
     /**
      * Records attempts and moves each delivery on: delivered, retried after the schedule's next
      * wait, or failed after the last. Returns the endpoints this disabled (failing for too long).

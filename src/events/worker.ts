@@ -39,6 +39,17 @@ export function createDeliveryWorker(deps: WorkerDeps) {
   const pendingRecords: AttemptRecord[] = [];
   let writing: Promise<void> | undefined;
   const attempts = new Set<Promise<void>>();
+  /**
+   * Claimed but not started, per endpoint: up to as many again as may run, so a slot that frees
+   * starts the next attempt at once instead of waiting for a claim's round trip.
+   */
+  const ready = new Map<string, ClaimedDelivery[]>();
+  let readyCount = 0;
+  const heldPerEndpoint = () => {
+    const held = new Map(perEndpoint);
+    for (const [id, queue] of ready) held.set(id, (held.get(id) ?? 0) + queue.length);
+    return held;
+  };
 
   function sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
@@ -101,33 +112,53 @@ export function createDeliveryWorker(deps: WorkerDeps) {
       else perEndpoint.delete(d.endpoint_id);
       attempts.delete(p);
       finished += 1;
+      dispatch();
       wake?.();
     });
     attempts.add(p);
   }
 
-  /** One claim: returns how many attempts it started. */
+  /** Starts ready deliveries while there are slots, overall and per endpoint. */
+  function dispatch(): void {
+    if (stopped) return;
+    for (const [id, queue] of ready) {
+      while (queue.length && inFlight < s.concurrency && (perEndpoint.get(id) ?? 0) < s.perEndpointConcurrency) {
+        start(queue.shift()!);
+        readyCount -= 1;
+      }
+      if (!queue.length) ready.delete(id);
+      if (inFlight >= s.concurrency) return;
+    }
+  }
+
+  /** One claim: returns how many deliveries it claimed (started now or ready for a slot). */
   async function claimOnce(): Promise<number> {
-    const free = s.concurrency - inFlight;
-    if (free <= 0) return 0;
-    const claimed = await deps.queue.claim(free, leaseMs, s.perEndpointConcurrency, perEndpoint);
-    for (const d of claimed) start(d);
+    const room = 2 * s.concurrency - inFlight - readyCount;
+    if (room <= 0) return 0;
+    const claimed = await deps.queue.claim(room, leaseMs, 2 * s.perEndpointConcurrency, heldPerEndpoint());
+    for (const d of claimed) {
+      const queue = ready.get(d.endpoint_id) ?? [];
+      queue.push(d);
+      ready.set(d.endpoint_id, queue);
+      readyCount += 1;
+    }
+    dispatch();
     return claimed.length;
   }
 
   async function loop(): Promise<void> {
     while (!stopped) {
-      let started = 0;
+      let claimed = 0;
       const finishedBefore = finished;
       try {
-        started = await claimOnce();
+        claimed = await claimOnce();
       } catch (err) {
         deps.log.error({ event: 'merchant_events.claim_failed', err }, 'claiming event deliveries failed');
         deps.onFailure(err);
       }
-      // Something started, with room left: more may be due, go again at once. Otherwise wait for
+      // Something claimed, with room left: more may be due, go again at once. Otherwise wait for
       // the next poll or a slot to free up (unless one already did during the claim).
-      const idle = started === 0 || inFlight >= s.concurrency;
+      const idle = claimed === 0 || inFlight + readyCount >= 2 * s.concurrency;
       if (idle && finished === finishedBefore) await sleep(s.pollIntervalMs);
     }
   }
@@ -157,12 +188,23 @@ export function createDeliveryWorker(deps: WorkerDeps) {
       void refreshGauges();
       gaugeTimer = setInterval(() => void refreshGauges(), GAUGES_EVERY_MS).unref();
     },
-    /** Stops claiming, lets attempts in flight finish (each bounded by the timeout) and records them. */
+    /**
+     * Stops claiming, hands back what was claimed but not started (due again at once, for any
+     * replica), lets attempts in flight finish (each bounded by the timeout) and records them.
+     */
     async stop(): Promise<void> {
       stopped = true;
       clearInterval(gaugeTimer);
       wake?.();
       await pump;
+      const unstarted = [...ready.values()].flat();
+      ready.clear();
+      readyCount = 0;
+      if (unstarted.length) {
+        await deps.queue.release(unstarted.map((d) => d.delivery_id)).catch((err: unknown) => {
+          deps.log.error({ event: 'merchant_events.release_failed', err }, 'handing back claimed deliveries failed (retried after their lease)');
+        });
+      }
       await this.drain();
       deps.sender.close();
     },

@@ -69,7 +69,7 @@ describe('two replicas', () => {
 
   test("a dead endpoint's backlog does not delay another merchant's event", async () => {
     rx.behave('/dead', { kind: 'hang' });
-    await createEndpoint(a, `${rx.url}/dead`);
+    const dead = await createEndpoint(a, `${rx.url}/dead`);
     await settleMany(a.merchantId, 40);
     await waitFor(async () => rx.at('/dead').length >= 8); // both replicas' slots for it are taken
     const other = await createMerchant(a.database.db, 'other merchant');
@@ -80,5 +80,18 @@ describe('two replicas', () => {
     const waited = got.at - at;
     assert.ok(waited < 1_000, `delivered in ${waited} ms while the dead endpoint holds its slots`);
     assert.equal(rx.at('/dead').length, 8, 'the dead endpoint has at most 4 attempts per replica in flight');
+
+    // Stopping hands back what was claimed but not attempted: every delivery's attempt count is
+    // then the number of attempts recorded for it, and the unattempted ones are due at once.
+    await Promise.all([a.app.merchantEvents.worker.stop(), b.app.merchantEvents.worker.stop()]);
+    const db = a.database.db;
+    const rows = await db('event_deliveries as d')
+      .leftJoin('event_delivery_attempts as x', 'x.delivery_id', 'd.id')
+      .where('d.endpoint_id', dead.id)
+      .groupBy('d.id', 'd.attempts', 'd.next_attempt_at')
+      .select('d.id', 'd.attempts', 'd.next_attempt_at', db.raw('count(x.id)::int AS recorded'));
+    assert.equal(rows.length, 40);
+    assert.ok(rows.every((r) => r.attempts === r.recorded), JSON.stringify(rows.filter((r) => r.attempts !== r.recorded)));
+    assert.ok(rows.filter((r) => r.attempts === 0).every((r) => new Date(r.next_attempt_at).getTime() <= Date.now()));
   });
 });
