@@ -78,8 +78,9 @@ describe('transactional outbox', () => {
     const id = await pendingPayment();
     const db = t.database.db;
     await db('payments').where({ id }).update({ status: 'needs_review', status_source: 'reconciler' });
-    await db('payments').where({ id }).update({ status: 'successful', status_source: 'operator' });
+    await db('payments').where({ id }).update({ status: 'successful', status_source: 'operator', transition_detail: JSON.stringify({ operator: 'Ama Mensah' }) });
     const events = await eventsOf(t, id);
+    assert.equal(JSON.stringify(events[1].snapshot).includes('Ama Mensah'), false, "no operator's name in the event");
     assert.deepEqual(events.map((e) => e.type), ['payment.needs_review', 'payment.succeeded']);
     const review = await call(t.url, 'GET', `/v1/events/${events[0].id}`, { apiKey: t.apiKey });
     assert.equal(review.body.data.status, 'needs_review');

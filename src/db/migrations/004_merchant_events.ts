@@ -39,7 +39,8 @@ const statements: string[] = [
       type text NOT NULL,
       payment_id uuid REFERENCES payments(id),
       -- The payment row as the transition left it, without the phone number (last four digits
-      -- only) or customer details: the API renders it with presentPayment, as GET /v1/payments does.
+      -- only), customer details or the transition's detail (an operator's name): the API renders
+      -- it with presentPayment, as GET /v1/payments does.
       snapshot jsonb NOT NULL,
       created_at timestamptz NOT NULL DEFAULT clock_timestamp()
     );
@@ -105,7 +106,7 @@ const statements: string[] = [
       END IF;
       INSERT INTO events (id, merchant_id, type, payment_id, snapshot)
       VALUES (new_event, NEW.merchant_id, event_type, NEW.id,
-              (to_jsonb(NEW) - 'customer' - 'phone_number') || jsonb_build_object('phone_number', right(NEW.phone_number, 4)));
+              (to_jsonb(NEW) - 'customer' - 'phone_number' - 'transition_detail') || jsonb_build_object('phone_number', right(NEW.phone_number, 4)));
       INSERT INTO event_deliveries (event_id, endpoint_id)
       SELECT new_event, e.id FROM webhook_endpoints e
       WHERE e.merchant_id = NEW.merchant_id AND e.status = 'enabled' AND e.deleted_at IS NULL
