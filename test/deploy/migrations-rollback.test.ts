@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import type { Knex } from 'knex';
-import { createKnex } from '../../src/db/knex.ts';
+import { closeDatabase, createKnex } from '../../src/db/knex.ts';
 import { MIGRATION_LOCK_KEY, MigrationLockTimeoutError } from '../../src/db/migration-lock.ts';
 import { MIGRATIONS, migrateLatest, migrationSource } from '../../src/db/migrate.ts';
 import { createMerchant } from '../../src/merchants/merchants.ts';
@@ -86,7 +86,7 @@ before(async () => {
     await assert.rejects(db.migrate.latest({ migrationSource: migrationSource() }), /migration directory is corrupt/);
     ({ apiKey } = await createMerchant(db, 'merchant rollback'));
   } finally {
-    await db.destroy();
+    await closeDatabase(db);
   }
 });
 after(async () => {
@@ -106,7 +106,7 @@ test("this build's migration command runs on a database a newer release migrated
     const names = (await db('knex_migrations').select('name').orderBy('id')).map((r: { name: string }) => r.name);
     assert.deepEqual(names, [...OURS, NEWER], 'nothing applied twice, nothing rolled back');
   } finally {
-    await db.destroy();
+    await closeDatabase(db);
   }
 });
 
@@ -214,7 +214,7 @@ test('--wait (the API pods\' init container) returns at once on a newer schema, 
     try {
       assert.equal(await db.schema.hasTable('knex_migrations'), false, '--wait never migrates');
     } finally {
-      await db.destroy();
+      await closeDatabase(db);
     }
   } finally {
     await fresh.drop();

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { createKnex } from '../../src/db/knex.ts';
+import { closeDatabase, createKnex } from '../../src/db/knex.ts';
 import { migrateLatest } from '../../src/db/migrate.ts';
 import { startSimulator, type RunningSimulator } from '../../src/feexpay/simulator/index.ts';
 import { createMerchant } from '../../src/merchants/merchants.ts';
@@ -85,7 +85,7 @@ async function withDatabase<T>(work: (db: Knex) => Promise<T>): Promise<T> {
     await migrateLatest(db);
     return await work(db);
   } finally {
-    await db.destroy();
+    await closeDatabase(db);
   }
 }
 

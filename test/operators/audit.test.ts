@@ -7,7 +7,7 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { createKnex } from '../../src/db/knex.ts';
+import { closeDatabase, createKnex } from '../../src/db/knex.ts';
 import { migrateLatest } from '../../src/db/migrate.ts';
 import { exportAuditTrail } from '../../src/audit/export.ts';
 import { verifyAuditExport } from '../../src/audit/verify.ts';
@@ -136,7 +136,7 @@ describe('npm run audit:export (the CLI)', () => {
       const db = createKnex({ databaseUrl: null, dataDir });
       await migrateLatest(db);
       await insertPayments(db, await seedMerchant(db), [{ status: 'successful', amount: 500, createdAt: new Date() }]);
-      await db.destroy();
+      await closeDatabase(db);
       env = { DATA_DIR: dataDir };
     }
     const out = path.join(dir, 'cli.jsonl');
