@@ -78,7 +78,7 @@ describe('two replicas', () => {
     await settleMany(other.merchant.id, 1);
     const got = await waitFor(async () => rx.at('/alive')[0], 5_000);
     const waited = got.at - at;
-    assert.ok(waited < 1_000, `delivered in ${waited} ms while the dead endpoint holds its slots`);
+    assert.ok(waited < 3_000, `delivered in ${waited} ms while the dead endpoint holds its slots`);
     assert.equal(rx.at('/dead').length, 8, 'the dead endpoint has at most 4 attempts per replica in flight');
 
     // Stopping hands back what was claimed but not attempted: every delivery's attempt count is
