@@ -33,10 +33,12 @@ export function renderPage(filter: DashboardFilter, assetVersion: string): strin
     <label>From <input type="date" name="from" id="from" value="${escapeHtml(filter.from)}" required></label>
     <label>To <input type="date" name="to" id="to" value="${escapeHtml(filter.to)}" required></label>
     <label>Network <select name="network" id="network">${options}</select></label>
+    <label>Data <select name="mode" id="mode"><option value="live"${filter.livemode ? ' selected' : ''}>live</option><option value="test"${filter.livemode ? '' : ' selected'}>test (sandbox)</option></select></label>
     <button type="submit">Apply</button>
   </form>
 </header>
-<main id="dashboard" data-state="loading">
+${filter.livemode ? '' : '<p class="test-mode" role="status">TEST DATA: payments made with test keys, on the built-in simulator. No money moved.</p>'}
+<main id="dashboard" data-state="loading" data-mode="${filter.livemode ? 'live' : 'test'}">
   <p id="error" role="alert" hidden></p>
   <section class="cards" aria-label="Last 24 hours">
     <div class="card"><h2>Payments, last 24 h</h2><p class="figure" id="last24-payments">…</p></div>
@@ -71,11 +73,11 @@ export function renderPage(filter: DashboardFilter, assetVersion: string): strin
   </section>
   <section>
     <h2>Merchant events: recent deliveries</h2>
-    <table id="event-deliveries"><thead><tr><th>Attempted (UTC)</th><th>Event</th><th>Endpoint host</th><th>Attempt</th><th>Outcome</th><th>Status</th><th>ms</th></tr></thead><tbody></tbody></table>
+    <table id="event-deliveries"><thead><tr><th>Attempted (UTC)</th><th>Mode</th><th>Event</th><th>Endpoint host</th><th>Attempt</th><th>Outcome</th><th>Status</th><th>ms</th></tr></thead><tbody></tbody></table>
   </section>
   <section>
     <h2>Merchant events: failing endpoints</h2>
-    <table id="failing-endpoints"><thead><tr><th>Endpoint</th><th>Merchant</th><th>Host</th><th>State</th><th>Failing since (UTC)</th></tr></thead><tbody></tbody></table>
+    <table id="failing-endpoints"><thead><tr><th>Endpoint</th><th>Mode</th><th>Merchant</th><th>Host</th><th>State</th><th>Failing since (UTC)</th></tr></thead><tbody></tbody></table>
   </section>
 </main>
 </body>

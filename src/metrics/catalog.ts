@@ -74,14 +74,14 @@ export const merchantEventMetrics = {
   merchantEventOldestUndelivered: def({
     name: 'feexpay_merchant_event_oldest_undelivered_seconds',
     type: 'gauge',
-    help: 'Age of the oldest merchant event still waiting for delivery to an endpoint that is not failing (0 when none waits).',
+    help: 'Age of the oldest live merchant event still waiting for delivery to an endpoint that is not failing (0 when none waits).',
     labels: {},
     source: 'service',
   }),
   merchantWebhookEndpoints: def({
     name: 'feexpay_merchant_webhook_endpoints',
     type: 'gauge',
-    help: 'Merchant webhook endpoints by state: enabled, failing (enabled, last attempts failed) or disabled.',
+    help: 'Live merchant webhook endpoints by state: enabled, failing (enabled, last attempts failed) or disabled.',
     labels: { state: ['enabled', 'failing', 'disabled'] },
     source: 'service',
   }),
@@ -168,6 +168,13 @@ export const serviceMetrics = {
     type: 'counter',
     help: 'Alert notifications from the service itself, by channel and result.',
     labels: { channel: ['email', 'slack'], result: ['sent', 'suppressed', 'failed'] },
+    source: 'service',
+  }),
+  testModePayments: def({
+    name: 'feexpay_test_mode_payments_total',
+    type: 'counter',
+    help: 'Payments made with test keys (simulator only, never money), created and finished: kept out of every money metric.',
+    labels: { event: ['initiated', 'finished'] },
     source: 'service',
   }),
   // ---- payment review (a person must establish the outcome) ----

@@ -101,6 +101,7 @@
     p.set('from', $('from').value);
     p.set('to', $('to').value);
     if ($('network').value) p.set('network', $('network').value);
+    if ($('mode').value === 'test') p.set('mode', 'test');
     return p.toString();
   }
 
@@ -138,10 +139,10 @@
       })
       .then(function (m) {
         fillRows('event-deliveries', m.recent_deliveries.map(function (d) {
-          return [time(d.started_at), d.event_type + ' ' + d.event_id.slice(0, 8), d.host, String(d.attempt), d.outcome, d.response_status === null ? '' : String(d.response_status), String(d.duration_ms)];
+          return [time(d.started_at), d.mode, d.event_type + ' ' + d.event_id.slice(0, 8), d.host, String(d.attempt), d.outcome, d.response_status === null ? '' : String(d.response_status), String(d.duration_ms)];
         }));
         fillRows('failing-endpoints', m.failing_endpoints.map(function (e) {
-          return [e.endpoint_id.slice(0, 8), e.merchant_id.slice(0, 8), e.host, e.status, time(e.failing_since)];
+          return [e.endpoint_id.slice(0, 8), e.mode, e.merchant_id.slice(0, 8), e.host, e.status, time(e.failing_since)];
         }));
       })
       .catch(function (err) {
@@ -157,6 +158,8 @@
       load();
     });
     $('network').addEventListener('change', function () { $('filters').requestSubmit(); });
+    // Switching between live and test data reloads the page, so the test banner comes and goes.
+    $('mode').addEventListener('change', function () { window.location.assign('/admin?' + query()); });
     load();
   });
 })();
