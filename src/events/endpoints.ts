@@ -5,11 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { AuthenticatedMerchant } from '../merchants/merchants.ts';
 import { newSecret } from './signing.ts';
-
-/** Whose endpoints: a merchant in one mode (a test key sees only test endpoints). */
-export type Owner = Pick<AuthenticatedMerchant, 'id' | 'livemode'>;
 
 export interface EndpointRow {
   id: string;
@@ -37,44 +33,50 @@ export interface NewEndpoint {
 
 export class EndpointLimitReached extends Error {}
 
-const live = (db: Knex, owner: Owner) => db<EndpointRow>('webhook_endpoints').where({ merchant_id: owner.id, livemode: owner.livemode }).whereNull('deleted_at');
+/** A merchant in one mode: a test key's endpoints are not a live key's (as Stripe separates them). */
+export interface MerchantScope {
+  id: string;
+  livemode: boolean;
+}
+
+const live = (db: Knex, scope: MerchantScope) => db<EndpointRow>('webhook_endpoints').where({ merchant_id: scope.id, livemode: scope.livemode }).whereNull('deleted_at');
 
 export function createEndpointRepository(db: Knex) {
   return {
     /** The new row and the secret as shown once to the merchant. */
-    async create(owner: Owner, e: NewEndpoint, max: number): Promise<{ row: EndpointRow; secret: string }> {
+    async create(scope: MerchantScope, e: NewEndpoint, max: number): Promise<{ row: EndpointRow; secret: string }> {
       return db.transaction(async (trx) => {
-        await trx('merchants').where({ id: owner.id }).forUpdate().first('id');
-        const [counted] = await live(trx, owner).count<{ count: number }[]>('* as count');
+        await trx('merchants').where({ id: scope.id }).forUpdate().first('id');
+        const [counted] = await live(trx, scope).count<{ count: number }[]>('* as count');
         if (Number(counted?.count ?? 0) >= max) throw new EndpointLimitReached();
         const secret = newSecret();
         const [row] = await trx<EndpointRow>('webhook_endpoints')
-          .insert({ id: randomUUID(), merchant_id: owner.id, livemode: owner.livemode, url: e.url, description: e.description, enabled_events: e.enabledEvents, secret: secret.stored })
+          .insert({ id: randomUUID(), merchant_id: scope.id, livemode: scope.livemode, url: e.url, description: e.description, enabled_events: e.enabledEvents, secret: secret.stored })
           .returning('*');
         return { row: row as EndpointRow, secret: secret.shown };
       });
     },
 
-    async list(owner: Owner): Promise<EndpointRow[]> {
-      return live(db, owner).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]);
+    async list(scope: MerchantScope): Promise<EndpointRow[]> {
+      return live(db, scope).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]);
     },
 
-    async find(owner: Owner, id: string): Promise<EndpointRow | undefined> {
-      return live(db, owner).andWhere({ id }).first();
+    async find(scope: MerchantScope, id: string): Promise<EndpointRow | undefined> {
+      return live(db, scope).andWhere({ id }).first();
     },
 
-    async remove(owner: Owner, id: string): Promise<EndpointRow | undefined> {
+    async remove(scope: MerchantScope, id: string): Promise<EndpointRow | undefined> {
       return db.transaction(async (trx) => {
-        const [row] = await live(trx, owner).andWhere({ id }).update({ deleted_at: trx.fn.now() }).returning('*');
+        const [row] = await live(trx, scope).andWhere({ id }).update({ deleted_at: trx.fn.now() }).returning('*');
         if (row) await cancelPending(trx, [id], 'cancelled');
         return row as EndpointRow | undefined;
       });
     },
 
     /** A new secret; the current one keeps signing beside it for `overlapSeconds`. */
-    async rotate(owner: Owner, id: string, overlapSeconds: number): Promise<{ row: EndpointRow; secret: string } | undefined> {
+    async rotate(scope: MerchantScope, id: string, overlapSeconds: number): Promise<{ row: EndpointRow; secret: string } | undefined> {
       const secret = newSecret();
-      const [row] = await live(db, owner)
+      const [row] = await live(db, scope)
         .andWhere({ id })
         .update({
           previous_secret: db.ref('secret'),

@@ -3,7 +3,7 @@
  * seen), one event with its deliveries and their attempts, and redelivery.
  */
 import type { Knex } from 'knex';
-import type { Owner } from './endpoints.ts';
+import type { MerchantScope } from './endpoints.ts';
 import type { AttemptOutcome } from './http-attempt.ts';
 
 export interface EventRow {
@@ -37,7 +37,8 @@ export interface AttemptRow {
 }
 
 export interface EventListFilter {
-  owner: Owner;
+  merchantId: string;
+  livemode: boolean;
   type?: string;
   /** The id of the last event of the previous page. */
   after?: string;
@@ -47,16 +48,16 @@ export interface EventListFilter {
 export function createEventRepository(db: Knex) {
   return {
     async list(f: EventListFilter): Promise<EventRow[]> {
-      const q = db<EventRow>('events').where({ merchant_id: f.owner.id, livemode: f.owner.livemode });
+      const q = db<EventRow>('events').where({ merchant_id: f.merchantId, livemode: f.livemode });
       if (f.type) q.andWhere('type', f.type);
       if (f.after) {
-        q.andWhereRaw('(created_at, id) < (SELECT created_at, id FROM events WHERE id = ? AND merchant_id = ?)', [f.after, f.owner.id]);
+        q.andWhereRaw('(created_at, id) < (SELECT created_at, id FROM events WHERE id = ? AND merchant_id = ?)', [f.after, f.merchantId]);
       }
       return q.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(f.limit);
     },
 
-    async find(owner: Owner, id: string): Promise<EventRow | undefined> {
-      return db<EventRow>('events').where({ id, merchant_id: owner.id, livemode: owner.livemode }).first();
+    async find(scope: MerchantScope, id: string): Promise<EventRow | undefined> {
+      return db<EventRow>('events').where({ id, merchant_id: scope.id, livemode: scope.livemode }).first();
     },
 
     async deliveries(eventId: string): Promise<{ deliveries: DeliveryRow[]; attempts: AttemptRow[] }> {
@@ -70,8 +71,8 @@ export function createEventRepository(db: Knex) {
     },
 
     /**
-     * Sends the event again, now, to every enabled endpoint of its mode that subscribes to it
-     * (including endpoints created since), with a fresh retry schedule. Returns how many were scheduled.
+     * Sends the event again, now, to every enabled endpoint that subscribes to it (including
+     * endpoints created since), with a fresh retry schedule. Returns how many were scheduled.
      */
     async redeliver(event: EventRow): Promise<number> {
       const { rows } = await db.raw(

@@ -11,8 +11,6 @@ const statements: string[] = [
     CREATE TABLE webhook_endpoints (
       id uuid PRIMARY KEY,
       merchant_id uuid NOT NULL REFERENCES merchants(id),
-      -- Made with a live or a test key: it receives only that mode's events.
-      livemode boolean NOT NULL DEFAULT true,
       url text NOT NULL CHECK (length(url) BETWEEN 1 AND 2048),
       description text CHECK (length(description) <= 500),
       -- '*' alone means every event type, present and future.
@@ -32,13 +30,12 @@ const statements: string[] = [
     );
   `,
   `
-    CREATE INDEX webhook_endpoints_merchant_idx ON webhook_endpoints (merchant_id, livemode, created_at DESC) WHERE deleted_at IS NULL;
+    CREATE INDEX webhook_endpoints_merchant_idx ON webhook_endpoints (merchant_id, created_at DESC) WHERE deleted_at IS NULL;
   `,
   `
     CREATE TABLE events (
       id uuid PRIMARY KEY,
       merchant_id uuid NOT NULL REFERENCES merchants(id),
-      livemode boolean NOT NULL DEFAULT true,
       type text NOT NULL,
       payment_id uuid REFERENCES payments(id),
       -- The payment row as the transition left it, without the phone number (last four digits
@@ -49,10 +46,10 @@ const statements: string[] = [
     );
   `,
   `
-    CREATE INDEX events_merchant_created_idx ON events (merchant_id, livemode, created_at DESC, id DESC);
+    CREATE INDEX events_merchant_created_idx ON events (merchant_id, created_at DESC, id DESC);
   `,
   `
-    CREATE INDEX events_merchant_type_created_idx ON events (merchant_id, livemode, type, created_at DESC, id DESC);
+    CREATE INDEX events_merchant_type_created_idx ON events (merchant_id, type, created_at DESC, id DESC);
   `,
   `
     CREATE TABLE event_deliveries (
@@ -97,8 +94,6 @@ const statements: string[] = [
     DECLARE
       event_type text;
       new_event uuid := gen_random_uuid();
-      -- Read through jsonb: the column comes with test mode (migration 007), after this one.
-      event_mode boolean := COALESCE((to_jsonb(NEW) ->> 'livemode')::boolean, true);
     BEGIN
       event_type := CASE NEW.status
         WHEN 'successful' THEN 'payment.succeeded'
@@ -109,12 +104,12 @@ const statements: string[] = [
       IF event_type IS NULL OR NEW.status IS NOT DISTINCT FROM OLD.status THEN
         RETURN NULL;
       END IF;
-      INSERT INTO events (id, merchant_id, livemode, type, payment_id, snapshot)
-      VALUES (new_event, NEW.merchant_id, event_mode, event_type, NEW.id,
+      INSERT INTO events (id, merchant_id, type, payment_id, snapshot)
+      VALUES (new_event, NEW.merchant_id, event_type, NEW.id,
               (to_jsonb(NEW) - 'customer' - 'phone_number' - 'transition_detail') || jsonb_build_object('phone_number', right(NEW.phone_number, 4)));
       INSERT INTO event_deliveries (event_id, endpoint_id)
       SELECT new_event, e.id FROM webhook_endpoints e
-      WHERE e.merchant_id = NEW.merchant_id AND e.livemode = event_mode AND e.status = 'enabled' AND e.deleted_at IS NULL
+      WHERE e.merchant_id = NEW.merchant_id AND e.status = 'enabled' AND e.deleted_at IS NULL
         AND e.enabled_events && ARRAY['*', event_type];
       RETURN NULL;
     END $$;

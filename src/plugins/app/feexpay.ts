@@ -8,8 +8,9 @@ import fp from 'fastify-plugin';
 import type { AddressInfo } from 'node:net';
 import { createFeexPayClient } from '../../feexpay/client.ts';
 import { createSimulator, feexpaySimulator, type SimulatorEngine } from '../../feexpay/simulator/index.ts';
+import { isLoopback } from '../../feexpay/simulator/control-routes.ts';
 import { SIMULATOR_DEFAULT_API_KEY } from '../../feexpay/simulator/options.ts';
-import type { FeexPayClient } from '../../feexpay/types.ts';
+import type { CallObserver, FeexPayClient } from '../../feexpay/types.ts';
 import type { Config } from '../../config.ts';
 
 declare module 'fastify' {
@@ -32,10 +33,6 @@ export interface FeexPayHealth {
 
 export const SIMULATOR_PREFIX = '/_feexpay';
 
-function isLoopback(address: string | undefined): boolean {
-  return address === '::1' || address?.startsWith('127.') === true || address?.startsWith('::ffff:127.') === true;
-}
-
 export interface FeexPayPluginOptions {
   feexpay: Config['feexpay'];
   webhookToken: string;
@@ -46,7 +43,7 @@ export default fp<FeexPayPluginOptions>(
     const log = app.log.child({ component: 'feexpay' });
     let lastOk: Date | null = null;
     let lastError: Date | null = null;
-    const observe = (operation: 'request_to_pay' | 'status', outcome: 'ok' | 'failed' | 'timeout' | 'error', seconds: number) => {
+    const observe: CallObserver = (operation, outcome, seconds) => {
       app.serviceMetrics.feexpayRequestDuration.observe({ operation, outcome }, seconds);
       if (outcome === 'timeout' || outcome === 'error') lastError = new Date();
       else lastOk = new Date();
@@ -65,6 +62,7 @@ export default fp<FeexPayPluginOptions>(
         shopId: opts.feexpay.shopId,
         requestTimeoutMs: opts.feexpay.requestTimeoutMs,
         statusTimeoutMs: opts.feexpay.statusTimeoutMs,
+        collectionPath: opts.feexpay.collectionPath,
         logger: log,
         ...(observed ? { observe } : {}),
       });

@@ -4,6 +4,7 @@ import { FilterError, parseFilter } from '../../admin/filters.ts';
 import { buildSummary } from '../../admin/summary.ts';
 import { merchantEventsOverview } from '../../admin/merchant-events.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
+import merchantsApi from './merchants.ts';
 import reviewApi from './review.ts';
 
 const querystring = {
@@ -33,6 +34,7 @@ const adminApi: FastifyPluginAsync = async (app) => {
     async (req) => buildSummary(app.db, filterOrBadRequest(req.query)),
   );
   await app.register(reviewApi);
+  await app.register(merchantsApi);
   app.get('/merchant-events', { schema: { hide: true } }, async () => merchantEventsOverview(app.db));
 };
 

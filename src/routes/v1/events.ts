@@ -2,8 +2,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../../config.ts';
-import type { Owner } from '../../events/endpoints.ts';
 import { presentEvent, presentEventDetail } from '../../events/present.ts';
+import type { MerchantScope } from '../../events/endpoints.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
 import { EventDetailView, EventList, IdParams, ListEventsQuery } from '../../schemas/events.ts';
 import { errorResponses, merchantHooks } from './webhook-endpoints.ts';
@@ -16,8 +16,8 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
   const { events } = app.merchantEvents;
   const security = [{ apiKey: [] }];
 
-  async function detail(owner: Owner, id: string) {
-    const event = await events.find(owner, id);
+  async function detail(scope: MerchantScope, id: string) {
+    const event = await events.find(scope, id);
     if (!event) throw notFound();
     const { deliveries, attempts } = await events.deliveries(event.id);
     return { event, view: presentEventDetail(event, deliveries, attempts) };
@@ -34,7 +34,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
       if (req.query.cursor && !(await events.find(req.merchant!, req.query.cursor))) {
         throw new ApiError(400, 'invalid_cursor', 'query.cursor is not a cursor this API returned');
       }
-      const rows = await events.list({ owner: req.merchant!, type: req.query.type, after: req.query.cursor, limit: limit + 1 });
+      const rows = await events.list({ merchantId: req.merchant!.id, livemode: req.merchant!.livemode, type: req.query.type, after: req.query.cursor, limit: limit + 1 });
       const page = rows.slice(0, limit);
       return {
         object: 'list' as const,

@@ -17,7 +17,7 @@ export function merchantHooks(app: FastifyInstance, config: Config) {
   const perKey = app.rateLimit({
     max: config.rateLimit.perKeyPerMinute,
     timeWindow: 60_000,
-    keyGenerator: (req) => 'key:' + (req.merchant?.id ?? req.ip),
+    keyGenerator: (req) => (req.merchant ? `key:${req.merchant.livemode ? 'live' : 'test'}:${req.merchant.id}` : `key:${req.ip}`),
   });
   return [app.authenticateMerchant, perKey];
 }
