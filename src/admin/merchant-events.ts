@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 
 export interface RecentDelivery {
   started_at: string;
+  mode: 'live' | 'test';
   event_type: string;
   event_id: string;
   endpoint_id: string;
@@ -19,6 +20,7 @@ export interface RecentDelivery {
 
 export interface FailingEndpoint {
   endpoint_id: string;
+  mode: 'live' | 'test';
   merchant_id: string;
   host: string;
   status: string;
@@ -43,19 +45,20 @@ export async function merchantEventsOverview(db: Knex): Promise<{ recent_deliver
       .join('event_deliveries as d', 'd.id', 'a.delivery_id')
       .join('events as e', 'e.id', 'd.event_id')
       .join('webhook_endpoints as w', 'w.id', 'd.endpoint_id')
-      .select('a.started_at', 'e.type', 'e.id as event_id', 'w.id as endpoint_id', 'w.url', 'a.attempt', 'a.outcome', 'a.response_status', 'a.duration_ms')
+      .select('a.started_at', 'e.livemode', 'e.type', 'e.id as event_id', 'w.id as endpoint_id', 'w.url', 'a.attempt', 'a.outcome', 'a.response_status', 'a.duration_ms')
       .orderBy('a.started_at', 'desc')
       .limit(RECENT_SHOWN),
     db('webhook_endpoints')
       .whereNull('deleted_at')
       .andWhere((q) => q.whereNotNull('failing_since').orWhere('status', 'disabled'))
-      .select('id', 'merchant_id', 'url', 'status', 'failing_since', 'disabled_at')
+      .select('id', 'livemode', 'merchant_id', 'url', 'status', 'failing_since', 'disabled_at')
       .orderByRaw('COALESCE(disabled_at, failing_since) ASC')
       .limit(RECENT_SHOWN),
   ]);
   return {
     recent_deliveries: attempts.map((a) => ({
       started_at: new Date(a.started_at).toISOString(),
+      mode: a.livemode ? 'live' : 'test',
       event_type: a.type,
       event_id: a.event_id,
       endpoint_id: a.endpoint_id,
@@ -67,6 +70,7 @@ export async function merchantEventsOverview(db: Knex): Promise<{ recent_deliver
     })),
     failing_endpoints: endpoints.map((w) => ({
       endpoint_id: w.id,
+      mode: w.livemode ? 'live' : 'test',
       merchant_id: w.merchant_id,
       host: hostOf(w.url),
       status: w.status,

@@ -74,11 +74,11 @@ ${filter.livemode ? '' : '<p class="test-mode" role="status">TEST DATA: payments
   </section>
   <section>
     <h2>Merchant events: recent deliveries</h2>
-    <table id="event-deliveries"><thead><tr><th>Attempted (UTC)</th><th>Event</th><th>Endpoint host</th><th>Attempt</th><th>Outcome</th><th>Status</th><th>ms</th></tr></thead><tbody></tbody></table>
+    <table id="event-deliveries"><thead><tr><th>Attempted (UTC)</th><th>Mode</th><th>Event</th><th>Endpoint host</th><th>Attempt</th><th>Outcome</th><th>Status</th><th>ms</th></tr></thead><tbody></tbody></table>
   </section>
   <section>
     <h2>Merchant events: failing endpoints</h2>
-    <table id="failing-endpoints"><thead><tr><th>Endpoint</th><th>Merchant</th><th>Host</th><th>State</th><th>Failing since (UTC)</th></tr></thead><tbody></tbody></table>
+    <table id="failing-endpoints"><thead><tr><th>Endpoint</th><th>Mode</th><th>Merchant</th><th>Host</th><th>State</th><th>Failing since (UTC)</th></tr></thead><tbody></tbody></table>
   </section>
 </main>
 </body>

@@ -150,18 +150,19 @@ export function createDeliveryQueue(db: Knex, retryScheduleSeconds: readonly num
      * Figures for the gauges: endpoints by state, and the oldest event still to deliver to an
      * endpoint that is not failing. An endpoint that is down keeps its events for a day of
      * retries; that is the merchant's to fix, while events waiting for a healthy one are ours.
+     * Live endpoints only: test mode stays out of the alerts, as test payments do.
      */
     async backlog(): Promise<{ oldestPendingSeconds: number; endpoints: Record<'enabled' | 'failing' | 'disabled', number> }> {
       const [oldest, states] = await Promise.all([
         db.raw(
           `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(d.created_at)), 0)::float8 AS s
            FROM event_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id
-           WHERE d.status = 'pending' AND w.failing_since IS NULL`,
+           WHERE d.status = 'pending' AND w.failing_since IS NULL AND w.livemode`,
         ),
         db.raw(
           `SELECT CASE WHEN status = 'disabled' THEN 'disabled' WHEN failing_since IS NOT NULL THEN 'failing' ELSE 'enabled' END AS state,
                   count(*)::int AS n
-           FROM webhook_endpoints WHERE deleted_at IS NULL GROUP BY 1`,
+           FROM webhook_endpoints WHERE deleted_at IS NULL AND livemode GROUP BY 1`,
         ),
       ]);
       const endpoints = { enabled: 0, failing: 0, disabled: 0 };

@@ -75,14 +75,14 @@ export const merchantEventMetrics = {
   merchantEventOldestUndelivered: def({
     name: 'feexpay_merchant_event_oldest_undelivered_seconds',
     type: 'gauge',
-    help: 'Age of the oldest merchant event still waiting for delivery to an endpoint that is not failing (0 when none waits).',
+    help: 'Age of the oldest live merchant event still waiting for delivery to an endpoint that is not failing (0 when none waits).',
     labels: {},
     source: 'service',
   }),
   merchantWebhookEndpoints: def({
     name: 'feexpay_merchant_webhook_endpoints',
     type: 'gauge',
-    help: 'Merchant webhook endpoints by state: enabled, failing (enabled, last attempts failed) or disabled.',
+    help: 'Live merchant webhook endpoints by state: enabled, failing (enabled, last attempts failed) or disabled.',
     labels: { state: ['enabled', 'failing', 'disabled'] },
     source: 'service',
   }),

@@ -139,10 +139,10 @@
       })
       .then(function (m) {
         fillRows('event-deliveries', m.recent_deliveries.map(function (d) {
-          return [time(d.started_at), d.event_type + ' ' + d.event_id.slice(0, 8), d.host, String(d.attempt), d.outcome, d.response_status === null ? '' : String(d.response_status), String(d.duration_ms)];
+          return [time(d.started_at), d.mode, d.event_type + ' ' + d.event_id.slice(0, 8), d.host, String(d.attempt), d.outcome, d.response_status === null ? '' : String(d.response_status), String(d.duration_ms)];
         }));
         fillRows('failing-endpoints', m.failing_endpoints.map(function (e) {
-          return [e.endpoint_id.slice(0, 8), e.merchant_id.slice(0, 8), e.host, e.status, time(e.failing_since)];
+          return [e.endpoint_id.slice(0, 8), e.mode, e.merchant_id.slice(0, 8), e.host, e.status, time(e.failing_since)];
         }));
       })
       .catch(function (err) {
