@@ -6,6 +6,7 @@ import app from './app.ts';
 import type { Config } from './config.ts';
 import { closeLogger, createLogger } from './observability/logger.ts';
 import { CompletedRequestLog } from './observability/request-log.ts';
+import { validatorCompiler } from './validation/validator-compiler.ts';
 
 export interface BuildOptions {
   db?: Knex;
@@ -18,8 +19,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const fastify = Fastify({
     loggerInstance: logger,
     logController: new CompletedRequestLog(),
-    // Coercion off: a body's "100" must be refused, not read as 100. Unknown fields are refused too.
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     bodyLimit: 64 * 1024,
     trustProxy: true,
     return503OnClosing: true,
@@ -41,6 +40,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       return (reply as FastifyReply).status(status).send({ error: { code, message } });
     },
   });
+  // A body's "100" must be refused, not read as 100, while a query's limit=100 is the integer 100;
+  // unknown fields are refused everywhere (src/validation/validator-compiler.ts).
+  fastify.setValidatorCompiler(validatorCompiler);
   // JSON only: a text/plain body would reach validation as a string and read as a schema error.
   fastify.removeContentTypeParser('text/plain');
   await fastify.register(fp(app), { config, db: opts.db });

@@ -4,11 +4,14 @@
  */
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyRequest } from 'fastify';
+import type { ErrorCode } from '../../schemas/errors.ts';
+import { validationError } from '../../validation/describe-errors.ts';
+import { allowedMethods, trackRoutes } from './method-not-allowed.ts';
 
 export class ApiError extends Error {
   constructor(
     readonly statusCode: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);
@@ -53,18 +56,6 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   );
 }
 
-function describeValidation(err: FastifyError): string {
-  const first = err.validation?.[0];
-  if (!first) return err.message;
-  const where = err.validationContext ?? 'request';
-  const params = first.params as Record<string, unknown> | undefined;
-  const path = first.instancePath.replace(/^\//, '').replaceAll('/', '.');
-  const field = params?.additionalProperty ?? params?.missingProperty ?? '';
-  const name = [path, field].filter(Boolean).join('.');
-  if (params?.additionalProperty) return `${where}.${name} is not a known field`;
-  return `${where}${name ? '.' + name : ''} ${first.message ?? 'is invalid'}`;
-}
-
 export interface ErrorsPluginOptions {
   /** Called for every 5xx with the error (Sentry capture). 4xx are the client's, not ours. */
   reportServerError?: (err: unknown, req: FastifyRequest) => void;
@@ -72,9 +63,10 @@ export interface ErrorsPluginOptions {
 
 export default fp<ErrorsPluginOptions>(
   async (app, opts) => {
+    trackRoutes(app);
     app.setErrorHandler((err: FastifyError, req, reply) => {
       if (err.validation) {
-        return reply.status(400).send({ error: { code: 'validation_failed', message: describeValidation(err) } });
+        return reply.status(400).send({ error: validationError(err) });
       }
       if (isDatabaseUnavailable(err)) {
         req.log.error({ err }, 'database unavailable');
@@ -92,9 +84,17 @@ export default fp<ErrorsPluginOptions>(
       opts.reportServerError?.(err, req);
       return reply.status(500).send({ error: { code: 'internal_error', message: 'Internal error; it has been reported.' } });
     });
-    app.setNotFoundHandler((req, reply) =>
-      reply.status(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } }),
-    );
+    app.setNotFoundHandler((req, reply) => {
+      const path = req.url.split('?')[0]!;
+      const allow = allowedMethods(app, path);
+      if (allow.length) {
+        return reply
+          .status(405)
+          .header('allow', allow.join(', '))
+          .send({ error: { code: 'method_not_allowed', message: `${path} does not answer ${req.method}; it answers ${allow.join(', ')}.` } });
+      }
+      return reply.status(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${path}` } });
+    });
   },
   { name: 'errors' },
 );

@@ -6,9 +6,10 @@ import { NETWORK_INFO } from '../../domain/networks.ts';
 import { presentPayment } from '../../payments/present.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
 import { traceSteps } from '../../observability/request-tracing.ts';
+import { errorResponses } from '../../schemas/errors.ts';
+import { answer, REPLAY_HEADER } from '../../schemas/responses.ts';
 import {
   CreatePaymentBody,
-  ErrorBody,
   IdempotencyHeaders,
   ListPaymentsQuery,
   PaymentList,
@@ -16,8 +17,6 @@ import {
   PaymentView,
 } from '../../schemas/payment.ts';
 import type { Config } from '../../config.ts';
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 function encodeCursor(createdAt: string, id: string): string {
   return Buffer.from(`${createdAt}|${id}`).toString('base64url');
@@ -54,7 +53,6 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
       throw new ApiError(429, 'rate_limited', `Too many payment requests to this phone number: at most ${verdict.max} per hour.`);
     }
   };
-  const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 429: ErrorBody, 503: ErrorBody };
 
   app.post(
     '/payments',
@@ -62,18 +60,36 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
       onRequest: [app.authenticateMerchant, perKey],
       preHandler: [perPhone],
       schema: {
+        operationId: 'createPayment',
+        tags: ['Payments'],
         summary: 'Ask a customer to pay by mobile money',
+        description:
+          'Pushes a payment prompt to the customer\'s phone (or returns a `payment_url` to send them to). The answer waits for FeexPay: ' +
+          'up to FEEXPAY_REQUEST_TIMEOUT_MS (30 s by default). A client that gives up, or loses the connection, retries with the same ' +
+          '`Idempotency-Key` and gets this request\'s answer, never a second charge.',
         security: [{ apiKey: [] }],
         headers: IdempotencyHeaders,
         body: CreatePaymentBody,
-        response: { 200: PaymentView, 201: PaymentView, ...errors },
+        response: {
+          200: answer(PaymentView, 'A replay: the stored answer of the first request with this Idempotency-Key and body.', REPLAY_HEADER),
+          201: answer(PaymentView, 'The payment was created; follow its `status` (pending until FeexPay tells the outcome).', REPLAY_HEADER),
+          ...errorResponses([
+            'validation_failed',
+            'invalid_json',
+            'idempotency_key_required',
+            'invalid_phone_number',
+            'currency_mismatch',
+            'unsupported_media_type',
+            'payload_too_large',
+            'idempotency_request_in_progress',
+            'idempotency_key_reused',
+          ]),
+        },
       },
     },
     async (req, reply) => {
+      // Its presence and shape are checked by the schema (400 idempotency_key_required).
       const key = req.headers['idempotency-key'];
-      if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
-        throw new ApiError(400, 'idempotency_key_required', 'Header Idempotency-Key (1 to 255 printable characters) is required.');
-      }
       const body = req.body;
       const info = NETWORK_INFO[body.network];
       if (!info.phone.test(body.phone_number)) {
@@ -102,7 +118,14 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     '/payments/:id',
     {
       onRequest: [app.authenticateMerchant, perKey],
-      schema: { summary: 'Read a payment', security: [{ apiKey: [] }], params: PaymentParams, response: { 200: PaymentView, ...errors } },
+      schema: {
+        operationId: 'getPayment',
+        tags: ['Payments'],
+        summary: 'Read a payment',
+        security: [{ apiKey: [] }],
+        params: PaymentParams,
+        response: { 200: answer(PaymentView, 'The payment as it stands now.'), ...errorResponses(['validation_failed', 'payment_not_found']) },
+      },
     },
     async (req) => {
       const row = await traceSteps(req).step('db', 'read payment', () => app.payments.repo.findForMerchant(req.merchant!.id, req.params.id));
@@ -116,11 +139,22 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     '/payments',
     {
       onRequest: [app.authenticateMerchant, perKey],
-      schema: { summary: 'List payments, newest first', security: [{ apiKey: [] }], querystring: ListPaymentsQuery, response: { 200: PaymentList, ...errors } },
+      schema: {
+        operationId: 'listPayments',
+        tags: ['Payments'],
+        summary: 'List payments, newest first',
+        description: 'One page of payments matching the filters; follow `next_cursor` for the next.',
+        security: [{ apiKey: [] }],
+        querystring: ListPaymentsQuery,
+        response: {
+          200: answer(PaymentList, 'A page of payments, newest first.'),
+          ...errorResponses(['validation_failed', 'invalid_cursor']),
+        },
+      },
     },
     async (req) => {
       const q = req.query;
-      const limit = q.limit ? Number(q.limit) : 20;
+      const limit = q.limit ?? 20;
       const rows = await app.payments.repo.list({
         merchantId: req.merchant!.id,
         status: q.status,
