@@ -71,8 +71,13 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
         headers: IdempotencyHeaders,
         body: CreatePaymentBody,
         response: {
-          200: answer(PaymentView, 'A replay: the stored answer of the first request with this Idempotency-Key and body.', REPLAY_HEADER),
-          201: answer(PaymentView, 'The payment was created; follow its `status` (pending until FeexPay tells the outcome).', REPLAY_HEADER),
+          // A replay answers the first request's status (201) with Idempotent-Replayed: true.
+          201: answer(
+            PaymentView,
+            'The payment was created; follow its `status` (pending until FeexPay tells the outcome). ' +
+              'A replay (same Idempotency-Key and body) is this same answer again, with `Idempotent-Replayed: true`.',
+            REPLAY_HEADER,
+          ),
           ...errorResponses([
             'validation_failed',
             'invalid_json',
