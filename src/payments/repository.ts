@@ -32,6 +32,8 @@ export interface PaymentRow {
   status_source: TransitionSource;
   transition_detail: Record<string, unknown> | null;
   late_check_at: Date | null;
+  /** false for a test key's payment: simulator only, never counted as money. */
+  livemode: boolean;
   check_attempts: number;
   next_check_at: Date;
   expires_at: Date;
@@ -42,11 +44,12 @@ export interface PaymentRow {
 
 export type NewPayment = Pick<
   PaymentRow,
-  'id' | 'merchant_id' | 'amount' | 'currency' | 'network' | 'phone_number' | 'description' | 'customer' | 'metadata'
+  'id' | 'merchant_id' | 'livemode' | 'amount' | 'currency' | 'network' | 'phone_number' | 'description' | 'customer' | 'metadata'
 > & { next_check_at: Date; expires_at: Date };
 
 export interface ListFilter {
   merchantId: string;
+  livemode: boolean;
   status?: PaymentStatus;
   network?: Network;
   createdGte?: Date;
@@ -62,6 +65,13 @@ export type KeyClaim =
   | { kind: 'taken'; requestHash: string; state: 'in_flight' | 'done'; paymentId: string | null; since: Date; status: number | null; body: unknown };
 
 const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Keys live in one table for both modes; a test key's are stored under a prefix no client key
+ * can take (keys are printable ASCII without spaces), so the same key in test and live mode are
+ * two keys, as the modes are two worlds.
+ */
+const storedKey = (key: string, livemode: boolean) => (livemode ? key : `test mode ${key}`);
 
 /** The statuses a payment must be in for a move to `to` to be allowed (the trigger's table, inverted). */
 const FROM: Record<SettledStatus, PaymentStatus[]> = Object.fromEntries(
@@ -87,15 +97,16 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
                  expires_at = EXCLUDED.expires_at
              WHERE idempotency_keys.expires_at < now()
            RETURNING key)
-         INSERT INTO payments (id, merchant_id, amount, currency, network, phone_number, description, customer, metadata,
+         INSERT INTO payments (id, merchant_id, livemode, amount, currency, network, phone_number, description, customer, metadata,
                                next_check_at, expires_at, status_source)
-         SELECT :id, :merchantId, :amount, :currency, :network, :phone, :description, :customer, :metadata,
+         SELECT :id, :merchantId, :livemode, :amount, :currency, :network, :phone, :description, :customer, :metadata,
                 :nextCheckAt, :expiresAt, 'api'
          WHERE EXISTS (SELECT 1 FROM claimed)
          RETURNING *`,
         {
           merchantId: p.merchant_id,
-          key,
+          key: storedKey(key, p.livemode),
+          livemode: p.livemode,
           hash,
           ttlHours: idempotencyTtlHours,
           id: p.id,
@@ -111,7 +122,7 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
         },
       );
       if (claimed.rows.length === 1) return { kind: 'claimed', payment: claimed.rows[0] as PaymentRow };
-      const k = await db('idempotency_keys').where({ merchant_id: p.merchant_id, key }).first();
+      const k = await db('idempotency_keys').where({ merchant_id: p.merchant_id, key: storedKey(key, p.livemode) }).first();
       // Gone between the two statements only if it expired and was purged: a new claim is the answer.
       if (!k) return this.claimKeyAndInsert(key, hash, p);
       return {
@@ -126,9 +137,9 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
     },
 
     /** Stores the answer a key replays from now on. */
-    async completeKey(merchantId: string, key: string, status: number, body: unknown): Promise<void> {
+    async completeKey(merchantId: string, livemode: boolean, key: string, status: number, body: unknown): Promise<void> {
       await db('idempotency_keys')
-        .where({ merchant_id: merchantId, key })
+        .where({ merchant_id: merchantId, key: storedKey(key, livemode) })
         .update({ state: 'done', response_status: status, response_body: JSON.stringify(body) });
     },
 
@@ -142,8 +153,9 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
         .del();
     },
 
-    async findForMerchant(merchantId: string, id: string): Promise<PaymentRow | undefined> {
-      return db<PaymentRow>('payments').where({ id, merchant_id: merchantId }).first();
+    /** Another merchant's payment, or one of the other mode, is not found: the same 404. */
+    async findForMerchant(merchantId: string, livemode: boolean, id: string): Promise<PaymentRow | undefined> {
+      return db<PaymentRow>('payments').where({ id, merchant_id: merchantId, livemode }).first();
     },
 
     async findById(id: string): Promise<PaymentRow | undefined> {
@@ -155,7 +167,7 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
     },
 
     async list(f: ListFilter): Promise<PaymentRow[]> {
-      const q = db<PaymentRow>('payments').where('merchant_id', f.merchantId);
+      const q = db<PaymentRow>('payments').where({ merchant_id: f.merchantId, livemode: f.livemode });
       if (f.status) q.andWhere('status', f.status);
       if (f.network) q.andWhere('network', f.network);
       if (f.createdGte) q.andWhere('created_at', '>=', f.createdGte);
@@ -266,14 +278,14 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
       await db('payments').where({ id, status: 'pending' }).update({ next_check_at: nextCheckAt });
     },
 
-    /** Backlog figures for the gauges: pending by network, the oldest overdue check, the oldest pending payment. */
+    /** Backlog figures for the gauges (live payments only): pending by network, the oldest overdue check, the oldest pending payment. */
     async backlog(): Promise<{ pendingByNetwork: Map<string, number>; oldestDueSeconds: number; oldestPendingSeconds: number }> {
       const [byNetwork, ages] = await Promise.all([
-        db('payments').where('status', 'pending').select('network').count<{ network: string; count: number }[]>('* as count').groupBy('network'),
+        db('payments').where({ status: 'pending', livemode: true }).select('network').count<{ network: string; count: number }[]>('* as count').groupBy('network'),
         db.raw(
           `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(next_check_at) FILTER (WHERE next_check_at <= now())), 0)::float8 AS due,
                   COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS pending
-           FROM payments WHERE status = 'pending'`,
+           FROM payments WHERE status = 'pending' AND livemode`,
         ),
       ]);
       return {

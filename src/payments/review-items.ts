@@ -79,11 +79,12 @@ export function createReviewItems(db: Knex) {
         .returning('*')) as ReviewItemRow[];
     },
 
-    /** Open items by cause and the age of the oldest, for the gauges. */
+    /** Open items of live payments (and of none) by cause, and the age of the oldest, for the gauges. */
     async openCounts(): Promise<{ byCause: Map<ReviewCause, number>; oldestSeconds: number }> {
       const { rows } = await db.raw(
-        `SELECT cause, count(*)::int AS n, EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS age
-         FROM review_items WHERE resolved_at IS NULL GROUP BY cause`,
+        `SELECT r.cause, count(*)::int AS n, EXTRACT(EPOCH FROM now() - min(r.created_at))::float8 AS age
+         FROM review_items r LEFT JOIN payments p ON p.id = r.payment_id
+         WHERE r.resolved_at IS NULL AND COALESCE(p.livemode, true) GROUP BY r.cause`,
       );
       const byCause = new Map<ReviewCause, number>(REVIEW_CAUSES.map((c) => [c, 0]));
       let oldestSeconds = 0;

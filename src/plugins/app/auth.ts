@@ -4,7 +4,7 @@
  */
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { findMerchantByKey, looksLikeApiKey, type Merchant } from '../../merchants/merchants.ts';
+import { findMerchantByKey, looksLikeApiKey, type AuthenticatedMerchant } from '../../merchants/merchants.ts';
 import { ApiError } from './errors.ts';
 
 declare module 'fastify' {
@@ -12,7 +12,7 @@ declare module 'fastify' {
     authenticateMerchant: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
   }
   interface FastifyRequest {
-    merchant: Merchant | null;
+    merchant: AuthenticatedMerchant | null;
   }
 }
 
@@ -21,7 +21,7 @@ const CACHE_MAX = 10_000;
 
 export default fp(
   async (app) => {
-    const cache = new Map<string, { merchant: Merchant; until: number }>();
+    const cache = new Map<string, { merchant: AuthenticatedMerchant; until: number }>();
     app.decorateRequest('merchant', null);
     app.decorate('authenticateMerchant', async (req: FastifyRequest) => {
       const header = req.headers.authorization ?? '';
