@@ -87,7 +87,8 @@ export default fp<ErrorsPluginOptions>(
     app.setNotFoundHandler((req, reply) => {
       const path = req.url.split('?')[0]!;
       const allow = allowedMethods(app, path);
-      if (allow.length) {
+      // A handler that found nothing (an unknown asset) also lands here: that is a 404, not a 405.
+      if (allow.length && !allow.includes(req.method)) {
         return reply
           .status(405)
           .header('allow', allow.join(', '))
