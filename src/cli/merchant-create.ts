@@ -15,8 +15,12 @@ const config = loadConfig();
 const db = createKnex({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 try {
   await migrateLatest(db);
-  const { merchant, apiKey } = await createMerchant(db, name);
-  process.stdout.write(`merchant ${merchant.id} (${merchant.name})\nAPI key (shown once, store it now): ${apiKey}\n`);
+  const { merchant, apiKey, testApiKey } = await createMerchant(db, name);
+  process.stdout.write(
+    `merchant ${merchant.id} (${merchant.name})\n` +
+      `live API key (shown once, store it now): ${apiKey}\n` +
+      `test API key (shown once; payments go to the built-in simulator, no money moves): ${testApiKey}\n`,
+  );
 } finally {
   await db.destroy();
 }

@@ -28,6 +28,8 @@ export interface NewReviewItem {
 
 export interface ReviewFilter {
   open?: boolean;
+  /** Items of live payments (and of none) or of test payments. */
+  livemode: boolean;
   cause?: ReviewCause;
   paymentId?: string;
   limit: number;
@@ -62,6 +64,7 @@ export function createReviewItems(db: Knex) {
       if (f.cause) q.andWhere('cause', f.cause);
       if (f.paymentId) q.andWhere('payment_id', f.paymentId);
       if (f.beforeId) q.andWhere('id', '<', f.beforeId);
+      q.andWhereRaw('COALESCE((SELECT p.livemode FROM payments p WHERE p.id = review_items.payment_id), true) = ?', [f.livemode]);
       return q.orderBy('id', 'desc').limit(f.limit);
     },
 
