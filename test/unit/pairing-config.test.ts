@@ -7,7 +7,7 @@ import type { FoundStatus } from '../../src/feexpay/types.ts';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 
 const payment = { id: '0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10', amount: 1500, network: 'mtn', phone_number: '2290167000000' } as PaymentRow;
-const found = (over: Partial<FoundStatus> = {}): FoundStatus => ({ kind: 'found', reference: 'r-1', status: 'SUCCESSFUL', answer: {}, ...over });
+const found = (over: Partial<FoundStatus> = {}): FoundStatus => ({ kind: 'found', reference: 'r-1', status: 'successful', answer: {}, ...over });
 
 test('an answer pairs only when it agrees and ties itself to the payment', () => {
   assert.equal(pairs(payment, found({ amount: 1500 })), true);
