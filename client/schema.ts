@@ -45,7 +45,59 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        /**
+         * Payment
+         * @example {
+         *       "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
+         *       "object": "payment",
+         *       "status": "pending",
+         *       "amount": 1500,
+         *       "currency": "XOF",
+         *       "network": "mtn",
+         *       "phone_last4": "0000",
+         *       "description": "Order 42",
+         *       "metadata": {
+         *         "order_id": "42"
+         *       },
+         *       "feexpay_reference": "7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",
+         *       "payment_url": null,
+         *       "failure_reason": null,
+         *       "created_at": "2026-12-01T10:00:00.000Z",
+         *       "updated_at": "2026-12-01T10:00:00.000Z",
+         *       "settled_at": null
+         *     }
+         */
+        Payment: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            object: "payment";
+            /**
+             * @description pending: the customer has been asked to pay; wait (events or polling). successful: FeexPay confirmed the money was collected; ship. failed: FeexPay refused or the customer declined (see failure_reason); you may ask again with a new Idempotency-Key. expired: FeexPay still said pending at the deadline; nothing was collected; you may ask again. needs_review: the outcome could not be established (FeexPay unreachable, or its answers did not fit the payment); do not ship and do not retry: an operator is on it and the payment will become successful or failed.
+             * @enum {unknown}
+             */
+            status: "pending" | "successful" | "failed" | "expired" | "needs_review";
+            amount: number;
+            currency: string;
+            network: string;
+            phone_last4: string;
+            description: string | null;
+            metadata: {
+                [key: string]: string;
+            };
+            feexpay_reference: string | null;
+            payment_url: string | null;
+            failure_reason: string | null;
+            /** @enum {unknown} */
+            next_action?: "redirect_to_url" | "otp_required";
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            settled_at: string | null;
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;
@@ -135,35 +187,7 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         object: "list";
-                        data: {
-                            /** Format: uuid */
-                            id: string;
-                            /** @enum {string} */
-                            object: "payment";
-                            /**
-                             * @description pending: the customer has been asked to pay; wait (events or polling). successful: FeexPay confirmed the money was collected; ship. failed: FeexPay refused or the customer declined (see failure_reason); you may ask again with a new Idempotency-Key. expired: FeexPay still said pending at the deadline; nothing was collected; you may ask again. needs_review: the outcome could not be established (FeexPay unreachable, or its answers did not fit the payment); do not ship and do not retry: an operator is on it and the payment will become successful or failed.
-                             * @enum {unknown}
-                             */
-                            status: "pending" | "successful" | "failed" | "expired" | "needs_review";
-                            amount: number;
-                            currency: string;
-                            network: string;
-                            phone_last4: string;
-                            description: string | null;
-                            metadata: {
-                                [key: string]: string;
-                            };
-                            feexpay_reference: string | null;
-                            payment_url: string | null;
-                            failure_reason: string | null;
-                            /** @enum {unknown} */
-                            next_action?: "redirect_to_url" | "otp_required";
-                            /** Format: date-time */
-                            created_at: string;
-                            /** Format: date-time */
-                            updated_at: string;
-                            settled_at: string | null;
-                        }[];
+                        data: components["schemas"]["Payment"][];
                         /** @description Pass as `cursor` for the next page; null on the last page. */
                         next_cursor: string | null;
                     };
@@ -467,35 +491,7 @@ export interface operations {
                      *       "settled_at": null
                      *     }
                      */
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        /** @enum {string} */
-                        object: "payment";
-                        /**
-                         * @description pending: the customer has been asked to pay; wait (events or polling). successful: FeexPay confirmed the money was collected; ship. failed: FeexPay refused or the customer declined (see failure_reason); you may ask again with a new Idempotency-Key. expired: FeexPay still said pending at the deadline; nothing was collected; you may ask again. needs_review: the outcome could not be established (FeexPay unreachable, or its answers did not fit the payment); do not ship and do not retry: an operator is on it and the payment will become successful or failed.
-                         * @enum {unknown}
-                         */
-                        status: "pending" | "successful" | "failed" | "expired" | "needs_review";
-                        amount: number;
-                        currency: string;
-                        network: string;
-                        phone_last4: string;
-                        description: string | null;
-                        metadata: {
-                            [key: string]: string;
-                        };
-                        feexpay_reference: string | null;
-                        payment_url: string | null;
-                        failure_reason: string | null;
-                        /** @enum {unknown} */
-                        next_action?: "redirect_to_url" | "otp_required";
-                        /** Format: date-time */
-                        created_at: string;
-                        /** Format: date-time */
-                        updated_at: string;
-                        settled_at: string | null;
-                    };
+                    "application/json": components["schemas"]["Payment"];
                 };
             };
             /**
@@ -908,35 +904,7 @@ export interface operations {
                      *       "settled_at": null
                      *     }
                      */
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        /** @enum {string} */
-                        object: "payment";
-                        /**
-                         * @description pending: the customer has been asked to pay; wait (events or polling). successful: FeexPay confirmed the money was collected; ship. failed: FeexPay refused or the customer declined (see failure_reason); you may ask again with a new Idempotency-Key. expired: FeexPay still said pending at the deadline; nothing was collected; you may ask again. needs_review: the outcome could not be established (FeexPay unreachable, or its answers did not fit the payment); do not ship and do not retry: an operator is on it and the payment will become successful or failed.
-                         * @enum {unknown}
-                         */
-                        status: "pending" | "successful" | "failed" | "expired" | "needs_review";
-                        amount: number;
-                        currency: string;
-                        network: string;
-                        phone_last4: string;
-                        description: string | null;
-                        metadata: {
-                            [key: string]: string;
-                        };
-                        feexpay_reference: string | null;
-                        payment_url: string | null;
-                        failure_reason: string | null;
-                        /** @enum {unknown} */
-                        next_action?: "redirect_to_url" | "otp_required";
-                        /** Format: date-time */
-                        created_at: string;
-                        /** Format: date-time */
-                        updated_at: string;
-                        settled_at: string | null;
-                    };
+                    "application/json": components["schemas"]["Payment"];
                 };
             };
             /** @description `validation_failed`: A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request. */

@@ -59,7 +59,7 @@ export const PAYMENT_STATUS_HELP = [
   'needs_review: the outcome could not be established (FeexPay unreachable, or its answers did not fit the payment); do not ship and do not retry: an operator is on it and the payment will become successful or failed.',
 ].join(' ');
 
-const PAYMENT_EXAMPLE = {
+export const PAYMENT_EXAMPLE = {
   id: '0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10',
   object: 'payment',
   status: 'pending',
@@ -98,6 +98,13 @@ export const PaymentView = Type.Object({
 
 export type PaymentViewType = Static<typeof PaymentView>;
 
+/**
+ * The payment as a shared schema (`app.addSchema`), so the document names it `Payment` in
+ * components.schemas and generated clients have the type; responses point to it with PaymentRef.
+ */
+export const PaymentSchema = { ...PaymentView, $id: 'Payment', title: 'Payment' };
+export const PaymentRef = Type.Unsafe<PaymentViewType>({ $ref: 'Payment#' });
+
 export const PaymentParams = Type.Object(
   { id: Type.String({ format: 'uuid', description: 'The payment id.', examples: [PAYMENT_EXAMPLE.id] }) },
   { additionalProperties: false },
@@ -120,7 +127,7 @@ export type ListPaymentsQuery = Static<typeof ListPaymentsQuery>;
 export const PaymentList = Type.Object(
   {
     object: Type.Literal('list'),
-    data: Type.Array(PaymentView),
+    data: Type.Array(PaymentRef),
     next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last page.' }),
   },
   { examples: [{ object: 'list', data: [PAYMENT_EXAMPLE], next_cursor: null }] },

@@ -1,5 +1,5 @@
 /** Successful answers as the document shows them: a description of their own and their headers. */
-import Type, { type TObject } from 'typebox';
+import Type, { IsObject, type TSchema } from 'typebox';
 
 const RATE_LIMIT_HEADERS = {
   'x-ratelimit-limit': { type: 'integer', description: 'Requests allowed per window for this API key.' },
@@ -14,11 +14,13 @@ export const REPLAY_HEADER = {
 } as const;
 
 /** `schema` with its own description, example and the headers every merchant answer carries. */
-export function answer<T extends TObject>(schema: T, description: string, headers: Record<string, unknown> = {}): T {
+export function answer<T extends TSchema>(schema: T, description: string, headers: Record<string, unknown> = {}, example?: unknown): T {
   const { examples } = schema as { examples?: unknown[] };
-  return Type.Object(schema.properties, {
+  const options = {
     description,
-    ...(examples ? { examples } : {}),
+    ...(example !== undefined ? { examples: [example] } : examples ? { examples } : {}),
     headers: { ...REQUEST_ID_HEADER, ...RATE_LIMIT_HEADERS, ...headers },
-  }) as unknown as T;
+  };
+  // An object is rebuilt with these options; a reference to a shared schema is wrapped (the document keeps no sibling of a $ref).
+  return (IsObject(schema) ? Type.Object(schema.properties, options) : { allOf: [schema], ...options }) as unknown as T;
 }

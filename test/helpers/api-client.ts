@@ -20,6 +20,7 @@ export interface DocumentedClient {
 function responseValidators(doc: Json): (method: string, path: string, status: number) => ValidateFunction | null | undefined {
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats.default(ajv);
+  ajv.addSchema(doc, 'openapi.json');
   const cache = new Map<string, ValidateFunction | null>();
   return (method, path, status) => {
     const key = `${method} ${path} ${status}`;
@@ -28,7 +29,11 @@ function responseValidators(doc: Json): (method: string, path: string, status: n
     const response = responses?.[String(status)] ?? responses?.default;
     if (!response) return undefined;
     const schema = response.content?.['application/json']?.schema;
-    const validate = schema ? ajv.compile(schema) : null;
+    // Compiled in place, so the document's own $refs (#/components/schemas/...) resolve.
+    const pointer = ['paths', path, method.toLowerCase(), 'responses', responses?.[String(status)] ? String(status) : 'default', 'content', 'application/json', 'schema']
+      .map((s) => s.replaceAll('~', '~0').replaceAll('/', '~1'))
+      .join('/');
+    const validate = schema ? ajv.compile({ $ref: `openapi.json#/${pointer}` }) : null;
     cache.set(key, validate);
     return validate;
   };

@@ -7,6 +7,7 @@ import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { API_INTRODUCTION } from '../../openapi/introduction.ts';
+import { PaymentSchema } from '../../schemas/payment.ts';
 
 /** Tags by the first path segment under /v1; a route may name its own. */
 const TAGS: Record<string, { name: string; description: string }> = {
@@ -29,6 +30,7 @@ function defaultTag(url: string): string {
 
 export default fp(
   async (app) => {
+    app.addSchema(PaymentSchema);
     await app.register(swagger, {
       openapi: {
         // 3.1: the schemas use `type: "null"` in unions, and `webhooks` needs it.
@@ -51,6 +53,8 @@ export default fp(
           securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Merchant API key (fgw_...), sent as `Authorization: Bearer fgw_...`.' } },
         },
       },
+      // Shared schemas keep their $id as their name in components.schemas (`Payment`, not `def-0`).
+      refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
       transform: ({ schema, url }) => {
         if (!isMerchantRoute(url)) return { schema: { ...schema, hide: true }, url };
         const tags = (schema as { tags?: string[] } | undefined)?.tags ?? [defaultTag(url)];

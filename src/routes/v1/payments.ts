@@ -13,8 +13,9 @@ import {
   IdempotencyHeaders,
   ListPaymentsQuery,
   PaymentList,
+  PAYMENT_EXAMPLE,
   PaymentParams,
-  PaymentView,
+  PaymentRef,
 } from '../../schemas/payment.ts';
 import type { Config } from '../../config.ts';
 
@@ -74,10 +75,11 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
         response: {
           // A replay answers the first request's status (201) with Idempotent-Replayed: true.
           201: answer(
-            PaymentView,
+            PaymentRef,
             'The payment was created; follow its `status` (pending until FeexPay tells the outcome). ' +
               'A replay (same Idempotency-Key and body) is this same answer again, with `Idempotent-Replayed: true`.',
             REPLAY_HEADER,
+            PAYMENT_EXAMPLE,
           ),
           ...errorResponses([
             'validation_failed',
@@ -130,7 +132,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
         summary: 'Read a payment',
         security: [{ apiKey: [] }],
         params: PaymentParams,
-        response: { 200: answer(PaymentView, 'The payment as it stands now.'), ...errorResponses(['validation_failed', 'payment_not_found']) },
+        response: { 200: answer(PaymentRef, 'The payment as it stands now.', {}, PAYMENT_EXAMPLE), ...errorResponses(['validation_failed', 'payment_not_found']) },
       },
     },
     async (req) => {
