@@ -37,7 +37,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
           : err.code === 'FST_ERR_BAD_URL'
             ? [400, 'bad_url', 'The URL path is not valid percent-encoding.']
             : [500, 'internal_error', 'Internal error; it has been reported.'];
-      return (reply as FastifyReply).status(status).send({ error: { code, message } });
+      void (reply as FastifyReply).status(status).send({ error: { code, message } });
     },
   });
   // A body's "100" must be refused, not read as 100, while a query's limit=100 is the integer 100;
