@@ -89,6 +89,8 @@ export interface MonitoringConfig {
     /** Deliveries refused for a wrong token (`rejected`): anyone on the internet can send them. */
     webhookRejections: AlertKnobs & { maxPerHour: number };
     reconcilerWait: AlertKnobs & { thresholdSeconds: number };
+    /** maxFailures: payments per network failed with "Network Unavailable" within `window` before paging. */
+    operatorUnavailable: AlertKnobs & { window: Duration; maxFailures: number };
   };
   api: {
     /** Availability objective over 30 days (fraction of requests answered without 5xx). */
@@ -186,6 +188,8 @@ export const monitoringConfig: MonitoringConfig = {
     // Wrong-token deliveries are probes or a rotated secret: worth a look in chat, never a page.
     webhookRejections: { severity: 'info', maxPerHour: 30, for: '15m' },
     reconcilerWait: { severity: 'warning', thresholdSeconds: 60, for: '5m' },
+    // A few refusals are a blip; more within 15 minutes is an operator down for everyone.
+    operatorUnavailable: { severity: 'warning', window: '15m', maxFailures: 3, for: '5m' },
   },
   api: {
     availabilityObjective: 0.99,

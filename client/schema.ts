@@ -42,6 +42,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/payments/{id}/otp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the code FeexPay texted the customer (next_action otp_required)
+         * @description Waits for FeexPay like a creation (up to FEEXPAY_REQUEST_TIMEOUT_MS, 30 s by default): on a timeout, retry with the same Idempotency-Key.
+         */
+        post: operations["submitPaymentOtp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/fees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Preview FeexPay's fees for an amount on an operator */
+        get: operations["previewFees"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -55,6 +92,8 @@ export interface components {
          *       "amount": 1500,
          *       "currency": "XOF",
          *       "network": "mtn",
+         *       "method": "mobile_money",
+         *       "card_brand": null,
          *       "phone_last4": "0000",
          *       "description": "Order 42",
          *       "metadata": {
@@ -63,6 +102,7 @@ export interface components {
          *       "feexpay_reference": "7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",
          *       "payment_url": null,
          *       "failure_reason": null,
+         *       "next_action": null,
          *       "created_at": "2026-12-01T10:00:00.000Z",
          *       "updated_at": "2026-12-01T10:00:00.000Z",
          *       "settled_at": null
@@ -81,6 +121,9 @@ export interface components {
             amount: number;
             currency: string;
             network: string;
+            /** @enum {unknown} */
+            method: "mobile_money" | "card";
+            card_brand: ("VISA" | "MASTERCARD") | null;
             phone_last4: string;
             description: string | null;
             metadata: {
@@ -89,8 +132,14 @@ export interface components {
             feexpay_reference: string | null;
             payment_url: string | null;
             failure_reason: string | null;
-            /** @enum {unknown} */
-            next_action?: "redirect_to_url" | "otp_required";
+            next_action: ({
+                /** @enum {string} */
+                type: "otp_required";
+            } | {
+                /** @enum {string} */
+                type: "redirect_to_url";
+                url: string;
+            }) | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -118,7 +167,7 @@ export interface operations {
                  * @description Only payments on this network.
                  * @example mtn
                  */
-                network?: "mtn" | "moov" | "celtiis_bj" | "coris" | "togocom_tg" | "moov_tg" | "mtn_ci" | "moov_ci" | "orange_ci" | "wave_ci" | "orange_sn" | "free_sn" | "wave_sn" | "moov_bf" | "orange_bf" | "wave_bf" | "mtn_cg" | "orange_ml" | "mobicash_ml";
+                network?: "mtn" | "moov" | "celtiis_bj" | "coris" | "togocom_tg" | "moov_tg" | "mtn_ci" | "moov_ci" | "orange_ci" | "wave_ci" | "orange_sn" | "free_sn" | "wave_sn" | "moov_bf" | "orange_bf" | "wave_bf" | "mtn_cg" | "orange_ml" | "mobicash_ml" | "card";
                 /**
                  * @description Created at or after.
                  * @example 2026-12-01T00:00:00Z
@@ -168,6 +217,8 @@ export interface operations {
                      *           "amount": 1500,
                      *           "currency": "XOF",
                      *           "network": "mtn",
+                     *           "method": "mobile_money",
+                     *           "card_brand": null,
                      *           "phone_last4": "0000",
                      *           "description": "Order 42",
                      *           "metadata": {
@@ -176,6 +227,7 @@ export interface operations {
                      *           "feexpay_reference": "7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",
                      *           "payment_url": null,
                      *           "failure_reason": null,
+                     *           "next_action": null,
                      *           "created_at": "2026-12-01T10:00:00.000Z",
                      *           "updated_at": "2026-12-01T10:00:00.000Z",
                      *           "settled_at": null
@@ -197,6 +249,8 @@ export interface operations {
              * @description `validation_failed`: A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request.
              *
              *     `invalid_cursor`: `cursor` is not a `next_cursor` this API returned. Start again from the first page.
+             *
+             *     `invalid_date`: A date is outside the years 1 to 9999 or is a leap second.
              */
             400: {
                 headers: {
@@ -218,7 +272,7 @@ export interface operations {
                              * @description Machine-readable: key your handling on this.
                              * @enum {unknown}
                              */
-                            code: "validation_failed" | "invalid_cursor";
+                            code: "validation_failed" | "invalid_cursor" | "invalid_date";
                             /** @description For a person; may change. */
                             message: string;
                             /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
@@ -431,10 +485,20 @@ export interface operations {
                     /** @enum {unknown} */
                     currency: "XOF" | "XAF";
                     /**
-                     * @description FeexPay operator code.
+                     * @description FeexPay operator code (required unless method is card).
                      * @enum {unknown}
                      */
-                    network: "mtn" | "moov" | "celtiis_bj" | "coris" | "togocom_tg" | "moov_tg" | "mtn_ci" | "moov_ci" | "orange_ci" | "wave_ci" | "orange_sn" | "free_sn" | "wave_sn" | "moov_bf" | "orange_bf" | "wave_bf" | "mtn_cg" | "orange_ml" | "mobicash_ml";
+                    network?: "mtn" | "moov" | "celtiis_bj" | "coris" | "togocom_tg" | "moov_tg" | "mtn_ci" | "moov_ci" | "orange_ci" | "wave_ci" | "orange_sn" | "free_sn" | "wave_sn" | "moov_bf" | "orange_bf" | "wave_bf" | "mtn_cg" | "orange_ml" | "mobicash_ml";
+                    /**
+                     * @description mobile_money (default) or card.
+                     * @enum {unknown}
+                     */
+                    method?: "mobile_money" | "card";
+                    /**
+                     * @description Required with method card.
+                     * @enum {unknown}
+                     */
+                    card_brand?: "VISA" | "MASTERCARD";
                     /** @description Digits with country code, no +. */
                     phone_number: string;
                     /** @description Letters, digits and spaces. */
@@ -448,8 +512,12 @@ export interface operations {
                     metadata?: {
                         [key: string]: string;
                     };
-                    /** @description Only for operators that ask one (coris). */
+                    /** @description orange_sn only, and required there: the code the customer got from #144#391#. */
                     otp?: string;
+                    /** @description https URL. */
+                    return_url?: string;
+                    /** @description https URL. */
+                    cancel_url?: string;
                 };
             };
         };
@@ -478,6 +546,8 @@ export interface operations {
                      *       "amount": 1500,
                      *       "currency": "XOF",
                      *       "network": "mtn",
+                     *       "method": "mobile_money",
+                     *       "card_brand": null,
                      *       "phone_last4": "0000",
                      *       "description": "Order 42",
                      *       "metadata": {
@@ -486,6 +556,7 @@ export interface operations {
                      *       "feexpay_reference": "7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",
                      *       "payment_url": null,
                      *       "failure_reason": null,
+                     *       "next_action": null,
                      *       "created_at": "2026-12-01T10:00:00.000Z",
                      *       "updated_at": "2026-12-01T10:00:00.000Z",
                      *       "settled_at": null
@@ -501,9 +572,21 @@ export interface operations {
              *
              *     `idempotency_key_required`: The `Idempotency-Key` header is missing or not 1 to 255 printable ASCII characters. Send one key per intended operation.
              *
+             *     `network_required`: `network` is required (or `method: "card"` with `card_brand`).
+             *
+             *     `card_brand_required`: `card_brand` (VISA or MASTERCARD) is required with `method: "card"`.
+             *
              *     `invalid_phone_number`: `phone_number` is not a number of the network's country (country code, then digits, no +).
              *
              *     `currency_mismatch`: `currency` is not the currency of the network (XOF for Benin, Togo, Côte d'Ivoire, Senegal...).
+             *
+             *     `otp_required`: This network needs the customer's code in `otp` on creation (orange_sn: the customer dials #144#391#).
+             *
+             *     `field_not_accepted`: A field this flow does not take (e.g. `otp` on a network that asks for it later, `return_url` on a USSD network); `param` names it.
+             *
+             *     `invalid_url`: The endpoint URL is not an https URL reaching a public address.
+             *
+             *     `amount_out_of_range`: `amount` is outside what the network accepts for one operation.
              */
             400: {
                 headers: {
@@ -525,7 +608,7 @@ export interface operations {
                              * @description Machine-readable: key your handling on this.
                              * @enum {unknown}
                              */
-                            code: "validation_failed" | "invalid_json" | "idempotency_key_required" | "invalid_phone_number" | "currency_mismatch";
+                            code: "validation_failed" | "invalid_json" | "idempotency_key_required" | "network_required" | "card_brand_required" | "invalid_phone_number" | "currency_mismatch" | "otp_required" | "field_not_accepted" | "invalid_url" | "amount_out_of_range";
                             /** @description For a person; may change. */
                             message: string;
                             /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
@@ -812,7 +895,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            /**
+             * @description `network_unavailable`: The network is in maintenance: no payment was created. Retry after `Retry-After` seconds, or offer another network.
+             *
+             *     `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`).
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -823,8 +910,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "code": "service_unavailable",
-                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "code": "network_unavailable",
+                     *         "message": "The network is in maintenance: no payment was created.",
                      *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
                      *       }
                      *     }
@@ -835,7 +922,7 @@ export interface operations {
                              * @description Machine-readable: key your handling on this.
                              * @enum {unknown}
                              */
-                            code: "service_unavailable";
+                            code: "network_unavailable" | "service_unavailable";
                             /** @description For a person; may change. */
                             message: string;
                             /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
@@ -891,6 +978,8 @@ export interface operations {
                      *       "amount": 1500,
                      *       "currency": "XOF",
                      *       "network": "mtn",
+                     *       "method": "mobile_money",
+                     *       "card_brand": null,
                      *       "phone_last4": "0000",
                      *       "description": "Order 42",
                      *       "metadata": {
@@ -899,6 +988,7 @@ export interface operations {
                      *       "feexpay_reference": "7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",
                      *       "payment_url": null,
                      *       "failure_reason": null,
+                     *       "next_action": null,
                      *       "created_at": "2026-12-01T10:00:00.000Z",
                      *       "updated_at": "2026-12-01T10:00:00.000Z",
                      *       "settled_at": null
@@ -1123,6 +1213,663 @@ export interface operations {
                              * @enum {unknown}
                              */
                             code: "service_unavailable";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    submitPaymentOtp: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description One key per intended operation (1 to 255 printable ASCII characters): a retry with the same key and body gets the first answer.
+                 * @example order-42-attempt-1
+                 */
+                "idempotency-key": string;
+            };
+            path: {
+                /**
+                 * @description The payment id.
+                 * @example 0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "otp": "123456"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The code FeexPay texted the customer (4 to 8 digits). */
+                    otp: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The code was passed to FeexPay; the payment is as it stands now (a replay carries `Idempotent-Replayed: true`). */
+            200: {
+                headers: {
+                    /** @description Identifies this answer; quote it to support. */
+                    "request-id"?: string;
+                    /** @description Requests allowed per window for this API key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description Present on a replay: this is the stored answer of the first request with this Idempotency-Key. */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
+                     *       "object": "payment",
+                     *       "status": "pending",
+                     *       "amount": 1500,
+                     *       "currency": "XOF",
+                     *       "network": "moov_tg",
+                     *       "method": "mobile_money",
+                     *       "card_brand": null,
+                     *       "phone_last4": "0000",
+                     *       "description": "Order 42",
+                     *       "metadata": {
+                     *         "order_id": "42"
+                     *       },
+                     *       "feexpay_reference": "7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",
+                     *       "payment_url": null,
+                     *       "failure_reason": null,
+                     *       "next_action": null,
+                     *       "created_at": "2026-12-01T10:00:00.000Z",
+                     *       "updated_at": "2026-12-01T10:00:00.000Z",
+                     *       "settled_at": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /**
+             * @description `validation_failed`: A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request.
+             *
+             *     `invalid_json`: The body is not JSON (or is empty). Send `Content-Type: application/json` with a JSON object.
+             *
+             *     `idempotency_key_required`: The `Idempotency-Key` header is missing or not 1 to 255 printable ASCII characters. Send one key per intended operation.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "A field is missing, unknown or invalid; `param` names the first, `errors` lists every one.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "validation_failed" | "invalid_json" | "idempotency_key_required";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `unauthorized`: The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "unauthorized";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `payment_not_found`: No payment with this id for this merchant (another merchant's payment is not found either). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payment_not_found",
+                     *         "message": "No payment with this id for this merchant (another merchant's payment is not found either).",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "payment_not_found";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `payment_not_awaiting_otp`: The payment is not waiting for a code (its `next_action` is not otp_required); read it to see its status.
+             *
+             *     `idempotency_request_in_progress`: A request with this `Idempotency-Key` is still being processed (FeexPay has not answered it yet). Retry with the same key after `Retry-After` seconds; you will get its answer.
+             */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payment_not_awaiting_otp",
+                     *         "message": "The payment is not waiting for a code (its `next_action` is not otp_required); read it to see its status.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "payment_not_awaiting_otp" | "idempotency_request_in_progress";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `idempotency_key_reused`: This `Idempotency-Key` was used with a different body. Use a new key for a new operation; reuse a key only to retry the same request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "This `Idempotency-Key` was used with a different body.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "idempotency_key_reused";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key, or for this phone number on payment creation. Wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for this API key, or for this phone number on payment creation.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "rate_limited";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `internal_error`: Unexpected; it has been reported. A POST may be retried with the same `Idempotency-Key`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Unexpected; it has been reported.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "internal_error";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    previewFees: {
+        parameters: {
+            query: {
+                /**
+                 * @description The operator.
+                 * @example mtn
+                 */
+                network: "mtn" | "moov" | "celtiis_bj" | "coris" | "togocom_tg" | "moov_tg" | "mtn_ci" | "moov_ci" | "orange_ci" | "wave_ci" | "orange_sn" | "free_sn" | "wave_sn" | "moov_bf" | "orange_bf" | "wave_bf" | "mtn_cg" | "orange_ml" | "mobicash_ml";
+                /**
+                 * @description Whole units, 100 to 2000000.
+                 * @example 1500
+                 */
+                amount: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What FeexPay charges, and what the customer pays in total. */
+            200: {
+                headers: {
+                    /** @description Identifies this answer; quote it to support. */
+                    "request-id"?: string;
+                    /** @description Requests allowed per window for this API key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "x-ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "fee_preview",
+                     *       "network": "mtn",
+                     *       "amount": 1500,
+                     *       "fees": 26,
+                     *       "total": 1526,
+                     *       "customer_pays_fees": true
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "fee_preview";
+                        network: string;
+                        amount: number;
+                        fees: number;
+                        total: number;
+                        customer_pays_fees: boolean;
+                    };
+                };
+            };
+            /**
+             * @description `validation_failed`: A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request.
+             *
+             *     `amount_out_of_range`: `amount` is outside what the network accepts for one operation.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "A field is missing, unknown or invalid; `param` names the first, `errors` lists every one.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "validation_failed" | "amount_out_of_range";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `unauthorized`: The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "unauthorized";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key, or for this phone number on payment creation. Wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for this API key, or for this phone number on payment creation.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "rate_limited";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `internal_error`: Unexpected; it has been reported. A POST may be retried with the same `Idempotency-Key`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Unexpected; it has been reported.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "internal_error";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `fee_preview_unavailable`: FeexPay did not give the fees in time; retry.
+             *
+             *     `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`).
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "fee_preview_unavailable",
+                     *         "message": "FeexPay did not give the fees in time; retry.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "fee_preview_unavailable" | "service_unavailable";
                             /** @description For a person; may change. */
                             message: string;
                             /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */

@@ -36,6 +36,7 @@ export function renderPage(filter: DashboardFilter, assetVersion: string): strin
     <label>Data <select name="mode" id="mode"><option value="live"${filter.livemode ? ' selected' : ''}>live</option><option value="test"${filter.livemode ? '' : ' selected'}>test (sandbox)</option></select></label>
     <button type="submit">Apply</button>
   </form>
+  <a href="/admin/networks" id="networks-link">Operators</a>
 </header>
 ${filter.livemode ? '' : '<p class="test-mode" role="status">TEST DATA: payments made with test keys, on the built-in simulator. No money moved.</p>'}
 <main id="dashboard" data-state="loading" data-mode="${filter.livemode ? 'live' : 'test'}">

@@ -1,7 +1,12 @@
-/** `npm run merchant:create -- --name "Shop"`: creates a merchant and prints its API key once. */
+/**
+ * `npm run merchant:create -- --name "Shop"`: creates a merchant and prints its live and test API keys once.
+ * On the embedded database this works only while the service is stopped: the database is one
+ * process's at a time, and the lock (db/embedded-lock.ts) refuses a second one with a message,
+ * rather than printing a key written to a copy nobody will read.
+ */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
-import { createKnex } from '../db/knex.ts';
+import { ConfigError, loadConfig } from '../config.ts';
+import { closeDatabase, createKnex } from '../db/knex.ts';
 import { migrateLatest } from '../db/migrate.ts';
 import { createMerchant } from '../merchants/merchants.ts';
 
@@ -11,16 +16,21 @@ if (!name) {
   process.stderr.write('usage: npm run merchant:create -- --name "Merchant name"\n');
   process.exit(2);
 }
-const config = loadConfig();
-const db = createKnex({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 try {
-  await migrateLatest(db);
-  const { merchant, apiKey, testApiKey } = await createMerchant(db, name);
-  process.stdout.write(
-    `merchant ${merchant.id} (${merchant.name})\n` +
-      `live API key (shown once, store it now): ${apiKey}\n` +
-      `test API key (shown once; payments go to the built-in simulator, no money moves): ${testApiKey}\n`,
-  );
-} finally {
-  await db.destroy();
+  const config = loadConfig();
+  const db = createKnex({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrateLatest(db);
+    const { merchant, apiKey, testApiKey } = await createMerchant(db, name);
+    process.stdout.write(
+      `merchant ${merchant.id} (${merchant.name})\n` +
+        `live API key (shown once, store it now): ${apiKey}\n` +
+        `test API key (shown once; payments go to the built-in simulator, no money moves): ${testApiKey}\n`,
+    );
+  } finally {
+    await closeDatabase(db);
+  }
+} catch (err) {
+  process.stderr.write(`merchant:create: ${err instanceof ConfigError ? err.message : (err as Error).message}\n`);
+  process.exit(1);
 }

@@ -3,9 +3,10 @@
  * defined once. The service registers from here; dashboards/ and alerts/ import names from here,
  * and a test fails on any PromQL that names a metric missing from this file.
  */
-import { NETWORKS, CURRENCIES } from '../domain/networks.ts';
+import { PAYMENT_NETWORKS, CURRENCIES } from '../domain/networks.ts';
 import { FAILURE_REASONS, REVIEW_CAUSES } from '../domain/payment-status.ts';
 import { WEBHOOK_RESULTS } from '../domain/webhook-results.ts';
+import { FEEXPAY_OPERATIONS } from '../feexpay/types.ts';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
@@ -47,7 +48,7 @@ export const FEEXPAY_LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 7.5, 10
 /** HTTP latency of our own API; 0.05 is the p99 target of the benchmark. */
 export const HTTP_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
-const network = NETWORKS;
+const network = PAYMENT_NETWORKS;
 const outcome = ['successful', 'failed', 'expired'] as const;
 const reason = ['none', ...FAILURE_REASONS] as const;
 
@@ -78,7 +79,7 @@ export const serviceMetrics = {
     type: 'histogram',
     help: 'Duration of calls to the FeexPay API, by operation and outcome.',
     labels: {
-      operation: ['request_to_pay', 'status'],
+      operation: FEEXPAY_OPERATIONS,
       outcome: ['ok', 'failed', 'timeout', 'error'],
     },
     buckets: FEEXPAY_LATENCY_BUCKETS,
@@ -124,6 +125,20 @@ export const serviceMetrics = {
     type: 'counter',
     help: 'POST /v1/payments requests by idempotency outcome.',
     labels: { outcome: ['created', 'replayed', 'in_flight', 'key_reused'] },
+    source: 'service',
+  }),
+  otpSubmissions: def({
+    name: 'feexpay_otp_submissions_total',
+    type: 'counter',
+    help: 'Codes sent with POST /v1/payments/{id}/otp, by what FeexPay made of them (not_awaiting: refused before FeexPay).',
+    labels: { network, result: ['accepted', 'refused', 'unknown', 'not_awaiting'] },
+    source: 'service',
+  }),
+  paymentsRefusedBeforeFeexPay: def({
+    name: 'feexpay_payments_refused_total',
+    type: 'counter',
+    help: 'Payment requests refused by the operator settings before any call to FeexPay, by network and why.',
+    labels: { network, reason: ['maintenance', 'amount_out_of_range'] },
     source: 'service',
   }),
   notifications: def({

@@ -10,7 +10,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { FeexPayClient, FeexPayFor } from '../feexpay/types.ts';
 import { NO_TRACE, type TraceSteps } from '../observability/trace-steps.ts';
 import type { ServiceMetrics } from '../metrics/service-metrics.ts';
+import type { PaymentNetwork } from '../domain/networks.ts';
 import type { CreatePaymentBody, PaymentViewType } from '../schemas/payment.ts';
+import { nextActionOf, startCollection } from './collect.ts';
 import { judgeTakenKey, requestHash } from './idempotency.ts';
 import { presentPayment } from './present.ts';
 import type { PaymentRepository, PaymentRow } from './repository.ts';
@@ -31,25 +33,18 @@ export interface CreatePaymentDeps {
   metrics: ServiceMetrics;
   timing: { firstCheckAfterMs: number; deadlineMs: number; staleInFlightMs: number };
   onFeexPayAnomaly?: (message: string, ctx: { paymentId: string; network: string }) => void;
+  /** Takes one prompt from the phone's hourly quota (the rate-limit plugin's phoneQuota). */
+  phoneQuota?: (phoneNumber: string, livemode: boolean) => Promise<{ allowed: boolean; refusal: Error | null; refund(): Promise<void> }>;
 }
 
-type NextAction = NonNullable<PaymentViewType['next_action']>;
+/** The body as checked by the route: `network` resolved (an operator, or `card` with method card). */
+export type CreatePaymentInput = Omit<CreatePaymentBody, 'network'> & { network: PaymentNetwork };
 
 export function createPaymentCreator(deps: CreatePaymentDeps) {
   /** Asks FeexPay to collect and records what it answered; returns the next step for the customer, if any. */
-  async function collect(payment: PaymentRow, input: CreatePaymentBody, log: FastifyBaseLogger, trace: TraceSteps): Promise<{ row?: PaymentRow; nextAction?: NextAction }> {
+  async function collect(payment: PaymentRow, input: CreatePaymentInput, log: FastifyBaseLogger, trace: TraceSteps): Promise<{ row?: PaymentRow }> {
     const base = { payment_id: payment.id, amount: input.amount, currency: input.currency, network: input.network };
-    const result = await trace.step('http.client', 'FeexPay request-to-pay', () => deps.feexpay(payment.livemode).requestToPay({
-      network: input.network,
-      phoneNumber: input.phone_number,
-      amount: input.amount,
-      description: input.description,
-      firstName: input.customer?.first_name,
-      lastName: input.customer?.last_name,
-      email: input.customer?.email,
-      callbackInfo: payment.id,
-      otp: input.otp,
-    }));
+    const result = await trace.step('http.client', 'FeexPay request-to-pay', () => startCollection(deps.feexpay(payment.livemode), payment, input));
     log.info(
       {
         event: 'feexpay.answered',
@@ -77,6 +72,7 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
       reference: result.reference,
       orderId: result.orderId,
       paymentUrl: result.paymentUrl,
+      nextAction: nextActionOf(result),
     }));
     if (attached === 'conflict') {
       // FeexPay gave this payment a reference another payment already holds.
@@ -84,21 +80,25 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
       return {};
     }
     const outcome = await deps.settler.applyAnswer(attached ?? payment, result.status, 'api', result.reason);
-    const nextAction: NextAction | undefined = result.otpRequired ? 'otp_required' : result.paymentUrl ? 'redirect_to_url' : undefined;
     // The row attachFeexPay returned is current unless the answer itself settled the payment.
-    return { row: attached && outcome === 'still_pending' ? attached : undefined, nextAction };
+    return { row: attached && outcome === 'still_pending' ? attached : undefined };
   }
 
   return async function createPayment(
     merchant: { id: string; livemode: boolean },
     idempotencyKey: string,
-    input: CreatePaymentBody,
+    input: CreatePaymentInput,
     log: FastifyBaseLogger,
     trace: TraceSteps = NO_TRACE,
   ): Promise<CreateOutcome> {
     const now = Date.now();
     const hash = requestHash(input);
     const merchantId = merchant.id;
+    // Only a request that goes on to prompt the phone keeps its place in the phone's quota: a
+    // replay, a conflict or a failure before FeexPay gives it back, and a replay is answered even
+    // when the quota is spent.
+    const quota = await deps.phoneQuota?.(input.phone_number, merchant.livemode);
+    if (quota && !quota.allowed && !(await deps.payments.isKeyLive(merchantId, merchant.livemode, idempotencyKey))) throw quota.refusal;
     const claim = await trace.step('db', 'claim key, insert payment', () => deps.payments.claimKeyAndInsert(idempotencyKey, hash, {
       id: randomUUID(),
       merchant_id: merchantId,
@@ -106,13 +106,19 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
       amount: input.amount,
       currency: input.currency,
       network: input.network,
+      method: input.method ?? 'mobile_money',
+      card_brand: input.card_brand ?? null,
       phone_number: input.phone_number,
       description: input.description ?? null,
       customer: input.customer ?? {},
       metadata: input.metadata ?? {},
       next_check_at: new Date(now + deps.timing.firstCheckAfterMs),
       expires_at: new Date(now + deps.timing.deadlineMs),
-    }));
+    })).catch(async (err: unknown) => {
+      await quota?.refund();
+      throw err;
+    });
+    if (claim.kind === 'taken') await quota?.refund();
 
     if (claim.kind === 'taken') {
       const verdict = judgeTakenKey(claim, hash);
@@ -145,9 +151,9 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
     const payment = claim.payment;
     log.info({ event: 'payment.initiated', payment_id: payment.id, livemode: merchant.livemode, amount: input.amount, currency: input.currency, network: input.network }, 'payment initiated');
 
-    const { row, nextAction } = await collect(payment, input, log, trace);
+    const { row } = await collect(payment, input, log, trace);
     const current = row ?? (await deps.payments.findById(payment.id)) ?? payment;
-    const body: PaymentViewType = { ...presentPayment(current), ...(nextAction ? { next_action: nextAction } : {}) };
+    const body = presentPayment(current);
     await trace.step('db', 'store answer for replays', () => deps.payments.completeKey(merchantId, merchant.livemode, idempotencyKey, 201, body));
     return { kind: 'created', payment: body };
   };

@@ -4,7 +4,7 @@
  * see `undefined`. The database triggers add the audit row and refuse any other move.
  */
 import type { Knex } from 'knex';
-import type { Currency, Network } from '../domain/networks.ts';
+import type { CardBrand, Currency, PaymentNetwork } from '../domain/networks.ts';
 import {
   ALLOWED_TRANSITIONS,
   PAYMENT_STATUSES,
@@ -13,6 +13,7 @@ import {
   type SettledStatus,
   type TransitionSource,
 } from '../domain/payment-status.ts';
+import type { NextAction } from './collect.ts';
 
 export interface PaymentRow {
   id: string;
@@ -20,7 +21,10 @@ export interface PaymentRow {
   status: PaymentStatus;
   amount: number;
   currency: Currency;
-  network: Network;
+  /** An operator, or `card` for a card payment. */
+  network: PaymentNetwork;
+  method: 'mobile_money' | 'card';
+  card_brand: CardBrand | null;
   phone_number: string;
   description: string | null;
   customer: { first_name?: string; last_name?: string; email?: string };
@@ -28,6 +32,8 @@ export interface PaymentRow {
   feexpay_reference: string | null;
   feexpay_order_id: string | null;
   payment_url: string | null;
+  /** What the customer must do next (send the OTP, visit the page) while pending. */
+  next_action: NextAction | null;
   failure_reason: FailureReason | null;
   status_source: TransitionSource;
   transition_detail: Record<string, unknown> | null;
@@ -45,13 +51,13 @@ export interface PaymentRow {
 export type NewPayment = Pick<
   PaymentRow,
   'id' | 'merchant_id' | 'livemode' | 'amount' | 'currency' | 'network' | 'phone_number' | 'description' | 'customer' | 'metadata'
-> & { next_check_at: Date; expires_at: Date };
+> & Partial<Pick<PaymentRow, 'method' | 'card_brand'>> & { next_check_at: Date; expires_at: Date };
 
 export interface ListFilter {
   merchantId: string;
   livemode: boolean;
   status?: PaymentStatus;
-  network?: Network;
+  network?: PaymentNetwork;
   createdGte?: Date;
   createdLt?: Date;
   /** Keyset position: the last row of the previous page. */
@@ -79,6 +85,21 @@ const FROM: Record<SettledStatus, PaymentStatus[]> = Object.fromEntries(
 ) as Record<SettledStatus, PaymentStatus[]>;
 
 export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
+  /** What an earlier use of a key left: its request's hash, state and stored answer. */
+  async function takenKey(merchantId: string, key: string): Promise<Extract<KeyClaim, { kind: 'taken' }> | undefined> {
+    const k = await db('idempotency_keys').where({ merchant_id: merchantId, key }).first();
+    if (!k) return undefined;
+    return {
+      kind: 'taken',
+      requestHash: k.request_hash,
+      state: k.state,
+      paymentId: k.payment_id,
+      since: k.created_at,
+      status: k.response_status,
+      body: k.response_body,
+    };
+  }
+
   return {
     /**
      * One statement, so one round trip and one commit on the hot path: the key is claimed and the
@@ -97,10 +118,10 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
                  expires_at = EXCLUDED.expires_at
              WHERE idempotency_keys.expires_at < now()
            RETURNING key)
-         INSERT INTO payments (id, merchant_id, livemode, amount, currency, network, phone_number, description, customer, metadata,
-                               next_check_at, expires_at, status_source)
-         SELECT :id, :merchantId, :livemode, :amount, :currency, :network, :phone, :description, :customer, :metadata,
-                :nextCheckAt, :expiresAt, 'api'
+         INSERT INTO payments (id, merchant_id, livemode, amount, currency, network, method, card_brand, phone_number, description,
+                               customer, metadata, next_check_at, expires_at, status_source)
+         SELECT :id, :merchantId, :livemode, :amount, :currency, :network, :method, :cardBrand, :phone, :description,
+                :customer, :metadata, :nextCheckAt, :expiresAt, 'api'
          WHERE EXISTS (SELECT 1 FROM claimed)
          RETURNING *`,
         {
@@ -113,6 +134,8 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
           amount: p.amount,
           currency: p.currency,
           network: p.network,
+          method: p.method ?? 'mobile_money',
+          cardBrand: p.card_brand ?? null,
           phone: p.phone_number,
           description: p.description,
           customer: JSON.stringify(p.customer),
@@ -122,18 +145,31 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
         },
       );
       if (claimed.rows.length === 1) return { kind: 'claimed', payment: claimed.rows[0] as PaymentRow };
-      const k = await db('idempotency_keys').where({ merchant_id: p.merchant_id, key: storedKey(key, p.livemode) }).first();
+      const k = await takenKey(p.merchant_id, storedKey(key, p.livemode));
       // Gone between the two statements only if it expired and was purged: a new claim is the answer.
-      if (!k) return this.claimKeyAndInsert(key, hash, p);
-      return {
-        kind: 'taken',
-        requestHash: k.request_hash,
-        state: k.state,
-        paymentId: k.payment_id,
-        since: k.created_at,
-        status: k.response_status,
-        body: k.response_body,
-      };
+      return k ?? this.claimKeyAndInsert(key, hash, p);
+    },
+
+    /** Claims a key for a request on an existing payment (the OTP step): no row is inserted. */
+    async claimKey(merchantId: string, livemode: boolean, key: string, hash: string, paymentId: string): Promise<{ kind: 'claimed' } | Extract<KeyClaim, { kind: 'taken' }>> {
+      const claimed = await db.raw(
+        `INSERT INTO idempotency_keys (merchant_id, key, request_hash, state, payment_id, expires_at)
+         VALUES (:merchantId, :key, :hash, 'in_flight', :paymentId, now() + (:ttlHours * interval '1 hour'))
+         ON CONFLICT (merchant_id, key) DO UPDATE
+           SET request_hash = EXCLUDED.request_hash, state = 'in_flight', payment_id = EXCLUDED.payment_id,
+               response_status = NULL, response_body = NULL, created_at = now(), expires_at = EXCLUDED.expires_at
+           WHERE idempotency_keys.expires_at < now()
+         RETURNING key`,
+        { merchantId, key: storedKey(key, livemode), hash, paymentId, ttlHours: idempotencyTtlHours },
+      );
+      if (claimed.rows.length === 1) return { kind: 'claimed' };
+      return (await takenKey(merchantId, storedKey(key, livemode))) ?? this.claimKey(merchantId, livemode, key, hash, paymentId);
+    },
+
+    /** Whether a key is held (in flight or answered) and not expired: a retry, not a new request. */
+    async isKeyLive(merchantId: string, livemode: boolean, key: string): Promise<boolean> {
+      const row = await db('idempotency_keys').where({ merchant_id: merchantId, key: storedKey(key, livemode) }).where('expires_at', '>', db.fn.now()).first('key');
+      return row !== undefined;
     },
 
     /** Stores the answer a key replays from now on. */
@@ -185,7 +221,7 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
      */
     async attachFeexPay(
       id: string,
-      fields: { reference: string; orderId?: string; paymentUrl?: string },
+      fields: { reference: string; orderId?: string; paymentUrl?: string; nextAction?: NextAction | null },
     ): Promise<PaymentRow | 'conflict' | undefined> {
       try {
         const [row] = await db('payments')
@@ -195,6 +231,7 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
             feexpay_reference: fields.reference,
             feexpay_order_id: fields.orderId ?? null,
             payment_url: fields.paymentUrl ?? null,
+            next_action: fields.nextAction ? JSON.stringify(fields.nextAction) : null,
           })
           .returning('*');
         return row as PaymentRow | undefined;
@@ -272,6 +309,23 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
 
     async scheduleLateCheck(id: string, at: Date | null): Promise<void> {
       await db('payments').where({ id, status: 'expired' }).update({ late_check_at: at });
+    },
+
+    /**
+     * Takes the OTP step of a pending payment waiting for a code: one caller wins (the others see
+     * `undefined`), so a code is sent to FeexPay once however many requests race.
+     */
+    async takeOtpStep(merchantId: string, id: string): Promise<PaymentRow | undefined> {
+      const [row] = await db('payments')
+        .where({ id, merchant_id: merchantId, status: 'pending' })
+        .whereRaw(`next_action->>'type' = 'otp_required'`)
+        .update({ next_action: null })
+        .returning('*');
+      return row as PaymentRow | undefined;
+    },
+
+    async setNextAction(id: string, nextAction: NextAction | null): Promise<void> {
+      await db('payments').where({ id, status: 'pending' }).update({ next_action: nextAction ? JSON.stringify(nextAction) : null });
     },
 
     async reschedule(id: string, nextCheckAt: Date): Promise<void> {

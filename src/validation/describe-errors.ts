@@ -81,7 +81,10 @@ function words(e: AjvError): string {
       return `must be ${FORMATS[String(p.format)] ?? `a valid ${String(p.format)}`}`;
     case 'pattern': {
       const hint = e.parentSchema?.description;
-      if (String(p.pattern).includes('\\p{Cs}') || String(p.pattern).includes('\\u0000')) return 'must not contain control characters, < or >';
+      // The storable-text patterns (schemas/payment.ts) read as what they refuse, not as a regex.
+      if (String(p.pattern).includes('\\p{Cs}')) {
+        return `must not contain NUL characters or unpaired UTF-16 surrogates${String(p.pattern).includes('<>') ? ', control characters or < >' : ''}`;
+      }
       return hint ? `is not valid (${hint.replace(/\.$/, '')})` : 'is not in the expected format';
     }
     case 'propertyNames':

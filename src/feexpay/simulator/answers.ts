@@ -1,5 +1,4 @@
 /** Bodies the simulator answers with: FeexPay's status shapes, and the control API's view of a payment. */
-import { NETWORK_INFO, type Network } from '../../domain/networks.ts';
 import type { SimPayment } from './store.ts';
 
 /** Scenario 07: what a proxy or an error page in front of FeexPay might send with a 200. */
@@ -24,7 +23,7 @@ export function statusBody(p: SimPayment): Record<string, unknown> {
     phoneNumber: p.phoneNumber,
     reason: p.reason,
     callback_info: p.callbackInfo,
-    reseau: NETWORK_INFO[p.network].legacyLabel,
+    reseau: p.label,
     type: 'Paiement',
     date: p.createdAt.toISOString(),
   };
@@ -32,13 +31,14 @@ export function statusBody(p: SimPayment): Record<string, unknown> {
 
 export interface PaymentView {
   reference: string;
-  network: Network;
+  network: SimPayment['network'];
   scenario: string;
   status: SimPayment['status'];
   reason: string;
   amount: number;
   callbackInfo: string;
   awaitingOtp: boolean;
+  awaitingCustomer: boolean;
   createdAt: string;
   statusCalls: number;
   webhookAttempts: number;
@@ -55,6 +55,7 @@ export function view(p: SimPayment): PaymentView {
     amount: p.amount,
     callbackInfo: p.callbackInfo,
     awaitingOtp: p.awaitingOtp,
+    awaitingCustomer: p.awaitingCustomer,
     createdAt: p.createdAt.toISOString(),
     statusCalls: p.statusCalls,
     webhookAttempts: p.webhookAttempts,

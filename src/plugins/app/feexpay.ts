@@ -8,8 +8,9 @@ import fp from 'fastify-plugin';
 import type { AddressInfo } from 'node:net';
 import { createFeexPayClient } from '../../feexpay/client.ts';
 import { createSimulator, feexpaySimulator, type SimulatorEngine } from '../../feexpay/simulator/index.ts';
+import { isLoopback } from '../../feexpay/simulator/control-routes.ts';
 import { SIMULATOR_DEFAULT_API_KEY } from '../../feexpay/simulator/options.ts';
-import type { FeexPayClient } from '../../feexpay/types.ts';
+import type { CallObserver, FeexPayClient } from '../../feexpay/types.ts';
 import type { Config } from '../../config.ts';
 
 declare module 'fastify' {
@@ -32,10 +33,6 @@ export interface FeexPayHealth {
 
 export const SIMULATOR_PREFIX = '/_feexpay';
 
-function isLoopback(address: string | undefined): boolean {
-  return address === '::1' || address?.startsWith('127.') === true || address?.startsWith('::ffff:127.') === true;
-}
-
 export interface FeexPayPluginOptions {
   feexpay: Config['feexpay'];
   webhookToken: string;
@@ -46,7 +43,7 @@ export default fp<FeexPayPluginOptions>(
     const log = app.log.child({ component: 'feexpay' });
     let lastOk: Date | null = null;
     let lastError: Date | null = null;
-    const observe = (operation: 'request_to_pay' | 'status', outcome: 'ok' | 'failed' | 'timeout' | 'error', seconds: number) => {
+    const observe: CallObserver = (operation, outcome, seconds) => {
       app.serviceMetrics.feexpayRequestDuration.observe({ operation, outcome }, seconds);
       if (outcome === 'timeout' || outcome === 'error') lastError = new Date();
       else lastOk = new Date();
@@ -65,6 +62,7 @@ export default fp<FeexPayPluginOptions>(
         shopId: opts.feexpay.shopId,
         requestTimeoutMs: opts.feexpay.requestTimeoutMs,
         statusTimeoutMs: opts.feexpay.statusTimeoutMs,
+        collectionPath: opts.feexpay.collectionPath,
         logger: log,
         ...(observed ? { observe } : {}),
       });
@@ -81,20 +79,27 @@ export default fp<FeexPayPluginOptions>(
     });
     app.decorate('feexpaySimulator', engine);
     // The loopback URL is known only once the server listens; until then no payment can arrive.
-    let sandbox: FeexPayClient | undefined;
     const localBase = () => {
       const addr = app.server.address() as AddressInfo | null;
       if (!addr) throw new Error('FeexPay simulator used before the server listens');
       return `http://127.0.0.1:${addr.port}`;
     };
+    const lazy = (make: () => FeexPayClient) => {
+      let client: FeexPayClient | undefined;
+      return () => (client ??= make());
+    };
     // Test traffic is never observed as FeexPay's: it must not move FeexPay's alerts or dashboards.
-    const sandboxClient = () => (sandbox ??= clientFor(localBase() + SIMULATOR_PREFIX, SIMULATOR_DEFAULT_API_KEY, false));
-    const live = mode === 'live' ? clientFor(opts.feexpay.baseUrl!, opts.feexpay.apiKey!, true) : undefined;
-    // No FeexPay account: live keys are served by the simulator too (the embedded default).
-    app.decorate('feexpay', (livemode: boolean) => (livemode && live ? live : sandboxClient()));
+    const sandbox = lazy(() => clientFor(localBase() + SIMULATOR_PREFIX, SIMULATOR_DEFAULT_API_KEY, false));
+    // No FeexPay account: the simulator stands in for FeexPay for live keys (the embedded
+    // default), observed like FeexPay so the whole monitoring stack can be tried on it.
+    const live =
+      mode === 'live'
+        ? lazy(() => clientFor(opts.feexpay.baseUrl!, opts.feexpay.apiKey!, true))
+        : lazy(() => clientFor(localBase() + SIMULATOR_PREFIX, SIMULATOR_DEFAULT_API_KEY, true));
+    app.decorate('feexpay', (livemode: boolean) => (livemode ? live() : sandbox()));
     app.addHook('onListen', async () => {
       engine.setWebhookUrl(`${localBase()}/v1/webhooks/feexpay/${opts.webhookToken}`);
-      if (live) log.info({ base_url: opts.feexpay.baseUrl }, 'FeexPay client configured; test keys use the built-in simulator');
+      if (mode === 'live') log.info({ base_url: opts.feexpay.baseUrl }, 'FeexPay client configured; test keys use the built-in simulator');
       else log.warn({ simulator: SIMULATOR_PREFIX }, 'NO FEEXPAY_API_KEY: payments go to the built-in FeexPay SIMULATOR. NO MONEY MOVES.');
     });
   },

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { FilterError, parseFilter } from '../../admin/filters.ts';
 import { buildSummary } from '../../admin/summary.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
+import merchantsApi from './merchants.ts';
 import reviewApi from './review.ts';
 
 const querystring = {
@@ -32,6 +33,7 @@ const adminApi: FastifyPluginAsync = async (app) => {
     async (req) => buildSummary(app.db, filterOrBadRequest(req.query)),
   );
   await app.register(reviewApi);
+  await app.register(merchantsApi);
 };
 
 export default adminApi;

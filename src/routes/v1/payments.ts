@@ -1,8 +1,6 @@
 /** The merchant API: create, read and list payments. */
-import { createHash } from 'node:crypto';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { NETWORK_INFO } from '../../domain/networks.ts';
 import { presentPayment } from '../../payments/present.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
 import { traceSteps } from '../../observability/request-tracing.ts';
@@ -18,15 +16,36 @@ import {
   PaymentRef,
 } from '../../schemas/payment.ts';
 import type { Config } from '../../config.ts';
+import { checkCollection } from './collection-checks.ts';
 
 function encodeCursor(createdAt: string, id: string): string {
   return Buffer.from(`${createdAt}|${id}`).toString('base64url');
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// What PostgreSQL's timestamptz and every client can hold: years 1 to 9999.
+const MIN_TIME = Date.parse('0001-01-01T00:00:00.000Z');
+const MAX_TIME = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** A date the database can compare with, or null (a leap second, a year out of range). */
+function instant(text: string): Date | null {
+  const d = new Date(text);
+  const t = d.getTime();
+  // 23:59:60 passes the date-time format but is no instant Date (or PostgreSQL) accepts.
+  return Number.isNaN(t) || t < MIN_TIME || t > MAX_TIME ? null : d;
+}
+
+function dateParam(name: string, value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const d = instant(value);
+  if (!d) throw new ApiError(400, 'invalid_date', `query.${name} is not a date between the years 1 and 9999 (leap seconds are not accepted)`);
+  return d;
+}
+
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const createdAt = new Date(at ?? '');
-  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime())) {
+  const [at, id, ...rest] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const createdAt = instant(at ?? '');
+  if (rest.length || !id || !UUID.test(id) || !createdAt) {
     throw new ApiError(400, 'invalid_cursor', 'query.cursor is not a cursor this API returned');
   }
   return { createdAt, id };
@@ -40,27 +59,13 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     // Test and live keys have limits of their own: a test run never eats the live quota.
     keyGenerator: (req) => (req.merchant ? `key:${req.merchant.livemode ? 'live' : 'test'}:${req.merchant.id}` : `key:${req.ip}`),
   });
-  // Every accepted request pushes a USSD prompt to a real person's phone. A second limiter on
-  // one request must be checked by hand: the plugin's hooks run only the first one per request.
-  const phoneLimiter = app.createRateLimit({
-    max: config.rateLimit.perPhonePerHour,
-    timeWindow: 3_600_000,
-    keyGenerator: (req) =>
-      `phone:${req.merchant?.livemode === false ? 'test:' : ''}` + createHash('sha256').update(String((req.body as { phone_number?: string })?.phone_number)).digest('hex'),
-  });
-  const perPhone = async (req: FastifyRequest, reply: FastifyReply) => {
-    const verdict = await phoneLimiter(req);
-    if (!verdict.isAllowed && verdict.isExceeded) {
-      reply.header('retry-after', verdict.ttlInSeconds);
-      throw new ApiError(429, 'rate_limited', `Too many payment requests to this phone number: at most ${verdict.max} per hour.`);
-    }
-  };
+  // The per-phone quota is taken by the payment path itself, only for a request that prompts a
+  // phone (app.phoneQuota): a replay, a conflict or a refused body never uses it.
 
   app.post(
     '/payments',
     {
       onRequest: [app.authenticateMerchant, perKey],
-      preHandler: [perPhone],
       schema: {
         operationId: 'createPayment',
         tags: ['Payments'],
@@ -85,12 +90,19 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
             'validation_failed',
             'invalid_json',
             'idempotency_key_required',
+            'network_required',
+            'card_brand_required',
             'invalid_phone_number',
             'currency_mismatch',
+            'otp_required',
+            'field_not_accepted',
+            'invalid_url',
+            'amount_out_of_range',
             'unsupported_media_type',
             'payload_too_large',
             'idempotency_request_in_progress',
             'idempotency_key_reused',
+            'network_unavailable',
           ]),
         },
       },
@@ -98,14 +110,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     async (req, reply) => {
       // Its presence and shape are checked by the schema (400 idempotency_key_required).
       const key = req.headers['idempotency-key'];
-      const body = req.body;
-      const info = NETWORK_INFO[body.network];
-      if (!info.phone.test(body.phone_number)) {
-        throw new ApiError(400, 'invalid_phone_number', `body.phone_number is not a valid ${body.network} number (country code ${info.country}, digits only)`);
-      }
-      if (body.currency !== info.currency) {
-        throw new ApiError(400, 'currency_mismatch', `body.currency must be ${info.currency} for ${body.network}`);
-      }
+      const body = await checkCollection(req.body, { settings: app.networkSettings, metrics: app.serviceMetrics, livemode: req.merchant!.livemode }, reply);
       const outcome = await app.payments.create(req.merchant!, key, body, req.log, traceSteps(req));
       switch (outcome.kind) {
         case 'created':
@@ -156,7 +161,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
         querystring: ListPaymentsQuery,
         response: {
           200: answer(PaymentList, 'A page of payments, newest first.'),
-          ...errorResponses(['validation_failed', 'invalid_cursor']),
+          ...errorResponses(['validation_failed', 'invalid_cursor', 'invalid_date']),
         },
       },
     },
@@ -168,8 +173,8 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
         livemode: req.merchant!.livemode,
         status: q.status,
         network: q.network,
-        createdGte: q.created_gte ? new Date(q.created_gte) : undefined,
-        createdLt: q.created_lt ? new Date(q.created_lt) : undefined,
+        createdGte: dateParam('created_gte', q.created_gte),
+        createdLt: dateParam('created_lt', q.created_lt),
         after: q.cursor ? decodeCursor(q.cursor) : undefined,
         limit: limit + 1,
       });
