@@ -119,6 +119,12 @@ export interface MonitoringConfig {
     /** maxmemory 0 (unset): the memory alert has no ceiling to compare against and Redis can grow until the node kills it. */
     redisMaxmemoryUnset: AlertKnobs;
   };
+  merchantEvents: {
+    /** Oldest event waiting for a healthy (not failing) endpoint: the delivery worker is behind. */
+    backlog: AlertKnobs & { thresholdSeconds: number };
+    /** Share of endpoints failing at once: past it the cause is ours (egress, DNS), not theirs. */
+    failingEndpoints: AlertKnobs & { threshold: number; minEndpoints: number };
+  };
   alertmanager: AlertmanagerSettings;
 }
 
@@ -222,6 +228,12 @@ export const monitoringConfig: MonitoringConfig = {
     postgresConnections: { severity: 'warning', threshold: 0.8, for: '10m' },
     redisDown: { severity: 'critical', for: '2m' },
     redisMaxmemoryUnset: { severity: 'warning', for: '1h' },
+  },
+  merchantEvents: {
+    // A first attempt normally leaves within a second; 15 minutes late is a stalled worker.
+    backlog: { severity: 'critical', thresholdSeconds: 900, for: '5m' },
+    // One merchant's endpoint down is the merchant's; half of them at once is not a coincidence.
+    failingEndpoints: { severity: 'warning', threshold: 0.5, minEndpoints: 5, for: '30m' },
   },
   alertmanager: {
     slackApiUrlFile: '/etc/alertmanager/secrets/slack-api-url',

@@ -79,8 +79,253 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhook_endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhook endpoints, newest first */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /** Register an endpoint to receive events (the signing secret is shown in this answer only) */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook_endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a webhook endpoint (without its secret) */
+        get: operations["getWebhookEndpoint"];
+        put?: never;
+        post?: never;
+        /** Delete a webhook endpoint; events not yet delivered to it are cancelled */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook_endpoints/{id}/rotate_secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the signing secret; the old one keeps signing beside the new one for 24 hours */
+        post: operations["rotateWebhookEndpointSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List events, newest first */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read an event with its deliveries and every attempt */
+        get: operations["getEvent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/{id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deliver an event again now to every enabled endpoint subscribed to it, with a fresh retry schedule */
+        post: operations["redeliverEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "payment.succeeded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event payment.succeeded
+         * @description The customer paid: FeexPay confirmed the payment as successful. Signed per Standard Webhooks: verify webhook-signature over "webhook-id.webhook-timestamp.body" with the endpoint secret before trusting it; dedupe on webhook-id. Answer any 2xx within 10 seconds; anything else is retried. Ordering between events is not guaranteed.
+         */
+        post: operations["paymentSucceeded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payment.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event payment.failed
+         * @description The payment failed (failure_reason says why); no money moved. Signed per Standard Webhooks: verify webhook-signature over "webhook-id.webhook-timestamp.body" with the endpoint secret before trusting it; dedupe on webhook-id. Answer any 2xx within 10 seconds; anything else is retried. Ordering between events is not guaranteed.
+         */
+        post: operations["paymentFailed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payment.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event payment.expired
+         * @description No final answer came before the payment deadline; no money moved. Signed per Standard Webhooks: verify webhook-signature over "webhook-id.webhook-timestamp.body" with the endpoint secret before trusting it; dedupe on webhook-id. Answer any 2xx within 10 seconds; anything else is retried. Ordering between events is not guaranteed.
+         */
+        post: operations["paymentExpired"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payment.needs_review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event payment.needs_review
+         * @description FeexPay gave an answer that cannot be trusted as is; an operator will settle it. Signed per Standard Webhooks: verify webhook-signature over "webhook-id.webhook-timestamp.body" with the endpoint secret before trusting it; dedupe on webhook-id. Answer any 2xx within 10 seconds; anything else is retried. Ordering between events is not guaranteed.
+         */
+        post: operations["paymentNeedsReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payout.succeeded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event payout.succeeded
+         * @description Reserved for payouts. Signed per Standard Webhooks: verify webhook-signature over "webhook-id.webhook-timestamp.body" with the endpoint secret before trusting it; dedupe on webhook-id. Answer any 2xx within 10 seconds; anything else is retried. Ordering between events is not guaranteed.
+         */
+        post: operations["payoutSucceeded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payout.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event payout.failed
+         * @description Reserved for payouts. Signed per Standard Webhooks: verify webhook-signature over "webhook-id.webhook-timestamp.body" with the endpoint secret before trusting it; dedupe on webhook-id. Answer any 2xx within 10 seconds; anything else is retried. Ordering between events is not guaranteed.
+         */
+        post: operations["payoutFailed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payout.needs_review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event payout.needs_review
+         * @description Reserved for payouts. Signed per Standard Webhooks: verify webhook-signature over "webhook-id.webhook-timestamp.body" with the endpoint secret before trusting it; dedupe on webhook-id. Answer any 2xx within 10 seconds; anything else is retried. Ordering between events is not guaranteed.
+         */
+        post: operations["payoutNeedsReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /**
@@ -88,6 +333,7 @@ export interface components {
          * @example {
          *       "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
          *       "object": "payment",
+         *       "livemode": true,
          *       "status": "pending",
          *       "amount": 1500,
          *       "currency": "XOF",
@@ -125,6 +371,8 @@ export interface components {
             method: "mobile_money" | "card";
             card_brand: ("VISA" | "MASTERCARD") | null;
             phone_last4: string;
+            /** @description false for a test key's payment: made on the built-in simulator, no money moved. */
+            livemode: boolean;
             description: string | null;
             metadata: {
                 [key: string]: string;
@@ -213,6 +461,7 @@ export interface operations {
                      *         {
                      *           "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
                      *           "object": "payment",
+                     *           "livemode": true,
                      *           "status": "pending",
                      *           "amount": 1500,
                      *           "currency": "XOF",
@@ -542,6 +791,7 @@ export interface operations {
                      * @example {
                      *       "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
                      *       "object": "payment",
+                     *       "livemode": true,
                      *       "status": "pending",
                      *       "amount": 1500,
                      *       "currency": "XOF",
@@ -974,6 +1224,7 @@ export interface operations {
                      * @example {
                      *       "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
                      *       "object": "payment",
+                     *       "livemode": true,
                      *       "status": "pending",
                      *       "amount": 1500,
                      *       "currency": "XOF",
@@ -1284,6 +1535,7 @@ export interface operations {
                      * @example {
                      *       "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
                      *       "object": "payment",
+                     *       "livemode": true,
                      *       "status": "pending",
                      *       "amount": 1500,
                      *       "currency": "XOF",
@@ -1885,6 +2137,3430 @@ export interface operations {
                         };
                     };
                 };
+            };
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every endpoint of this API key's mode, newest first (without secrets). */
+            200: {
+                headers: {
+                    /** @description Identifies this answer; quote it to support. */
+                    "request-id"?: string;
+                    /** @description Requests allowed per window for this API key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "x-ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "5a0d2c1e-8f3b-4a6d-9c2e-1b7f0e4d3a21",
+                     *           "object": "webhook_endpoint",
+                     *           "livemode": true,
+                     *           "url": "https://shop.your-domain/feexpay-gateway/events",
+                     *           "description": "Order updates",
+                     *           "enabled_events": [
+                     *             "*"
+                     *           ],
+                     *           "status": "enabled",
+                     *           "created_at": "2026-12-01T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            object: "webhook_endpoint";
+                            livemode: boolean;
+                            url: string;
+                            description: string | null;
+                            enabled_events: string[];
+                            /**
+                             * @description disabled: every attempt failed for days; create a new endpoint.
+                             * @enum {unknown}
+                             */
+                            status: "enabled" | "disabled";
+                            /** @description whsec_<base64>: returned on creation and on rotation only. */
+                            secret?: string;
+                            /** Format: date-time */
+                            created_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description `unauthorized`: The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "unauthorized";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key, or for this phone number on payment creation. Wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for this API key, or for this phone number on payment creation.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "rate_limited";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `internal_error`: Unexpected; it has been reported. A POST may be retried with the same `Idempotency-Key`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Unexpected; it has been reported.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "internal_error";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://shop.your-domain/feexpay-gateway/events",
+                 *       "enabled_events": [
+                 *         "payment.succeeded",
+                 *         "payment.failed"
+                 *       ],
+                 *       "description": "Order updates"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description https in live mode; must resolve to a public address. */
+                    url: string;
+                    /** @description Default ["*"]. */
+                    enabled_events?: ("*" | "payment.succeeded" | "payment.failed" | "payment.expired" | "payment.needs_review" | "payout.succeeded" | "payout.failed" | "payout.needs_review")[];
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The endpoint, with its signing `secret`: keep it, it is not shown again. */
+            201: {
+                headers: {
+                    /** @description Identifies this answer; quote it to support. */
+                    "request-id"?: string;
+                    /** @description Requests allowed per window for this API key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "x-ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5a0d2c1e-8f3b-4a6d-9c2e-1b7f0e4d3a21",
+                     *       "object": "webhook_endpoint",
+                     *       "livemode": true,
+                     *       "url": "https://shop.your-domain/feexpay-gateway/events",
+                     *       "description": "Order updates",
+                     *       "enabled_events": [
+                     *         "*"
+                     *       ],
+                     *       "status": "enabled",
+                     *       "created_at": "2026-12-01T09:00:00.000Z",
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        object: "webhook_endpoint";
+                        livemode: boolean;
+                        url: string;
+                        description: string | null;
+                        enabled_events: string[];
+                        /**
+                         * @description disabled: every attempt failed for days; create a new endpoint.
+                         * @enum {unknown}
+                         */
+                        status: "enabled" | "disabled";
+                        /** @description whsec_<base64>: returned on creation and on rotation only. */
+                        secret?: string;
+                        /** Format: date-time */
+                        created_at: string;
+                    };
+                };
+            };
+            /**
+             * @description `validation_failed`: A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request.
+             *
+             *     `invalid_json`: The body is not JSON (or is empty). Send `Content-Type: application/json` with a JSON object.
+             *
+             *     `invalid_url`: The endpoint URL is not an https URL reaching a public address.
+             *
+             *     `too_many_endpoints`: The merchant already has the most webhook endpoints allowed; delete one first.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "A field is missing, unknown or invalid; `param` names the first, `errors` lists every one.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "validation_failed" | "invalid_json" | "invalid_url" | "too_many_endpoints";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `unauthorized`: The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "unauthorized";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `payload_too_large`: The body is over 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is over 64 KiB.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "payload_too_large";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `unsupported_media_type`: The body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "The body is not `application/json`.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "unsupported_media_type";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key, or for this phone number on payment creation. Wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for this API key, or for this phone number on payment creation.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "rate_limited";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `internal_error`: Unexpected; it has been reported. A POST may be retried with the same `Idempotency-Key`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Unexpected; it has been reported.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "internal_error";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint (no `secret`). */
+            200: {
+                headers: {
+                    /** @description Identifies this answer; quote it to support. */
+                    "request-id"?: string;
+                    /** @description Requests allowed per window for this API key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "x-ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5a0d2c1e-8f3b-4a6d-9c2e-1b7f0e4d3a21",
+                     *       "object": "webhook_endpoint",
+                     *       "livemode": true,
+                     *       "url": "https://shop.your-domain/feexpay-gateway/events",
+                     *       "description": "Order updates",
+                     *       "enabled_events": [
+                     *         "*"
+                     *       ],
+                     *       "status": "enabled",
+                     *       "created_at": "2026-12-01T09:00:00.000Z",
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        object: "webhook_endpoint";
+                        livemode: boolean;
+                        url: string;
+                        description: string | null;
+                        enabled_events: string[];
+                        /**
+                         * @description disabled: every attempt failed for days; create a new endpoint.
+                         * @enum {unknown}
+                         */
+                        status: "enabled" | "disabled";
+                        /** @description whsec_<base64>: returned on creation and on rotation only. */
+                        secret?: string;
+                        /** Format: date-time */
+                        created_at: string;
+                    };
+                };
+            };
+            /** @description `validation_failed`: A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "A field is missing, unknown or invalid; `param` names the first, `errors` lists every one.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "validation_failed";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `unauthorized`: The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "unauthorized";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `webhook_endpoint_not_found`: No webhook endpoint with this id for this merchant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "webhook_endpoint_not_found",
+                     *         "message": "No webhook endpoint with this id for this merchant.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "webhook_endpoint_not_found";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key, or for this phone number on payment creation. Wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for this API key, or for this phone number on payment creation.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "rate_limited";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `internal_error`: Unexpected; it has been reported. A POST may be retried with the same `Idempotency-Key`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Unexpected; it has been reported.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "internal_error";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint is deleted. */
+            200: {
+                headers: {
+                    /** @description Identifies this answer; quote it to support. */
+                    "request-id"?: string;
+                    /** @description Requests allowed per window for this API key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "x-ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5a0d2c1e-8f3b-4a6d-9c2e-1b7f0e4d3a21",
+                     *       "object": "webhook_endpoint",
+                     *       "deleted": true
+                     *     }
+                     */
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "webhook_endpoint";
+                        /** @enum {boolean} */
+                        deleted: true;
+                    };
+                };
+            };
+            /** @description `validation_failed`: A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "A field is missing, unknown or invalid; `param` names the first, `errors` lists every one.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "validation_failed";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `unauthorized`: The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "unauthorized";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `webhook_endpoint_not_found`: No webhook endpoint with this id for this merchant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "webhook_endpoint_not_found",
+                     *         "message": "No webhook endpoint with this id for this merchant.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "webhook_endpoint_not_found";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key, or for this phone number on payment creation. Wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for this API key, or for this phone number on payment creation.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "rate_limited";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `internal_error`: Unexpected; it has been reported. A POST may be retried with the same `Idempotency-Key`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Unexpected; it has been reported.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "internal_error";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    rotateWebhookEndpointSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint with its new `secret` (shown in this answer only). */
+            200: {
+                headers: {
+                    /** @description Identifies this answer; quote it to support. */
+                    "request-id"?: string;
+                    /** @description Requests allowed per window for this API key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "x-ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5a0d2c1e-8f3b-4a6d-9c2e-1b7f0e4d3a21",
+                     *       "object": "webhook_endpoint",
+                     *       "livemode": true,
+                     *       "url": "https://shop.your-domain/feexpay-gateway/events",
+                     *       "description": "Order updates",
+                     *       "enabled_events": [
+                     *         "*"
+                     *       ],
+                     *       "status": "enabled",
+                     *       "created_at": "2026-12-01T09:00:00.000Z",
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        object: "webhook_endpoint";
+                        livemode: boolean;
+                        url: string;
+                        description: string | null;
+                        enabled_events: string[];
+                        /**
+                         * @description disabled: every attempt failed for days; create a new endpoint.
+                         * @enum {unknown}
+                         */
+                        status: "enabled" | "disabled";
+                        /** @description whsec_<base64>: returned on creation and on rotation only. */
+                        secret?: string;
+                        /** Format: date-time */
+                        created_at: string;
+                    };
+                };
+            };
+            /** @description `validation_failed`: A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "A field is missing, unknown or invalid; `param` names the first, `errors` lists every one.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "validation_failed";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `unauthorized`: The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "unauthorized";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `webhook_endpoint_not_found`: No webhook endpoint with this id for this merchant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "webhook_endpoint_not_found",
+                     *         "message": "No webhook endpoint with this id for this merchant.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "webhook_endpoint_not_found";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key, or for this phone number on payment creation. Wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for this API key, or for this phone number on payment creation.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "rate_limited";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `internal_error`: Unexpected; it has been reported. A POST may be retried with the same `Idempotency-Key`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Unexpected; it has been reported.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "internal_error";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                type?: "payment.succeeded" | "payment.failed" | "payment.expired" | "payment.needs_review" | "payout.succeeded" | "payout.failed" | "payout.needs_review";
+                /**
+                 * @description Page size, 1 to 100.
+                 * @example 20
+                 */
+                limit?: number;
+                /** @description next_cursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events, newest first. */
+            200: {
+                headers: {
+                    /** @description Identifies this answer; quote it to support. */
+                    "request-id"?: string;
+                    /** @description Requests allowed per window for this API key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "x-ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b",
+                     *           "object": "event",
+                     *           "livemode": true,
+                     *           "type": "payment.succeeded",
+                     *           "created_at": "2026-12-01T10:00:05.000Z",
+                     *           "data": {
+                     *             "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
+                     *             "object": "payment",
+                     *             "livemode": true,
+                     *             "status": "successful",
+                     *             "amount": 1500,
+                     *             "currency": "XOF",
+                     *             "network": "mtn",
+                     *             "method": "mobile_money",
+                     *             "card_brand": null,
+                     *             "phone_last4": "0000",
+                     *             "description": "Order 42",
+                     *             "metadata": {
+                     *               "order_id": "42"
+                     *             },
+                     *             "feexpay_reference": "7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",
+                     *             "payment_url": null,
+                     *             "failure_reason": null,
+                     *             "next_action": null,
+                     *             "created_at": "2026-12-01T10:00:00.000Z",
+                     *             "updated_at": "2026-12-01T10:00:00.000Z",
+                     *             "settled_at": "2026-12-01T10:00:05.000Z"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: {
+                            /**
+                             * Format: uuid
+                             * @description Also the webhook-id header of every delivery of it.
+                             */
+                            id: string;
+                            /** @enum {string} */
+                            object: "event";
+                            livemode: boolean;
+                            type: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /**
+                             * @example {
+                             *       "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
+                             *       "object": "payment",
+                             *       "livemode": true,
+                             *       "status": "pending",
+                             *       "amount": 1500,
+                             *       "currency": "XOF",
+                             *       "network": "mtn",
+                             *       "method": "mobile_money",
+                             *       "card_brand": null,
+                             *       "phone_last4": "0000",
+                             *       "description": "Order 42",
+                             *       "metadata": {
+                             *         "order_id": "42"
+                             *       },
+                             *       "feexpay_reference": "7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",
+                             *       "payment_url": null,
+                             *       "failure_reason": null,
+                             *       "next_action": null,
+                             *       "created_at": "2026-12-01T10:00:00.000Z",
+                             *       "updated_at": "2026-12-01T10:00:00.000Z",
+                             *       "settled_at": null
+                             *     }
+                             */
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                object: "payment";
+                                /**
+                                 * @description pending: the customer has been asked to pay; wait (events or polling). successful: FeexPay confirmed the money was collected; ship. failed: FeexPay refused or the customer declined (see failure_reason); you may ask again with a new Idempotency-Key. expired: FeexPay still said pending at the deadline; nothing was collected; you may ask again. needs_review: the outcome could not be established (FeexPay unreachable, or its answers did not fit the payment); do not ship and do not retry: an operator is on it and the payment will become successful or failed.
+                                 * @enum {unknown}
+                                 */
+                                status: "pending" | "successful" | "failed" | "expired" | "needs_review";
+                                amount: number;
+                                currency: string;
+                                network: string;
+                                /** @enum {unknown} */
+                                method: "mobile_money" | "card";
+                                card_brand: ("VISA" | "MASTERCARD") | null;
+                                phone_last4: string;
+                                /** @description false for a test key's payment: made on the built-in simulator, no money moved. */
+                                livemode: boolean;
+                                description: string | null;
+                                metadata: {
+                                    [key: string]: string;
+                                };
+                                feexpay_reference: string | null;
+                                payment_url: string | null;
+                                failure_reason: string | null;
+                                next_action: ({
+                                    /** @enum {string} */
+                                    type: "otp_required";
+                                } | {
+                                    /** @enum {string} */
+                                    type: "redirect_to_url";
+                                    url: string;
+                                }) | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                settled_at: string | null;
+                            };
+                        }[];
+                        /** @description Pass as `cursor` for the next page; null on the last page. */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /**
+             * @description `validation_failed`: A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request.
+             *
+             *     `invalid_cursor`: `cursor` is not a `next_cursor` this API returned. Start again from the first page.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "A field is missing, unknown or invalid; `param` names the first, `errors` lists every one.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "validation_failed" | "invalid_cursor";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `unauthorized`: The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "unauthorized";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key, or for this phone number on payment creation. Wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for this API key, or for this phone number on payment creation.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "rate_limited";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `internal_error`: Unexpected; it has been reported. A POST may be retried with the same `Idempotency-Key`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Unexpected; it has been reported.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "internal_error";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event, each endpoint's delivery and every attempt. */
+            200: {
+                headers: {
+                    /** @description Identifies this answer; quote it to support. */
+                    "request-id"?: string;
+                    /** @description Requests allowed per window for this API key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "x-ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b",
+                     *       "object": "event",
+                     *       "livemode": true,
+                     *       "type": "payment.succeeded",
+                     *       "created_at": "2026-12-01T10:00:05.000Z",
+                     *       "data": {
+                     *         "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
+                     *         "object": "payment",
+                     *         "livemode": true,
+                     *         "status": "successful",
+                     *         "amount": 1500,
+                     *         "currency": "XOF",
+                     *         "network": "mtn",
+                     *         "method": "mobile_money",
+                     *         "card_brand": null,
+                     *         "phone_last4": "0000",
+                     *         "description": "Order 42",
+                     *         "metadata": {
+                     *           "order_id": "42"
+                     *         },
+                     *         "feexpay_reference": "7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",
+                     *         "payment_url": null,
+                     *         "failure_reason": null,
+                     *         "next_action": null,
+                     *         "created_at": "2026-12-01T10:00:00.000Z",
+                     *         "updated_at": "2026-12-01T10:00:00.000Z",
+                     *         "settled_at": "2026-12-01T10:00:05.000Z"
+                     *       },
+                     *       "deliveries": [
+                     *         {
+                     *           "endpoint_id": "5a0d2c1e-8f3b-4a6d-9c2e-1b7f0e4d3a21",
+                     *           "status": "delivered",
+                     *           "attempt_count": 1,
+                     *           "next_attempt_at": null,
+                     *           "finished_at": "2026-12-01T10:00:06.000Z",
+                     *           "attempts": [
+                     *             {
+                     *               "attempt": 1,
+                     *               "outcome": "succeeded",
+                     *               "response_status": 200,
+                     *               "response_body": "ok",
+                     *               "duration_ms": 84,
+                     *               "started_at": "2026-12-01T10:00:05.900Z"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description Also the webhook-id header of every delivery of it.
+                         */
+                        id: string;
+                        /** @enum {string} */
+                        object: "event";
+                        livemode: boolean;
+                        type: string;
+                        /** Format: date-time */
+                        created_at: string;
+                        /**
+                         * @example {
+                         *       "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
+                         *       "object": "payment",
+                         *       "livemode": true,
+                         *       "status": "pending",
+                         *       "amount": 1500,
+                         *       "currency": "XOF",
+                         *       "network": "mtn",
+                         *       "method": "mobile_money",
+                         *       "card_brand": null,
+                         *       "phone_last4": "0000",
+                         *       "description": "Order 42",
+                         *       "metadata": {
+                         *         "order_id": "42"
+                         *       },
+                         *       "feexpay_reference": "7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",
+                         *       "payment_url": null,
+                         *       "failure_reason": null,
+                         *       "next_action": null,
+                         *       "created_at": "2026-12-01T10:00:00.000Z",
+                         *       "updated_at": "2026-12-01T10:00:00.000Z",
+                         *       "settled_at": null
+                         *     }
+                         */
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            object: "payment";
+                            /**
+                             * @description pending: the customer has been asked to pay; wait (events or polling). successful: FeexPay confirmed the money was collected; ship. failed: FeexPay refused or the customer declined (see failure_reason); you may ask again with a new Idempotency-Key. expired: FeexPay still said pending at the deadline; nothing was collected; you may ask again. needs_review: the outcome could not be established (FeexPay unreachable, or its answers did not fit the payment); do not ship and do not retry: an operator is on it and the payment will become successful or failed.
+                             * @enum {unknown}
+                             */
+                            status: "pending" | "successful" | "failed" | "expired" | "needs_review";
+                            amount: number;
+                            currency: string;
+                            network: string;
+                            /** @enum {unknown} */
+                            method: "mobile_money" | "card";
+                            card_brand: ("VISA" | "MASTERCARD") | null;
+                            phone_last4: string;
+                            /** @description false for a test key's payment: made on the built-in simulator, no money moved. */
+                            livemode: boolean;
+                            description: string | null;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            feexpay_reference: string | null;
+                            payment_url: string | null;
+                            failure_reason: string | null;
+                            next_action: ({
+                                /** @enum {string} */
+                                type: "otp_required";
+                            } | {
+                                /** @enum {string} */
+                                type: "redirect_to_url";
+                                url: string;
+                            }) | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            settled_at: string | null;
+                        };
+                        deliveries: {
+                            /** Format: uuid */
+                            endpoint_id: string;
+                            /** @enum {unknown} */
+                            status: "pending" | "delivered" | "failed" | "cancelled";
+                            attempt_count: number;
+                            next_attempt_at: string | null;
+                            finished_at: string | null;
+                            attempts: {
+                                attempt: number;
+                                /** @enum {unknown} */
+                                outcome: "succeeded" | "http_error" | "timeout" | "network_error" | "refused";
+                                response_status: number | null;
+                                /** @description The first 1,024 bytes of the answer, or the error. */
+                                response_body: string | null;
+                                duration_ms: number;
+                                /** Format: date-time */
+                                started_at: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description `validation_failed`: A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "A field is missing, unknown or invalid; `param` names the first, `errors` lists every one.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "validation_failed";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `unauthorized`: The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "unauthorized";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `event_not_found`: No event with this id for this merchant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "event_not_found",
+                     *         "message": "No event with this id for this merchant.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "event_not_found";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key, or for this phone number on payment creation. Wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for this API key, or for this phone number on payment creation.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "rate_limited";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `internal_error`: Unexpected; it has been reported. A POST may be retried with the same `Idempotency-Key`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Unexpected; it has been reported.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "internal_error";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    redeliverEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Scheduled: the event with its deliveries, each due now. */
+            202: {
+                headers: {
+                    /** @description Identifies this answer; quote it to support. */
+                    "request-id"?: string;
+                    /** @description Requests allowed per window for this API key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "x-ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b",
+                     *       "object": "event",
+                     *       "livemode": true,
+                     *       "type": "payment.succeeded",
+                     *       "created_at": "2026-12-01T10:00:05.000Z",
+                     *       "data": {
+                     *         "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
+                     *         "object": "payment",
+                     *         "livemode": true,
+                     *         "status": "successful",
+                     *         "amount": 1500,
+                     *         "currency": "XOF",
+                     *         "network": "mtn",
+                     *         "method": "mobile_money",
+                     *         "card_brand": null,
+                     *         "phone_last4": "0000",
+                     *         "description": "Order 42",
+                     *         "metadata": {
+                     *           "order_id": "42"
+                     *         },
+                     *         "feexpay_reference": "7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",
+                     *         "payment_url": null,
+                     *         "failure_reason": null,
+                     *         "next_action": null,
+                     *         "created_at": "2026-12-01T10:00:00.000Z",
+                     *         "updated_at": "2026-12-01T10:00:00.000Z",
+                     *         "settled_at": "2026-12-01T10:00:05.000Z"
+                     *       },
+                     *       "deliveries": [
+                     *         {
+                     *           "endpoint_id": "5a0d2c1e-8f3b-4a6d-9c2e-1b7f0e4d3a21",
+                     *           "status": "delivered",
+                     *           "attempt_count": 1,
+                     *           "next_attempt_at": null,
+                     *           "finished_at": "2026-12-01T10:00:06.000Z",
+                     *           "attempts": [
+                     *             {
+                     *               "attempt": 1,
+                     *               "outcome": "succeeded",
+                     *               "response_status": 200,
+                     *               "response_body": "ok",
+                     *               "duration_ms": 84,
+                     *               "started_at": "2026-12-01T10:00:05.900Z"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description Also the webhook-id header of every delivery of it.
+                         */
+                        id: string;
+                        /** @enum {string} */
+                        object: "event";
+                        livemode: boolean;
+                        type: string;
+                        /** Format: date-time */
+                        created_at: string;
+                        /**
+                         * @example {
+                         *       "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
+                         *       "object": "payment",
+                         *       "livemode": true,
+                         *       "status": "pending",
+                         *       "amount": 1500,
+                         *       "currency": "XOF",
+                         *       "network": "mtn",
+                         *       "method": "mobile_money",
+                         *       "card_brand": null,
+                         *       "phone_last4": "0000",
+                         *       "description": "Order 42",
+                         *       "metadata": {
+                         *         "order_id": "42"
+                         *       },
+                         *       "feexpay_reference": "7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",
+                         *       "payment_url": null,
+                         *       "failure_reason": null,
+                         *       "next_action": null,
+                         *       "created_at": "2026-12-01T10:00:00.000Z",
+                         *       "updated_at": "2026-12-01T10:00:00.000Z",
+                         *       "settled_at": null
+                         *     }
+                         */
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            object: "payment";
+                            /**
+                             * @description pending: the customer has been asked to pay; wait (events or polling). successful: FeexPay confirmed the money was collected; ship. failed: FeexPay refused or the customer declined (see failure_reason); you may ask again with a new Idempotency-Key. expired: FeexPay still said pending at the deadline; nothing was collected; you may ask again. needs_review: the outcome could not be established (FeexPay unreachable, or its answers did not fit the payment); do not ship and do not retry: an operator is on it and the payment will become successful or failed.
+                             * @enum {unknown}
+                             */
+                            status: "pending" | "successful" | "failed" | "expired" | "needs_review";
+                            amount: number;
+                            currency: string;
+                            network: string;
+                            /** @enum {unknown} */
+                            method: "mobile_money" | "card";
+                            card_brand: ("VISA" | "MASTERCARD") | null;
+                            phone_last4: string;
+                            /** @description false for a test key's payment: made on the built-in simulator, no money moved. */
+                            livemode: boolean;
+                            description: string | null;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            feexpay_reference: string | null;
+                            payment_url: string | null;
+                            failure_reason: string | null;
+                            next_action: ({
+                                /** @enum {string} */
+                                type: "otp_required";
+                            } | {
+                                /** @enum {string} */
+                                type: "redirect_to_url";
+                                url: string;
+                            }) | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            settled_at: string | null;
+                        };
+                        deliveries: {
+                            /** Format: uuid */
+                            endpoint_id: string;
+                            /** @enum {unknown} */
+                            status: "pending" | "delivered" | "failed" | "cancelled";
+                            attempt_count: number;
+                            next_attempt_at: string | null;
+                            finished_at: string | null;
+                            attempts: {
+                                attempt: number;
+                                /** @enum {unknown} */
+                                outcome: "succeeded" | "http_error" | "timeout" | "network_error" | "refused";
+                                response_status: number | null;
+                                /** @description The first 1,024 bytes of the answer, or the error. */
+                                response_body: string | null;
+                                duration_ms: number;
+                                /** Format: date-time */
+                                started_at: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description `validation_failed`: A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "A field is missing, unknown or invalid; `param` names the first, `errors` lists every one.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "validation_failed";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `unauthorized`: The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "unauthorized";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `event_not_found`: No event with this id for this merchant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "event_not_found",
+                     *         "message": "No event with this id for this merchant.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "event_not_found";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `no_endpoint`: There is no enabled webhook endpoint to send this to. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "no_endpoint",
+                     *         "message": "There is no enabled webhook endpoint to send this to.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "no_endpoint";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key, or for this phone number on payment creation. Wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for this API key, or for this phone number on payment creation.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "rate_limited";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `internal_error`: Unexpected; it has been reported. A POST may be retried with the same `Idempotency-Key`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Unexpected; it has been reported.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "internal_error";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    paymentSucceeded: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry of the event. */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed. */
+                "webhook-timestamp": string;
+                /** @description Space-separated "v1,<base64 HMAC-SHA256>" signatures, two while a secret rotates. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    id: string;
+                    /** @constant */
+                    type: "payment.succeeded";
+                    /** Format: date-time */
+                    timestamp: string;
+                    /**
+                     * @example {
+                     *       "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
+                     *       "object": "payment",
+                     *       "livemode": true,
+                     *       "status": "pending",
+                     *       "amount": 1500,
+                     *       "currency": "XOF",
+                     *       "network": "mtn",
+                     *       "method": "mobile_money",
+                     *       "card_brand": null,
+                     *       "phone_last4": "0000",
+                     *       "description": "Order 42",
+                     *       "metadata": {
+                     *         "order_id": "42"
+                     *       },
+                     *       "feexpay_reference": "7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",
+                     *       "payment_url": null,
+                     *       "failure_reason": null,
+                     *       "next_action": null,
+                     *       "created_at": "2026-12-01T10:00:00.000Z",
+                     *       "updated_at": "2026-12-01T10:00:00.000Z",
+                     *       "settled_at": null
+                     *     }
+                     */
+                    data: {
+                        /** Format: uuid */
+                        id: string;
+                        /** @constant */
+                        object: "payment";
+                        /**
+                         * @description pending: the customer has been asked to pay; wait (events or polling). successful: FeexPay confirmed the money was collected; ship. failed: FeexPay refused or the customer declined (see failure_reason); you may ask again with a new Idempotency-Key. expired: FeexPay still said pending at the deadline; nothing was collected; you may ask again. needs_review: the outcome could not be established (FeexPay unreachable, or its answers did not fit the payment); do not ship and do not retry: an operator is on it and the payment will become successful or failed.
+                         * @enum {unknown}
+                         */
+                        status: "pending" | "successful" | "failed" | "expired" | "needs_review";
+                        amount: number;
+                        currency: string;
+                        network: string;
+                        /** @enum {unknown} */
+                        method: "mobile_money" | "card";
+                        card_brand: ("VISA" | "MASTERCARD") | null;
+                        phone_last4: string;
+                        /** @description false for a test key's payment: made on the built-in simulator, no money moved. */
+                        livemode: boolean;
+                        description: string | null;
+                        metadata: {
+                            [key: string]: string;
+                        };
+                        feexpay_reference: string | null;
+                        payment_url: string | null;
+                        failure_reason: string | null;
+                        next_action: ({
+                            /** @constant */
+                            type: "otp_required";
+                        } | {
+                            /** @constant */
+                            type: "redirect_to_url";
+                            url: string;
+                        }) | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        settled_at: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received. The body of the answer is ignored (its first bytes are kept for the merchant to read). */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried on the schedule (MERCHANT_WEBHOOK_RETRY_SCHEDULE). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    paymentFailed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry of the event. */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed. */
+                "webhook-timestamp": string;
+                /** @description Space-separated "v1,<base64 HMAC-SHA256>" signatures, two while a secret rotates. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    id: string;
+                    /** @constant */
+                    type: "payment.failed";
+                    /** Format: date-time */
+                    timestamp: string;
+                    /**
+                     * @example {
+                     *       "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
+                     *       "object": "payment",
+                     *       "livemode": true,
+                     *       "status": "pending",
+                     *       "amount": 1500,
+                     *       "currency": "XOF",
+                     *       "network": "mtn",
+                     *       "method": "mobile_money",
+                     *       "card_brand": null,
+                     *       "phone_last4": "0000",
+                     *       "description": "Order 42",
+                     *       "metadata": {
+                     *         "order_id": "42"
+                     *       },
+                     *       "feexpay_reference": "7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",
+                     *       "payment_url": null,
+                     *       "failure_reason": null,
+                     *       "next_action": null,
+                     *       "created_at": "2026-12-01T10:00:00.000Z",
+                     *       "updated_at": "2026-12-01T10:00:00.000Z",
+                     *       "settled_at": null
+                     *     }
+                     */
+                    data: {
+                        /** Format: uuid */
+                        id: string;
+                        /** @constant */
+                        object: "payment";
+                        /**
+                         * @description pending: the customer has been asked to pay; wait (events or polling). successful: FeexPay confirmed the money was collected; ship. failed: FeexPay refused or the customer declined (see failure_reason); you may ask again with a new Idempotency-Key. expired: FeexPay still said pending at the deadline; nothing was collected; you may ask again. needs_review: the outcome could not be established (FeexPay unreachable, or its answers did not fit the payment); do not ship and do not retry: an operator is on it and the payment will become successful or failed.
+                         * @enum {unknown}
+                         */
+                        status: "pending" | "successful" | "failed" | "expired" | "needs_review";
+                        amount: number;
+                        currency: string;
+                        network: string;
+                        /** @enum {unknown} */
+                        method: "mobile_money" | "card";
+                        card_brand: ("VISA" | "MASTERCARD") | null;
+                        phone_last4: string;
+                        /** @description false for a test key's payment: made on the built-in simulator, no money moved. */
+                        livemode: boolean;
+                        description: string | null;
+                        metadata: {
+                            [key: string]: string;
+                        };
+                        feexpay_reference: string | null;
+                        payment_url: string | null;
+                        failure_reason: string | null;
+                        next_action: ({
+                            /** @constant */
+                            type: "otp_required";
+                        } | {
+                            /** @constant */
+                            type: "redirect_to_url";
+                            url: string;
+                        }) | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        settled_at: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received. The body of the answer is ignored (its first bytes are kept for the merchant to read). */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried on the schedule (MERCHANT_WEBHOOK_RETRY_SCHEDULE). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    paymentExpired: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry of the event. */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed. */
+                "webhook-timestamp": string;
+                /** @description Space-separated "v1,<base64 HMAC-SHA256>" signatures, two while a secret rotates. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    id: string;
+                    /** @constant */
+                    type: "payment.expired";
+                    /** Format: date-time */
+                    timestamp: string;
+                    /**
+                     * @example {
+                     *       "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
+                     *       "object": "payment",
+                     *       "livemode": true,
+                     *       "status": "pending",
+                     *       "amount": 1500,
+                     *       "currency": "XOF",
+                     *       "network": "mtn",
+                     *       "method": "mobile_money",
+                     *       "card_brand": null,
+                     *       "phone_last4": "0000",
+                     *       "description": "Order 42",
+                     *       "metadata": {
+                     *         "order_id": "42"
+                     *       },
+                     *       "feexpay_reference": "7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",
+                     *       "payment_url": null,
+                     *       "failure_reason": null,
+                     *       "next_action": null,
+                     *       "created_at": "2026-12-01T10:00:00.000Z",
+                     *       "updated_at": "2026-12-01T10:00:00.000Z",
+                     *       "settled_at": null
+                     *     }
+                     */
+                    data: {
+                        /** Format: uuid */
+                        id: string;
+                        /** @constant */
+                        object: "payment";
+                        /**
+                         * @description pending: the customer has been asked to pay; wait (events or polling). successful: FeexPay confirmed the money was collected; ship. failed: FeexPay refused or the customer declined (see failure_reason); you may ask again with a new Idempotency-Key. expired: FeexPay still said pending at the deadline; nothing was collected; you may ask again. needs_review: the outcome could not be established (FeexPay unreachable, or its answers did not fit the payment); do not ship and do not retry: an operator is on it and the payment will become successful or failed.
+                         * @enum {unknown}
+                         */
+                        status: "pending" | "successful" | "failed" | "expired" | "needs_review";
+                        amount: number;
+                        currency: string;
+                        network: string;
+                        /** @enum {unknown} */
+                        method: "mobile_money" | "card";
+                        card_brand: ("VISA" | "MASTERCARD") | null;
+                        phone_last4: string;
+                        /** @description false for a test key's payment: made on the built-in simulator, no money moved. */
+                        livemode: boolean;
+                        description: string | null;
+                        metadata: {
+                            [key: string]: string;
+                        };
+                        feexpay_reference: string | null;
+                        payment_url: string | null;
+                        failure_reason: string | null;
+                        next_action: ({
+                            /** @constant */
+                            type: "otp_required";
+                        } | {
+                            /** @constant */
+                            type: "redirect_to_url";
+                            url: string;
+                        }) | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        settled_at: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received. The body of the answer is ignored (its first bytes are kept for the merchant to read). */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried on the schedule (MERCHANT_WEBHOOK_RETRY_SCHEDULE). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    paymentNeedsReview: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry of the event. */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed. */
+                "webhook-timestamp": string;
+                /** @description Space-separated "v1,<base64 HMAC-SHA256>" signatures, two while a secret rotates. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    id: string;
+                    /** @constant */
+                    type: "payment.needs_review";
+                    /** Format: date-time */
+                    timestamp: string;
+                    /**
+                     * @example {
+                     *       "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
+                     *       "object": "payment",
+                     *       "livemode": true,
+                     *       "status": "pending",
+                     *       "amount": 1500,
+                     *       "currency": "XOF",
+                     *       "network": "mtn",
+                     *       "method": "mobile_money",
+                     *       "card_brand": null,
+                     *       "phone_last4": "0000",
+                     *       "description": "Order 42",
+                     *       "metadata": {
+                     *         "order_id": "42"
+                     *       },
+                     *       "feexpay_reference": "7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",
+                     *       "payment_url": null,
+                     *       "failure_reason": null,
+                     *       "next_action": null,
+                     *       "created_at": "2026-12-01T10:00:00.000Z",
+                     *       "updated_at": "2026-12-01T10:00:00.000Z",
+                     *       "settled_at": null
+                     *     }
+                     */
+                    data: {
+                        /** Format: uuid */
+                        id: string;
+                        /** @constant */
+                        object: "payment";
+                        /**
+                         * @description pending: the customer has been asked to pay; wait (events or polling). successful: FeexPay confirmed the money was collected; ship. failed: FeexPay refused or the customer declined (see failure_reason); you may ask again with a new Idempotency-Key. expired: FeexPay still said pending at the deadline; nothing was collected; you may ask again. needs_review: the outcome could not be established (FeexPay unreachable, or its answers did not fit the payment); do not ship and do not retry: an operator is on it and the payment will become successful or failed.
+                         * @enum {unknown}
+                         */
+                        status: "pending" | "successful" | "failed" | "expired" | "needs_review";
+                        amount: number;
+                        currency: string;
+                        network: string;
+                        /** @enum {unknown} */
+                        method: "mobile_money" | "card";
+                        card_brand: ("VISA" | "MASTERCARD") | null;
+                        phone_last4: string;
+                        /** @description false for a test key's payment: made on the built-in simulator, no money moved. */
+                        livemode: boolean;
+                        description: string | null;
+                        metadata: {
+                            [key: string]: string;
+                        };
+                        feexpay_reference: string | null;
+                        payment_url: string | null;
+                        failure_reason: string | null;
+                        next_action: ({
+                            /** @constant */
+                            type: "otp_required";
+                        } | {
+                            /** @constant */
+                            type: "redirect_to_url";
+                            url: string;
+                        }) | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        settled_at: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received. The body of the answer is ignored (its first bytes are kept for the merchant to read). */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried on the schedule (MERCHANT_WEBHOOK_RETRY_SCHEDULE). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    payoutSucceeded: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry of the event. */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed. */
+                "webhook-timestamp": string;
+                /** @description Space-separated "v1,<base64 HMAC-SHA256>" signatures, two while a secret rotates. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    id: string;
+                    /** @constant */
+                    type: "payout.succeeded";
+                    /** Format: date-time */
+                    timestamp: string;
+                    /**
+                     * @example {
+                     *       "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
+                     *       "object": "payment",
+                     *       "livemode": true,
+                     *       "status": "pending",
+                     *       "amount": 1500,
+                     *       "currency": "XOF",
+                     *       "network": "mtn",
+                     *       "method": "mobile_money",
+                     *       "card_brand": null,
+                     *       "phone_last4": "0000",
+                     *       "description": "Order 42",
+                     *       "metadata": {
+                     *         "order_id": "42"
+                     *       },
+                     *       "feexpay_reference": "7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",
+                     *       "payment_url": null,
+                     *       "failure_reason": null,
+                     *       "next_action": null,
+                     *       "created_at": "2026-12-01T10:00:00.000Z",
+                     *       "updated_at": "2026-12-01T10:00:00.000Z",
+                     *       "settled_at": null
+                     *     }
+                     */
+                    data: {
+                        /** Format: uuid */
+                        id: string;
+                        /** @constant */
+                        object: "payment";
+                        /**
+                         * @description pending: the customer has been asked to pay; wait (events or polling). successful: FeexPay confirmed the money was collected; ship. failed: FeexPay refused or the customer declined (see failure_reason); you may ask again with a new Idempotency-Key. expired: FeexPay still said pending at the deadline; nothing was collected; you may ask again. needs_review: the outcome could not be established (FeexPay unreachable, or its answers did not fit the payment); do not ship and do not retry: an operator is on it and the payment will become successful or failed.
+                         * @enum {unknown}
+                         */
+                        status: "pending" | "successful" | "failed" | "expired" | "needs_review";
+                        amount: number;
+                        currency: string;
+                        network: string;
+                        /** @enum {unknown} */
+                        method: "mobile_money" | "card";
+                        card_brand: ("VISA" | "MASTERCARD") | null;
+                        phone_last4: string;
+                        /** @description false for a test key's payment: made on the built-in simulator, no money moved. */
+                        livemode: boolean;
+                        description: string | null;
+                        metadata: {
+                            [key: string]: string;
+                        };
+                        feexpay_reference: string | null;
+                        payment_url: string | null;
+                        failure_reason: string | null;
+                        next_action: ({
+                            /** @constant */
+                            type: "otp_required";
+                        } | {
+                            /** @constant */
+                            type: "redirect_to_url";
+                            url: string;
+                        }) | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        settled_at: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received. The body of the answer is ignored (its first bytes are kept for the merchant to read). */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried on the schedule (MERCHANT_WEBHOOK_RETRY_SCHEDULE). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    payoutFailed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry of the event. */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed. */
+                "webhook-timestamp": string;
+                /** @description Space-separated "v1,<base64 HMAC-SHA256>" signatures, two while a secret rotates. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    id: string;
+                    /** @constant */
+                    type: "payout.failed";
+                    /** Format: date-time */
+                    timestamp: string;
+                    /**
+                     * @example {
+                     *       "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
+                     *       "object": "payment",
+                     *       "livemode": true,
+                     *       "status": "pending",
+                     *       "amount": 1500,
+                     *       "currency": "XOF",
+                     *       "network": "mtn",
+                     *       "method": "mobile_money",
+                     *       "card_brand": null,
+                     *       "phone_last4": "0000",
+                     *       "description": "Order 42",
+                     *       "metadata": {
+                     *         "order_id": "42"
+                     *       },
+                     *       "feexpay_reference": "7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",
+                     *       "payment_url": null,
+                     *       "failure_reason": null,
+                     *       "next_action": null,
+                     *       "created_at": "2026-12-01T10:00:00.000Z",
+                     *       "updated_at": "2026-12-01T10:00:00.000Z",
+                     *       "settled_at": null
+                     *     }
+                     */
+                    data: {
+                        /** Format: uuid */
+                        id: string;
+                        /** @constant */
+                        object: "payment";
+                        /**
+                         * @description pending: the customer has been asked to pay; wait (events or polling). successful: FeexPay confirmed the money was collected; ship. failed: FeexPay refused or the customer declined (see failure_reason); you may ask again with a new Idempotency-Key. expired: FeexPay still said pending at the deadline; nothing was collected; you may ask again. needs_review: the outcome could not be established (FeexPay unreachable, or its answers did not fit the payment); do not ship and do not retry: an operator is on it and the payment will become successful or failed.
+                         * @enum {unknown}
+                         */
+                        status: "pending" | "successful" | "failed" | "expired" | "needs_review";
+                        amount: number;
+                        currency: string;
+                        network: string;
+                        /** @enum {unknown} */
+                        method: "mobile_money" | "card";
+                        card_brand: ("VISA" | "MASTERCARD") | null;
+                        phone_last4: string;
+                        /** @description false for a test key's payment: made on the built-in simulator, no money moved. */
+                        livemode: boolean;
+                        description: string | null;
+                        metadata: {
+                            [key: string]: string;
+                        };
+                        feexpay_reference: string | null;
+                        payment_url: string | null;
+                        failure_reason: string | null;
+                        next_action: ({
+                            /** @constant */
+                            type: "otp_required";
+                        } | {
+                            /** @constant */
+                            type: "redirect_to_url";
+                            url: string;
+                        }) | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        settled_at: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received. The body of the answer is ignored (its first bytes are kept for the merchant to read). */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried on the schedule (MERCHANT_WEBHOOK_RETRY_SCHEDULE). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    payoutNeedsReview: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry of the event. */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed. */
+                "webhook-timestamp": string;
+                /** @description Space-separated "v1,<base64 HMAC-SHA256>" signatures, two while a secret rotates. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    id: string;
+                    /** @constant */
+                    type: "payout.needs_review";
+                    /** Format: date-time */
+                    timestamp: string;
+                    /**
+                     * @example {
+                     *       "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
+                     *       "object": "payment",
+                     *       "livemode": true,
+                     *       "status": "pending",
+                     *       "amount": 1500,
+                     *       "currency": "XOF",
+                     *       "network": "mtn",
+                     *       "method": "mobile_money",
+                     *       "card_brand": null,
+                     *       "phone_last4": "0000",
+                     *       "description": "Order 42",
+                     *       "metadata": {
+                     *         "order_id": "42"
+                     *       },
+                     *       "feexpay_reference": "7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",
+                     *       "payment_url": null,
+                     *       "failure_reason": null,
+                     *       "next_action": null,
+                     *       "created_at": "2026-12-01T10:00:00.000Z",
+                     *       "updated_at": "2026-12-01T10:00:00.000Z",
+                     *       "settled_at": null
+                     *     }
+                     */
+                    data: {
+                        /** Format: uuid */
+                        id: string;
+                        /** @constant */
+                        object: "payment";
+                        /**
+                         * @description pending: the customer has been asked to pay; wait (events or polling). successful: FeexPay confirmed the money was collected; ship. failed: FeexPay refused or the customer declined (see failure_reason); you may ask again with a new Idempotency-Key. expired: FeexPay still said pending at the deadline; nothing was collected; you may ask again. needs_review: the outcome could not be established (FeexPay unreachable, or its answers did not fit the payment); do not ship and do not retry: an operator is on it and the payment will become successful or failed.
+                         * @enum {unknown}
+                         */
+                        status: "pending" | "successful" | "failed" | "expired" | "needs_review";
+                        amount: number;
+                        currency: string;
+                        network: string;
+                        /** @enum {unknown} */
+                        method: "mobile_money" | "card";
+                        card_brand: ("VISA" | "MASTERCARD") | null;
+                        phone_last4: string;
+                        /** @description false for a test key's payment: made on the built-in simulator, no money moved. */
+                        livemode: boolean;
+                        description: string | null;
+                        metadata: {
+                            [key: string]: string;
+                        };
+                        feexpay_reference: string | null;
+                        payment_url: string | null;
+                        failure_reason: string | null;
+                        next_action: ({
+                            /** @constant */
+                            type: "otp_required";
+                        } | {
+                            /** @constant */
+                            type: "redirect_to_url";
+                            url: string;
+                        }) | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        settled_at: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received. The body of the answer is ignored (its first bytes are kept for the merchant to read). */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Retried on the schedule (MERCHANT_WEBHOOK_RETRY_SCHEDULE). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

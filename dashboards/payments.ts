@@ -14,6 +14,7 @@ import { NO_LIMIT, redAbove, redBelow, runbook, statPanel, timeseriesPanel } fro
 import { guardedRatio, quantile, sumBy } from './ratios.ts';
 import { collectionRow } from './collection-row.ts';
 import { reviewRow } from './review-row.ts';
+import { merchantEventsRow } from './merchant-events.ts';
 import { gw, net, RATE } from './selectors.ts';
 import { triageRow } from './triage.ts';
 
@@ -209,6 +210,7 @@ export function paymentsDashboard(cfg: MonitoringConfig): dashboard.Dashboard {
       .withRow(collectionRow(cfg))
       .withRow(feexpay(cfg))
       .withRow(settlement(cfg))
-      .withRow(reviewRow(cfg)),
+      .withRow(reviewRow(cfg))
+      .withRow(merchantEventsRow(cfg)),
   );
 }

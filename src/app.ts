@@ -21,6 +21,9 @@ import paymentRoutes from './routes/v1/payments.ts';
 import webhookRoutes from './routes/v1/webhooks.ts';
 import paymentOtpRoutes from './routes/v1/payment-otp.ts';
 import feesRoutes from './routes/v1/fees.ts';
+import merchantEvents from './plugins/app/merchant-events.ts';
+import webhookEndpointRoutes from './routes/v1/webhook-endpoints.ts';
+import eventRoutes from './routes/v1/events.ts';
 
 export interface AppOptions {
   config: Config;
@@ -54,12 +57,15 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { config, db: dbHand
   await fastify.register(payments, { config });
   await fastify.register(networkSettings, { config });
   await fastify.register(reconciler, { config });
+  await fastify.register(merchantEvents, { config });
 
   await fastify.register(health);
   await fastify.register(paymentRoutes, { prefix: '/v1', config });
   await fastify.register(paymentOtpRoutes, { prefix: '/v1', config });
   await fastify.register(feesRoutes, { prefix: '/v1', config });
   await fastify.register(webhookRoutes, { prefix: '/v1', webhookToken: config.webhookToken });
+  await fastify.register(webhookEndpointRoutes, { prefix: '/v1', config });
+  await fastify.register(eventRoutes, { prefix: '/v1', config });
   await fastify.register(import('./routes/admin/index.ts'), { prefix: '/admin', config });
 };
 

@@ -76,6 +76,26 @@ export interface Config {
     prometheusUrl: string | null;
     alertmanagerUrl: string | null;
   };
+  merchantEvents: MerchantEventsConfig;
+}
+
+/** Delivery of merchant events (signed webhooks to the merchants' endpoints). */
+export interface MerchantEventsConfig {
+  /** Seconds to wait before each retry; attempts = length + 1. */
+  retryScheduleSeconds: number[];
+  timeoutMs: number;
+  /** http and private/loopback addresses allowed (the simulator's default: a developer's localhost). */
+  allowPrivate: boolean;
+  maxEndpointsPerMerchant: number;
+  /** How long a rotated-out secret keeps signing beside the new one. */
+  secretOverlapSeconds: number;
+  /** An endpoint whose every attempt has failed for this long is disabled. */
+  disableAfterSeconds: number;
+  workerEnabled: boolean;
+  pollIntervalMs: number;
+  /** Attempts in flight per replica, and per endpoint within them (a slow endpoint holds only its share). */
+  concurrency: number;
+  perEndpointConcurrency: number;
 }
 
 export interface DatabaseTimeouts {
@@ -228,6 +248,15 @@ function sentryDsn(env: Env, name: string): void {
   }
 }
 
+function secondsList(env: Env, name: string, fallback: string): number[] {
+  const raw = str(env, name, fallback);
+  const parts = raw.split(',').map((p) => p.trim());
+  if (parts.length > 20 || parts.some((p) => !/^\d{1,6}$/.test(p))) {
+    throw new ConfigError(name, `must be up to 20 comma-separated whole numbers of seconds, got "${raw}"`);
+  }
+  return parts.map(Number);
+}
+
 const FEEXPAY_KEY = /^fp_[A-Za-z0-9]{64}$/;
 const DEFAULT_FEEXPAY_BASE_URL = 'https://api-v2.feexpay.me';
 
@@ -324,6 +353,19 @@ export function loadConfig(env: Env = process.env): Config {
       logRetentionDays: int(env, 'LOG_RETENTION_DAYS', 365, 1, 36_500),
       prometheusUrl: url(env, 'PROMETHEUS_URL', ['https:', 'http:']),
       alertmanagerUrl: url(env, 'ALERTMANAGER_URL', ['https:', 'http:']),
+    },
+    merchantEvents: {
+      // Close to Svix's schedule: 8 attempts over about 27.6 hours.
+      retryScheduleSeconds: secondsList(env, 'MERCHANT_WEBHOOK_RETRY_SCHEDULE', '5,300,1800,7200,18000,36000,36000'),
+      timeoutMs: int(env, 'MERCHANT_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+      allowPrivate: bool(env, 'MERCHANT_WEBHOOK_ALLOW_PRIVATE', apiKey === null),
+      maxEndpointsPerMerchant: int(env, 'MERCHANT_WEBHOOK_MAX_ENDPOINTS', 16, 1, 100),
+      secretOverlapSeconds: int(env, 'MERCHANT_WEBHOOK_SECRET_OVERLAP_SECONDS', 86_400, 0, 7 * 86_400),
+      disableAfterSeconds: int(env, 'MERCHANT_WEBHOOK_DISABLE_AFTER_SECONDS', 5 * 86_400, 1, 30 * 86_400),
+      workerEnabled: bool(env, 'MERCHANT_WEBHOOK_WORKER_ENABLED', true),
+      pollIntervalMs: int(env, 'MERCHANT_WEBHOOK_POLL_MS', 200, 10, 60_000),
+      concurrency: int(env, 'MERCHANT_WEBHOOK_CONCURRENCY', 64, 1, 1000),
+      perEndpointConcurrency: int(env, 'MERCHANT_WEBHOOK_PER_ENDPOINT_CONCURRENCY', 8, 1, 100),
     },
   };
 }

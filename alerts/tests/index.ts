@@ -10,6 +10,7 @@ import { feexpayRatioGroups, latencyGroups, operatorUnavailableGroups, reconcile
 import { networkSuccessRateGroups, stuckPendingGroups, successRateGroups } from './cases/payments.ts';
 import { infraGroups, serviceHealthGroups } from './cases/platform.ts';
 import { reviewGroups } from './cases/review.ts';
+import { merchantEndpointsFailingGroups, merchantEventsDelayedGroups } from './cases/merchant-events.ts';
 import { RuleBook, type TestGroup } from './model.ts';
 
 export type { TestGroup, AlertRuleTest, ExpectedAlert } from './model.ts';
@@ -35,6 +36,7 @@ export function buildRuleTestModels(cfg: MonitoringConfig = monitoringConfig): R
     'tests/api.test.yml': [...burnRateGroups(cfg, book), ...serverErrorSurgeGroups(cfg, book)],
     'tests/platform.test.yml': [...serviceHealthGroups(cfg, book), ...infraGroups(cfg, book)],
     'tests/review.test.yml': reviewGroups(cfg, book),
+    'tests/merchant-events.test.yml': [...merchantEventsDelayedGroups(cfg, book), ...merchantEndpointsFailingGroups(cfg, book)],
   };
 }
 

@@ -72,6 +72,14 @@ ${filter.livemode ? '' : '<p class="test-mode" role="status">TEST DATA: payments
     <h2>Latest failed payments</h2>
     <table id="failures"><thead><tr><th>Created (UTC)</th><th>Payment</th><th>Network</th><th>Amount</th><th>Reason</th></tr></thead><tbody></tbody></table>
   </section>
+  <section>
+    <h2>Merchant events: recent deliveries</h2>
+    <table id="event-deliveries"><thead><tr><th>Attempted (UTC)</th><th>Event</th><th>Endpoint host</th><th>Attempt</th><th>Outcome</th><th>Status</th><th>ms</th></tr></thead><tbody></tbody></table>
+  </section>
+  <section>
+    <h2>Merchant events: failing endpoints</h2>
+    <table id="failing-endpoints"><thead><tr><th>Endpoint</th><th>Merchant</th><th>Host</th><th>State</th><th>Failing since (UTC)</th></tr></thead><tbody></tbody></table>
+  </section>
 </main>
 </body>
 </html>

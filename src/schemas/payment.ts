@@ -74,6 +74,7 @@ export const PAYMENT_STATUS_HELP = [
 export const PAYMENT_EXAMPLE = {
   id: '0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10',
   object: 'payment',
+  livemode: true,
   status: 'pending',
   amount: 1500,
   currency: 'XOF',
@@ -102,6 +103,7 @@ export const PaymentView = Type.Object({
   method: Type.Enum(['mobile_money', 'card']),
   card_brand: Type.Union([Type.Enum([...CARD_BRANDS]), Type.Null()]),
   phone_last4: Type.String(),
+  livemode: Type.Boolean({ description: 'false for a test key\'s payment: made on the built-in simulator, no money moved.' }),
   description: Type.Union([Type.String(), Type.Null()]),
   metadata: Type.Record(Type.String(), Type.String()),
   feexpay_reference: Type.Union([Type.String(), Type.Null()]),

@@ -15,6 +15,8 @@ import { generatedClientFiles } from '../../client/generate.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 
 type Json = Record<string, any>;
+/** The operations that refuse a request without Idempotency-Key (money moves or a customer is prompted). */
+const IDEMPOTENT_OPERATIONS = ['createPayment', 'submitPaymentOtp', 'createPayout'];
 const run = promisify(execFile);
 
 let t: TestApp;
@@ -58,6 +60,7 @@ test('only the merchant API is described: no simulator, FeexPay callback, probes
   for (const p of paths) assert.match(p, /^\/v1\/(?!webhooks\/feexpay)/, p);
   assert.ok(doc.servers?.length >= 1);
   assert.equal(doc.openapi, '3.1.0');
+  assert.ok(Object.keys(doc.webhooks ?? {}).includes('payment.succeeded'), 'merchant events as OpenAPI webhooks');
 });
 
 test('every operation has an operationId, a tag, a summary, examples and its own response descriptions', () => {
@@ -80,7 +83,7 @@ test('every operation has an operationId, a tag, a summary, examples and its own
       if (media) assert.ok(media.example ?? media.examples, `${where} ${status} example`);
       if (status.startsWith('2')) assert.ok(res.headers?.['x-ratelimit-remaining'] && res.headers?.['request-id'], `${where} ${status} headers`);
     }
-    if (op.method === 'post') {
+    if (IDEMPOTENT_OPERATIONS.includes(op.operationId)) {
       const key = (op.parameters as Json[]).find((p) => p.name === 'idempotency-key');
       assert.equal(key?.required, true, `${where}: Idempotency-Key required`);
     }

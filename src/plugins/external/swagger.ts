@@ -6,6 +6,7 @@
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { merchantEventWebhooks } from '../../events/openapi-webhooks.ts';
 import { API_INTRODUCTION } from '../../openapi/introduction.ts';
 import { PaymentSchema } from '../../schemas/payment.ts';
 
@@ -49,6 +50,7 @@ export default fp(
           },
         ],
         tags: Object.values(TAGS),
+        webhooks: merchantEventWebhooks(),
         components: {
           securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Merchant API key (fgw_...), sent as `Authorization: Bearer fgw_...`.' } },
         },

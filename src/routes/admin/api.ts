@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { FilterError, parseFilter } from '../../admin/filters.ts';
 import { buildSummary } from '../../admin/summary.ts';
+import { merchantEventsOverview } from '../../admin/merchant-events.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
 import merchantsApi from './merchants.ts';
 import reviewApi from './review.ts';
@@ -34,6 +35,7 @@ const adminApi: FastifyPluginAsync = async (app) => {
   );
   await app.register(reviewApi);
   await app.register(merchantsApi);
+  app.get('/merchant-events', { schema: { hide: true } }, async () => merchantEventsOverview(app.db));
 };
 
 export default adminApi;
