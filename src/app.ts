@@ -9,6 +9,7 @@ import rateLimit from './plugins/external/rate-limit.ts';
 import securityHeaders from './plugins/external/security-headers.ts';
 import swagger from './plugins/external/swagger.ts';
 import errors from './plugins/app/errors.ts';
+import requestId from './plugins/app/request-id.ts';
 import alerting from './plugins/app/alerting.ts';
 import auth from './plugins/app/auth.ts';
 import feexpay from './plugins/app/feexpay.ts';
@@ -33,6 +34,7 @@ export interface AppOptions {
 const app: FastifyPluginAsync<AppOptions> = async (fastify, { config, db: dbHandle }) => {
   await fastify.register(securityHeaders);
   await fastify.register(errors, { reportServerError: (err, req) => fastify.alerting.serverError(err, serverErrorContext(req, 500)) });
+  await fastify.register(requestId);
   await fastify.register(db, {
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,

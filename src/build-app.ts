@@ -7,6 +7,7 @@ import { trustProxyOption, type Config } from './config.ts';
 import { closeLogger, createLogger } from './observability/logger.ts';
 import { CompletedRequestLog } from './observability/request-log.ts';
 import { clientErrorHandler } from './plugins/app/errors.ts';
+import { validatorCompiler } from './validation/validator-compiler.ts';
 
 export interface BuildOptions {
   db?: Knex;
@@ -19,8 +20,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const fastify = Fastify({
     loggerInstance: logger,
     logController: new CompletedRequestLog(),
-    // Coercion off: a body's "100" must be refused, not read as 100. Unknown fields are refused too.
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     bodyLimit: 64 * 1024,
     // Off unless TRUST_PROXY names the hops in front: X-Forwarded-For is written by the client otherwise.
     trustProxy: trustProxyOption(config.trustProxy),
@@ -42,9 +41,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
           : err.code === 'FST_ERR_BAD_URL'
             ? [400, 'bad_url', 'The URL path is not valid percent-encoding.']
             : [500, 'internal_error', 'Internal error; it has been reported.'];
-      return (reply as FastifyReply).status(status).send({ error: { code, message } });
+      void (reply as FastifyReply).status(status).send({ error: { code, message } });
     },
   });
+  // A body's "100" must be refused, not read as 100, while a query's limit=100 is the integer 100;
+  // unknown fields are refused everywhere (src/validation/validator-compiler.ts).
+  fastify.setValidatorCompiler(validatorCompiler);
   // JSON only: a text/plain body would reach validation as a string and read as a schema error.
   fastify.removeContentTypeParser('text/plain');
   await fastify.register(fp(app), { config, db: opts.db });

@@ -50,7 +50,8 @@ export async function merchantEventsOverview(db: Knex): Promise<{ recent_deliver
       .limit(RECENT_SHOWN),
     db('webhook_endpoints')
       .whereNull('deleted_at')
-      .andWhere((q) => q.whereNotNull('failing_since').orWhere('status', 'disabled'))
+      // knex builds the group on q; returning the builder (a thenable) is not needed.
+      .andWhere((q) => void q.whereNotNull('failing_since').orWhere('status', 'disabled'))
       .select('id', 'livemode', 'merchant_id', 'url', 'status', 'failing_since', 'disabled_at')
       .orderByRaw('COALESCE(disabled_at, failing_since) ASC')
       .limit(RECENT_SHOWN),

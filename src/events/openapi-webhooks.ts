@@ -17,7 +17,11 @@ export function merchantEventWebhooks(): Webhooks {
     type,
     {
       post: {
+        // payment.succeeded -> paymentSucceeded: what a generated server stub names its handler.
+        operationId: type.replace(/[._](\w)/g, (_m, c: string) => c.toUpperCase()),
         summary: `Event ${type}`,
+        // No API key: the gateway signs the delivery instead (webhook-signature).
+        security: [],
         description:
           `${EVENT_DESCRIPTIONS[type]} Signed per Standard Webhooks: verify webhook-signature over ` +
           '"webhook-id.webhook-timestamp.body" with the endpoint secret before trusting it; dedupe on webhook-id. ' +

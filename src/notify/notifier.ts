@@ -99,7 +99,7 @@ export class Notifier {
 
   async close(): Promise<void> {
     await this.idle();
-    await Promise.allSettled(this.channels.map((c) => c.close?.()));
+    await Promise.allSettled(this.channels.flatMap((c) => (c.close ? [c.close()] : [])));
   }
 
   private async drain(): Promise<void> {

@@ -16,28 +16,31 @@ export const ReturnUrl = Type.String({ pattern: '^https://[^\\s]+$', maxLength: 
 
 export const OtpBody = Type.Object(
   { otp: Type.String({ pattern: '^[0-9]{4,8}$', description: 'The code FeexPay texted the customer (4 to 8 digits).' }) },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ otp: '123456' }] },
 );
 export type OtpBody = Static<typeof OtpBody>;
 
 export const FeesQuery = Type.Object(
   {
-    network: Type.Enum([...NETWORKS]),
-    // A string, as coercion is off: checked as a whole number in the route's range.
-    amount: Type.String({ pattern: '^[1-9][0-9]{0,8}$', description: `Whole units, ${AMOUNT_LIMITS.min} to ${AMOUNT_LIMITS.max}.` }),
+    network: Type.Enum([...NETWORKS], { description: 'The operator.', examples: ['mtn'] }),
+    // An integer (query strings are coerced); the route checks the range (amount_out_of_range).
+    amount: Type.Integer({ minimum: 1, maximum: 999_999_999, description: `Whole units, ${AMOUNT_LIMITS.min} to ${AMOUNT_LIMITS.max}.`, examples: [1500] }),
   },
   { additionalProperties: false },
 );
 export type FeesQuery = Static<typeof FeesQuery>;
 
-export const FeesView = Type.Object({
-  object: Type.Literal('fee_preview'),
-  network: Type.String(),
-  amount: Type.Integer(),
-  fees: Type.Integer(),
-  total: Type.Integer(),
-  customer_pays_fees: Type.Boolean(),
-});
+export const FeesView = Type.Object(
+  {
+    object: Type.Literal('fee_preview'),
+    network: Type.String(),
+    amount: Type.Integer(),
+    fees: Type.Integer(),
+    total: Type.Integer(),
+    customer_pays_fees: Type.Boolean(),
+  },
+  { examples: [{ object: 'fee_preview', network: 'mtn', amount: 1500, fees: 26, total: 1526, customer_pays_fees: true }] },
+);
 
 export const NetworkSettingView = Type.Object({
   network: Type.String(),

@@ -2,7 +2,26 @@
 import Type, { type Static } from 'typebox';
 import { ALL_EVENTS, EVENT_TYPES } from '../events/event-types.ts';
 import { ATTEMPT_OUTCOMES } from '../events/http-attempt.ts';
-import { PaymentView } from './payment.ts';
+import { PAYMENT_EXAMPLE, PaymentView } from './payment.ts';
+
+const ENDPOINT_EXAMPLE = {
+  id: '5a0d2c1e-8f3b-4a6d-9c2e-1b7f0e4d3a21',
+  object: 'webhook_endpoint',
+  livemode: true,
+  url: 'https://shop.your-domain/feexpay-gateway/events',
+  description: 'Order updates',
+  enabled_events: ['*'],
+  status: 'enabled',
+  created_at: '2026-12-01T09:00:00.000Z',
+};
+const EVENT_EXAMPLE = {
+  id: '9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b',
+  object: 'event',
+  livemode: true,
+  type: 'payment.succeeded',
+  created_at: '2026-12-01T10:00:05.000Z',
+  data: { ...PAYMENT_EXAMPLE, status: 'successful', settled_at: '2026-12-01T10:00:05.000Z' },
+};
 
 const EnabledEvent = Type.Enum([ALL_EVENTS, ...EVENT_TYPES], { description: `An event type, or "${ALL_EVENTS}" for all.` });
 
@@ -12,7 +31,7 @@ export const CreateEndpointBody = Type.Object(
     enabled_events: Type.Optional(Type.Array(EnabledEvent, { minItems: 1, maxItems: EVENT_TYPES.length + 1, uniqueItems: true, description: `Default ["${ALL_EVENTS}"].` })),
     description: Type.Optional(Type.String({ maxLength: 500, pattern: '^[^\\u0000-\\u001f<>]*$' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ url: ENDPOINT_EXAMPLE.url, enabled_events: ['payment.succeeded', 'payment.failed'], description: 'Order updates' }] },
 );
 export type CreateEndpointBody = Static<typeof CreateEndpointBody>;
 
@@ -26,20 +45,24 @@ export const EndpointView = Type.Object({
   status: Type.Enum(['enabled', 'disabled'], { description: 'disabled: every attempt failed for days; create a new endpoint.' }),
   secret: Type.Optional(Type.String({ description: 'whsec_<base64>: returned on creation and on rotation only.' })),
   created_at: Type.String({ format: 'date-time' }),
-});
+}, { examples: [{ ...ENDPOINT_EXAMPLE, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }] });
 export type EndpointView = Static<typeof EndpointView>;
 
-export const EndpointList = Type.Object({ object: Type.Literal('list'), data: Type.Array(EndpointView) });
+export const EndpointList = Type.Object({ object: Type.Literal('list'), data: Type.Array(EndpointView) }, { examples: [{ object: 'list', data: [ENDPOINT_EXAMPLE] }] });
 
-export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+export const IdParams = Type.Object({ id: Type.String({ format: 'uuid', examples: [EVENT_EXAMPLE.id] }) }, { additionalProperties: false });
 
-export const DeletedEndpoint = Type.Object({ id: Type.String(), object: Type.Literal('webhook_endpoint'), deleted: Type.Literal(true) });
+export const DeletedEndpoint = Type.Object(
+  { id: Type.String(), object: Type.Literal('webhook_endpoint'), deleted: Type.Literal(true) },
+  { examples: [{ id: ENDPOINT_EXAMPLE.id, object: 'webhook_endpoint', deleted: true }] },
+);
 
 export const ListEventsQuery = Type.Object(
   {
     type: Type.Optional(Type.Enum([...EVENT_TYPES])),
     // Strings, because coercion is off everywhere so that a body's "100" is never taken for 100.
-    limit: Type.Optional(Type.String({ pattern: '^(100|[1-9][0-9]?)$', description: '1 to 100, default 20.' })),
+    // An integer: query strings are coerced (src/validation/validator-compiler.ts), bodies never.
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size, 1 to 100.', examples: [20] })),
     cursor: Type.Optional(Type.String({ format: 'uuid', description: 'next_cursor of the previous page.' })),
   },
   { additionalProperties: false },
@@ -56,11 +79,14 @@ export const EventView = Type.Object({
 });
 export type EventView = Static<typeof EventView>;
 
-export const EventList = Type.Object({
-  object: Type.Literal('list'),
-  data: Type.Array(EventView),
-  next_cursor: Type.Union([Type.String(), Type.Null()]),
-});
+export const EventList = Type.Object(
+  {
+    object: Type.Literal('list'),
+    data: Type.Array(EventView),
+    next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last page.' }),
+  },
+  { examples: [{ object: 'list', data: [EVENT_EXAMPLE], next_cursor: null }] },
+);
 
 export const AttemptView = Type.Object({
   attempt: Type.Integer(),
@@ -80,7 +106,26 @@ export const DeliveryView = Type.Object({
   attempts: Type.Array(AttemptView),
 });
 
-export const EventDetailView = Type.Object({ ...EventView.properties, deliveries: Type.Array(DeliveryView) });
+export const EventDetailView = Type.Object(
+  { ...EventView.properties, deliveries: Type.Array(DeliveryView) },
+  {
+    examples: [
+      {
+        ...EVENT_EXAMPLE,
+        deliveries: [
+          {
+            endpoint_id: ENDPOINT_EXAMPLE.id,
+            status: 'delivered',
+            attempt_count: 1,
+            next_attempt_at: null,
+            finished_at: '2026-12-01T10:00:06.000Z',
+            attempts: [{ attempt: 1, outcome: 'succeeded', response_status: 200, response_body: 'ok', duration_ms: 84, started_at: '2026-12-01T10:00:05.900Z' }],
+          },
+        ],
+      },
+    ],
+  },
+);
 export type EventDetailView = Static<typeof EventDetailView>;
 
 /** The body posted to endpoints, as Standard Webhooks shapes it. */

@@ -4,10 +4,8 @@ import { NETWORKS, CURRENCIES, AMOUNT_LIMITS, DESCRIPTION_PATTERN, CARD_BRANDS, 
 import { PAYMENT_STATUSES } from '../domain/payment-status.ts';
 import { NextAction, ReturnUrl } from './collection.ts';
 
-export const ErrorBody = Type.Object(
-  { error: Type.Object({ code: Type.String(), message: Type.String() }) },
-  { $id: 'Error', description: 'Every error: a machine-readable code and a message for a person.' },
-);
+// The error shape lives with the error catalogue; re-exported for the routes that import it here.
+export { ErrorBody } from './errors.ts';
 
 /**
  * Text PostgreSQL can store: no NUL (text and jsonb refuse it) and no unpaired UTF-16 surrogate
@@ -47,7 +45,20 @@ export const CreatePaymentBody = Type.Object(
     return_url: Type.Optional(ReturnUrl),
     cancel_url: Type.Optional(ReturnUrl),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        amount: 1500,
+        currency: 'XOF',
+        network: 'mtn',
+        phone_number: '2290167000000',
+        description: 'Order 42',
+        customer: { first_name: 'Afi', last_name: 'Dossou', email: 'afi@example.org' },
+        metadata: { order_id: '42' },
+      },
+    ],
+  },
 );
 export type CreatePaymentBody = Static<typeof CreatePaymentBody>;
 
@@ -59,6 +70,28 @@ export const PAYMENT_STATUS_HELP = [
   'expired: FeexPay still said pending at the deadline; nothing was collected; you may ask again.',
   'needs_review: the outcome could not be established (FeexPay unreachable, or its answers did not fit the payment); do not ship and do not retry: an operator is on it and the payment will become successful or failed.',
 ].join(' ');
+
+export const PAYMENT_EXAMPLE = {
+  id: '0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10',
+  object: 'payment',
+  livemode: true,
+  status: 'pending',
+  amount: 1500,
+  currency: 'XOF',
+  network: 'mtn',
+  method: 'mobile_money',
+  card_brand: null,
+  phone_last4: '0000',
+  description: 'Order 42',
+  metadata: { order_id: '42' },
+  feexpay_reference: '7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f',
+  payment_url: null,
+  failure_reason: null,
+  next_action: null,
+  created_at: '2026-12-01T10:00:00.000Z',
+  updated_at: '2026-12-01T10:00:00.000Z',
+  settled_at: null,
+};
 
 export const PaymentView = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -80,34 +113,52 @@ export const PaymentView = Type.Object({
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
   settled_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-});
+}, { examples: [PAYMENT_EXAMPLE] });
 
 export type PaymentViewType = Static<typeof PaymentView>;
 
-export const PaymentParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+/**
+ * The payment as a shared schema (`app.addSchema`), so the document names it `Payment` in
+ * components.schemas and generated clients have the type; responses point to it with PaymentRef.
+ */
+export const PaymentSchema = { ...PaymentView, $id: 'Payment', title: 'Payment' };
+export const PaymentRef = Type.Unsafe<PaymentViewType>({ $ref: 'Payment#' });
+
+export const PaymentParams = Type.Object(
+  { id: Type.String({ format: 'uuid', description: 'The payment id.', examples: [PAYMENT_EXAMPLE.id] }) },
+  { additionalProperties: false },
+);
 
 export const ListPaymentsQuery = Type.Object(
   {
-    status: Type.Optional(Type.Enum([...PAYMENT_STATUSES])),
-    network: Type.Optional(Type.Enum([...PAYMENT_NETWORKS])),
-    created_gte: Type.Optional(Type.String({ format: 'date-time' })),
-    created_lt: Type.Optional(Type.String({ format: 'date-time' })),
-    // Strings, because coercion is off everywhere so that a body's "100" is never taken for 100.
-    limit: Type.Optional(Type.String({ pattern: '^(100|[1-9][0-9]?)$', description: '1 to 100, default 20.' })),
-    cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,200}$' })),
+    status: Type.Optional(Type.Enum([...PAYMENT_STATUSES], { description: 'Only payments in this status.', examples: ['successful'] })),
+    network: Type.Optional(Type.Enum([...PAYMENT_NETWORKS], { description: 'Only payments on this network.', examples: ['mtn'] })),
+    created_gte: Type.Optional(Type.String({ format: 'date-time', description: 'Created at or after.', examples: ['2026-12-01T00:00:00Z'] })),
+    created_lt: Type.Optional(Type.String({ format: 'date-time', description: 'Created before.', examples: ['2026-12-02T00:00:00Z'] })),
+    // An integer: query strings are coerced (src/validation/validator-compiler.ts), bodies never.
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size, 1 to 100.', examples: [20] })),
+    cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,200}$', description: '`next_cursor` of the previous page.' })),
   },
   { additionalProperties: false },
 );
 export type ListPaymentsQuery = Static<typeof ListPaymentsQuery>;
 
-export const PaymentList = Type.Object({
-  object: Type.Literal('list'),
-  data: Type.Array(PaymentView),
-  next_cursor: Type.Union([Type.String(), Type.Null()]),
-});
+export const PaymentList = Type.Object(
+  {
+    object: Type.Literal('list'),
+    data: Type.Array(PaymentRef),
+    next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last page.' }),
+  },
+  { examples: [{ object: 'list', data: [PAYMENT_EXAMPLE], next_cursor: null }] },
+);
 
+/** Required: a POST without it is refused (400 idempotency_key_required). */
 export const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String()),
+  'idempotency-key': Type.String({
+    pattern: '^[\\x21-\\x7e]{1,255}$',
+    description: 'One key per intended operation (1 to 255 printable ASCII characters): a retry with the same key and body gets the first answer.',
+    examples: ['order-42-attempt-1'],
+  }),
 });
 
 /** What FeexPay posts. Only these fields are read; the rest (names, phone) is accepted and dropped. */

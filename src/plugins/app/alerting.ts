@@ -59,7 +59,7 @@ export default fp<{ config: Config }>(
           (ratio) => ratio !== null && app.serviceMetrics.logDiskUsage.set(ratio),
           () => undefined,
         );
-      const timer = setInterval(measure, DISK_EVERY_MS).unref();
+      const timer = setInterval(() => void measure(), DISK_EVERY_MS).unref();
       app.addHook('onReady', async () => void measure());
       app.addHook('onClose', async () => clearInterval(timer));
     }

@@ -37,7 +37,8 @@ export default fp<AuthPluginOptions>(
     app.decorateRequest('merchant', null);
     app.decorate('authenticateMerchant', async (req: FastifyRequest) => {
       const header = req.headers.authorization ?? '';
-      const key = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+      // The scheme name is case-insensitive (RFC 7235 §2.1): "bearer" and "BEARER" are Bearer too.
+      const key = /^bearer /i.test(header) ? header.slice(7).trim() : '';
       const hit = cache.get(key);
       if (hit && hit.until > Date.now()) {
         req.merchant = hit.merchant;

@@ -5,11 +5,14 @@
 import type { Socket } from 'node:net';
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyRequest } from 'fastify';
+import type { ErrorCode } from '../../schemas/errors.ts';
+import { validationError } from '../../validation/describe-errors.ts';
+import { allowedMethods, trackRoutes } from './method-not-allowed.ts';
 
 export class ApiError extends Error {
   constructor(
     readonly statusCode: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     /** Sent with the answer (Retry-After on a 429). */
     readonly headers: Record<string, string> = {},
@@ -59,27 +62,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   );
 }
 
-function describeValidation(err: FastifyError): string {
-  const first = err.validation?.[0];
-  if (!first) return err.message;
-  const where = err.validationContext ?? 'request';
-  const params = first.params as Record<string, unknown> | undefined;
-  const path = first.instancePath.replace(/^\//, '').replaceAll('/', '.');
-  const field = params?.additionalProperty ?? params?.missingProperty ?? '';
-  // A field name is the client's text: control characters and lone surrogates are shown escaped.
-  const name = [path, field]
-    .filter(Boolean)
-    .join('.')
-    .replace(/[\u0000-\u001f\p{Cs}]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  if (params?.additionalProperty) return `${where}.${name} is not a known field`;
-  // The storable-text patterns (schemas/payment.ts) read as what they refuse, not as a regex.
-  if (first.keyword === 'pattern' && String(params?.pattern).includes('\\p{Cs}')) {
-    return `${where}.${name} must not contain NUL characters or unpaired UTF-16 surrogates${String(params?.pattern).includes('<>') ? ', control characters or < >' : ''}`;
-  }
-  return `${where}${name ? '.' + name : ''} ${first.message ?? 'is invalid'}`;
-}
-
-const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+const CLIENT_ERRORS: Record<string, [number, ErrorCode, string]> = {
   HPE_HEADER_OVERFLOW: [431, 'headers_too_large', 'The request headers are too large.'],
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'request_timeout', 'The request was not received in time.'],
 };
@@ -110,9 +93,10 @@ export interface ErrorsPluginOptions {
 
 export default fp<ErrorsPluginOptions>(
   async (app, opts) => {
+    trackRoutes(app);
     app.setErrorHandler((err: FastifyError, req, reply) => {
       if (err.validation) {
-        return reply.status(400).send({ error: { code: 'validation_failed', message: describeValidation(err) } });
+        return reply.status(400).send({ error: validationError(err) });
       }
       if (isDatabaseUnavailable(err)) {
         req.log.error({ err }, 'database unavailable');
@@ -132,9 +116,18 @@ export default fp<ErrorsPluginOptions>(
       opts.reportServerError?.(err, req);
       return reply.status(500).send({ error: { code: 'internal_error', message: 'Internal error; it has been reported.' } });
     });
-    app.setNotFoundHandler((req, reply) =>
-      reply.status(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } }),
-    );
+    app.setNotFoundHandler((req, reply) => {
+      const path = req.url.split('?')[0]!;
+      const allow = allowedMethods(app, path);
+      // A handler that found nothing (an unknown asset) also lands here: that is a 404, not a 405.
+      if (allow.length && !allow.includes(req.method)) {
+        return reply
+          .status(405)
+          .header('allow', allow.join(', '))
+          .send({ error: { code: 'method_not_allowed', message: `${path} does not answer ${req.method}; it answers ${allow.join(', ')}.` } });
+      }
+      return reply.status(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${path}` } });
+    });
   },
   { name: 'errors' },
 );

@@ -4,6 +4,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { ErrorCode } from '../../schemas/errors.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
 import type { AttachOutcome } from '../../payments/operator-actions.ts';
 import type { PaymentRow } from '../../payments/repository.ts';
@@ -21,7 +22,7 @@ import {
 const PAGE = 100;
 
 /** How an attach attempt that changed nothing is answered. */
-const ATTACH_ERRORS: Record<Exclude<AttachOutcome['kind'], 'settled' | 'review'>, [number, string, string]> = {
+const ATTACH_ERRORS: Record<Exclude<AttachOutcome['kind'], 'settled' | 'review'>, [number, ErrorCode, string]> = {
   not_found: [404, 'payment_not_found', 'No such payment.'],
   not_in_review: [409, 'payment_not_in_review', 'The payment is not waiting for review.'],
   has_reference: [409, 'payment_has_reference', 'The payment already holds a FeexPay reference: decide it instead.'],
@@ -32,7 +33,7 @@ const ATTACH_ERRORS: Record<Exclude<AttachOutcome['kind'], 'settled' | 'review'>
   still_pending: [409, 'feexpay_still_pending', 'FeexPay still says pending for this reference; nothing was attached, try again later.'],
 };
 
-const RESOLVE_ERRORS: Record<'not_found' | 'already_resolved' | 'decide_payment', [number, string, string]> = {
+const RESOLVE_ERRORS: Record<'not_found' | 'already_resolved' | 'decide_payment', [number, ErrorCode, string]> = {
   not_found: [404, 'review_item_not_found', 'No such review item.'],
   already_resolved: [409, 'review_item_resolved', 'The review item is already resolved.'],
   decide_payment: [409, 'payment_in_review', 'This item closes with its payment: decide the payment or attach its reference.'],

@@ -10,12 +10,13 @@ import type { CreatePaymentInput } from '../../payments/create-payment.ts';
 import type { ServiceMetrics } from '../../metrics/service-metrics.ts';
 import type { NetworkSettingsStore } from '../../payments/network-settings-store.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
+import type { ErrorCode } from '../../schemas/errors.ts';
 import type { CreatePaymentBody } from '../../schemas/payment.ts';
 
 /** Long enough not to hammer a network in maintenance, short enough to notice its return. */
 export const MAINTENANCE_RETRY_AFTER_S = 300;
 
-const bad = (code: string, message: string) => new ApiError(400, code, message);
+const bad = (code: ErrorCode, message: string) => new ApiError(400, code, message);
 
 function checkReturnUrls(body: CreatePaymentBody, allowed: boolean, who: string): void {
   for (const field of ['return_url', 'cancel_url'] as const) {

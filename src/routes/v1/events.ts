@@ -6,7 +6,9 @@ import { presentEvent, presentEventDetail } from '../../events/present.ts';
 import type { MerchantScope } from '../../events/endpoints.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
 import { EventDetailView, EventList, IdParams, ListEventsQuery } from '../../schemas/events.ts';
-import { errorResponses, merchantHooks } from './webhook-endpoints.ts';
+import { errorResponses } from '../../schemas/errors.ts';
+import { answer } from '../../schemas/responses.ts';
+import { merchantHooks } from './webhook-endpoints.ts';
 
 const notFound = () => new ApiError(404, 'event_not_found', 'No such event.');
 
@@ -27,10 +29,17 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     '/events',
     {
       onRequest,
-      schema: { summary: 'List events, newest first', security, querystring: ListEventsQuery, response: { 200: EventList, ...errorResponses } },
+      schema: {
+        operationId: 'listEvents',
+        tags: ['Events'],
+        summary: 'List events, newest first',
+        security,
+        querystring: ListEventsQuery,
+        response: { 200: answer(EventList, 'A page of events, newest first.'), ...errorResponses(['validation_failed', 'invalid_cursor']) },
+      },
     },
     async (req) => {
-      const limit = req.query.limit ? Number(req.query.limit) : 20;
+      const limit = req.query.limit ?? 20;
       if (req.query.cursor && !(await events.find(req.merchant!, req.query.cursor))) {
         throw new ApiError(400, 'invalid_cursor', 'query.cursor is not a cursor this API returned');
       }
@@ -48,7 +57,14 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     '/events/:id',
     {
       onRequest,
-      schema: { summary: 'Read an event with its deliveries and every attempt', security, params: IdParams, response: { 200: EventDetailView, ...errorResponses } },
+      schema: {
+        operationId: 'getEvent',
+        tags: ['Events'],
+        summary: 'Read an event with its deliveries and every attempt',
+        security,
+        params: IdParams,
+        response: { 200: answer(EventDetailView, 'The event, each endpoint\'s delivery and every attempt.'), ...errorResponses(['validation_failed', 'event_not_found']) },
+      },
     },
     async (req) => (await detail(req.merchant!, req.params.id)).view,
   );
@@ -58,10 +74,15 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     {
       onRequest,
       schema: {
+        operationId: 'redeliverEvent',
+        tags: ['Events'],
         summary: 'Deliver an event again now to every enabled endpoint subscribed to it, with a fresh retry schedule',
         security,
         params: IdParams,
-        response: { 202: EventDetailView, ...errorResponses },
+        response: {
+          202: answer(EventDetailView, 'Scheduled: the event with its deliveries, each due now.'),
+          ...errorResponses(['validation_failed', 'event_not_found', 'no_endpoint']),
+        },
       },
     },
     async (req, reply) => {

@@ -5,7 +5,8 @@ import type { Config } from '../../config.ts';
 import { AMOUNT_LIMITS } from '../../domain/networks.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
 import { FeesQuery, FeesView } from '../../schemas/collection.ts';
-import { ErrorBody } from '../../schemas/payment.ts';
+import { errorResponses } from '../../schemas/errors.ts';
+import { answer } from '../../schemas/responses.ts';
 
 const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) => {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
@@ -20,14 +21,19 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     {
       onRequest: [app.authenticateMerchant, perKey],
       schema: {
+        operationId: 'previewFees',
+        tags: ['Fees'],
         summary: "Preview FeexPay's fees for an amount on an operator",
         security: [{ apiKey: [] }],
         querystring: FeesQuery,
-        response: { 200: FeesView, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody, 503: ErrorBody },
+        response: {
+          200: answer(FeesView, 'What FeexPay charges, and what the customer pays in total.'),
+          ...errorResponses(['validation_failed', 'amount_out_of_range', 'fee_preview_unavailable']),
+        },
       },
     },
     async (req, reply) => {
-      const amount = Number(req.query.amount);
+      const { amount } = req.query;
       if (amount < AMOUNT_LIMITS.min || amount > AMOUNT_LIMITS.max) {
         throw new ApiError(400, 'amount_out_of_range', `query.amount must be between ${AMOUNT_LIMITS.min} and ${AMOUNT_LIMITS.max}`);
       }

@@ -6,8 +6,9 @@ import { traceSteps } from '../../observability/request-tracing.ts';
 import { createOtpSubmitter } from '../../payments/submit-otp.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
 import { OtpBody } from '../../schemas/collection.ts';
-import { ErrorBody, IdempotencyHeaders, PaymentParams, PaymentView, type PaymentViewType } from '../../schemas/payment.ts';
-import { IDEMPOTENCY_KEY } from './payments.ts';
+import { errorResponses } from '../../schemas/errors.ts';
+import { IdempotencyHeaders, PAYMENT_EXAMPLE, PaymentParams, PaymentRef, type PaymentViewType } from '../../schemas/payment.ts';
+import { answer, REPLAY_HEADER } from '../../schemas/responses.ts';
 
 const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) => {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
@@ -23,26 +24,40 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     metrics: app.serviceMetrics,
     onFeexPayAnomaly: (message, ctx) => app.alerting.feexpayAnomaly(message, ctx),
   });
-  const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 429: ErrorBody };
 
   app.post(
     '/payments/:id/otp',
     {
       onRequest: [app.authenticateMerchant, perKey],
       schema: {
+        operationId: 'submitPaymentOtp',
+        tags: ['Payments'],
         summary: 'Send the code FeexPay texted the customer (next_action otp_required)',
+        description: 'Waits for FeexPay like a creation (up to FEEXPAY_REQUEST_TIMEOUT_MS, 30 s by default): on a timeout, retry with the same Idempotency-Key.',
         security: [{ apiKey: [] }],
         headers: IdempotencyHeaders,
         params: PaymentParams,
         body: OtpBody,
-        response: { 200: PaymentView, ...errors },
+        response: {
+          200: answer(PaymentRef, 'The code was passed to FeexPay; the payment is as it stands now (a replay carries `Idempotent-Replayed: true`).', REPLAY_HEADER, {
+            ...PAYMENT_EXAMPLE,
+            network: 'moov_tg',
+          }),
+          ...errorResponses([
+            'validation_failed',
+            'invalid_json',
+            'idempotency_key_required',
+            'payment_not_found',
+            'payment_not_awaiting_otp',
+            'idempotency_request_in_progress',
+            'idempotency_key_reused',
+          ]),
+        },
       },
     },
     async (req, reply) => {
+      // Its presence and shape are checked by the schema (400 idempotency_key_required).
       const key = req.headers['idempotency-key'];
-      if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
-        throw new ApiError(400, 'idempotency_key_required', 'Header Idempotency-Key (1 to 255 printable characters) is required.');
-      }
       const outcome = await submitOtp(req.merchant!, req.params.id, key, req.body.otp, req.log, traceSteps(req));
       switch (outcome.kind) {
         case 'sent':
@@ -51,7 +66,8 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
           reply.header('idempotent-replayed', 'true');
           return reply.status(outcome.statusCode as 200).send(outcome.body as PaymentViewType);
         case 'not_awaiting':
-          return reply.status(409).send(outcome.body);
+          // Through the error handler like every error (request_id), with the stored message.
+          throw new ApiError(409, outcome.body.error.code, outcome.body.error.message);
         case 'not_found':
           throw new ApiError(404, 'payment_not_found', 'No such payment.');
         case 'key_reused':

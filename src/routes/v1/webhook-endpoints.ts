@@ -8,9 +8,8 @@ import { EndpointLimitReached } from '../../events/endpoints.ts';
 import { presentEndpoint } from '../../events/present.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
 import { CreateEndpointBody, DeletedEndpoint, EndpointList, EndpointView, IdParams } from '../../schemas/events.ts';
-import { ErrorBody } from '../../schemas/payment.ts';
-
-export const errorResponses = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody, 503: ErrorBody };
+import { errorResponses } from '../../schemas/errors.ts';
+import { answer } from '../../schemas/responses.ts';
 
 /** Authentication and the per-key limit, as on the payment API (the same counter key). */
 export function merchantHooks(app: FastifyInstance, config: Config) {
@@ -35,10 +34,15 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     {
       onRequest,
       schema: {
+        operationId: 'createWebhookEndpoint',
+        tags: ['Webhook endpoints'],
         summary: 'Register an endpoint to receive events (the signing secret is shown in this answer only)',
         security,
         body: CreateEndpointBody,
-        response: { 201: EndpointView, ...errorResponses },
+        response: {
+          201: answer(EndpointView, 'The endpoint, with its signing `secret`: keep it, it is not shown again.'),
+          ...errorResponses(['validation_failed', 'invalid_json', 'invalid_url', 'too_many_endpoints', 'unsupported_media_type', 'payload_too_large']),
+        },
       },
     },
     async (req, reply) => {
@@ -67,13 +71,32 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
 
   app.get(
     '/webhook_endpoints',
-    { onRequest, schema: { summary: 'List webhook endpoints, newest first', security, response: { 200: EndpointList, ...errorResponses } } },
+    {
+      onRequest,
+      schema: {
+        operationId: 'listWebhookEndpoints',
+        tags: ['Webhook endpoints'],
+        summary: 'List webhook endpoints, newest first',
+        security,
+        response: { 200: answer(EndpointList, 'Every endpoint of this API key\'s mode, newest first (without secrets).'), ...errorResponses([]) },
+      },
+    },
     async (req) => ({ object: 'list' as const, data: (await endpoints.list(req.merchant!)).map((r) => presentEndpoint(r)) }),
   );
 
   app.get(
     '/webhook_endpoints/:id',
-    { onRequest, schema: { summary: 'Read a webhook endpoint (without its secret)', security, params: IdParams, response: { 200: EndpointView, ...errorResponses } } },
+    {
+      onRequest,
+      schema: {
+        operationId: 'getWebhookEndpoint',
+        tags: ['Webhook endpoints'],
+        summary: 'Read a webhook endpoint (without its secret)',
+        security,
+        params: IdParams,
+        response: { 200: answer(EndpointView, 'The endpoint (no `secret`).'), ...errorResponses(['validation_failed', 'webhook_endpoint_not_found']) },
+      },
+    },
     async (req) => {
       const row = await endpoints.find(req.merchant!, req.params.id);
       if (!row) throw notFound();
@@ -85,7 +108,14 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     '/webhook_endpoints/:id',
     {
       onRequest,
-      schema: { summary: 'Delete a webhook endpoint; events not yet delivered to it are cancelled', security, params: IdParams, response: { 200: DeletedEndpoint, ...errorResponses } },
+      schema: {
+        operationId: 'deleteWebhookEndpoint',
+        tags: ['Webhook endpoints'],
+        summary: 'Delete a webhook endpoint; events not yet delivered to it are cancelled',
+        security,
+        params: IdParams,
+        response: { 200: answer(DeletedEndpoint, 'The endpoint is deleted.'), ...errorResponses(['validation_failed', 'webhook_endpoint_not_found']) },
+      },
     },
     async (req) => {
       const row = await endpoints.remove(req.merchant!, req.params.id);
@@ -99,10 +129,15 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     {
       onRequest,
       schema: {
+        operationId: 'rotateWebhookEndpointSecret',
+        tags: ['Webhook endpoints'],
         summary: 'Replace the signing secret; the old one keeps signing beside the new one for 24 hours',
         security,
         params: IdParams,
-        response: { 200: EndpointView, ...errorResponses },
+        response: {
+          200: answer(EndpointView, 'The endpoint with its new `secret` (shown in this answer only).'),
+          ...errorResponses(['validation_failed', 'webhook_endpoint_not_found']),
+        },
       },
     },
     async (req) => {
