@@ -9,6 +9,7 @@ const migrations: Record<string, { up(db: Knex): Promise<void>; down(db: Knex): 
   '001_initial': initial,
   '002_report_runs': await import('./migrations/002_report_runs.ts'),
   '003_payment_review': await import('./migrations/003_payment_review.ts'),
+  '006_payouts': await import('./migrations/006_payouts.ts'),
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -11,7 +11,7 @@ import type { FeexPayClient } from '../feexpay/types.ts';
 import { NO_TRACE, type TraceSteps } from '../observability/trace-steps.ts';
 import type { ServiceMetrics } from '../metrics/service-metrics.ts';
 import type { CreatePaymentBody, PaymentViewType } from '../schemas/payment.ts';
-import { judgeTakenKey, requestHash } from './idempotency.ts';
+import { answerTakenKey, requestHash, type TakenOutcome } from './idempotency.ts';
 import { presentPayment } from './present.ts';
 import type { PaymentRepository, PaymentRow } from './repository.ts';
 import type { Settler } from './settle.ts';
@@ -19,10 +19,8 @@ import type { Settler } from './settle.ts';
 /** What became of the request; the route maps each kind to HTTP. */
 export type CreateOutcome =
   | { kind: 'created'; payment: PaymentViewType }
-  /** The key's stored answer, or the payment as it stands when the first attempt died mid-way. */
-  | { kind: 'replayed'; statusCode: number; body: PaymentViewType }
-  | { kind: 'key_reused' }
-  | { kind: 'in_flight' };
+  /** replayed: the key's stored answer, or the payment as it stands when the first attempt died mid-way. */
+  | TakenOutcome<PaymentViewType>;
 
 export interface CreatePaymentDeps {
   payments: PaymentRepository;
@@ -113,28 +111,17 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
     }));
 
     if (claim.kind === 'taken') {
-      const verdict = judgeTakenKey(claim, hash);
-      if (verdict.kind === 'replay') {
-        deps.metrics.idempotentRequests.inc({ outcome: 'replayed' });
-        return { kind: 'replayed', statusCode: verdict.status, body: verdict.body as PaymentViewType };
-      }
-      if (verdict.kind === 'key_reused') {
-        deps.metrics.idempotentRequests.inc({ outcome: 'key_reused' });
-        return { kind: 'key_reused' };
-      }
-      // A first attempt that died mid-way (process killed) must not lock the key forever: past the
-      // longest FeexPay call, answer with the payment as it stands and close the key.
-      if (verdict.paymentId && now - verdict.since.getTime() > deps.timing.staleInFlightMs) {
-        const row = await deps.payments.findById(verdict.paymentId);
-        if (row) {
-          const body = presentPayment(row);
-          await trace.step('db', 'store answer for replays', () => deps.payments.completeKey(merchantId, idempotencyKey, 201, body));
-          deps.metrics.idempotentRequests.inc({ outcome: 'replayed' });
-          return { kind: 'replayed', statusCode: 201, body };
-        }
-      }
-      deps.metrics.idempotentRequests.inc({ outcome: 'in_flight' });
-      return { kind: 'in_flight' };
+      const outcome = await answerTakenKey<PaymentViewType>(claim, hash, claim.paymentId, {
+        now,
+        staleInFlightMs: deps.timing.staleInFlightMs,
+        current: async (id) => {
+          const row = await deps.payments.findById(id);
+          return row && presentPayment(row);
+        },
+        complete: (status, body) => trace.step('db', 'store answer for replays', () => deps.payments.completeKey(merchantId, idempotencyKey, status, body)),
+      });
+      deps.metrics.idempotentRequests.inc({ outcome: outcome.kind });
+      return outcome;
     }
 
     deps.metrics.idempotentRequests.inc({ outcome: 'created' });

@@ -13,6 +13,7 @@ import {
   type SettledStatus,
   type TransitionSource,
 } from '../domain/payment-status.ts';
+import { CLAIM_KEY_SQL, readTakenKey, type TakenKey } from './idempotency.ts';
 
 export interface PaymentRow {
   id: string;
@@ -57,9 +58,7 @@ export interface ListFilter {
 }
 
 /** What the first request with an Idempotency-Key finds: its new payment, or the key's earlier use. */
-export type KeyClaim =
-  | { kind: 'claimed'; payment: PaymentRow }
-  | { kind: 'taken'; requestHash: string; state: 'in_flight' | 'done'; paymentId: string | null; since: Date; status: number | null; body: unknown };
+export type KeyClaim = { kind: 'claimed'; payment: PaymentRow } | ({ kind: 'taken' } & TakenKey);
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -72,21 +71,12 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
   return {
     /**
      * One statement, so one round trip and one commit on the hot path: the key is claimed and the
-     * payment inserted together, or neither (the key's foreign key is checked at the end of the
-     * statement, after the payment row exists). An expired key is free again; a live one makes
-     * both inserts no-ops, and the key's row tells what became of its first use.
+     * payment inserted together, or neither (see CLAIM_KEY_SQL); the key's row tells what became
+     * of its first use.
      */
     async claimKeyAndInsert(key: string, hash: string, p: NewPayment): Promise<KeyClaim> {
       const claimed = await db.raw(
-        `WITH claimed AS (
-           INSERT INTO idempotency_keys (merchant_id, key, request_hash, state, payment_id, expires_at)
-           VALUES (:merchantId, :key, :hash, 'in_flight', :id, now() + (:ttlHours * interval '1 hour'))
-           ON CONFLICT (merchant_id, key) DO UPDATE
-             SET request_hash = EXCLUDED.request_hash, state = 'in_flight', payment_id = EXCLUDED.payment_id,
-                 response_status = NULL, response_body = NULL, created_at = now(),
-                 expires_at = EXCLUDED.expires_at
-             WHERE idempotency_keys.expires_at < now()
-           RETURNING key)
+        `WITH ${CLAIM_KEY_SQL}
          INSERT INTO payments (id, merchant_id, amount, currency, network, phone_number, description, customer, metadata,
                                next_check_at, expires_at, status_source)
          SELECT :id, :merchantId, :amount, :currency, :network, :phone, :description, :customer, :metadata,
@@ -98,6 +88,8 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
           key,
           hash,
           ttlHours: idempotencyTtlHours,
+          paymentId: p.id,
+          payoutId: null,
           id: p.id,
           amount: p.amount,
           currency: p.currency,
@@ -111,18 +103,10 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
         },
       );
       if (claimed.rows.length === 1) return { kind: 'claimed', payment: claimed.rows[0] as PaymentRow };
-      const k = await db('idempotency_keys').where({ merchant_id: p.merchant_id, key }).first();
+      const taken = await readTakenKey(db, p.merchant_id, key);
       // Gone between the two statements only if it expired and was purged: a new claim is the answer.
-      if (!k) return this.claimKeyAndInsert(key, hash, p);
-      return {
-        kind: 'taken',
-        requestHash: k.request_hash,
-        state: k.state,
-        paymentId: k.payment_id,
-        since: k.created_at,
-        status: k.response_status,
-        body: k.response_body,
-      };
+      if (!taken) return this.claimKeyAndInsert(key, hash, p);
+      return { kind: 'taken', ...taken };
     },
 
     /** Stores the answer a key replays from now on. */
