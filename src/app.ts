@@ -13,9 +13,11 @@ import auth from './plugins/app/auth.ts';
 import feexpay from './plugins/app/feexpay.ts';
 import payments from './plugins/app/payments.ts';
 import reconciler from './plugins/app/reconciler.ts';
+import payouts from './plugins/app/payouts.ts';
 import health from './routes/health.ts';
 import paymentRoutes from './routes/v1/payments.ts';
 import webhookRoutes from './routes/v1/webhooks.ts';
+import payoutRoutes from './routes/v1/payouts.ts';
 
 export interface AppOptions {
   config: Config;
@@ -40,9 +42,11 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { config, db: dbHand
   await fastify.register(feexpay, { feexpay: config.feexpay, webhookToken: config.webhookToken });
   await fastify.register(payments, { config });
   await fastify.register(reconciler, { config });
+  await fastify.register(payouts, { config });
 
   await fastify.register(health);
   await fastify.register(paymentRoutes, { prefix: '/v1', config });
+  await fastify.register(payoutRoutes, { prefix: '/v1', config });
   await fastify.register(webhookRoutes, { prefix: '/v1', webhookToken: config.webhookToken });
   await fastify.register(import('./routes/admin/index.ts'), { prefix: '/admin', config });
 };

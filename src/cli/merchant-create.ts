@@ -1,22 +1,33 @@
-/** `npm run merchant:create -- --name "Shop"`: creates a merchant and prints its API key once. */
+/**
+ * `npm run merchant:create -- --name "Shop" [--scopes payments,payouts]`: creates a merchant and
+ * prints its API key once. Without --scopes the key collects payments only.
+ */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { createKnex } from '../db/knex.ts';
 import { migrateLatest } from '../db/migrate.ts';
-import { createMerchant } from '../merchants/merchants.ts';
+import { createMerchant, parseScopes } from '../merchants/merchants.ts';
 
-const { values } = parseArgs({ options: { name: { type: 'string' } } });
+const { values } = parseArgs({ options: { name: { type: 'string' }, scopes: { type: 'string' } } });
 const name = values.name?.trim();
+const usage = 'usage: npm run merchant:create -- --name "Merchant name" [--scopes payments,payouts]\n';
 if (!name) {
-  process.stderr.write('usage: npm run merchant:create -- --name "Merchant name"\n');
+  process.stderr.write(usage);
+  process.exit(2);
+}
+let scopes: ReturnType<typeof parseScopes>;
+try {
+  scopes = parseScopes(values.scopes ?? 'payments');
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n${usage}`);
   process.exit(2);
 }
 const config = loadConfig();
 const db = createKnex({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 try {
   await migrateLatest(db);
-  const { merchant, apiKey } = await createMerchant(db, name);
-  process.stdout.write(`merchant ${merchant.id} (${merchant.name})\nAPI key (shown once, store it now): ${apiKey}\n`);
+  const { merchant, apiKey } = await createMerchant(db, name, scopes);
+  process.stdout.write(`merchant ${merchant.id} (${merchant.name}), scopes ${merchant.scopes.join(',')}\nAPI key (shown once, store it now): ${apiKey}\n`);
 } finally {
   await db.destroy();
 }

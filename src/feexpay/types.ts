@@ -68,7 +68,7 @@ export type StatusResult =
   | { kind: 'not_found'; durationMs: number }
   | { kind: 'unavailable'; cause: UnknownCause; httpStatus?: number; durationMs: number };
 
-export type FeexPayOperation = 'request_to_pay' | 'status';
+export type FeexPayOperation = 'request_to_pay' | 'status' | 'payout' | 'payout_status';
 export type CallOutcome = 'ok' | 'failed' | 'timeout' | 'error';
 
 export interface FeexPayClient {

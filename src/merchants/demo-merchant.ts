@@ -16,7 +16,8 @@ export async function ensureDemoMerchant(app: FastifyInstance, dataDir: string):
     app.log.info({ key_file: file }, 'demo merchant API key is in the key file');
     return;
   }
-  const { apiKey } = await createMerchant(app.db, 'Demo merchant');
+  // The demo shows everything the API does, money going out included (to the simulator only).
+  const { apiKey } = await createMerchant(app.db, 'Demo merchant', ['payments', 'payouts']);
   await fs.writeFile(file, apiKey + '\n', { mode: 0o600 });
   app.log.warn({ key_file: file }, 'created a demo merchant; its API key is in the key file');
 }

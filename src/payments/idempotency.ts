@@ -60,6 +60,13 @@ export async function readTakenKey(db: Knex | Knex.Transaction, merchantId: stri
   };
 }
 
+/** Stores the answer a key replays from now on. */
+export async function completeKey(db: Knex | Knex.Transaction, merchantId: string, key: string, status: number, body: unknown): Promise<void> {
+  await db('idempotency_keys')
+    .where({ merchant_id: merchantId, key })
+    .update({ state: 'done', response_status: status, response_body: JSON.stringify(body) });
+}
+
 /** What an earlier use of the key means for this request. */
 export type KeyVerdict =
   | { kind: 'replay'; status: number; body: unknown }

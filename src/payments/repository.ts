@@ -13,7 +13,9 @@ import {
   type SettledStatus,
   type TransitionSource,
 } from '../domain/payment-status.ts';
-import { CLAIM_KEY_SQL, readTakenKey, type TakenKey } from './idempotency.ts';
+import { claimDueRows } from '../db/claim-due.ts';
+import { listNewestFirst, type ListFilter as BaseListFilter } from '../db/keyset-list.ts';
+import { CLAIM_KEY_SQL, completeKey, readTakenKey, type TakenKey } from './idempotency.ts';
 
 export interface PaymentRow {
   id: string;
@@ -46,16 +48,7 @@ export type NewPayment = Pick<
   'id' | 'merchant_id' | 'amount' | 'currency' | 'network' | 'phone_number' | 'description' | 'customer' | 'metadata'
 > & { next_check_at: Date; expires_at: Date };
 
-export interface ListFilter {
-  merchantId: string;
-  status?: PaymentStatus;
-  network?: Network;
-  createdGte?: Date;
-  createdLt?: Date;
-  /** Keyset position: the last row of the previous page. */
-  after?: { createdAt: Date; id: string };
-  limit: number;
-}
+export type ListFilter = BaseListFilter<PaymentStatus, Network>;
 
 /** What the first request with an Idempotency-Key finds: its new payment, or the key's earlier use. */
 export type KeyClaim = { kind: 'claimed'; payment: PaymentRow } | ({ kind: 'taken' } & TakenKey);
@@ -111,9 +104,7 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
 
     /** Stores the answer a key replays from now on. */
     async completeKey(merchantId: string, key: string, status: number, body: unknown): Promise<void> {
-      await db('idempotency_keys')
-        .where({ merchant_id: merchantId, key })
-        .update({ state: 'done', response_status: status, response_body: JSON.stringify(body) });
+      await completeKey(db, merchantId, key, status, body);
     },
 
     /** Keys are kept for the TTL (at least 24 h); older ones are removed in small batches. */
@@ -139,15 +130,7 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
     },
 
     async list(f: ListFilter): Promise<PaymentRow[]> {
-      const q = db<PaymentRow>('payments').where('merchant_id', f.merchantId);
-      if (f.status) q.andWhere('status', f.status);
-      if (f.network) q.andWhere('network', f.network);
-      if (f.createdGte) q.andWhere('created_at', '>=', f.createdGte);
-      if (f.createdLt) q.andWhere('created_at', '<', f.createdLt);
-      if (f.after) {
-        q.andWhereRaw('(created_at, id) < (?, ?)', [f.after.createdAt, f.after.id]);
-      }
-      return q.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(f.limit);
+      return listNewestFirst<PaymentRow>(db, 'payments', f);
     },
 
     /**
@@ -201,26 +184,9 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
       return row as PaymentRow | undefined;
     },
 
-    /**
-     * Claims due pending payments for one reconciler pass. SKIP LOCKED lets replicas share the
-     * queue, and pushing next_check_at forward by a lease keeps a claimed row away from the
-     * others without holding a transaction open across FeexPay calls.
-     */
+    /** Claims due pending payments for one reconciler pass (see claimDueRows). */
     async claimDue(limit: number, leaseMs: number): Promise<PaymentRow[]> {
-      const { rows } = await db.raw(
-        `UPDATE payments SET next_check_at = now() + (? * interval '1 millisecond'),
-                             check_attempts = check_attempts + 1
-         WHERE id IN (
-           SELECT id FROM payments
-           WHERE status = 'pending' AND next_check_at <= now()
-           ORDER BY next_check_at
-           LIMIT ?
-           FOR UPDATE SKIP LOCKED)
-         AND status = 'pending'
-         RETURNING *`,
-        [leaseMs, limit],
-      );
-      return rows as PaymentRow[];
+      return claimDueRows<PaymentRow>(db, 'payments', limit, leaseMs);
     },
 
     /**

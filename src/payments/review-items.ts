@@ -9,6 +9,8 @@ import { REVIEW_CAUSES, type ReviewCause } from '../domain/payment-status.ts';
 export interface ReviewItemRow {
   id: string;
   payment_id: string | null;
+  /** Set instead of payment_id when the item is about a payout (migration 006). */
+  payout_id: string | null;
   cause: ReviewCause;
   feexpay_reference: string | null;
   feexpay_answer: Record<string, unknown> | null;
@@ -21,6 +23,7 @@ export interface ReviewItemRow {
 
 export interface NewReviewItem {
   paymentId: string | null;
+  payoutId?: string | null;
   cause: ReviewCause;
   reference?: string | null;
   answer?: Record<string, unknown> | null;
@@ -46,11 +49,11 @@ export function createReviewItems(db: Knex) {
     /** Opens an item; the same news (payment, cause, reference) is recorded once, ever. `undefined` when it was already recorded. */
     async open(trx: Knex | Knex.Transaction, item: NewReviewItem): Promise<ReviewItemRow | undefined> {
       const { rows } = await trx.raw(
-        `INSERT INTO review_items (payment_id, cause, feexpay_reference, feexpay_answer)
-         VALUES (?, ?, ?, ?)
+        `INSERT INTO review_items (payment_id, payout_id, cause, feexpay_reference, feexpay_answer)
+         VALUES (?, ?, ?, ?, ?)
          ON CONFLICT DO NOTHING
          RETURNING *`,
-        [item.paymentId, item.cause, item.reference ?? null, item.answer ? JSON.stringify(item.answer) : null],
+        [item.paymentId, item.payoutId ?? null, item.cause, item.reference ?? null, item.answer ? JSON.stringify(item.answer) : null],
       );
       return rows[0] as ReviewItemRow | undefined;
     },

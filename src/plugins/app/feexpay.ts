@@ -8,12 +8,15 @@ import type { AddressInfo } from 'node:net';
 import { createFeexPayClient } from '../../feexpay/client.ts';
 import { createSimulator, feexpaySimulator, type SimulatorEngine } from '../../feexpay/simulator/index.ts';
 import { SIMULATOR_DEFAULT_API_KEY } from '../../feexpay/simulator/options.ts';
-import type { FeexPayClient } from '../../feexpay/types.ts';
+import { createPayoutClient, type PayoutClient } from '../../feexpay/payout-client.ts';
+import type { CallOutcome, FeexPayClient, FeexPayOperation } from '../../feexpay/types.ts';
 import type { Config } from '../../config.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     feexpay: () => FeexPayClient;
+    /** FeexPay's payout API, on the same account (or simulator) as collections. */
+    feexpayPayouts: () => PayoutClient;
     /** The in-process simulator, when no FeexPay account is configured. */
     feexpaySimulator: SimulatorEngine | null;
     /** FeexPay as last seen by real calls: no probe traffic is sent to FeexPay for health. */
@@ -40,7 +43,7 @@ export default fp<FeexPayPluginOptions>(
     const log = app.log.child({ component: 'feexpay' });
     let lastOk: Date | null = null;
     let lastError: Date | null = null;
-    const observe = (operation: 'request_to_pay' | 'status', outcome: 'ok' | 'failed' | 'timeout' | 'error', seconds: number) => {
+    const observe = (operation: FeexPayOperation, outcome: CallOutcome, seconds: number) => {
       app.serviceMetrics.feexpayRequestDuration.observe({ operation, outcome }, seconds);
       if (outcome === 'timeout' || outcome === 'error') lastError = new Date();
       else lastOk = new Date();
@@ -52,20 +55,22 @@ export default fp<FeexPayPluginOptions>(
       last_ok_at: lastOk?.toISOString() ?? null,
       last_error_at: lastError?.toISOString() ?? null,
     }));
-    const clientFor = (baseUrl: string, apiKey: string) =>
-      createFeexPayClient({
-        baseUrl,
-        apiKey,
-        shopId: opts.feexpay.shopId,
-        requestTimeoutMs: opts.feexpay.requestTimeoutMs,
-        statusTimeoutMs: opts.feexpay.statusTimeoutMs,
-        logger: log,
-        observe,
-      });
+    const clientOptions = (baseUrl: string, apiKey: string) => ({
+      baseUrl,
+      apiKey,
+      shopId: opts.feexpay.shopId,
+      requestTimeoutMs: opts.feexpay.requestTimeoutMs,
+      statusTimeoutMs: opts.feexpay.statusTimeoutMs,
+      logger: log,
+      observe,
+    });
+    const clientFor = (baseUrl: string, apiKey: string) => createFeexPayClient(clientOptions(baseUrl, apiKey));
 
     if (mode === 'live' && opts.feexpay.apiKey && opts.feexpay.baseUrl) {
       const client = clientFor(opts.feexpay.baseUrl, opts.feexpay.apiKey);
+      const payouts = createPayoutClient(clientOptions(opts.feexpay.baseUrl, opts.feexpay.apiKey));
       app.decorate('feexpay', () => client);
+      app.decorate('feexpayPayouts', () => payouts);
       app.decorate('feexpaySimulator', null);
       log.info({ base_url: opts.feexpay.baseUrl }, 'FeexPay client configured');
       return;
@@ -82,6 +87,8 @@ export default fp<FeexPayPluginOptions>(
       return `http://127.0.0.1:${addr.port}`;
     };
     app.decorate('feexpay', () => (client ??= clientFor(localBase() + SIMULATOR_PREFIX, SIMULATOR_DEFAULT_API_KEY)));
+    let payouts: PayoutClient | undefined;
+    app.decorate('feexpayPayouts', () => (payouts ??= createPayoutClient(clientOptions(localBase() + SIMULATOR_PREFIX, SIMULATOR_DEFAULT_API_KEY))));
     app.addHook('onListen', async () => {
       engine.setWebhookUrl(`${localBase()}/v1/webhooks/feexpay/${opts.webhookToken}`);
       log.warn(

@@ -16,21 +16,7 @@ import {
   PaymentView,
 } from '../../schemas/payment.ts';
 import type { Config } from '../../config.ts';
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-
-function encodeCursor(createdAt: string, id: string): string {
-  return Buffer.from(`${createdAt}|${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const createdAt = new Date(at ?? '');
-  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime())) {
-    throw new ApiError(400, 'invalid_cursor', 'query.cursor is not a cursor this API returned');
-  }
-  return { createdAt, id };
-}
+import { idempotencyKeyOf, listPage, pageRequest, replyToTakenKey } from './common.ts';
 
 const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) => {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
@@ -59,7 +45,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
   app.post(
     '/payments',
     {
-      onRequest: [app.authenticateMerchant, perKey],
+      onRequest: [app.authenticateMerchant, app.requireScope('payments'), perKey],
       preHandler: [perPhone],
       schema: {
         summary: 'Ask a customer to pay by mobile money',
@@ -70,10 +56,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
       },
     },
     async (req, reply) => {
-      const key = req.headers['idempotency-key'];
-      if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
-        throw new ApiError(400, 'idempotency_key_required', 'Header Idempotency-Key (1 to 255 printable characters) is required.');
-      }
+      const key = idempotencyKeyOf(req);
       const body = req.body;
       const info = NETWORK_INFO[body.network];
       if (!info.phone.test(body.phone_number)) {
@@ -83,25 +66,15 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
         throw new ApiError(400, 'currency_mismatch', `body.currency must be ${info.currency} for ${body.network}`);
       }
       const outcome = await app.payments.create(req.merchant!.id, key, body, req.log, traceSteps(req));
-      switch (outcome.kind) {
-        case 'created':
-          return reply.status(201).send(outcome.payment);
-        case 'replayed':
-          reply.header('idempotent-replayed', 'true');
-          return reply.status(outcome.statusCode as 201).send(outcome.body);
-        case 'key_reused':
-          throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
-        case 'in_flight':
-          reply.header('retry-after', '1');
-          throw new ApiError(409, 'idempotency_request_in_progress', 'A request with this Idempotency-Key is still being processed; retry later.');
-      }
+      if (outcome.kind === 'created') return reply.status(201).send(outcome.payment);
+      return replyToTakenKey(reply, outcome);
     },
   );
 
   app.get(
     '/payments/:id',
     {
-      onRequest: [app.authenticateMerchant, perKey],
+      onRequest: [app.authenticateMerchant, app.requireScope('payments'), perKey],
       schema: { summary: 'Read a payment', security: [{ apiKey: [] }], params: PaymentParams, response: { 200: PaymentView, ...errors } },
     },
     async (req) => {
@@ -115,28 +88,14 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
   app.get(
     '/payments',
     {
-      onRequest: [app.authenticateMerchant, perKey],
+      onRequest: [app.authenticateMerchant, app.requireScope('payments'), perKey],
       schema: { summary: 'List payments, newest first', security: [{ apiKey: [] }], querystring: ListPaymentsQuery, response: { 200: PaymentList, ...errors } },
     },
     async (req) => {
       const q = req.query;
-      const limit = q.limit ? Number(q.limit) : 20;
-      const rows = await app.payments.repo.list({
-        merchantId: req.merchant!.id,
-        status: q.status,
-        network: q.network,
-        createdGte: q.created_gte ? new Date(q.created_gte) : undefined,
-        createdLt: q.created_lt ? new Date(q.created_lt) : undefined,
-        after: q.cursor ? decodeCursor(q.cursor) : undefined,
-        limit: limit + 1,
-      });
-      const page = rows.slice(0, limit).map(presentPayment);
-      const last = page.at(-1);
-      return {
-        object: 'list' as const,
-        data: page,
-        next_cursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
-      };
+      const page = pageRequest(q);
+      const rows = await app.payments.repo.list({ merchantId: req.merchant!.id, status: q.status, network: q.network, ...page });
+      return listPage(rows, page.pageSize, presentPayment);
     },
   );
 };
