@@ -11,6 +11,7 @@ import { scenarioFor, type FinalStatus } from './scenarios.ts';
 import { SimStore, type SimPayment, type SimulatorCounters } from './store.ts';
 import { Timers } from './timers.ts';
 import { WebhookSender, type WebhookLog } from './webhook.ts';
+import { PayoutSimulator } from './payouts.ts';
 
 /** An HTTP answer in FeexPay's shape: JSON, or raw text for the garbage scenario. */
 export interface SimAnswer {
@@ -41,6 +42,7 @@ function field(body: Record<string, unknown>, key: string): string {
 
 export class SimulatorEngine implements SimulatorControl {
   readonly options: ResolvedOptions;
+  readonly payouts: PayoutSimulator;
   private readonly timers = new Timers();
   private readonly store: SimStore;
   private readonly webhooks: WebhookSender;
@@ -56,6 +58,7 @@ export class SimulatorEngine implements SimulatorControl {
     this.webhookUrl = this.options.webhookUrl;
     this.store = new SimStore(this.options.maxPayments, (p) => this.cancelSettle(p.reference));
     this.webhooks = new WebhookSender(this.options, () => this.webhookUrl, this.store, this.timers, log);
+    this.payouts = new PayoutSimulator(this.options, () => this.settleDelayMs);
   }
 
   get apiKey(): string {
@@ -228,6 +231,7 @@ export class SimulatorEngine implements SimulatorControl {
   reset(): void {
     this.stopAll();
     this.store.reset();
+    this.payouts.reset();
     this.settleDelayMs = this.options.settleDelayMs;
     this.mode = 'off';
   }
@@ -240,6 +244,7 @@ export class SimulatorEngine implements SimulatorControl {
   private stopAll(): void {
     this.webhooks.stop();
     this.timers.clear();
+    this.payouts.stop();
     this.settleTimers.clear();
     for (const release of [...this.hanging]) release();
   }

@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isNetwork, NETWORKS, NETWORK_INFO, type Network } from '../../domain/networks.ts';
 import type { SimAnswer, SimulatorEngine } from './engine.ts';
+import { payoutRoutes } from './payouts.ts';
 
 const LEGACY_LABELS = new Map<string, Network>(NETWORKS.map((n) => [NETWORK_INFO[n].legacyLabel, n]));
 
@@ -58,5 +59,6 @@ export function feexpayRoutes(engine: SimulatorEngine) {
       send(reply, engine.status(request.params.reference));
     app.get('/api/transactions/public/single/status/:reference', status);
     app.get('/api/transactions/getrequesttopay/integration/:reference', status);
+    await app.register(payoutRoutes(engine.payouts, send));
   };
 }
