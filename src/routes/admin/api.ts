@@ -4,6 +4,7 @@ import { FilterError, parseFilter } from '../../admin/filters.ts';
 import { buildSummary } from '../../admin/summary.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
 import reviewApi from './review.ts';
+import payoutReviewApi from './payout-review.ts';
 
 const querystring = {
   type: 'object',
@@ -31,6 +32,7 @@ const adminApi: FastifyPluginAsync = async (app) => {
     async (req) => buildSummary(app.db, filterOrBadRequest(req.query)),
   );
   await app.register(reviewApi);
+  await app.register(payoutReviewApi);
 };
 
 export default adminApi;
