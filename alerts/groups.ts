@@ -5,6 +5,7 @@ import { apiAlerts } from './rules/api.ts';
 import { feexpayAlerts, stuckPendingAlert, successRateAlerts } from './rules/payments.ts';
 import { infraAlerts, serviceHealthAlerts } from './rules/platform.ts';
 import { reviewAlerts } from './rules/review.ts';
+import { payoutAlerts } from './rules/payouts.ts';
 import type { RuleFile, RuleGroup } from './types.ts';
 
 /** The mixin linter's limit: past 20 rules a group evaluates slowly and reads badly. */
@@ -17,6 +18,7 @@ export function alertingGroups(cfg: MonitoringConfig = monitoringConfig): RuleGr
       rules: [...successRateAlerts(cfg), stuckPendingAlert(cfg), ...feexpayAlerts(cfg)],
     },
     { name: 'feexpay-gateway.review', rules: reviewAlerts(cfg) },
+    { name: 'feexpay-gateway.payouts', rules: payoutAlerts(cfg) },
     { name: 'feexpay-gateway.api', rules: apiAlerts(cfg) },
     { name: 'feexpay-gateway.service', rules: serviceHealthAlerts(cfg) },
     { name: 'feexpay-gateway.infra', rules: infraAlerts(cfg) },

@@ -11,6 +11,7 @@ import { baseDashboard, finish } from './layout.ts';
 import { redAbove, redBelow, runbook, statPanel, timeseriesPanel } from './panels.ts';
 import { latencyQuantiles } from './quantiles.ts';
 import { reviewRow } from './review-row.ts';
+import { payoutsRow } from './payouts-row.ts';
 import { sqlPanels, SQL_ROW } from './sql-panels.ts';
 import { gw, net, RATE } from './selectors.ts';
 
@@ -165,6 +166,7 @@ export function paymentsDashboard(cfg: MonitoringConfig): dashboard.Dashboard {
       .withRow(feexpay(cfg))
       .withRow(settlement(cfg))
       .withRow(reviewRow(cfg))
+      .withRow(payoutsRow(cfg))
       .withRow(sqlPanels()),
     // SQL panels hit the primary database: opened on demand, not on every dashboard load.
     [SQL_ROW],

@@ -10,6 +10,7 @@ import { latencyGroups, reconcilerGroups, webhookGroups } from './cases/feexpay.
 import { networkSuccessRateGroups, stuckPendingGroups, successRateGroups } from './cases/payments.ts';
 import { infraGroups, serviceHealthGroups } from './cases/platform.ts';
 import { reviewGroups } from './cases/review.ts';
+import { payoutGroups } from './cases/payouts.ts';
 import { RuleBook, type TestGroup } from './model.ts';
 
 export type { TestGroup, AlertRuleTest, ExpectedAlert } from './model.ts';
@@ -27,6 +28,7 @@ export function buildRuleTestModels(cfg: MonitoringConfig = monitoringConfig): R
     'tests/api.test.yml': [...burnRateGroups(cfg, book), ...serverErrorSurgeGroups(cfg, book)],
     'tests/platform.test.yml': [...serviceHealthGroups(cfg, book), ...infraGroups(cfg, book)],
     'tests/review.test.yml': reviewGroups(cfg, book),
+    'tests/payouts.test.yml': payoutGroups(cfg, book),
   };
 }
 
