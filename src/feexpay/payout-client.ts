@@ -8,10 +8,10 @@
 import { performance } from 'node:perf_hooks';
 import { NETWORK_INFO } from '../domain/networks.ts';
 import { PAYOUT_PATHS, type PayoutNetwork } from '../domain/payouts.ts';
-import { interpretRequestToPay, interpretStatus, type ClientLogger } from './client.ts';
+import { interpretRequestToPay, interpretStatus, type FeexPayClientOptions } from './client.ts';
 import { createExchange } from './http-exchange.ts';
 import { REFERENCE_PATTERN } from './status.ts';
-import type { CallObserver, CallOutcome, RequestToPayResult, StatusResult } from './types.ts';
+import type { CallOutcome, RequestToPayResult, StatusResult } from './types.ts';
 
 export interface PayoutInput {
   network: PayoutNetwork;
@@ -31,16 +31,8 @@ export interface PayoutClient {
   status(reference: string): Promise<StatusResult>;
 }
 
-export interface PayoutClientOptions {
-  baseUrl: string;
-  apiKey: string;
-  shopId: string;
-  /** A transfer may wait on the operator like a collection does. */
-  requestTimeoutMs: number;
-  statusTimeoutMs: number;
-  logger?: ClientLogger;
-  observe?: CallObserver;
-}
+/** The collection client's options: same account, timeouts, logger and observer. */
+export type PayoutClientOptions = FeexPayClientOptions;
 
 const MAX_BODY_BYTES = 64 * 1024;
 

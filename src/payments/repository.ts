@@ -14,6 +14,7 @@ import {
   type TransitionSource,
 } from '../domain/payment-status.ts';
 import { claimDueRows } from '../db/claim-due.ts';
+import { transitionRow } from '../db/transition-row.ts';
 import { listNewestFirst, type ListFilter as BaseListFilter } from '../db/keyset-list.ts';
 import { CLAIM_KEY_SQL, completeKey, readTakenKey, type TakenKey } from './idempotency.ts';
 
@@ -171,17 +172,7 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
       reason: FailureReason | null,
       detail: Record<string, unknown> | null = null,
     ): Promise<PaymentRow | undefined> {
-      const [row] = await trx('payments')
-        .where({ id })
-        .whereIn('status', FROM[to])
-        .update({
-          status: to,
-          status_source: source,
-          failure_reason: to === 'failed' ? (reason ?? 'unknown') : null,
-          transition_detail: detail ? JSON.stringify(detail) : null,
-        })
-        .returning('*');
-      return row as PaymentRow | undefined;
+      return transitionRow<PaymentRow>(trx, 'payments', id, { to, from: FROM[to], source, reason, detail });
     },
 
     /** Claims due pending payments for one reconciler pass (see claimDueRows). */

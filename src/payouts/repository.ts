@@ -9,6 +9,7 @@ import type { Currency } from '../domain/networks.ts';
 import type { FailureReason } from '../domain/payment-status.ts';
 import { PAYOUT_STATUSES, PAYOUT_TRANSITIONS, type PayoutNetwork, type PayoutSettledStatus, type PayoutSource, type PayoutStatus } from '../domain/payouts.ts';
 import { claimDueRows } from '../db/claim-due.ts';
+import { transitionRow } from '../db/transition-row.ts';
 import { listNewestFirst, type ListFilter } from '../db/keyset-list.ts';
 import { CLAIM_KEY_SQL, completeKey, readTakenKey, type TakenKey } from '../payments/idempotency.ts';
 
@@ -155,17 +156,7 @@ export function createPayoutRepository(db: Knex, idempotencyTtlHours: number) {
       reason: FailureReason | null,
       detail: Record<string, unknown> | null = null,
     ): Promise<PayoutRow | undefined> {
-      const [row] = await trx('payouts')
-        .where({ id })
-        .whereIn('status', FROM[to])
-        .update({
-          status: to,
-          status_source: source,
-          failure_reason: to === 'failed' ? (reason ?? 'unknown') : null,
-          transition_detail: detail ? JSON.stringify(detail) : null,
-        })
-        .returning('*');
-      return row as PayoutRow | undefined;
+      return transitionRow<PayoutRow>(trx, 'payouts', id, { to, from: FROM[to], source, reason, detail });
     },
 
     async claimDue(limit: number, leaseMs: number): Promise<PayoutRow[]> {
