@@ -1,5 +1,6 @@
 /** Fills in what every alert must carry (severity, service, runbook) so rule code cannot forget it. */
 import type { AlertKnobs, MonitoringConfig } from './config.ts';
+import { componentDashboardUrl, type Component } from './links.ts';
 import type { AlertingRule } from './types.ts';
 
 export interface AlertSpec {
@@ -10,8 +11,13 @@ export interface AlertSpec {
   summary: string;
   /** Templated with the values that made it fire. */
   description: string;
+  /**
+   * The measured value, templated (`{{ $value | humanizePercentage }}`), and the limit it crossed,
+   * as plain text. Notifications print both side by side; a state alert (down, absent) has neither.
+   */
+  measured?: { value: string; threshold: string };
   /** Lets inhibition tell symptoms (payments, api) from causes (service, infra). */
-  component: 'payments' | 'feexpay' | 'api' | 'service' | 'infra';
+  component: Component;
   labels?: Record<string, string>;
 }
 
@@ -25,7 +31,13 @@ export function alert(cfg: MonitoringConfig, s: AlertSpec): AlertingRule {
     expr: s.expr,
     for: s.knobs.for,
     labels: { severity: s.knobs.severity, service: cfg.service, component: s.component, ...s.labels },
-    annotations: { summary: s.summary, description: s.description, runbook_url: runbookUrl(cfg, s.name) },
+    annotations: {
+      summary: s.summary,
+      description: s.description,
+      ...(s.measured ? { value: s.measured.value, threshold: s.measured.threshold } : {}),
+      runbook_url: runbookUrl(cfg, s.name),
+      dashboard_url: componentDashboardUrl(cfg, s.component),
+    },
   };
 }
 

@@ -12,12 +12,41 @@ export const RECEIVERS = {
   none: 'null',
 } as const;
 
-const SLACK_TITLE = '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }}';
-const SLACK_TEXT =
-  '{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}\n{{ end }}';
+/**
+ * Slack message of one notification group. Firing and resolved alerts are listed apart, firing
+ * first: a page must never lead with an alert that already cleared. Each firing alert shows what
+ * was measured beside the threshold it crossed, and links to its runbook, its dashboard, the
+ * alert in Prometheus and a pre-filled silence, all on the configured external URLs.
+ */
+export function slackTitle(): string {
+  return '{{ if eq .Status "firing" }}[FIRING:{{ .Alerts.Firing | len }}]{{ else }}[RESOLVED]{{ end }} {{ .CommonLabels.alertname }}';
+}
 
-function slack(channel: string) {
-  return { channel, send_resolved: true, title: SLACK_TITLE, text: SLACK_TEXT };
+export function slackText(cfg: MonitoringConfig): string {
+  const u = cfg.externalUrls;
+  const silence = `${u.alertmanager}/#/silences/new?filter=%7Balertname%3D%22{{ .Labels.alertname }}%22%7D`;
+  const prometheus = `${u.prometheus}/alerts?search={{ .Labels.alertname }}`;
+  return [
+    '{{ if .Alerts.Firing }}*Firing ({{ .Alerts.Firing | len }})*\n',
+    '{{ range .Alerts.Firing }}:red_circle: *{{ .Annotations.summary }}*\n{{ .Annotations.description }}\n',
+    '{{ if .Annotations.threshold }}Measured: *{{ .Annotations.value }}* (threshold {{ .Annotations.threshold }})\n{{ end }}',
+    `<{{ .Annotations.runbook_url }}|Runbook> · <{{ .Annotations.dashboard_url }}|Dashboard> · <${prometheus}|Prometheus> · <${silence}|Silence>\n`,
+    '{{ end }}{{ end }}',
+    '{{ if .Alerts.Resolved }}*Resolved ({{ .Alerts.Resolved | len }})*\n',
+    '{{ range .Alerts.Resolved }}:large_green_circle: {{ .Annotations.summary }} (since {{ .EndsAt.UTC.Format "15:04 UTC" }})\n{{ end }}',
+    '{{ end }}',
+  ].join('');
+}
+
+function slack(cfg: MonitoringConfig, channel: string) {
+  return {
+    channel,
+    send_resolved: true,
+    title: slackTitle(),
+    title_link: `${cfg.externalUrls.alertmanager}/#/alerts`,
+    color: '{{ if eq .Status "firing" }}danger{{ else }}good{{ end }}',
+    text: slackText(cfg),
+  };
 }
 
 /** Symptoms a dead or unscraped service explains; paging for them too would only add noise. */
@@ -57,6 +86,12 @@ export function buildAlertmanagerConfig(cfg: MonitoringConfig = monitoringConfig
       },
       { source_matchers: ['alertname="FeexPayRedisDown"'], target_matchers: ['alertname="FeexPayRedisMemoryHigh"'], equal: ['instance'] },
       { source_matchers: ['alertname="FeexPayPostgresDown"'], target_matchers: ['alertname="FeexPayPostgresConnectionsHigh"'], equal: ['instance'] },
+      // One 5xx incident, two alerts: the page-level burn already says it, the surge would repeat it.
+      {
+        source_matchers: ['alertname="FeexPayGatewayErrorBudgetBurn"', 'severity="critical"'],
+        target_matchers: ['alertname="FeexPayGatewayServerErrorSurge"'],
+        equal: ['service', 'namespace'],
+      },
       // The same alert at two severities (burn-rate windows): the page makes the ticket redundant.
       { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'service', 'namespace'] },
     ],
@@ -68,12 +103,15 @@ export function buildAlertmanagerConfig(cfg: MonitoringConfig = monitoringConfig
             to: am.emailTo,
             send_resolved: true,
             auth_password_file: am.smtpPasswordFile,
-            headers: { Subject: '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} ({{ .CommonLabels.service }})' },
+            headers: { Subject: `${slackTitle()} ({{ .CommonLabels.service }})` },
+            // Plain text with the same content and links as Slack; Alertmanager's HTML part links
+            // through --web.external-url, which docker-compose and docs/deploy.md set to the same URL.
+            text: slackText(cfg).replace(/<([^|>]+)\|([^>]+)>/g, '$2: $1').replace(/:[a-z_]+: /g, '').replace(/\*/g, ''),
           },
         ],
       },
-      { name: RECEIVERS.criticalSlack, slack_configs: [slack(am.slackChannelCritical)] },
-      { name: RECEIVERS.warningSlack, slack_configs: [slack(am.slackChannelWarning)] },
+      { name: RECEIVERS.criticalSlack, slack_configs: [slack(cfg, am.slackChannelCritical)] },
+      { name: RECEIVERS.warningSlack, slack_configs: [slack(cfg, am.slackChannelWarning)] },
       { name: RECEIVERS.none },
     ],
   };

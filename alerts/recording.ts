@@ -5,7 +5,7 @@
 import { serviceMetrics, httpMetrics } from '../src/metrics/catalog.ts';
 import { durationSeconds, type Duration, type MonitoringConfig } from './config.ts';
 import { eq, ratioOrZero, re, sel, series, sumRate } from './promql.ts';
-import { AVAILABILITY_WINDOWS, PAYMENT_RATIO_WINDOWS, recorded } from './recording-names.ts';
+import { AVAILABILITY_WINDOWS, DASHBOARD_WINDOWS, PAYMENT_RATIO_WINDOWS, recorded } from './recording-names.ts';
 import type { RecordingRule, RuleGroup } from './types.ts';
 
 /** Labels every recorded series keeps: one series per deployment, namespace-aware in Kubernetes. */
@@ -46,6 +46,38 @@ function feexpayLatencyRule(cfg: MonitoringConfig): RecordingRule {
   };
 }
 
+/** FeexPay's own health per operation: call volume, and the shares that failed at FeexPay or timed out. */
+function feexpayCallRules(cfg: MonitoringConfig, w: Duration): RecordingRule[] {
+  const count = series(serviceMetrics.feexpayRequestDuration, '_count');
+  const labels = [...JOB_LABELS, 'operation'];
+  const all = sumRate(sel(count, eq('job', cfg.job)), w, labels);
+  const of = (outcome: string) => sumRate(sel(count, eq('job', cfg.job), eq('outcome', outcome)), w, labels);
+  return [
+    { record: recorded.feexpayCallRate(w), expr: all },
+    { record: recorded.feexpayErrorRatio(w), expr: ratioOrZero(of('error'), all, labels) },
+    { record: recorded.feexpayTimeoutRatio(w), expr: ratioOrZero(of('timeout'), all, labels) },
+  ];
+}
+
+export function feexpayRatioWindows(cfg: MonitoringConfig): Duration[] {
+  return windows(DASHBOARD_WINDOWS, [cfg.feexpay.errorRatio.window, cfg.feexpay.timeoutRatio.window]);
+}
+
+/** Per-replica rates the dashboards sum under their $instance selection. */
+function instanceRules(cfg: MonitoringConfig, w: Duration): RecordingRule[] {
+  const job = eq('job', cfg.job);
+  const perInstance = [...JOB_LABELS, 'instance'];
+  const fx = serviceMetrics.feexpayRequestDuration;
+  const http = httpMetrics.requestDuration;
+  return [
+    { record: recorded.instanceFeexpayCalls(w), expr: sumRate(sel(series(fx, '_count'), job), w, [...perInstance, 'operation', 'outcome']) },
+    { record: recorded.instanceFeexpayBuckets(w), expr: sumRate(sel(series(fx, '_bucket'), job), w, [...perInstance, 'operation', 'le']) },
+    { record: recorded.instancePaymentsFinished(w), expr: sumRate(sel(series(serviceMetrics.paymentsFinished), job), w, [...perInstance, 'network', 'outcome']) },
+    { record: recorded.instanceHttpRequests(w), expr: sumRate(sel(series(http, '_count'), job), w, [...perInstance, 'status_code']) },
+    { record: recorded.instanceHttpBuckets(w), expr: sumRate(sel(series(http, '_bucket'), job), w, [...perInstance, 'le']) },
+  ];
+}
+
 /** The default windows plus any a tuned configuration asks for, in a stable order. */
 function windows(defaults: readonly Duration[], extra: readonly Duration[]): Duration[] {
   return [...new Set([...defaults, ...extra])].sort((a, b) => durationSeconds(a) - durationSeconds(b));
@@ -70,6 +102,14 @@ export function recordingGroups(cfg: MonitoringConfig): RuleGroup[] {
         ...paymentRules(cfg, networkWindow, NETWORK_LABELS),
         feexpayLatencyRule(cfg),
       ],
+    },
+    {
+      name: 'feexpay-gateway.feexpay.recording',
+      rules: feexpayRatioWindows(cfg).flatMap((w) => feexpayCallRules(cfg, w)),
+    },
+    {
+      name: 'feexpay-gateway.dashboards.recording',
+      rules: DASHBOARD_WINDOWS.flatMap((w) => instanceRules(cfg, w)),
     },
     {
       name: 'feexpay-gateway.availability.recording',

@@ -4,10 +4,11 @@
  */
 import { monitoringConfig, type MonitoringConfig } from '../alerts/config.ts';
 import { apiDashboard, API_UID } from './api.ts';
+import { databaseDashboard, DATABASE_UID } from './database.ts';
 import { infrastructureDashboard, INFRA_UID } from './infrastructure.ts';
 import { paymentsDashboard, PAYMENTS_UID } from './payments.ts';
 
-export { API_UID, INFRA_UID, PAYMENTS_UID };
+export { API_UID, DATABASE_UID, INFRA_UID, PAYMENTS_UID };
 export { SQL } from './sql-panels.ts';
 
 /**
@@ -19,6 +20,7 @@ export function buildDashboards(cfg: MonitoringConfig = monitoringConfig): Recor
     [`${PAYMENTS_UID}.json`]: paymentsDashboard(cfg),
     [`${API_UID}.json`]: apiDashboard(cfg),
     [`${INFRA_UID}.json`]: infrastructureDashboard(cfg),
+    [`${DATABASE_UID}.json`]: databaseDashboard(cfg),
   };
   return JSON.parse(JSON.stringify(boards)) as Record<string, object>;
 }

@@ -1,7 +1,12 @@
-/** Dashboard scaffolding shared by all dashboards: variables, cross-links, stable panel ids. */
+/** Dashboard scaffolding shared by all dashboards: variables, annotations, cross-links, stable panel ids. */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { externalMetrics } from '../src/metrics/catalog.ts';
 import type { MonitoringConfig } from '../alerts/config.ts';
-import { namespaceVariable, networkVariable, postgresDatasource, prometheusDatasource } from './variables.ts';
+import { eq, sel } from '../alerts/promql.ts';
+import { ns } from './selectors.ts';
+import {
+  instanceVariable, jobVariable, namespaceVariable, networkVariable, postgresDatasource, PROM_DS, prometheusDatasource,
+} from './variables.ts';
 
 export const TAG = 'feexpay';
 
@@ -9,25 +14,53 @@ export interface DashboardMeta {
   uid: string;
   title: string;
   description: string;
+  /** Scrape jobs the dashboard reads: the universe of its job and instance variables. */
+  jobs: readonly string[];
   withNetwork?: boolean;
-  withPostgres?: boolean;
 }
 
-export function baseDashboard(cfg: MonitoringConfig, m: DashboardMeta): dashboard.DashboardBuilder {
-  const vars = [prometheusDatasource(), ...(m.withPostgres ? [postgresDatasource()] : []), namespaceVariable(cfg), ...(m.withNetwork ? [networkVariable()] : [])];
+/**
+ * Alert state changes drawn on every time series: a person reading a graph at 3 a.m. sees when
+ * each of our alerts started firing without leaving the dashboard.
+ */
+function alertAnnotations(cfg: MonitoringConfig): dashboard.AnnotationQueryBuilder {
+  return new dashboard.AnnotationQueryBuilder()
+    .name('FeexPay alerts firing')
+    .datasource(PROM_DS)
+    .enable(true)
+    .iconColor('red')
+    .expr(sel(externalMetrics.alerts.name, eq('alertstate', 'firing'), eq('service', cfg.service), ns))
+    .step('60s')
+    .titleFormat('{{alertname}}')
+    .textFormat('{{severity}} {{operation}}{{network}}{{instance}}')
+    .tagKeys('severity,component');
+}
+
+function common(cfg: MonitoringConfig, m: { uid: string; title: string; description: string }): dashboard.DashboardBuilder {
   return new dashboard.DashboardBuilder(m.title)
     .uid(m.uid)
     .description(m.description)
     .tags([TAG])
-    .editable()
+    // Provisioned from code: edits in the UI would be lost on the next deploy, so none are offered.
+    .readonly()
     .timezone('browser')
     .time({ from: 'now-6h', to: 'now' })
     .refresh('1m')
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
-    .variables(vars)
     // Every dashboard tagged feexpay, as a dropdown, keeping time range and environment.
     .link(new dashboard.DashboardLinkBuilder('FeexPay dashboards').type(dashboard.DashboardLinkType.Dashboards).tags([TAG]).asDropdown(true).includeVars(true).keepTime(true))
-    .link(new dashboard.DashboardLinkBuilder('Runbooks').type(dashboard.DashboardLinkType.Link).url(cfg.runbookBaseUrl).targetBlank(true).icon('doc'));
+    .link(new dashboard.DashboardLinkBuilder('Runbooks').type(dashboard.DashboardLinkType.Link).url(cfg.runbookBaseUrl).targetBlank(true).icon('doc'))
+    .link(new dashboard.DashboardLinkBuilder('Alertmanager').type(dashboard.DashboardLinkType.Link).url(`${cfg.externalUrls.alertmanager}/#/alerts`).targetBlank(true).icon('bolt'));
+}
+
+export function baseDashboard(cfg: MonitoringConfig, m: DashboardMeta): dashboard.DashboardBuilder {
+  const vars = [prometheusDatasource(), namespaceVariable(cfg), jobVariable(m.jobs), instanceVariable(m.jobs), ...(m.withNetwork ? [networkVariable()] : [])];
+  return common(cfg, m).variables(vars).annotation(alertAnnotations(cfg));
+}
+
+/** A dashboard on the payments database: its only datasource is PostgreSQL. */
+export function sqlDashboard(cfg: MonitoringConfig, m: { uid: string; title: string; description: string }): dashboard.DashboardBuilder {
+  return common(cfg, m).variables([postgresDatasource(), networkVariable()]);
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Panel constructors with the house rules built in: every panel has a title, a description, a
- * unit and a datasource variable; thresholds come from the alert configuration so the line on
- * the graph is the line that pages.
+ * unit, explicit thresholds and a datasource variable; thresholds come from the alert
+ * configuration so the line on the graph is the line that pages, and panels with no line say so
+ * (`NO_LIMIT`) instead of inheriting Grafana's default red at 80.
  */
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
@@ -36,7 +37,12 @@ interface Common {
   unit: string;
   width?: number;
   height?: number;
-  thresholds?: dashboard.Threshold[];
+  /** Required: a panel without an alert line passes NO_LIMIT, never Grafana's default steps. */
+  thresholds: dashboard.Threshold[];
+  /** 0 for counts: payments and restarts are whole numbers. */
+  decimals?: number;
+  /** Shown instead of an empty panel, e.g. "no calls" when a ratio has nothing to divide. */
+  noValue?: string;
   links?: Link[];
   min?: number;
   max?: number;
@@ -47,6 +53,10 @@ export interface PromPanel extends Common {
 }
 
 const REF_IDS = 'ABCDEFGHIJ';
+
+/** No alert reads this panel: one neutral step, so nothing turns red at an arbitrary value. */
+export const NO_LIMIT: dashboard.Threshold[] = [{ value: null, color: 'text' }];
+const isNeutral = (t: dashboard.Threshold[]) => t.length === 1 && t[0]!.color === 'text';
 
 /** Green until `limit`, red from it: for values that must stay low. */
 export const redAbove = (limit: number): dashboard.Threshold[] => [
@@ -80,9 +90,9 @@ type AnyPanel = timeseries.PanelBuilder | stat.PanelBuilder | table.PanelBuilder
 
 function decorate<P extends AnyPanel>(p: P, c: Common): P {
   p.title(c.title).description(c.description).unit(c.unit).height(c.height ?? 8).span(c.width ?? 12);
-  if (c.thresholds) {
-    p.thresholds(new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(c.thresholds));
-  }
+  p.thresholds(new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(c.thresholds));
+  if (c.decimals !== undefined) p.decimals(c.decimals);
+  if (c.noValue !== undefined) p.noValue(c.noValue);
   if (c.links?.length) p.links(links(c.links));
   if (c.min !== undefined) p.min(c.min);
   if (c.max !== undefined) p.max(c.max);
@@ -96,7 +106,7 @@ export function timeseriesPanel(spec: PromPanel & { stack?: boolean }): timeseri
     .legend(new common.VizLegendOptionsBuilder().displayMode(common.LegendDisplayMode.Table).placement(common.LegendPlacement.Bottom).showLegend(true).calcs(['mean', 'max', 'lastNotNull']))
     .fillOpacity(10)
     .lineWidth(1);
-  if (spec.thresholds) {
+  if (!isNeutral(spec.thresholds)) {
     p.thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
   }
   if (spec.stack) p.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
@@ -108,7 +118,8 @@ export function statPanel(spec: PromPanel): stat.PanelBuilder {
     .datasource(PROM_DS)
     .targets(targets(spec.queries))
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
-    .colorMode(common.BigValueColorMode.Background)
+    // Background colour only where a threshold means something; counts stay plain.
+    .colorMode(isNeutral(spec.thresholds) ? common.BigValueColorMode.None : common.BigValueColorMode.Background)
     .graphMode(common.BigValueGraphMode.Area);
   return decorate(p, { height: 5, width: 6, ...spec });
 }
@@ -128,4 +139,33 @@ export function sqlPanel(spec: SqlPanel & { kind: 'timeseries' | 'table' }): tim
   const p = spec.kind === 'table' ? new table.PanelBuilder() : new timeseries.PanelBuilder();
   p.datasource(PG_DS).withTarget(q);
   return decorate(p, spec);
+}
+
+/**
+ * Grafana's alert list, filtered to this service's alerts (Prometheus rules included): the SDK has
+ * no builder for it, so this one writes the panel model the alertlist plugin reads.
+ */
+export class AlertListPanelBuilder implements cog.Builder<dashboard.Panel> {
+  constructor(private readonly spec: { title: string; description: string; service: string; width?: number; height?: number }) {}
+
+  build(): dashboard.Panel {
+    return {
+      type: 'alertlist',
+      title: this.spec.title,
+      description: this.spec.description,
+      gridPos: { h: this.spec.height ?? 5, w: this.spec.width ?? 8, x: 0, y: 0 },
+      options: {
+        viewMode: 'list',
+        groupMode: 'default',
+        groupBy: [],
+        maxItems: 20,
+        sortOrder: 1,
+        dashboardAlerts: false,
+        alertName: '',
+        alertInstanceLabelFilter: `{service="${this.spec.service}", namespace=~"$namespace"}`,
+        datasource: 'Prometheus',
+        stateFilter: { firing: true, pending: true, noData: false, normal: false, error: true },
+      },
+    };
+  }
 }

@@ -98,8 +98,8 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 
 const TRANSLATED = {
-  email: ['to', 'from', 'smarthost', 'auth_username', 'auth_password', 'auth_password_file', 'require_tls', 'send_resolved', 'headers'],
-  slack: ['api_url', 'api_url_file', 'channel', 'title', 'text', 'send_resolved'],
+  email: ['to', 'from', 'smarthost', 'auth_username', 'auth_password', 'auth_password_file', 'require_tls', 'send_resolved', 'headers', 'text'],
+  slack: ['api_url', 'api_url_file', 'channel', 'title', 'title_link', 'color', 'text', 'send_resolved'],
 } as const;
 
 /** A field this translation would drop is an error, not a silently different routing. */
@@ -127,6 +127,7 @@ function receiver(r: AmReceiver, global: Record<string, unknown>): Receiver {
         requireTLS: bool(c.require_tls) ?? bool(global.smtp_require_tls),
         sendResolved: bool(c.send_resolved),
         headers: c.headers ? Object.entries(c.headers as Record<string, string>).map(([key, value]) => ({ key, value })) : undefined,
+        text: str(c.text),
       };
     });
   }
@@ -135,6 +136,8 @@ function receiver(r: AmReceiver, global: Record<string, unknown>): Receiver {
       apiURL: secretRef(SECRET_KEYS.slackUrl),
       channel: str(c.channel),
       title: str(c.title),
+      titleLink: str(c.title_link),
+      color: str(c.color),
       text: str(c.text),
       sendResolved: bool(c.send_resolved),
     }));

@@ -13,21 +13,25 @@ const ON_JOB = `on (${JOB_LABELS.join(', ')})`;
 
 function burnAlert(cfg: MonitoringConfig, w: BurnWindow): AlertingRule {
   const objective = cfg.api.availabilityObjective;
-  const limit = num(w.factor * (1 - objective));
+  const budget = num(1 - objective);
+  const factor = num(w.factor);
   const job = `{${eq('job', cfg.job)}}`;
   return alert(cfg, {
     name: 'FeexPayGatewayErrorBudgetBurn',
     knobs: w,
     component: 'api',
     labels: { long_window: w.long, short_window: w.short },
+    // Written as burn rates (error ratio over the budget), so $value is the measured burn over the
+    // long window and a notification can print it beside the factor it crossed.
     expr:
-      `${recorded.httpErrorRatio(w.long)}${job} > ${limit}\n` +
-      `and ${ON_JOB}\n${recorded.httpErrorRatio(w.short)}${job} > ${limit}\n` +
+      `${recorded.httpErrorRatio(w.long)}${job} / ${budget} > ${factor}\n` +
+      `and ${ON_JOB}\n${recorded.httpErrorRatio(w.short)}${job} / ${budget} > ${factor}\n` +
       `and ${ON_JOB}\n${recorded.httpRequestRate(w.long)}${job} > ${num(cfg.api.burnMinRatePerSecond)}`,
     summary: `The API is burning its ${pct(objective)} availability error budget too fast.`,
     description:
-      `{{ $value | humanizePercentage }} of requests to {{ $labels.job }} failed with 5xx over the last ` +
-      `${w.long} (and over ${w.short}): ${w.factor}x the rate the ${pct(objective)} objective allows.`,
+      `Requests to {{ $labels.job }} failing with 5xx burn the error budget {{ $value | printf "%.1f" }}x as fast ` +
+      `as the ${pct(objective)} objective allows over the last ${w.long} (threshold ${w.factor}x, also exceeded over ${w.short}).`,
+    measured: { value: '{{ $value | printf "%.1f" }}x', threshold: `${w.factor}x` },
   });
 }
 
@@ -45,6 +49,7 @@ function serverErrorSurge(cfg: MonitoringConfig): AlertingRule {
     description:
       `{{ $value | humanizePercentage }} of requests to {{ $labels.job }} answered 5xx over the last ` +
       `${k.window} (limit ${pct(k.threshold)}).`,
+    measured: { value: '{{ $value | humanizePercentage }}', threshold: pct(k.threshold) },
   });
 }
 

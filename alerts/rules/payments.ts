@@ -1,7 +1,7 @@
 /** Alerts on the payment flow itself: success rate, stuck payments, and FeexPay's side of it. */
-import { runtimeMetrics, serviceMetrics } from '../../src/metrics/catalog.ts';
+import { serviceMetrics } from '../../src/metrics/catalog.ts';
 import { alert, pct } from '../alert.ts';
-import { durationSeconds, type MonitoringConfig } from '../config.ts';
+import type { MonitoringConfig } from '../config.ts';
 import { by, eq, num, re, sel, series, sumIncrease, sumRate } from '../promql.ts';
 import { JOB_LABELS } from '../recording.ts';
 import { recorded } from '../recording-names.ts';
@@ -25,6 +25,7 @@ export function successRateAlerts(cfg: MonitoringConfig): AlertingRule[] {
       description:
         `Only {{ $value | humanizePercentage }} of the payments that finished on {{ $labels.job }} ` +
         `over the last ${all.window} succeeded (floor ${pct(all.threshold)}).`,
+      measured: { value: '{{ $value | humanizePercentage }}', threshold: pct(all.threshold) },
     }),
     alert(cfg, {
       name: 'FeexPayNetworkSuccessRateLow',
@@ -38,40 +39,74 @@ export function successRateAlerts(cfg: MonitoringConfig): AlertingRule[] {
       description:
         `Only {{ $value | humanizePercentage }} of {{ $labels.network }} payments on {{ $labels.job }} ` +
         `succeeded over the last ${net.window} (floor ${pct(net.threshold)}).`,
+      measured: { value: '{{ $value | humanizePercentage }}', threshold: pct(net.threshold) },
     }),
   ];
 }
 
 export function stuckPendingAlert(cfg: MonitoringConfig): AlertingRule {
   const k = cfg.payments.stuckPending;
-  // Every replica reports the same database-wide backlog, so max (not sum) is the backlog.
-  const pending = `max ${by(JOB_LABELS)} (${sel(series(serviceMetrics.paymentsPending), eq('job', cfg.job))})`;
-  const finished = sumIncrease(sel(series(serviceMetrics.paymentsFinished), eq('job', cfg.job)), k.window, JOB_LABELS);
-  const startTime = sel(series(runtimeMetrics.startTime), eq('job', cfg.job));
+  // Every replica reports the same database-wide age, so max (not sum) is the age. It is read
+  // from the database on each reconciler pass, so a rollout or a new replica reports it at once.
+  const age = `max ${by(JOB_LABELS)} (${sel(series(serviceMetrics.paymentsOldestPending), eq('job', cfg.job))})`;
+  const limit = humanDuration(k.maxAgeSeconds);
   return alert(cfg, {
     name: 'FeexPayPaymentsStuckPending',
     knobs: k,
     component: 'payments',
-    // A finished counter that never existed means nothing finished either: count it as zero. A
-    // process younger than the window has not seen it whole, so a restart does not page.
-    expr:
-      `${pending} > 0\nand ${ON_JOB}\n(${finished} or ${ON_JOB} (0 * ${pending})) < 1\n` +
-      `and ${ON_JOB}\nmin ${by(JOB_LABELS)} (time() - ${startTime}) > ${durationSeconds(k.window)}`,
-    summary: 'Payments are pending and none has settled for a long time.',
+    expr: `${age} > ${num(k.maxAgeSeconds)}`,
+    summary: 'A payment has stayed pending long past its deadline.',
     description:
-      `{{ $value }} payments are pending on {{ $labels.job }} and no payment reached a final state ` +
-      `in the last ${k.window}: settlement (webhooks and reconciler) has stopped.`,
+      `The oldest pending payment on {{ $labels.job }} was created {{ $value | humanizeDuration }} ago ` +
+      `(limit ${limit}): settlement (webhooks and reconciler) has stopped or is far behind.`,
+    measured: { value: '{{ $value | humanizeDuration }}', threshold: limit },
+  });
+}
+
+/** `4500` -> `1h 15m`: thresholds in sentences, as a person would write them. */
+function humanDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return [h ? `${h}h` : '', m ? `${m}m` : '', s ? `${s}s` : ''].filter(Boolean).join(' ') || '0s';
+}
+
+const ON_OPERATION = `on (${[...JOB_LABELS, 'operation'].join(', ')})`;
+
+/** FeexPay failing fast (errors) or hanging (timeouts), per operation, above a call-volume floor. */
+function feexpayRatioAlert(cfg: MonitoringConfig, kind: 'error' | 'timeout'): AlertingRule {
+  const k = kind === 'error' ? cfg.feexpay.errorRatio : cfg.feexpay.timeoutRatio;
+  const ratio = kind === 'error' ? recorded.feexpayErrorRatio(k.window) : recorded.feexpayTimeoutRatio(k.window);
+  const job = `{${eq('job', cfg.job)}}`;
+  const what = kind === 'error' ? 'failed at FeexPay (5xx, broken connection or unreadable answer)' : 'timed out waiting for FeexPay';
+  return alert(cfg, {
+    name: kind === 'error' ? 'FeexPayApiErrorsHigh' : 'FeexPayApiTimeoutsHigh',
+    knobs: k,
+    component: 'feexpay',
+    // The volume guard keeps a quiet night (two calls, both failing) from paging anyone.
+    expr:
+      `${ratio}${job} > ${num(k.threshold)}\n` +
+      `and ${ON_OPERATION}\n${recorded.feexpayCallRate(k.window)}${job} > ${num(k.minRatePerSecond)}`,
+    summary: kind === 'error' ? 'FeexPay answers a large share of calls with errors.' : 'A large share of FeexPay calls time out.',
+    description:
+      `{{ $value | humanizePercentage }} of FeexPay {{ $labels.operation }} calls from {{ $labels.job }} ${what} ` +
+      `over the last ${k.window} (limit ${pct(k.threshold)}). Payments wait pending until FeexPay answers again.`,
+    measured: { value: '{{ $value | humanizePercentage }}', threshold: pct(k.threshold) },
   });
 }
 
 export function feexpayAlerts(cfg: MonitoringConfig): AlertingRule[] {
   const lat = cfg.feexpay.latencyP95;
   const hooks = cfg.feexpay.webhookErrors;
+  const probes = cfg.feexpay.webhookRejections;
   const wait = cfg.feexpay.reconcilerWait;
   const deliveries = sel(series(serviceMetrics.webhookDeliveries), eq('job', cfg.job), re('result', hooks.results.join('|')));
+  const rejected = sel(series(serviceMetrics.webhookDeliveries), eq('job', cfg.job), eq('result', 'rejected'));
   const calls = sel(series(serviceMetrics.feexpayRequestDuration, '_count'), eq('job', cfg.job));
   const oldestDue = sel(series(serviceMetrics.reconcilerOldestDue), eq('job', cfg.job));
   return [
+    feexpayRatioAlert(cfg, 'error'),
+    feexpayRatioAlert(cfg, 'timeout'),
     alert(cfg, {
       name: 'FeexPayApiLatencyHigh',
       knobs: lat,
@@ -79,12 +114,13 @@ export function feexpayAlerts(cfg: MonitoringConfig): AlertingRule[] {
       // A p95 of a handful of calls is one slow call: the call-rate guard keeps it from paging.
       expr:
         `${recorded.feexpayLatencyP95(lat.window)}{${eq('job', cfg.job)}} > ${num(lat.thresholdSeconds)}\n` +
-        `and on (${[...JOB_LABELS, 'operation'].join(', ')})\n` +
+        `and ${ON_OPERATION}\n` +
         `${sumRate(calls, lat.window, [...JOB_LABELS, 'operation'])} > ${num(lat.minRatePerSecond)}`,
       summary: `FeexPay API calls take longer than ${lat.thresholdSeconds} seconds at the 95th percentile.`,
       description:
         `95th percentile of FeexPay {{ $labels.operation }} calls from {{ $labels.job }} is ` +
         `{{ $value | humanizeDuration }} over the last ${lat.window} (limit ${lat.thresholdSeconds}s).`,
+      measured: { value: '{{ $value | humanizeDuration }}', threshold: `${lat.thresholdSeconds}s` },
     }),
     alert(cfg, {
       name: 'FeexPayWebhookErrorsHigh',
@@ -95,6 +131,20 @@ export function feexpayAlerts(cfg: MonitoringConfig): AlertingRule[] {
       description:
         `{{ $value | printf "%.0f" }} FeexPay webhook deliveries to {{ $labels.job }} ended in ` +
         `${hooks.results.join(' or ')} over the last hour (limit ${hooks.maxPerHour}).`,
+      measured: { value: '{{ $value | printf "%.0f" }} per hour', threshold: `${hooks.maxPerHour} per hour` },
+    }),
+    alert(cfg, {
+      name: 'FeexPayWebhookRejectionsHigh',
+      knobs: probes,
+      component: 'feexpay',
+      // Anyone can POST a wrong token: this is a security signal (probing, or our token rotated
+      // without FeexPay's side), kept apart from handling errors and never a page.
+      expr: `${sumIncrease(rejected, '1h', JOB_LABELS)} > ${num(probes.maxPerHour)}`,
+      summary: `More than ${probes.maxPerHour} webhook deliveries per hour are rejected as not from FeexPay.`,
+      description:
+        `{{ $value | printf "%.0f" }} deliveries to {{ $labels.job }} were rejected (wrong token or unreadable body) ` +
+        `over the last hour (limit ${probes.maxPerHour}): probing from the internet, or a token or format mismatch with FeexPay.`,
+      measured: { value: '{{ $value | printf "%.0f" }} per hour', threshold: `${probes.maxPerHour} per hour` },
     }),
     alert(cfg, {
       name: 'FeexPayReconcilerLagging',
@@ -105,6 +155,7 @@ export function feexpayAlerts(cfg: MonitoringConfig): AlertingRule[] {
       description:
         `The oldest pending payment due for a status check on {{ $labels.job }} has waited ` +
         `{{ $value | humanizeDuration }} past its due time (limit ${wait.thresholdSeconds}s).`,
+      measured: { value: '{{ $value | humanizeDuration }}', threshold: `${wait.thresholdSeconds}s` },
     }),
   ];
 }

@@ -29,6 +29,7 @@ export function payoutAlerts(cfg: MonitoringConfig): AlertingRule[] {
       description:
         `{{ $value | humanizePercentage }} of the payouts that left pending on {{ $labels.job }} over the last ` +
         `${ratio.window} failed or went to review (limit ${pct(ratio.threshold)}).`,
+      measured: { value: '{{ $value | humanizePercentage }}', threshold: pct(ratio.threshold) },
     }),
     alert(cfg, {
       name: 'FeexPayPayoutsStuckPending',
@@ -39,6 +40,7 @@ export function payoutAlerts(cfg: MonitoringConfig): AlertingRule[] {
       description:
         `The oldest pending payout on {{ $labels.job }} is {{ $value | humanizeDuration }} old ` +
         `(limit ${stuck.maxAgeSeconds / 60} minutes). Its merchant must not pay it again meanwhile.`,
+      measured: { value: '{{ $value | humanizeDuration }}', threshold: `${stuck.maxAgeSeconds / 60}m` },
     }),
     alert(cfg, {
       name: 'FeexPayPayoutCapHit',
@@ -49,6 +51,7 @@ export function payoutAlerts(cfg: MonitoringConfig): AlertingRule[] {
       description:
         `{{ $value | printf "%.0f" }} payouts on {{ $labels.job }} were refused by the daily cap in the last hour: ` +
         `a merchant at its limit, or a runaway script or stolen key sending money out.`,
+      measured: { value: '{{ $value | printf "%.0f" }} payouts', threshold: cap.maxPerHour === 0 ? 'any' : `${cap.maxPerHour} per hour` },
     }),
   ];
 }

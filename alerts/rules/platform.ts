@@ -1,7 +1,7 @@
 /** The service's own health (scraped, up, stable) and what it runs on (PostgreSQL, Redis, disks). */
 import { externalMetrics, runtimeMetrics, serviceMetrics } from '../../src/metrics/catalog.ts';
 import { alert, pct } from '../alert.ts';
-import type { MonitoringConfig } from '../config.ts';
+import { EXPORTERS_RULES_READ, type MonitoringConfig } from '../config.ts';
 import { eq, num, re, sel, series } from '../promql.ts';
 import type { AlertingRule } from '../types.ts';
 
@@ -9,7 +9,7 @@ const up = series(externalMetrics.up);
 
 export function serviceHealthAlerts(cfg: MonitoringConfig): AlertingRule[] {
   const h = cfg.health;
-  const exporters = Object.values(cfg.exporterJobs).sort();
+  const exporters = [...new Set(Object.values(cfg.exporterJobs))].sort();
   return [
     alert(cfg, {
       name: 'FeexPayGatewayDown',
@@ -34,7 +34,8 @@ export function serviceHealthAlerts(cfg: MonitoringConfig): AlertingRule[] {
       component: 'service',
       expr: `changes(${sel(series(runtimeMetrics.startTime), eq('job', cfg.job))}[${h.restarts.window}]) > ${num(h.restarts.maxRestarts)}`,
       summary: 'A FeexPay gateway instance keeps restarting.',
-      description: `{{ $labels.instance }} of job {{ $labels.job }} restarted {{ $value }} times in the last ${h.restarts.window}.`,
+      description: `{{ $labels.instance }} of job {{ $labels.job }} restarted {{ $value }} times in the last ${h.restarts.window} (limit ${h.restarts.maxRestarts}).`,
+      measured: { value: '{{ $value }} restarts', threshold: `${h.restarts.maxRestarts} restarts in ${h.restarts.window}` },
     }),
     alert(cfg, {
       name: 'FeexPayExporterDown',
@@ -44,6 +45,21 @@ export function serviceHealthAlerts(cfg: MonitoringConfig): AlertingRule[] {
       summary: 'A metrics exporter the FeexPay gateway relies on is down.',
       description: `Prometheus could not scrape {{ $labels.instance }} of job {{ $labels.job }} for ${h.exporterDown.for}; its dashboards and alerts are blind.`,
     }),
+    ...EXPORTERS_RULES_READ.map((key) =>
+      alert(cfg, {
+        name: 'FeexPayExporterAbsent',
+        knobs: h.exporterAbsent,
+        component: 'infra',
+        labels: { exporter: key },
+        // No target at all (exporter not deployed, ServiceMonitor not selected, job renamed)
+        // leaves `up` absent rather than 0: every rule reading that exporter would stay quiet.
+        expr: `absent(${sel(up, eq('job', cfg.exporterJobs[key]))})`,
+        summary: 'Prometheus scrapes no target of an exporter the FeexPay alerts read.',
+        description:
+          `No series of up{job="{{ $labels.job }}"} for ${h.exporterAbsent.for}: the alerts reading this exporter cannot fire. ` +
+          `Deploy it, or set EXPORTER_JOB_* to the job name your Prometheus gives it.`,
+      }),
+    ),
   ];
 }
 
@@ -52,8 +68,9 @@ export function infraAlerts(cfg: MonitoringConfig): AlertingRule[] {
   const redisJob = eq('job', cfg.exporterJobs.redis);
   const pgJob = eq('job', cfg.exporterJobs.postgres);
   const redisMax = sel(series(externalMetrics.redisMemoryMax), redisJob);
-  const used = sel(series(externalMetrics.kubeletVolumeUsed), re('persistentvolumeclaim', i.volumeDisk.claimPattern));
-  const capacity = sel(series(externalMetrics.kubeletVolumeCapacity), re('persistentvolumeclaim', i.volumeDisk.claimPattern));
+  const claims = [eq('job', cfg.exporterJobs.kubelet), re('persistentvolumeclaim', i.volumeDisk.claimPattern)];
+  const used = sel(series(externalMetrics.kubeletVolumeUsed), ...claims);
+  const capacity = sel(series(externalMetrics.kubeletVolumeCapacity), ...claims);
   return [
     alert(cfg, {
       name: 'FeexPayPostgresDown',
@@ -72,6 +89,7 @@ export function infraAlerts(cfg: MonitoringConfig): AlertingRule[] {
         `max by (job, instance) (${sel(series(externalMetrics.pgMaxConnections), pgJob)}) > ${num(i.postgresConnections.threshold)}`,
       summary: `PostgreSQL uses more than ${pct(i.postgresConnections.threshold)} of its connections.`,
       description: `PostgreSQL at {{ $labels.instance }} uses {{ $value | humanizePercentage }} of max_connections (limit ${pct(i.postgresConnections.threshold)}).`,
+      measured: { value: '{{ $value | humanizePercentage }}', threshold: pct(i.postgresConnections.threshold) },
     }),
     alert(cfg, {
       name: 'FeexPayRedisDown',
@@ -91,6 +109,16 @@ export function infraAlerts(cfg: MonitoringConfig): AlertingRule[] {
         `and ${redisMax} > 0`,
       summary: `Redis uses more than ${pct(i.redisMemory.threshold)} of its maxmemory.`,
       description: `Redis at {{ $labels.instance }} uses {{ $value | humanizePercentage }} of maxmemory (limit ${pct(i.redisMemory.threshold)}).`,
+      measured: { value: '{{ $value | humanizePercentage }}', threshold: pct(i.redisMemory.threshold) },
+    }),
+    alert(cfg, {
+      name: 'FeexPayRedisMaxmemoryUnset',
+      knobs: i.redisMaxmemoryUnset,
+      component: 'infra',
+      // Without maxmemory the memory alert above has nothing to compare with: it can never fire.
+      expr: `${redisMax} == 0\nand on (job, instance) ${sel(series(externalMetrics.redisUp), redisJob)} == 1`,
+      summary: 'Redis runs without a maxmemory limit, so its memory alert is blind.',
+      description: `Redis at {{ $labels.instance }} reports maxmemory 0 (unlimited): FeexPayRedisMemoryHigh cannot fire and Redis grows until the node runs out of memory.`,
     }),
     alert(cfg, {
       name: 'FeexPayLogDiskAlmostFull',
@@ -99,6 +127,7 @@ export function infraAlerts(cfg: MonitoringConfig): AlertingRule[] {
       expr: `${sel(series(serviceMetrics.logDiskUsage), eq('job', cfg.job))} > ${num(i.logDisk.threshold)}`,
       summary: `The log filesystem of a FeexPay gateway instance is more than ${pct(i.logDisk.threshold)} full.`,
       description: `The filesystem holding LOG_DIR on {{ $labels.instance }} is {{ $value | humanizePercentage }} full (limit ${pct(i.logDisk.threshold)}).`,
+      measured: { value: '{{ $value | humanizePercentage }}', threshold: pct(i.logDisk.threshold) },
     }),
     alert(cfg, {
       name: 'FeexPayVolumeAlmostFull',
@@ -109,6 +138,7 @@ export function infraAlerts(cfg: MonitoringConfig): AlertingRule[] {
       description:
         `Volume {{ $labels.persistentvolumeclaim }} in {{ $labels.namespace }} is {{ $value | humanizePercentage }} full ` +
         `(limit ${pct(i.volumeDisk.threshold)}).`,
+      measured: { value: '{{ $value | humanizePercentage }}', threshold: pct(i.volumeDisk.threshold) },
     }),
   ];
 }

@@ -26,6 +26,7 @@ export function reviewAlerts(cfg: MonitoringConfig): AlertingRule[] {
       description:
         `The oldest open review item on {{ $labels.job }} has waited {{ $value | humanizeDuration }} ` +
         `(limit ${waiting.maxAgeSeconds / 3600}h). Its merchant sees needs_review until someone decides.`,
+      measured: { value: '{{ $value | humanizeDuration }}', threshold: `${waiting.maxAgeSeconds / 3600}h` },
     }),
     alert(cfg, {
       name: 'FeexPayMoneyOnClosedPayment',
@@ -36,6 +37,7 @@ export function reviewAlerts(cfg: MonitoringConfig): AlertingRule[] {
       description:
         `{{ $value | printf "%.0f" }} open review items on {{ $labels.job }} say FeexPay collected money ` +
         `for a payment already expired or failed (or refused one already successful). Resolve each in /admin.`,
+      measured: { value: '{{ $value | printf "%.0f" }} items', threshold: 'any' },
     }),
   ];
 }

@@ -49,6 +49,7 @@ const PIPES: Record<string, (v: number) => string> = {
   humanizePercentage,
   humanizeDuration,
   'printf "%.0f"': (v) => v.toFixed(0),
+  'printf "%.1f"': (v) => v.toFixed(1),
 };
 
 export function renderDescription(template: string, labels: Record<string, string>, value: number): string {

@@ -6,7 +6,7 @@ import { monitoringConfig, type MonitoringConfig } from '../config.ts';
 import { ALERTING_FILE, RECORDING_FILE, buildRuleGroups } from '../groups.ts';
 import { toYaml } from '../yaml.ts';
 import { burnRateGroups, serverErrorSurgeGroups } from './cases/api.ts';
-import { latencyGroups, reconcilerGroups, webhookGroups } from './cases/feexpay.ts';
+import { feexpayRatioGroups, latencyGroups, reconcilerGroups, webhookGroups, webhookRejectionGroups } from './cases/feexpay.ts';
 import { networkSuccessRateGroups, stuckPendingGroups, successRateGroups } from './cases/payments.ts';
 import { infraGroups, serviceHealthGroups } from './cases/platform.ts';
 import { reviewGroups } from './cases/review.ts';
@@ -24,7 +24,14 @@ export function buildRuleTestModels(cfg: MonitoringConfig = monitoringConfig): R
       ...networkSuccessRateGroups(cfg, book),
       ...stuckPendingGroups(cfg, book),
     ],
-    'tests/feexpay.test.yml': [...latencyGroups(cfg, book), ...webhookGroups(cfg, book), ...reconcilerGroups(cfg, book)],
+    'tests/feexpay.test.yml': [
+      ...feexpayRatioGroups(cfg, book, 'error'),
+      ...feexpayRatioGroups(cfg, book, 'timeout'),
+      ...latencyGroups(cfg, book),
+      ...webhookGroups(cfg, book),
+      ...webhookRejectionGroups(cfg, book),
+      ...reconcilerGroups(cfg, book),
+    ],
     'tests/api.test.yml': [...burnRateGroups(cfg, book), ...serverErrorSurgeGroups(cfg, book)],
     'tests/platform.test.yml': [...serviceHealthGroups(cfg, book), ...infraGroups(cfg, book)],
     'tests/review.test.yml': reviewGroups(cfg, book),

@@ -74,11 +74,8 @@ export class RuleBook {
 
   /** What promtool must see when `rule` fires for a series with `labels` at `value`. */
   expect(rule: AlertingRule, labels: Record<string, string>, value: number): ExpectedAlert {
-    const { summary, runbook_url, description, ...rest } = rule.annotations;
-    return {
-      exp_labels: { ...labels, ...rule.labels },
-      exp_annotations: { ...rest, summary, description: renderDescription(description, labels, value), runbook_url },
-    };
+    const rendered = Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, renderDescription(v, labels, value)]));
+    return { exp_labels: { ...labels, ...rule.labels }, exp_annotations: rendered };
   }
 }
 

@@ -35,8 +35,16 @@ export interface MetricDef<L extends string = string> {
 
 const def = <L extends string, T extends MetricType>(m: MetricDef<L> & { type: T }): MetricDef<L> & { type: T } => m;
 
-/** Resolves the 5 s FeexPay threshold exactly and reaches the 120 s calls integrators see. */
-export const FEEXPAY_LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] as const;
+/**
+ * The FeexPay client's default timeouts (FEEXPAY_STATUS_TIMEOUT_MS, FEEXPAY_REQUEST_TIMEOUT_MS),
+ * in seconds. A timed-out call ends a few milliseconds past its timeout, so each timeout gets a
+ * bound at itself and one 5% above it: hung calls fill that narrow bucket and a p95/p99 reads
+ * about the timeout instead of interpolating to the middle of a wide bucket (9.7 s for calls that
+ * all ended at 8 s). A deployment that changes a timeout should keep it one of these bounds.
+ */
+export const FEEXPAY_CLIENT_TIMEOUTS_SECONDS = [10, 30] as const;
+/** Resolves the 5 s FeexPay threshold exactly, the client timeouts, and the 120 s calls integrators see. */
+export const FEEXPAY_LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 7.5, 10, 10.5, 20, 30, 31.5, 60, 120] as const;
 /** HTTP latency of our own API; 0.05 is the p99 target of the benchmark. */
 export const HTTP_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
@@ -212,6 +220,7 @@ export const serviceMetrics = {
     labels: {},
     source: 'service',
   }),
+
 } as const;
 
 /** Registered by fastify-metrics; the name is passed to it from here. */
@@ -254,6 +263,14 @@ export const externalMetrics = {
   kubeDeploymentDesired: def({ name: 'kube_deployment_spec_replicas', type: 'gauge', help: 'Desired replicas.', labels: { namespace: null, deployment: null }, source: 'kube-state-metrics' }),
   kubeletVolumeUsed: def({ name: 'kubelet_volume_stats_used_bytes', type: 'gauge', help: 'Volume bytes used.', labels: { namespace: null, persistentvolumeclaim: null }, source: 'kubelet' }),
   kubeletVolumeCapacity: def({ name: 'kubelet_volume_stats_capacity_bytes', type: 'gauge', help: 'Volume capacity.', labels: { namespace: null, persistentvolumeclaim: null }, source: 'kubelet' }),
+  // Alerting (issue 15): Prometheus's own series of alert states, for dashboard annotations.
+  alerts: def({
+    name: 'ALERTS',
+    type: 'gauge',
+    help: 'One series per pending or firing alert, with the rule and series labels.',
+    labels: { alertname: null, alertstate: ['pending', 'firing'], severity: null, service: null, component: null, operation: null, network: null },
+    source: 'prometheus',
+  }),
 } as const;
 
 export const catalog = { ...serviceMetrics, ...httpMetrics, ...runtimeMetrics, ...externalMetrics } as const;

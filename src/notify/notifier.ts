@@ -6,15 +6,16 @@
 import { maskString } from '../observability/pii.ts';
 import { createEmailChannel, type EmailOptions } from './email.ts';
 import { createSlackChannel, type SlackOptions } from './slack.ts';
+import type { SharedThrottle } from './shared-throttle.ts';
 import { Throttle } from './throttle.ts';
 import type { Alert, Channel, ChannelName, NotifyResult, OutgoingMessage } from './types.ts';
 
 export interface NotifierOptions {
   email?: EmailOptions;
   slack?: SlackOptions;
-  /** Repeats of a fingerprint within this window are suppressed and counted. Default 15 min. */
+  /** Repeats of a fingerprint within this window are suppressed and counted. Default DEFAULT_WINDOW_MS (15 min). */
   windowMs?: number;
-  /** Messages per hour across all fingerprints. Default 12. */
+  /** Messages per hour across all fingerprints. Default DEFAULT_MAX_PER_HOUR (12). */
   maxPerHour?: number;
   /** Shown with each message, e.g. "feexpay-gateway production". */
   source?: string;
@@ -28,7 +29,15 @@ export interface NotifierOptions {
   channels?: Channel[];
   /** Messages waiting for delivery beyond this are dropped (as failed). Default 100. */
   queueLimit?: number;
+  /**
+   * The throttle every replica shares (Redis). Without it each process throttles alone, so N
+   * replicas send up to N messages per window: paging proper is Alertmanager's job (docs/operators.md).
+   */
+  shared?: SharedThrottle;
 }
+
+export const DEFAULT_WINDOW_MS = 15 * 60_000;
+export const DEFAULT_MAX_PER_HOUR = 12;
 
 export class Notifier {
   private readonly channels: Channel[];
@@ -43,7 +52,7 @@ export class Notifier {
       ...(opts.slack ? [createSlackChannel(opts.slack)] : []),
       ...(opts.channels ?? []),
     ];
-    this.throttle = new Throttle(opts.windowMs ?? 15 * 60_000, opts.maxPerHour ?? 12);
+    this.throttle = new Throttle(opts.windowMs ?? DEFAULT_WINDOW_MS, opts.maxPerHour ?? DEFAULT_MAX_PER_HOUR);
     this.now = opts.now ?? Date.now;
   }
 
@@ -95,7 +104,11 @@ export class Notifier {
 
   private async drain(): Promise<void> {
     for (let message = this.queue.shift(); message; message = this.queue.shift()) {
-      const current = message;
+      const current = await this.claimShared(message);
+      if (!current) {
+        this.outcomeForAll('suppressed');
+        continue;
+      }
       await Promise.all(
         this.channels.map((channel) =>
           channel.send(current).then(
@@ -107,6 +120,21 @@ export class Notifier {
           ),
         ),
       );
+    }
+  }
+
+  /** The message as it goes out, with what other replicas held back; null when another sent it. */
+  private async claimShared(message: OutgoingMessage): Promise<OutgoingMessage | null> {
+    if (!this.opts.shared) return message;
+    try {
+      const claim = await this.opts.shared.claim(message.fingerprint);
+      if (!claim.send) return null;
+      if (claim.heldElsewhere === 0) return message;
+      return { ...message, suppressed: message.suppressed + claim.heldElsewhere };
+    } catch (err) {
+      // Fail open: a duplicate message beats a lost one.
+      this.warn(err, 'shared alert throttle unavailable, sending anyway');
+      return message;
     }
   }
 

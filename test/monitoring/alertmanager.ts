@@ -12,7 +12,7 @@ export interface AmAlert {
 }
 
 export interface AmServer {
-  post(alerts: Array<{ labels: Record<string, string>; annotations?: Record<string, string> }>): Promise<void>;
+  post(alerts: Array<{ labels: Record<string, string>; annotations?: Record<string, string>; startsAt?: string; endsAt?: string }>): Promise<void>;
   alerts(): Promise<AmAlert[]>;
   stop(): Promise<void>;
 }

@@ -12,6 +12,7 @@ export interface PanelJson {
   targets?: Array<{ expr?: string; rawSql?: string; refId?: string; datasource?: { uid?: string } }>;
   links?: Array<{ url?: string }>;
   panels?: PanelJson[];
+  options?: unknown;
 }
 
 export interface DashboardJson {
@@ -20,6 +21,7 @@ export interface DashboardJson {
   panels: PanelJson[];
   templating: { list: Array<{ name: string; type: string; query?: unknown; datasource?: { uid?: string } }> };
   links?: Array<{ url?: string; type?: string }>;
+  annotations?: { list: Array<{ name?: string; expr?: string }> };
 }
 
 export function dashboards(): Array<[string, DashboardJson]> {
@@ -43,6 +45,7 @@ export function dashboardExprs(): Expr[] {
     for (const p of panels(d)) {
       for (const t of p.targets ?? []) if (t.expr) out.push({ where: `${file} "${p.title}" ${t.refId}`, expr: t.expr, origin: 'dashboard' });
     }
+    for (const a of d.annotations?.list ?? []) if (a.expr) out.push({ where: `${file} annotation ${a.name}`, expr: a.expr, origin: 'dashboard' });
     for (const v of d.templating.list) {
       // label_values(<selector>, label): the selector is PromQL.
       const m = typeof v.query === 'string' ? /^label_values\((.*),\s*\w+\)$/.exec(v.query) : null;

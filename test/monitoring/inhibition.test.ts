@@ -23,6 +23,7 @@ function firing(name: string, namespace: string, extra: Record<string, string> =
 }
 
 let am: AmServer | undefined;
+const POSTED = 8;
 let available = true;
 
 describe('alertmanager inhibition', () => {
@@ -50,6 +51,7 @@ describe('alertmanager inhibition', () => {
       { labels: firing('FeexPayRedisMemoryHigh', 'production', { instance: 'redis-exporter:9121' }) },
       { labels: firing('FeexPayGatewayErrorBudgetBurn', 'staging', { severity: 'critical', long_window: '1h', short_window: '5m' }) },
       { labels: firing('FeexPayGatewayErrorBudgetBurn', 'staging', { severity: 'warning', long_window: '1d', short_window: '2h' }) },
+      { labels: firing('FeexPayGatewayServerErrorSurge', 'staging') },
     ]);
   });
   after(async () => am?.stop());
@@ -59,7 +61,7 @@ describe('alertmanager inhibition', () => {
     // some inhibition has taken effect (if none ever does, the suppressed cases below fail).
     const settled = async () => {
       const all = await am!.alerts();
-      return all.length === 7 && all.every((a) => a.status.state !== 'unprocessed') && all;
+      return all.length === POSTED && all.every((a) => a.status.state !== 'unprocessed') && all;
     };
     await waitFor(async () => (await settled()) && (await am!.alerts()).some((a) => a.status.state === 'suppressed'), 5_000, 100).catch(() => undefined);
     const alerts = await waitFor(settled, 10_000, 100);
@@ -76,6 +78,7 @@ describe('alertmanager inhibition', () => {
     ['infrastructure alerts are not symptoms of the gateway', 'FeexPayRedisMemoryHigh', { namespace: 'production' }, 'active'],
     ['a fast burn page makes the slow burn ticket redundant', 'FeexPayGatewayErrorBudgetBurn', { severity: 'warning' }, 'suppressed'],
     ['the fast burn page notifies', 'FeexPayGatewayErrorBudgetBurn', { severity: 'critical' }, 'active'],
+    ['one 5xx incident notifies once: the page-level burn silences the surge', 'FeexPayGatewayServerErrorSurge', { namespace: 'staging' }, 'suppressed'],
   ];
   for (const [title, name, labels, expected] of cases) {
     test(title, async (t) => {

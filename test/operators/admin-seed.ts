@@ -13,6 +13,7 @@ export function adminSeed(now = Date.now()): SeedPayment[] {
     { status: 'successful', amount: 700, currency: 'XAF', network: 'mtn_cg', createdAt: hoursAgo(3, now) },
     { status: 'failed', amount: 3000, network: 'moov', failureReason: 'payer_not_found', createdAt: hoursAgo(4, now) },
     { status: 'expired', amount: 800, createdAt: hoursAgo(5, now) },
+    { status: 'needs_review', amount: 900, createdAt: hoursAgo(6, now) },
     { status: 'pending', amount: 400, createdAt: hoursAgo(0.1, now) },
     { status: 'successful', amount: 10000, network: 'moov', createdAt: hoursAgo(72, now) },
     { status: 'successful', amount: 20000, network: 'moov', createdAt: hoursAgo(73, now) },
@@ -39,7 +40,7 @@ export interface Expected {
 
 export function expected(seed: SeedPayment[], gte: Date, lt: Date, network: string | null = null): Expected {
   const rows = seed.filter((p) => p.createdAt >= gte && p.createdAt < lt && (network === null || (p.network ?? 'mtn') === network));
-  const byStatus: Record<string, number> = { pending: 0, successful: 0, failed: 0, expired: 0 };
+  const byStatus: Record<string, number> = { pending: 0, successful: 0, failed: 0, expired: 0, needs_review: 0 };
   for (const p of rows) byStatus[p.status]!++;
   const decided = byStatus.successful! + byStatus.failed! + byStatus.expired!;
   const collected = new Map<string, { currency: string; count: number; amount: number }>();

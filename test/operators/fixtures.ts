@@ -3,6 +3,7 @@
  * views can be checked against numbers the test knows. The triggers still run: a terminal status
  * is reached through a real UPDATE from pending, which writes the audit events.
  */
+import type { PaymentStatus } from '../../src/domain/payment-status.ts';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { createMerchant } from '../../src/merchants/merchants.ts';
@@ -11,7 +12,7 @@ import { createMerchant } from '../../src/merchants/merchants.ts';
 export const PII = { phone: '2290167123456', firstName: 'Afiwa', lastName: 'Dossouvi', email: 'afiwa.dossouvi@example.com' };
 
 export interface SeedPayment {
-  status: 'pending' | 'successful' | 'failed' | 'expired';
+  status: PaymentStatus;
   amount: number;
   currency?: 'XOF' | 'XAF';
   network?: string;
@@ -51,12 +52,15 @@ export async function insertPayments(db: Knex, merchantId: string, payments: See
         .update({
           status: p.status,
           failure_reason: p.status === 'failed' ? (p.failureReason ?? 'insufficient_funds') : null,
-          status_source: p.status === 'expired' ? 'reconciler' : 'webhook',
+          status_source: p.status === 'expired' || p.status === 'needs_review' ? 'reconciler' : 'webhook',
         });
-      // The guard trigger stamps settled_at with now(); tests want it at a chosen time.
-      await db('payments')
-        .where({ id })
-        .update({ settled_at: p.settledAt ?? new Date(p.createdAt.getTime() + 60_000) });
+      // The guard trigger stamps settled_at with now(); tests want it at a chosen time. A
+      // payment under review has not settled.
+      if (p.status !== 'needs_review') {
+        await db('payments')
+          .where({ id })
+          .update({ settled_at: p.settledAt ?? new Date(p.createdAt.getTime() + 60_000) });
+      }
     }
   }
   return ids;

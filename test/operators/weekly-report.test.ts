@@ -107,7 +107,7 @@ describe('weekly report', () => {
     assert.equal(result.email, 'sent');
     assert.equal(result.slack, 'sent');
     const r = result.report!;
-    assert.deepEqual(r.week.byStatus, { pending: 1, successful: 4, failed: 3, expired: 1 });
+    assert.deepEqual(r.week.byStatus, { pending: 1, successful: 4, failed: 3, expired: 1, needs_review: 0 });
     assert.equal(r.week.successRate, 0.5);
     assert.equal(r.previous.successRate, 0.75, 'W46: 3 successful, 1 expired');
     assert.equal(r.trendPoints, -25);

@@ -38,7 +38,8 @@ function burnCheck(cfg: MonitoringConfig, book: RuleBook, ratio: number, at: num
   const base = book.get('FeexPayGatewayErrorBudgetBurn', { long_window: cfg.api.burnWindows[0]!.long });
   const expected = firing.map((w) => {
     const rule = book.get('FeexPayGatewayErrorBudgetBurn', { long_window: w.long, short_window: w.short });
-    return book.expect(rule, scope(cfg), ratio);
+    // The rule's value is the measured burn: the error ratio over the budget.
+    return book.expect(rule, scope(cfg), ratio / (1 - cfg.api.availabilityObjective));
   });
   return expected.length ? fires(base, minutes(at), ...expected) : silent(base, minutes(at));
 }

@@ -1,4 +1,4 @@
-/** promtool cases for FeexPay's side: API latency, webhook failures, reconciler lag. */
+/** promtool cases for FeexPay's side: errors and timeouts, API latency, webhook failures, reconciler lag. */
 import { serviceMetrics } from '../../../src/metrics/catalog.ts';
 import { durationSeconds, type MonitoringConfig } from '../../config.ts';
 import { flat, grow, minutes, s, fires, silent, windowTiming, type InputSeries, type RuleBook, type TestGroup } from '../model.ts';
@@ -38,6 +38,69 @@ function p95(cfg: MonitoringConfig, slow: number): number {
   return rank <= fast ? lo + (t - lo) * (rank / fast) : t + (hi - t) * ((rank - fast) / slow);
 }
 
+/**
+ * Call counters for one operation: per minute, `ok` calls answered and `bad` ending in `outcome`,
+ * from `from` minutes on (healthy before, at the same volume); every series exists from time 0.
+ */
+function calls(cfg: MonitoringConfig, op: string, outcome: 'error' | 'timeout', ok: number, bad: number, steps: number, from = 0): InputSeries[] {
+  const count = `${serviceMetrics.feexpayRequestDuration.name}_count`;
+  const l = { ...scope(cfg), instance: 'api-0', operation: op };
+  const before = (n: number) => (from > 0 ? `${grow(n, from)} ` : '');
+  const total = ok + bad;
+  const okValues = from > 0 ? `${before(total)}${grow(ok, steps - from - 1, total * from + ok)}` : grow(ok, steps);
+  const badValues = from > 0 ? `${flat(0, from)} ${grow(bad, steps - from - 1, bad)}` : grow(bad, steps);
+  return [
+    { series: s(count, { ...l, outcome: 'ok' }), values: okValues },
+    { series: s(count, { ...l, outcome }), values: badValues },
+  ];
+}
+
+/**
+ * Errors (FeexPay failing fast) and timeouts (FeexPay hanging) share one set of cases: the outage
+ * pages within 10 minutes of its start, a healthy share is silent, the edge on both sides of the
+ * threshold and of the volume guard, and a quiet night of a few failed calls never pages.
+ */
+export function feexpayRatioGroups(cfg: MonitoringConfig, book: RuleBook, outcome: 'error' | 'timeout'): TestGroup[] {
+  const k = outcome === 'error' ? cfg.feexpay.errorRatio : cfg.feexpay.timeoutRatio;
+  const rule = book.get(outcome === 'error' ? 'FeexPayApiErrorsHigh' : 'FeexPayApiTimeoutsHigh');
+  const forMin = durationSeconds(k.for) / 60;
+  const windowMin = durationSeconds(k.window) / 60;
+  const { steps, at } = windowTiming(k);
+  const op = 'request_to_pay';
+  const who = { ...scope(cfg), operation: op };
+  const perMinute = 100;
+  const over = Math.ceil(k.threshold * perMinute) + 2;
+  const under = Math.floor(k.threshold * perMinute) - 1;
+  // The outage starts at minute `start`; the threshold is crossed after `cross` minutes of it.
+  const start = windowMin + 10;
+  const cross = Math.floor(k.threshold * windowMin) + 1;
+  const outageSteps = start + 10 + 5;
+  const guard = k.minRatePerSecond * 60;
+  const word = outcome === 'error' ? 'failing fast' : 'hanging';
+  if (cross + forMin + 1 > 10) throw new Error(`${rule.alert}: window/threshold/for cannot page within 10 minutes`);
+  return [
+    { title: `FeexPay ${word} on one operation pages within 10 minutes, for that operation only`, interval: '1m',
+      input_series: [...calls(cfg, op, outcome, 0, perMinute, outageSteps, start), ...calls(cfg, 'status', outcome, perMinute, 0, outageSteps)],
+      alert_rule_test: [
+        silent(rule, minutes(start - 1)),
+        silent(rule, minutes(start + cross + forMin - 2)),
+        fires(rule, minutes(start + 10), book.expect(rule, who, 1)),
+      ] },
+    { title: `${outcome}s just over the limit fire`, interval: '1m', input_series: calls(cfg, op, outcome, perMinute - over, over, steps),
+      alert_rule_test: [fires(rule, at, book.expect(rule, who, over / perMinute))] },
+    { title: `${outcome}s just under the limit are silent`, interval: '1m', input_series: calls(cfg, op, outcome, perMinute - under, under, steps),
+      alert_rule_test: [silent(rule, at)] },
+    { title: `a healthy ${outcome} share is silent`, interval: '1m', input_series: calls(cfg, op, outcome, perMinute - 1, 1, steps),
+      alert_rule_test: [silent(rule, at)] },
+    { title: `quiet night: every one of a trickle of calls ending in ${outcome} does not page`, interval: '1m',
+      input_series: calls(cfg, op, outcome, 0, Math.floor(guard / 2) || 1, steps),
+      alert_rule_test: [silent(rule, at)] },
+    { title: `edge of the volume guard: just above it, all calls ending in ${outcome} page`, interval: '1m',
+      input_series: calls(cfg, op, outcome, 0, Math.floor(guard) + 1, steps),
+      alert_rule_test: [fires(rule, at, book.expect(rule, who, 1))] },
+  ];
+}
+
 export function latencyGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[] {
   const k = cfg.feexpay.latencyP95;
   const rule = book.get('FeexPayApiLatencyHigh');
@@ -62,12 +125,14 @@ export function latencyGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[
   ];
 }
 
+/** An hour of clean history, then `n` counted one a minute, then flat: the 1h window holds the whole story. */
+const oneHourThen = (n: number, tail: number): string => (n > 0 ? `${flat(0, 60)} ${grow(1, n - 1, 1)} ${flat(n, tail)}` : flat(0, 61 + tail));
+
 export function webhookGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[] {
   const k = cfg.feexpay.webhookErrors;
   const rule = book.get('FeexPayWebhookErrorsHigh');
+  const rejections = book.get('FeexPayWebhookRejectionsHigh');
   const forMin = durationSeconds(k.for) / 60;
-  // An hour of clean history first, so the 1h window holds the whole story (no extrapolation).
-  const errorsThen = (n: number) => (n > 0 ? `${flat(0, 60)} ${grow(1, n - 1, 1)} ${flat(n, 60)}` : flat(0, 121 + k.maxPerHour));
   const at = minutes(60 + k.maxPerHour + 1 + forMin + 2);
   if (60 + k.maxPerHour + forMin + 3 > 120) throw new Error('webhook test needs maxPerHour + for under an hour');
   const deliveries = (result: string, values: string) => ({
@@ -75,20 +140,40 @@ export function webhookGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[
     values,
   });
   const processed = deliveries('processed', grow(20, 130));
-  const [first, second] = [k.results[0] ?? 'error', k.results[1] ?? k.results[0] ?? 'error'];
+  const first = k.results[0] ?? 'error';
   const over = k.maxPerHour + 1;
   return [
     { title: 'one error more than allowed in an hour fires', interval: '1m',
-      input_series: [processed, deliveries(first, errorsThen(over))],
-      alert_rule_test: [fires(rule, at, book.expect(rule, scope(cfg), over))] },
-    { title: 'errors of every counted result add up', interval: '1m',
-      input_series: [processed, deliveries(first, errorsThen(Math.ceil(over / 2))), deliveries(second, errorsThen(Math.floor(over / 2)))],
+      input_series: [processed, deliveries(first, oneHourThen(over, 60))],
       alert_rule_test: [fires(rule, at, book.expect(rule, scope(cfg), over))] },
     { title: 'exactly the allowed number of errors is silent', interval: '1m',
-      input_series: [processed, deliveries(first, errorsThen(k.maxPerHour))],
+      input_series: [processed, deliveries(first, oneHourThen(k.maxPerHour, 60))],
       alert_rule_test: [silent(rule, at)] },
     { title: 'duplicates and unknown references are not errors', interval: '1m',
-      input_series: [processed, deliveries('duplicate', errorsThen(over * 3)), deliveries('unknown_reference', errorsThen(over))],
+      input_series: [processed, deliveries('duplicate', oneHourThen(over * 3, 60)), deliveries('unknown_reference', oneHourThen(over, 60))],
+      alert_rule_test: [silent(rule, at)] },
+    { title: 'wrong-token deliveries (anyone can send them) are not handling errors', interval: '1m',
+      input_series: [processed, deliveries('rejected', oneHourThen(over * 3, 60))],
+      alert_rule_test: [silent(rule, at), silent(rejections, at)] },
+  ];
+}
+
+export function webhookRejectionGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[] {
+  const k = cfg.feexpay.webhookRejections;
+  const rule = book.get('FeexPayWebhookRejectionsHigh');
+  const errors = book.get('FeexPayWebhookErrorsHigh');
+  const forMin = durationSeconds(k.for) / 60;
+  const over = k.maxPerHour + 1;
+  const at = minutes(60 + over + forMin + 2);
+  if (60 + over + forMin + 3 > 120) throw new Error('rejection test needs maxPerHour + for under an hour');
+  const rejected = (n: number) => ({
+    series: s(serviceMetrics.webhookDeliveries.name, { ...scope(cfg), instance: 'api-0', result: 'rejected' }),
+    values: oneHourThen(n, 60),
+  });
+  return [
+    { title: 'a burst of wrong-token deliveries is reported apart from errors', interval: '1m', input_series: [rejected(over)],
+      alert_rule_test: [fires(rule, at, book.expect(rule, scope(cfg), over)), silent(errors, at)] },
+    { title: 'exactly the tolerated wrong-token deliveries are silent', interval: '1m', input_series: [rejected(k.maxPerHour)],
       alert_rule_test: [silent(rule, at)] },
   ];
 }

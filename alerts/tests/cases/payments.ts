@@ -1,5 +1,5 @@
 /** promtool cases for the payment alerts: success rate (overall, per network) and stuck payments. */
-import { runtimeMetrics, serviceMetrics } from '../../../src/metrics/catalog.ts';
+import { serviceMetrics } from '../../../src/metrics/catalog.ts';
 import { durationSeconds, type MonitoringConfig } from '../../config.ts';
 import { flat, grow, minutes, s, fires, silent, windowTiming, type InputSeries, type RuleBook, type TestGroup } from '../model.ts';
 
@@ -77,35 +77,36 @@ export function networkSuccessRateGroups(cfg: MonitoringConfig, book: RuleBook):
 export function stuckPendingGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[] {
   const k = cfg.payments.stuckPending;
   const rule = book.get('FeexPayPaymentsStuckPending');
-  const windowMin = durationSeconds(k.window) / 60;
   const forMin = durationSeconds(k.for) / 60;
-  const busy = 60;
-  const stopAt = busy + windowMin;
-  const steps = stopAt + forMin + 20;
-  const l = { ...scope(cfg), instance: 'api-0' };
-  const pending = { series: s(serviceMetrics.paymentsPending.name, { ...l, network: 'mtn' }), values: flat(7, steps) };
-  // Started at time 0: old enough for the window to mean something.
-  const oldProcess = { series: s(runtimeMetrics.startTime.name, l), values: flat(0, steps) };
-  const settledThenStopped = `${grow(10, busy)} ${flat(busy * 10, steps - busy - 1)}`;
-  const fin = s(finished, { ...l, network: 'mtn', outcome: 'successful', reason: 'none' });
+  const crossMin = Math.ceil(k.maxAgeSeconds / 60);
+  const steps = crossMin + forMin + 20;
+  const age = (instance: string, values: string) => ({ series: s(serviceMetrics.paymentsOldestPending.name, { ...scope(cfg), instance }), values });
+  // The oldest pending payment ages a minute a minute: nothing settles it.
+  const ageing = age('api-0', grow(60, steps));
+  const at = crossMin + forMin + 3;
+  // A rollout at minute `swap`: api-0 goes away, api-1 starts and reads the same age from the database.
+  const swap = Math.floor(crossMin / 2);
   return [
-    { title: 'settlement stops while payments wait', interval: '1m',
-      input_series: [pending, oldProcess, { series: fin, values: settledThenStopped }],
+    { title: 'the oldest pending payment past its limit pages, not before its for duration', interval: '1m',
+      input_series: [ageing],
       alert_rule_test: [
-        silent(rule, minutes(stopAt + forMin - 5)),
-        fires(rule, minutes(stopAt + forMin + 5), book.expect(rule, scope(cfg), 7)),
+        silent(rule, minutes(crossMin + forMin - 2)),
+        fires(rule, minutes(at), book.expect(rule, scope(cfg), at * 60)),
       ] },
-    { title: 'payments pending but settling is healthy', interval: '1m',
-      input_series: [pending, oldProcess, { series: fin, values: grow(10, steps) }],
+    { title: 'a rollout does not disarm it: the new replica reports the same age at once', interval: '1m',
+      input_series: [age('api-0', `${grow(60, swap)} _x${steps - swap}`), age('api-1', `_x${swap} ${grow(60, steps - swap, swap * 60)}`)],
+      alert_rule_test: [fires(rule, minutes(at), book.expect(rule, scope(cfg), at * 60))] },
+    { title: 'payments pending but settling (the oldest stays young) is silent', interval: '1m',
+      input_series: [age('api-0', flat(Math.floor(k.maxAgeSeconds / 6), steps))],
       alert_rule_test: [silent(rule, minutes(steps - 1))] },
-    { title: 'no finished series ever, on an old process, counts as nothing finished', interval: '1m',
-      input_series: [pending, oldProcess],
-      alert_rule_test: [fires(rule, minutes(windowMin + forMin + 5), book.expect(rule, scope(cfg), 7))] },
-    { title: 'a freshly restarted process is not paged for a window it has not seen', interval: '1m',
-      input_series: [pending, { series: s(runtimeMetrics.startTime.name, l), values: flat(windowMin * 60, steps) }],
-      alert_rule_test: [silent(rule, minutes(windowMin + forMin + 5))] },
-    { title: 'nothing pending is silent', interval: '1m',
-      input_series: [{ series: pending.series, values: flat(0, steps) }, oldProcess, { series: fin, values: settledThenStopped }],
+    { title: 'edge: exactly at the limit is silent', interval: '1m',
+      input_series: [age('api-0', flat(k.maxAgeSeconds, steps))],
+      alert_rule_test: [silent(rule, minutes(steps - 1))] },
+    { title: 'edge: a minute past the limit pages', interval: '1m',
+      input_series: [age('api-0', flat(k.maxAgeSeconds + 60, steps))],
+      alert_rule_test: [fires(rule, minutes(steps - 1), book.expect(rule, scope(cfg), k.maxAgeSeconds + 60))] },
+    { title: 'nothing pending (age 0) is silent', interval: '1m',
+      input_series: [age('api-0', flat(0, steps))],
       alert_rule_test: [silent(rule, minutes(steps - 1))] },
   ];
 }

@@ -1,6 +1,6 @@
 /** promtool cases for service health and infrastructure alerts. */
 import { externalMetrics, runtimeMetrics, serviceMetrics } from '../../../src/metrics/catalog.ts';
-import { durationSeconds, type MonitoringConfig } from '../../config.ts';
+import { durationSeconds, EXPORTERS_RULES_READ, type MonitoringConfig } from '../../config.ts';
 import { flat, minutes, s, fires, silent, type RuleBook, type TestGroup } from '../model.ts';
 import { scope } from './payments.ts';
 
@@ -44,10 +44,30 @@ export function serviceHealthGroups(cfg: MonitoringConfig, book: RuleBook): Test
       ] },
     { title: 'an exporter down fires for that exporter', interval: '1m', input_series: [up(api, flat(1, steps)), up(pg, after5(1, 0, steps))],
       alert_rule_test: [fires(exporter, minutes(steps - 1), book.expect(exporter, pg, 0))] },
+    ...exporterAbsentGroups(cfg, book),
     { title: 'more restarts than allowed in the window fire', interval: '1m', input_series: [restarts(h.restarts.maxRestarts + 1)],
       alert_rule_test: [fires(restarting, restartAt(h.restarts.maxRestarts + 1), book.expect(restarting, api, h.restarts.maxRestarts + 1))] },
     { title: 'exactly the allowed restarts are silent', interval: '1m', input_series: [restarts(h.restarts.maxRestarts)],
       alert_rule_test: [silent(restarting, restartAt(h.restarts.maxRestarts))] },
+  ];
+}
+
+function exporterAbsentGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[] {
+  const steps = 30;
+  const forMinutes = forMin(cfg.health.exporterAbsent.for);
+  const up = (job: string) => ({ series: s(externalMetrics.up.name, { job, instance: `${job}:9100` }), values: flat(1, steps) });
+  const [missing, ...present] = EXPORTERS_RULES_READ;
+  const rule = (key: string) => book.get('FeexPayExporterAbsent', { exporter: key });
+  return [
+    { title: 'every exporter the rules read scraped: no absence alert', interval: '1m',
+      input_series: EXPORTERS_RULES_READ.map((k) => up(cfg.exporterJobs[k])),
+      alert_rule_test: [silent(rule(missing!), minutes(steps - 1))] },
+    { title: 'an exporter without any target (renamed job, not deployed) fires for that exporter only', interval: '1m',
+      input_series: present.map((k) => up(cfg.exporterJobs[k])),
+      alert_rule_test: [
+        silent(rule(missing!), minutes(forMinutes - 1)),
+        fires(rule(missing!), minutes(steps - 1), book.expect(rule(missing!), { job: cfg.exporterJobs[missing!] }, 1)),
+      ] },
   ];
 }
 
@@ -63,6 +83,8 @@ export function infraGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[] 
   const pgConn = book.get('FeexPayPostgresConnectionsHigh');
   const redisDown = book.get('FeexPayRedisDown');
   const redisMem = book.get('FeexPayRedisMemoryHigh');
+  const maxmemory = book.get('FeexPayRedisMaxmemoryUnset');
+  const unsetSteps = forMin(i.redisMaxmemoryUnset.for) + 5;
   const logDisk = book.get('FeexPayLogDiskAlmostFull');
   const volume = book.get('FeexPayVolumeAlmostFull');
   const conns = (active: number, idle: number) => [
@@ -77,10 +99,10 @@ export function infraGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[] 
     g(externalMetrics.redisMemoryMax.name, redisL, flat(max, steps)),
   ];
   const claim = (name: string, used: number) => {
-    const l = { namespace: 'feexpay', persistentvolumeclaim: name };
+    const l = { job: cfg.exporterJobs.kubelet, namespace: 'feexpay', persistentvolumeclaim: name };
     return [g(externalMetrics.kubeletVolumeUsed.name, l, after5(0, used, steps)), g(externalMetrics.kubeletVolumeCapacity.name, l, flat(100, steps))];
   };
-  const logs = { namespace: 'feexpay', persistentvolumeclaim: 'feexpay-logs' };
+  const logs = { job: cfg.exporterJobs.kubelet, namespace: 'feexpay', persistentvolumeclaim: 'feexpay-logs' };
   const ratio = (v: number) => after5(0.1, v, steps);
   return [
     { title: 'postgres unreachable fires', interval: '1m', input_series: [g(externalMetrics.pgUp.name, pgL, after5(1, 0, steps))],
@@ -99,8 +121,17 @@ export function infraGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[] 
       alert_rule_test: [fires(redisMem, at, book.expect(redisMem, redisL, over(i.redisMemory.threshold) / 100))] },
     { title: 'redis memory just under the limit is silent', interval: '1m', input_series: redis(under(i.redisMemory.threshold) * 10, 1000),
       alert_rule_test: [silent(redisMem, at)] },
-    { title: 'redis without maxmemory is never a ratio alert', interval: '1m', input_series: redis(1e9, 0),
-      alert_rule_test: [silent(redisMem, at)] },
+    { title: 'redis without maxmemory is never a ratio alert, but is reported as unset', interval: '1m',
+      input_series: [
+        g(externalMetrics.redisMemoryUsed.name, redisL, flat(1e9, unsetSteps)),
+        g(externalMetrics.redisMemoryMax.name, redisL, flat(0, unsetSteps)),
+        g(externalMetrics.redisUp.name, redisL, flat(1, unsetSteps)),
+      ],
+      alert_rule_test: [silent(redisMem, at), silent(maxmemory, minutes(forMin(i.redisMaxmemoryUnset.for) - 1)),
+        fires(maxmemory, minutes(forMin(i.redisMaxmemoryUnset.for) + 2), book.expect(maxmemory, redisL, 0))] },
+    { title: 'redis with maxmemory set is not reported as unset', interval: '1m',
+      input_series: [...redis(500, 1000), g(externalMetrics.redisUp.name, redisL, flat(1, steps))],
+      alert_rule_test: [silent(maxmemory, at)] },
     { title: 'log disk past the limit fires', interval: '1m', input_series: [g(serviceMetrics.logDiskUsage.name, api, ratio(over(i.logDisk.threshold) / 100))],
       alert_rule_test: [fires(logDisk, at, book.expect(logDisk, api, over(i.logDisk.threshold) / 100))] },
     { title: 'log disk just under the limit is silent', interval: '1m', input_series: [g(serviceMetrics.logDiskUsage.name, api, ratio(under(i.logDisk.threshold) / 100))],

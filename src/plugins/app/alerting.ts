@@ -8,7 +8,8 @@ import type { PaymentRow } from '../../payments/repository.ts';
 import type { ReviewItemRow } from '../../payments/review-items.ts';
 import { MONEY_AT_RISK_CAUSES } from '../../domain/payment-status.ts';
 import type { Config } from '../../config.ts';
-import { createNotifier } from '../../notify/notifier.ts';
+import { createNotifier, DEFAULT_MAX_PER_HOUR, DEFAULT_WINDOW_MS } from '../../notify/notifier.ts';
+import { createRedisThrottle } from '../../notify/shared-throttle.ts';
 import { SuccessRateWatch } from '../../notify/success-rate.ts';
 import { captureFeexPayAnomaly, captureReconcilerFailure, captureServerError, sentryFastifyPlugin, type ServerErrorContext } from '../../observability/sentry.ts';
 import { logDiskUsageRatio } from '../../observability/disk.ts';
@@ -41,6 +42,8 @@ export default fp<{ config: Config }>(
       slack: slackWebhookUrl ? { webhookUrl: slackWebhookUrl } : undefined,
       log,
       onOutcome: (channel, result) => app.serviceMetrics.notifications.inc({ channel, result }),
+      // With REDIS_URL every replica shares one throttle; without it each throttles alone.
+      shared: app.redis ? createRedisThrottle(app.redis, { windowMs: DEFAULT_WINDOW_MS, maxPerHour: DEFAULT_MAX_PER_HOUR }) : undefined,
     });
     const successRate = new SuccessRateWatch({ notifier });
     app.addHook('onClose', async () => notifier.close());
@@ -92,5 +95,5 @@ export default fp<{ config: Config }>(
       },
     });
   },
-  { name: 'alerting', dependencies: ['metrics'] },
+  { name: 'alerting', dependencies: ['metrics', 'rate-limit'] },
 );
