@@ -12,7 +12,7 @@ export interface PayoutTestApp extends TestApp {
 }
 
 export async function startPayoutApp(name: string, env: Record<string, string> = {}): Promise<PayoutTestApp> {
-  const t = await startTestApp(name, { RECONCILE_AFTER_MS: '0', FEEXPAY_REQUEST_TIMEOUT_MS: '1000', ...env });
+  const t = await startTestApp(name, { RECONCILE_AFTER_MS: '0', FEEXPAY_REQUEST_TIMEOUT_MS: '3000', ...env });
   const { merchant, apiKey } = await createMerchant(t.database.db, `payer ${name}`, ['payments', 'payouts']);
   return { ...t, payoutKey: apiKey, payoutMerchantId: merchant.id, sim: t.app.feexpaySimulator!.payouts };
 }

@@ -8,7 +8,8 @@ import { payoutBody, postPayout, startPayoutApp, type PayoutTestApp } from './he
 
 let t: PayoutTestApp;
 before(async () => {
-  t = await startPayoutApp('payouts-api');
+  // Long enough for FeexPay to answer while 50 requests share PGlite's event loop; scenario 05 answers after 35 s.
+  t = await startPayoutApp('payouts-api', { FEEXPAY_REQUEST_TIMEOUT_MS: '5000' });
 });
 after(async () => t.close());
 

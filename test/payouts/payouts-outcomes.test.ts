@@ -10,7 +10,8 @@ import { payoutBody, postPayout, sleep, startPayoutApp, type PayoutTestApp } fro
 
 let t: PayoutTestApp;
 before(async () => {
-  t = await startPayoutApp('payouts-outcomes');
+  // Scenario 05 answers after 35 s: past this timeout, its payout goes to review.
+  t = await startPayoutApp('payouts-outcomes', { FEEXPAY_REQUEST_TIMEOUT_MS: '3000' });
 });
 after(async () => t.close());
 
