@@ -4,6 +4,10 @@
  * fits the payout moves it; whatever cannot be established goes to review, never to a guess.
  * For money going out that matters twice: a payout wrongly marked failed invites the merchant to
  * send the money again.
+ *
+ * Merchant events (payout.succeeded, payout.failed, payout.needs_review) are not sent yet: when
+ * the merchant events outbox exists, a trigger on payouts' status changes writes them, as the one
+ * on payments does, in the transition's own transaction.
  */
 import type { Knex } from 'knex';
 import type { FastifyBaseLogger } from 'fastify';
