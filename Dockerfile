@@ -1,8 +1,10 @@
 # syntax=docker/dockerfile:1.7
 # Three stages: `build` compiles src/ with tsc (`npm run build`, all dependencies), `deps` installs
 # production dependencies only, `runtime` gets those and build/: no src/, no tsx, no TypeScript.
-# Pin the base by digest in CI (docker buildx imagetools inspect node:20.20.2-bookworm-slim).
-ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+# Base: Node 24 (the LTS line of .nvmrc) on Debian 13 trixie slim. Pin it by digest in CI:
+#   docker build --build-arg NODE_IMAGE=node:24.21.0-trixie-slim@sha256:<digest> .
+# (digest from `docker buildx imagetools inspect node:24.21.0-trixie-slim`).
+ARG NODE_IMAGE=node:24.21.0-trixie-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
@@ -29,16 +31,19 @@ ENV NODE_ENV=production \
     PORT=3000 \
     HOST=0.0.0.0
 WORKDIR /app
+# A service user of uid/gid 10001, above the range of host users (a container escaping as this
+# uid owns nothing on the node); numeric in USER so runAsNonRoot can verify it. The only writable
+# places when the root filesystem is read-only: embedded database and file logs (Kubernetes and
+# compose mount volumes here, and /tmp for scratch files and reports).
+RUN groupadd --system --gid 10001 feexpay \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin feexpay \
+ && mkdir -p /app/data /app/logs && chown 10001:10001 /app/data /app/logs
 # Code and dependencies stay owned by root: the service cannot rewrite itself.
 COPY --from=deps /app/node_modules ./node_modules
 # package.json's "type": "module" makes build/*.js ES modules.
 COPY package.json ./
 COPY --from=build /app/build ./build
-# The only writable places when the root filesystem is read-only: embedded database and file
-# logs (Kubernetes and compose mount volumes here, and /tmp for scratch files and reports).
-RUN mkdir -p /app/data /app/logs && chown 1000:1000 /app/data /app/logs
-# uid 1000 is the image's `node` user; numeric so runAsNonRoot can verify it.
-USER 1000:1000
+USER 10001:10001
 EXPOSE 3000 9091
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

@@ -10,7 +10,8 @@ import { buildAlertmanagerConfig, buildPrometheusYaml, buildRuleFiles } from './
 import { toYaml } from './alerts/yaml.ts';
 import { buildRuleTestFiles } from './alerts/tests/index.ts';
 import { buildDashboards } from './dashboards/index.ts';
-import { k8sOutput } from './k8s/index.ts';
+import { warnings } from './k8s/checks.ts';
+import { k8sOutput, parseSynthArgs, synthSettings, SYNTH_USAGE } from './k8s/index.ts';
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
 const DIST = join(ROOT, 'dist');
@@ -64,14 +65,30 @@ function summary(out: Output): string {
 }
 
 function main(): void {
+  const args = parseSynthArgs(process.argv.slice(2));
+  if (args.help) {
+    console.log(SYNTH_USAGE);
+    return;
+  }
+  // Kubernetes manifests for one environment (docs/deploy.md), embedding the very rule files,
+  // dashboards and Alertmanager routing written below.
+  const settings = synthSettings(args);
+  console.log(`synth: environment ${settings.env}, namespace ${settings.namespace}, host ${settings.edge.host}, image ${settings.image}`);
+  if (args.settingsFile) console.log(`synth: settings from ${args.settingsFile}`);
+  for (const w of warnings(settings)) console.warn(`synth: warning: ${w}`);
   const generated = generate();
-  const out: Output = { ...monitoringOutput(generated) };
-  // Kubernetes manifests for one environment (SYNTH_ENV or the first argument; docs/deploy.md),
-  // embedding the very rule files, dashboards and Alertmanager routing written above.
-  Object.assign(out, k8sOutput(generated));
+  const out: Output = { ...monitoringOutput(generated), ...k8sOutput(generated, settings) };
   write(out);
   console.log(summary(out));
 }
 
 // Importable without side effects (tests call monitoringOutput()); runs only as the entry point.
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  try {
+    main();
+  } catch (err) {
+    // A refused setting or argument is a message, not a stack trace.
+    console.error(`synth: ${(err as Error).message}`);
+    process.exitCode = 1;
+  }
+}

@@ -4,11 +4,16 @@
  * become references to keys of the out-of-band Secret, whatever the source file held for them.
  * The operator nests this route under the cluster's root route with a `namespace` matcher, so the
  * Alertmanager must use `alertmanagerConfigMatcherStrategy: None` (see docs/deploy.md) for alerts
- * aggregated without a namespace label to reach it.
+ * aggregated without a namespace label to reach it. Then the top route carries no matcher of the
+ * operator's and is forced to `continue: true`: the settings' matchers (this service's alerts only)
+ * keep every other alert of the cluster out. Each environment has its own destinations, and a
+ * channel whose Secret key is absent is left out (the operator rejects the whole configuration
+ * over one missing key).
  */
 import { AlertmanagerConfig, type IAlertmanagerConfig } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/AlertmanagerConfig';
 import { NAMES } from './names.ts';
 import { APP_SECRET_NAME } from './secrets.ts';
+import type { AlertingSettings } from './settings.ts';
 
 type Spec = IAlertmanagerConfig['spec'];
 type Route = NonNullable<Spec['route']>;
@@ -111,15 +116,15 @@ function refuseUnknown(kind: keyof typeof TRANSLATED, receiverName: string, conf
   }
 }
 
-function receiver(r: AmReceiver, global: Record<string, unknown>): Receiver {
+function receiver(r: AmReceiver, global: Record<string, unknown>, a: AlertingSettings): Receiver {
   refuseUnknown('email', r.name, r.email_configs);
   refuseUnknown('slack', r.name, r.slack_configs);
   const out: Receiver = { name: r.name };
-  if (r.email_configs?.length) {
+  if (a.email && r.email_configs?.length) {
     out.emailConfigs = r.email_configs.map((c) => {
       const username = str(c.auth_username) ?? str(global.smtp_auth_username);
       return {
-        to: str(c.to),
+        to: a.destinations?.emailTo ?? str(c.to),
         from: str(c.from) ?? str(global.smtp_from),
         smarthost: str(c.smarthost) ?? str(global.smtp_smarthost),
         authUsername: username,
@@ -131,10 +136,10 @@ function receiver(r: AmReceiver, global: Record<string, unknown>): Receiver {
       };
     });
   }
-  if (r.slack_configs?.length) {
+  if (a.slack && r.slack_configs?.length) {
     out.slackConfigs = r.slack_configs.map((c) => ({
       apiURL: secretRef(SECRET_KEYS.slackUrl),
-      channel: str(c.channel),
+      channel: a.destinations?.slackChannel ?? str(c.channel),
       title: str(c.title),
       titleLink: str(c.title_link),
       color: str(c.color),
@@ -153,14 +158,18 @@ function prune<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-export function alertmanagerConfig(source: AmSource, labels: Record<string, string>): AlertmanagerConfig {
+export function alertmanagerConfig(source: AmSource, labels: Record<string, string>, alerting: AlertingSettings): AlertmanagerConfig {
   const global = source.global ?? {};
+  const top = route(source.route);
+  const scope = alerting.matchers.map(parseMatcher);
   const spec: Spec = {
-    route: route(source.route),
-    receivers: source.receivers.map((r) => receiver(r, global)),
+    route: { ...top, matchers: [...scope, ...(top.matchers ?? [])] },
+    receivers: source.receivers.map((r) => receiver(r, global, alerting)),
+    // With the None strategy the operator scopes inhibitions no more than routes: ours mute only
+    // this service's alerts.
     inhibitRules: source.inhibit_rules?.map((i) => ({
-      sourceMatch: matchers(i.source_matchers, i.source_match),
-      targetMatch: matchers(i.target_matchers, i.target_match),
+      sourceMatch: [...scope, ...(matchers(i.source_matchers, i.source_match) ?? [])],
+      targetMatch: [...scope, ...(matchers(i.target_matchers, i.target_match) ?? [])],
       equal: i.equal,
     })),
   };

@@ -1,10 +1,9 @@
 /**
- * The API itself: Deployment (with the migration init container), Service, ServiceAccount,
- * ConfigMap, autoscaling, disruption budget and Ingress.
+ * The API itself: Deployment (with the schema-wait init container), Service, ServiceAccount,
+ * ConfigMap, autoscaling and disruption budget. The edge (HTTPRoute, Ingress) is in edge.ts.
  */
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
-import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
@@ -13,8 +12,8 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { appConfigData, configChecksum } from './app-config.ts';
 import { NAMES, PORTS, selectorLabels } from './names.ts';
-import { APP_SECRET_KEYS } from './secrets.ts';
-import { baseContainer, nodeCommand, podSecurityContext, volumes } from './pod.ts';
+import { MIGRATION_SECRET_KEYS, secretEnv } from './secrets.ts';
+import { baseContainer, basePodSpec, nodeCommand } from './pod.ts';
 import type { EnvSettings } from './settings.ts';
 
 export const API_COMPONENT = 'api';
@@ -26,15 +25,25 @@ const probe = (path: string, periodSeconds: number, failureThreshold: number) =>
   failureThreshold,
 });
 
+/** One extra pod during a rollout, none taken away (maxUnavailable 0). */
+export const MAX_SURGE = 1;
+const PRE_STOP_SECONDS = 5;
+
 /**
- * Migrations run in an init container: every new pod migrates before it serves, and knex's
- * migration lock makes concurrent pods wait for the first. A Job would need ordering kubectl apply
- * cannot express, and a changed Job cannot be re-applied (its pod template is immutable).
+ * Migrations run in the release's migration Job (migrate-job.ts), not here: this init container
+ * only waits until the schema has every migration of this image, so a pod never serves on an older
+ * schema, and starts at once on a newer one (rollback). It reads the database and nothing else.
  */
-function migrateContainer(s: EnvSettings): IContainer {
-  // Least privilege: the migration needs the database and nothing else.
-  const keys = APP_SECRET_KEYS.filter((k) => k.key === 'DATABASE_URL');
-  return baseContainer(s, 'migrate', nodeCommand('build/cli/migrate.js'), s.migrationResources, keys);
+function schemaWaitContainer(s: EnvSettings): IContainer {
+  return baseContainer(s, 'wait-for-schema', nodeCommand('build/cli/migrate.js', [], ['--wait=600']), s.jobResources, MIGRATION_SECRET_KEYS);
+}
+
+/**
+ * preStop, then the server's own drain: close-with-grace waits for in-flight requests up to the
+ * FeexPay timeout + 5 s (src/server.ts), then 5 s of margin before the kubelet's SIGKILL.
+ */
+export function gracePeriodSeconds(s: EnvSettings): number {
+  return PRE_STOP_SECONDS + Math.ceil(s.app.feexpayRequestTimeoutMs / 1000) + 5 + 5;
 }
 
 function apiContainer(s: EnvSettings): IContainer {
@@ -48,7 +57,7 @@ function apiContainer(s: EnvSettings): IContainer {
     livenessProbe: probe('/health/live', 10, 3),
     readinessProbe: probe('/health/ready', 5, 2),
     // Leaves time for endpoint removal to reach every proxy before the server stops accepting.
-    lifecycle: { preStop: { sleep: { seconds: 5 } } },
+    lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SECONDS } } },
   };
 }
 
@@ -68,6 +77,9 @@ export function apiDeployment(s: EnvSettings): Deployment {
     whenUnsatisfiable,
     labelSelector: { matchLabels: labels },
     matchLabelKeys: ['pod-template-hash'],
+    // Nodes the pods cannot tolerate are not empty domains: without this a tainted node pool
+    // makes DoNotSchedule leave scale-ups Pending.
+    nodeTaintsPolicy: 'Honor',
   });
   return new Deployment({
     metadata: { name: NAMES.deployment, labels },
@@ -75,30 +87,31 @@ export function apiDeployment(s: EnvSettings): Deployment {
       // No replicas field: the HPA owns the count, and re-applying must not reset it.
       revisionHistoryLimit: 5,
       minReadySeconds: 5,
+      // The schema wait can hold new pods while the migration Job runs.
+      progressDeadlineSeconds: 900,
       selector: { matchLabels: labels },
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: MAX_SURGE } },
       template: {
         metadata: {
           labels,
           annotations: {
             'checksum/config': configChecksum(appConfigData(s)),
-            // `kubectl logs/exec` pick the API, not the migration init container.
+            // Which Secret keys the pods read: adding or dropping one rolls them. A value rotated
+            // in the Secret needs `kubectl rollout restart` (docs/deploy.md).
+            'checksum/secret-refs': configChecksum(secretEnv(undefined, s.redis ? ['REDIS_URL'] : [])),
+            // `kubectl logs/exec` pick the API, not the init container.
             'kubectl.kubernetes.io/default-container': API_COMPONENT,
           },
         },
         spec: {
-          serviceAccountName: NAMES.serviceAccount,
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          securityContext: podSecurityContext,
-          terminationGracePeriodSeconds: 30,
+          ...basePodSpec(s),
+          terminationGracePeriodSeconds: gracePeriodSeconds(s),
           topologySpreadConstraints: [
             spread('topology.kubernetes.io/zone', 'ScheduleAnyway'),
             spread('kubernetes.io/hostname', 'DoNotSchedule'),
           ],
-          initContainers: [migrateContainer(s)],
+          initContainers: [schemaWaitContainer(s)],
           containers: [apiContainer(s)],
-          volumes: volumes(s),
         },
       },
     },
@@ -142,26 +155,6 @@ export function apiDisruptionBudget(): PodDisruptionBudget {
       selector: { matchLabels: selectorLabels(API_COMPONENT) },
       // A pod that never became ready must not block a node drain.
       unhealthyPodEvictionPolicy: 'AlwaysAllow',
-    },
-  });
-}
-
-export function apiIngress(s: EnvSettings): Ingress {
-  return new Ingress({
-    metadata: { name: NAMES.ingress },
-    spec: {
-      ingressClassName: s.ingressClassName,
-      tls: [{ hosts: [s.host], secretName: s.tlsSecretName }],
-      rules: [
-        {
-          host: s.host,
-          http: {
-            paths: [
-              { path: '/', pathType: 'Prefix', backend: { service: { name: NAMES.service, port: { name: PORTS.http.name } } } },
-            ],
-          },
-        },
-      ],
     },
   });
 }

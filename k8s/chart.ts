@@ -8,8 +8,10 @@ import type { Construct } from 'constructs';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { alertmanagerConfig, type AmSource } from './alertmanager-config.ts';
 import { logsClaim } from './storage.ts';
-import { apiAutoscaler, apiConfigMap, apiDeployment, apiDisruptionBudget, apiIngress, apiService, apiServiceAccount } from './api.ts';
+import { apiAutoscaler, apiConfigMap, apiDeployment, apiDisruptionBudget, apiService, apiServiceAccount } from './api.ts';
 import { enabledCronJobs } from './cronjobs.ts';
+import { edgeObjects } from './edge.ts';
+import { MIGRATE_COMPONENT, migrateJob } from './migrate-job.ts';
 import { dashboardConfigMaps, prometheusRules, serviceMonitor } from './monitoring.ts';
 import { commonLabels, imageTag } from './names.ts';
 import { apiNetworkPolicy, jobsNetworkPolicy } from './network.ts';
@@ -38,6 +40,7 @@ export interface ManifestFile {
 
 export function manifestFiles(s: EnvSettings, inputs: MonitoringInputs, root: URL): ManifestFile[] {
   const cron = enabledCronJobs(s, { root });
+  const jobComponents = [MIGRATE_COMPONENT, ...cron.defs.map((d) => d.component)];
   const files: ManifestFile[] = [
     {
       file: '00-namespace.yaml',
@@ -58,29 +61,27 @@ export function manifestFiles(s: EnvSettings, inputs: MonitoringInputs, root: UR
         ...(s.logsVolume ? [logsClaim(s.logsVolume)] : []),
         apiConfigMap(s),
         apiService(),
+        // The release's migration (the Deployment's pods wait for it) and the policy of Job pods.
+        jobsNetworkPolicy(s, jobComponents),
+        migrateJob(s),
         apiDeployment(s),
         apiAutoscaler(s),
         apiDisruptionBudget(),
         apiNetworkPolicy(s),
-        apiIngress(s),
+        ...edgeObjects(s),
       ],
     },
+    ...(cron.jobs.length ? [{ file: '20-cronjobs.yaml', objects: cron.jobs }] : []),
     {
       file: '30-monitoring.yaml',
       objects: [
         serviceMonitor(s),
         ...prometheusRules(s, inputs.ruleFiles),
-        ...(inputs.alertmanager ? [alertmanagerConfig(inputs.alertmanager, s.prometheusSelectorLabels)] : []),
+        ...(inputs.alertmanager ? [alertmanagerConfig(inputs.alertmanager, s.prometheusSelectorLabels, s.alerting)] : []),
       ],
     },
     { file: '40-dashboards.yaml', objects: dashboardConfigMaps(s, inputs.dashboards) },
   ];
-  if (cron.jobs.length) {
-    files.splice(2, 0, {
-      file: '20-cronjobs.yaml',
-      objects: [jobsNetworkPolicy(s, cron.defs.map((d) => d.component)), ...cron.jobs],
-    });
-  }
   return files.filter((f) => f.objects.length > 0);
 }
 

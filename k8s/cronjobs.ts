@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { NAMES, selectorLabels } from './names.ts';
-import { baseContainer, nodeCommand, podSecurityContext, sourceOf, volumes } from './pod.ts';
+import { baseContainer, basePodSpec, JOB_POOL_MAX, nodeCommand, sourceOf } from './pod.ts';
 import type { CronSettings, EnvSettings } from './settings.ts';
 
 export interface CronDef {
@@ -22,12 +22,16 @@ export const CRON_DEFS: readonly CronDef[] = [
   { key: 'logArchive', name: NAMES.logArchive, component: 'log-archive', script: 'build/cli/archive-logs.js' },
 ];
 
-const JOB_RESOURCES = { requests: { cpu: '50m', memory: '192Mi' }, limits: { memory: '512Mi' } };
-
-/** The root filesystem is read-only: reports go to the /tmp emptyDir (they are sent, not kept). */
+/**
+ * The root filesystem is read-only: reports go to the /tmp emptyDir (they are sent, not kept).
+ * A small pool: the connection budget counts it (checks.ts).
+ */
 function jobContainer(s: EnvSettings, def: CronDef) {
-  const c = baseContainer(s, def.component, nodeCommand(def.script), JOB_RESOURCES);
-  return { ...c, env: [...(c.env ?? []), { name: 'REPORTS_DIR', value: '/tmp/reports' }] };
+  const c = baseContainer(s, def.component, nodeCommand(def.script), s.jobResources);
+  return {
+    ...c,
+    env: [...(c.env ?? []), { name: 'REPORTS_DIR', value: '/tmp/reports' }, { name: 'DATABASE_POOL_MAX', value: String(JOB_POOL_MAX) }],
+  };
 }
 
 export function cronJob(s: EnvSettings, def: CronDef, cron: CronSettings): CronJob {
@@ -50,13 +54,9 @@ export function cronJob(s: EnvSettings, def: CronDef, cron: CronSettings): CronJ
           template: {
             metadata: { labels },
             spec: {
+              ...basePodSpec(s),
               restartPolicy: 'Never',
-              automountServiceAccountToken: false,
-              serviceAccountName: NAMES.serviceAccount,
-              enableServiceLinks: false,
-              securityContext: podSecurityContext,
               containers: [jobContainer(s, def)],
-              volumes: volumes(s),
             },
           },
         },
@@ -70,8 +70,12 @@ export interface CronOptions {
   root: URL;
 }
 
+export function enabledCronDefs(s: EnvSettings): CronDef[] {
+  return CRON_DEFS.filter((d) => s.cron[d.key].enabled);
+}
+
 export function enabledCronJobs(s: EnvSettings, opts: CronOptions): { defs: CronDef[]; jobs: CronJob[] } {
-  const defs = CRON_DEFS.filter((d) => s.cron[d.key].enabled);
+  const defs = enabledCronDefs(s);
   for (const d of defs) {
     const source = sourceOf(d.script);
     if (!existsSync(new URL(source, opts.root))) {

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
@@ -13,8 +14,11 @@ import { NAMES } from './names.ts';
 import { secretEnv, type SecretKeyDoc } from './secrets.ts';
 import type { EnvSettings, Resources } from './settings.ts';
 
-/** uid/gid of the `node` user of the official Node image (see Dockerfile). */
-export const RUN_AS = 1000;
+/** uid/gid of the image's service user (Dockerfile): 10000 or more, outside host users' range. */
+export const RUN_AS = 10001;
+
+/** DATABASE_POOL_MAX of Job and CronJob containers (the migration CLI uses 2 itself: lock + work). */
+export const JOB_POOL_MAX = 2;
 
 export const podSecurityContext: IPodSecurityContext = {
   runAsNonRoot: true,
@@ -36,22 +40,26 @@ export const containerSecurityContext: ISecurityContext = {
 };
 
 /**
- * The root filesystem is read-only: file logs go to LOG_DIR, scratch files to the /tmp emptyDir.
- * The CronJobs write their reports there (REPORTS_DIR). The API and the migration no longer need
- * it (it held tsx's transpile cache; they now run compiled JavaScript) but keep it: Node libraries
- * assume a writable os.tmpdir(), and an unused emptyDir costs nothing.
+ * The root filesystem is read-only: scratch files go to the /tmp emptyDir (the CronJobs write
+ * their reports there, REPORTS_DIR; Node libraries assume a writable os.tmpdir()). File logs
+ * (LOG_DIR) exist only with a shared logs volume; otherwise the service logs to stdout only.
  */
 export function volumes(s: EnvSettings): IVolume[] {
-  const logs: IVolume = s.logsVolume
-    ? { name: 'logs', persistentVolumeClaim: { claimName: s.logsVolume.claimName } }
-    : { name: 'logs', emptyDir: { sizeLimit: '1Gi' } };
-  return [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }, logs];
+  const tmp: IVolume = { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } };
+  return s.logsVolume ? [tmp, { name: 'logs', persistentVolumeClaim: { claimName: s.logsVolume.claimName } }] : [tmp];
 }
 
-export const volumeMounts: IVolumeMount[] = [
-  { name: 'tmp', mountPath: '/tmp' },
-  { name: 'logs', mountPath: LOG_DIR },
-];
+export function volumeMounts(s: EnvSettings): IVolumeMount[] {
+  return [{ name: 'tmp', mountPath: '/tmp' }, ...(s.logsVolume ? [{ name: 'logs', mountPath: LOG_DIR }] : [])];
+}
+
+/**
+ * Pinned by digest, the image cannot change under its name: IfNotPresent, and pod starts do not
+ * depend on the registry being up. A tag can move: Always, so every node runs what the tag names.
+ */
+export function pullPolicy(image: string): 'Always' | 'IfNotPresent' {
+  return image.includes('@sha256:') ? 'IfNotPresent' : 'Always';
+}
 
 const ROOT = new URL('../', import.meta.url);
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(new URL(file, ROOT), 'utf8')) as T;
@@ -78,11 +86,12 @@ export function sourceOf(built: string): string {
 
 /**
  * Compiled JavaScript run by node, as `npm start` runs the API: no transpiler at run time, and
- * source maps turn stack traces back into src/ lines. `preload` modules load first (--import).
+ * source maps turn stack traces back into src/ lines. `preload` modules load first (--import);
+ * `args` follow the script.
  */
-export function nodeCommand(script: string, preload: string[] = []): string[] {
+export function nodeCommand(script: string, preload: string[] = [], args: string[] = []): string[] {
   for (const f of [script, ...preload]) sourceOf(f);
-  return ['node', '--enable-source-maps', ...preload.flatMap((p) => ['--import', p]), script];
+  return ['node', '--enable-source-maps', ...preload.flatMap((p) => ['--import', p]), script, ...args];
 }
 
 export function baseContainer(
@@ -95,12 +104,27 @@ export function baseContainer(
   return {
     name,
     image: s.image,
-    imagePullPolicy: 'IfNotPresent',
+    imagePullPolicy: pullPolicy(s.image),
     command,
     envFrom: [{ configMapRef: { name: NAMES.configMap } }],
-    env: secretEnv(secretKeys),
+    env: secretEnv(secretKeys, s.redis ? ['REDIS_URL'] : []),
     resources,
     securityContext: containerSecurityContext,
-    volumeMounts,
+    volumeMounts: volumeMounts(s),
+  };
+}
+
+/**
+ * What every pod of the service shares around its containers: the service account without a
+ * token, no service links, the pod security context, the volumes and the optional priority class.
+ */
+export function basePodSpec(s: EnvSettings): Omit<IPodSpec, 'containers'> {
+  return {
+    serviceAccountName: NAMES.serviceAccount,
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    securityContext: podSecurityContext,
+    ...(s.priorityClassName ? { priorityClassName: s.priorityClassName } : {}),
+    volumes: volumes(s),
   };
 }

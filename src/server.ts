@@ -23,7 +23,9 @@ try {
 const app = await buildApp(config);
 const metricsServer = config.metricsPort !== null ? await startMetricsServer(app.metricsRegistry, config.host, config.metricsPort) : null;
 
-closeWithGrace({ delay: 25_000 }, async ({ signal, err }) => {
+// Long enough for an in-flight FeexPay request (its timeout) to finish, plus the close and the
+// Sentry flush; the pod's grace period (k8s/api.ts) is sized from the same timeout.
+closeWithGrace({ delay: config.feexpay.requestTimeoutMs + 5_000 }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'closing after an uncaught error');
   else app.log.info({ signal }, 'shutting down');
   await metricsServer?.close();

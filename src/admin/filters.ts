@@ -9,6 +9,8 @@ export interface DashboardFilter {
   from: string;
   to: string;
   network: Network | null;
+  /** Live data by default; test mode shows the test keys' payments, clearly marked. */
+  livemode: boolean;
   /** The half-open instant range the SQL uses. */
   gte: Date;
   lt: Date;
@@ -29,7 +31,7 @@ function day(value: string, name: string): Date {
   return d;
 }
 
-export function parseFilter(query: { from?: string; to?: string; network?: string }, now: Date = new Date()): DashboardFilter {
+export function parseFilter(query: { from?: string; to?: string; network?: string; mode?: string }, now: Date = new Date()): DashboardFilter {
   const to = query.to ? day(query.to, 'to') : day(isoDay(now), 'to');
   const from = query.from ? day(query.from, 'from') : new Date(to.getTime() - (DEFAULT_PERIOD_DAYS - 1) * DAY_MS);
   if (from > to) throw new FilterError('from must not be after to');
@@ -37,7 +39,8 @@ export function parseFilter(query: { from?: string; to?: string; network?: strin
   if (days > MAX_PERIOD_DAYS) throw new FilterError(`the period is at most ${MAX_PERIOD_DAYS} days`);
   const network = query.network ? query.network : null;
   if (network !== null && !isNetwork(network)) throw new FilterError('network is not a known network');
-  return { from: isoDay(from), to: isoDay(to), network, gte: from, lt: new Date(to.getTime() + DAY_MS) };
+  if (query.mode !== undefined && query.mode !== 'live' && query.mode !== 'test') throw new FilterError('mode must be live or test');
+  return { from: isoDay(from), to: isoDay(to), network, livemode: query.mode !== 'test', gte: from, lt: new Date(to.getTime() + DAY_MS) };
 }
 
 /** Every day of the period, so days without payments show as zero rather than vanish. */

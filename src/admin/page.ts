@@ -33,10 +33,12 @@ export function renderPage(filter: DashboardFilter, assetVersion: string): strin
     <label>From <input type="date" name="from" id="from" value="${escapeHtml(filter.from)}" required></label>
     <label>To <input type="date" name="to" id="to" value="${escapeHtml(filter.to)}" required></label>
     <label>Network <select name="network" id="network">${options}</select></label>
+    <label>Data <select name="mode" id="mode"><option value="live"${filter.livemode ? ' selected' : ''}>live</option><option value="test"${filter.livemode ? '' : ' selected'}>test (sandbox)</option></select></label>
     <button type="submit">Apply</button>
   </form>
 </header>
-<main id="dashboard" data-state="loading">
+${filter.livemode ? '' : '<p class="test-mode" role="status">TEST DATA: payments made with test keys, on the built-in simulator. No money moved.</p>'}
+<main id="dashboard" data-state="loading" data-mode="${filter.livemode ? 'live' : 'test'}">
   <p id="error" role="alert" hidden></p>
   <section class="cards" aria-label="Last 24 hours">
     <div class="card"><h2>Payments, last 24 h</h2><p class="figure" id="last24-payments">…</p></div>

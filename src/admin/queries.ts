@@ -11,6 +11,7 @@ export interface Range {
   gte: Date;
   lt: Date;
   network: string | null;
+  livemode: boolean;
 }
 
 export interface GroupRow {
@@ -31,8 +32,8 @@ export interface FailureRow {
 }
 
 export function where(r: Range): { sql: string; bindings: Knex.Value[] } {
-  const bindings: Knex.Value[] = [r.gte, r.lt];
-  let sql = 'created_at >= ? AND created_at < ?';
+  const bindings: Knex.Value[] = [r.gte, r.lt, r.livemode];
+  let sql = 'created_at >= ? AND created_at < ? AND livemode = ?';
   if (r.network) {
     sql += ' AND network = ?';
     bindings.push(r.network);

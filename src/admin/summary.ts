@@ -18,7 +18,7 @@ export interface CurrencyTotal {
 }
 
 export interface Summary {
-  filter: { from: string; to: string; network: string | null };
+  filter: { from: string; to: string; network: string | null; mode: 'live' | 'test' };
   generated_at: string;
   last_24h: { payments: number; by_status: StatusCounts; success_rate: number | null; collected: CurrencyTotal[] };
   period: {
@@ -29,7 +29,7 @@ export interface Summary {
     collected: CurrencyTotal[];
   };
   latest_failures: FailureRow[];
-  /** Money sent out in the period (created in it). */
+  /** Money sent out in the period (created in it), in the same mode. */
   payouts: PayoutSummary;
 }
 
@@ -73,18 +73,18 @@ function perDay(filter: DashboardFilter, rows: GroupRow[]): Summary['period']['p
 }
 
 export async function buildSummary(db: Knex, filter: DashboardFilter, now: Date = new Date()): Promise<Summary> {
-  const network = filter.network;
+  const { network, livemode } = filter;
   const [periodRows, dayRows, failures, payouts] = await Promise.all([
-    groupedPayments(db, { gte: filter.gte, lt: filter.lt, network }),
-    groupedPayments(db, { gte: new Date(now.getTime() - DAY_MS), lt: new Date(now.getTime() + 1), network }),
-    latestFailures(db, { gte: filter.gte, lt: filter.lt, network }, FAILURES_SHOWN),
-    payoutSummary(db, { gte: filter.gte, lt: filter.lt, network }),
+    groupedPayments(db, { gte: filter.gte, lt: filter.lt, network, livemode }),
+    groupedPayments(db, { gte: new Date(now.getTime() - DAY_MS), lt: new Date(now.getTime() + 1), network, livemode }),
+    latestFailures(db, { gte: filter.gte, lt: filter.lt, network, livemode }, FAILURES_SHOWN),
+    payoutSummary(db, { gte: filter.gte, lt: filter.lt, network, livemode }),
   ]);
   const period = byStatus(periodRows);
   const total = PAYMENT_STATUSES.reduce((n, s) => n + period[s], 0);
   const last24 = byStatus(dayRows);
   return {
-    filter: { from: filter.from, to: filter.to, network },
+    filter: { from: filter.from, to: filter.to, network, mode: livemode ? 'live' : 'test' },
     generated_at: now.toISOString(),
     last_24h: {
       payments: PAYMENT_STATUSES.reduce((n, s) => n + last24[s], 0),

@@ -1,6 +1,6 @@
 /**
  * `npm run merchant:create -- --name "Shop" [--scopes payments,payouts]`: creates a merchant and
- * prints its API key once. Without --scopes the key collects payments only.
+ * prints its live and test API keys once. Without --scopes the keys collect payments only.
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
@@ -26,8 +26,12 @@ const config = loadConfig();
 const db = createKnex({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 try {
   await migrateLatest(db);
-  const { merchant, apiKey } = await createMerchant(db, name, scopes);
-  process.stdout.write(`merchant ${merchant.id} (${merchant.name}), scopes ${merchant.scopes.join(',')}\nAPI key (shown once, store it now): ${apiKey}\n`);
+  const { merchant, apiKey, testApiKey } = await createMerchant(db, name, scopes);
+  process.stdout.write(
+    `merchant ${merchant.id} (${merchant.name}), scopes ${merchant.scopes.join(',')}\n` +
+      `live API key (shown once, store it now): ${apiKey}\n` +
+      `test API key (shown once; payments go to the built-in simulator, no money moves): ${testApiKey}\n`,
+  );
 } finally {
   await db.destroy();
 }

@@ -6,6 +6,8 @@ import type { Knex } from 'knex';
 
 export interface ListFilter<S extends string = string, N extends string = string> {
   merchantId: string;
+  /** A test key lists test objects only, a live key live ones. */
+  livemode: boolean;
   status?: S;
   network?: N;
   createdGte?: Date;
@@ -16,7 +18,7 @@ export interface ListFilter<S extends string = string, N extends string = string
 }
 
 export function listNewestFirst<Row extends object>(db: Knex, table: 'payments' | 'payouts', f: ListFilter): Promise<Row[]> {
-  const q = db(table).where('merchant_id', f.merchantId);
+  const q = db(table).where({ merchant_id: f.merchantId, livemode: f.livemode });
   if (f.status) q.andWhere('status', f.status);
   if (f.network) q.andWhere('network', f.network);
   if (f.createdGte) q.andWhere('created_at', '>=', f.createdGte);

@@ -78,3 +78,6 @@ export interface FeexPayClient {
 
 /** Told of every call, so the service can record metrics without the client knowing about them. */
 export type CallObserver = (operation: FeexPayOperation, outcome: CallOutcome, seconds: number) => void;
+
+/** FeexPay for a payment's mode: live payments reach FeexPay, test payments only the built-in simulator. */
+export type FeexPayFor = (livemode: boolean) => FeexPayClient;

@@ -16,8 +16,9 @@ export async function ensureDemoMerchant(app: FastifyInstance, dataDir: string):
     app.log.info({ key_file: file }, 'demo merchant API key is in the key file');
     return;
   }
-  // The demo shows everything the API does, money going out included (to the simulator only).
-  const { apiKey } = await createMerchant(app.db, 'Demo merchant', ['payments', 'payouts']);
-  await fs.writeFile(file, apiKey + '\n', { mode: 0o600 });
-  app.log.warn({ key_file: file }, 'created a demo merchant; its API key is in the key file');
+  // The demo merchant's key is a test key: its payments go to the simulator in any deployment.
+  // It may pay out too: a test key's payouts go to the simulator as well.
+  const { testApiKey } = await createMerchant(app.db, 'Demo merchant', ['payments', 'payouts']);
+  await fs.writeFile(file, testApiKey + '\n', { mode: 0o600 });
+  app.log.warn({ key_file: file, key_mode: 'test' }, 'created a demo merchant; its TEST API key (fgw_test_...) is in the key file: test payments go to the simulator, no money moves');
 }

@@ -9,18 +9,34 @@ import { API_SCOPES, type ApiScope } from '../domain/payouts.ts';
 export interface Merchant {
   id: string;
   name: string;
-  /** What the key may do: `payments` (collect) and/or `payouts` (send money out). */
+  /** What the merchant's keys (live and test) may do: `payments` (collect) and/or `payouts` (send money out). */
   scopes: ApiScope[];
 }
 
-const KEY_PREFIX = 'fgw_';
+/** The merchant a request speaks for, and in which mode: a test key sees and makes test objects only. */
+export interface AuthenticatedMerchant extends Merchant {
+  livemode: boolean;
+}
+
+/** `fgw_live_...` and `fgw_test_...`; keys made before test mode (`fgw_...`) stay live keys. */
+const KEY_PREFIX = { live: 'fgw_live_', test: 'fgw_test_' } as const;
+export type KeyMode = keyof typeof KEY_PREFIX;
 
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
 export function looksLikeApiKey(key: string): boolean {
-  return /^fgw_[A-Za-z0-9_-]{32}$/.test(key);
+  return /^fgw_(live_|test_)?[A-Za-z0-9_-]{32}$/.test(key);
+}
+
+export function keyMode(key: string): KeyMode {
+  return key.startsWith(KEY_PREFIX.test) ? 'test' : 'live';
+}
+
+function newApiKey(mode: KeyMode): { apiKey: string; hash: string; prefix: string } {
+  const apiKey = KEY_PREFIX[mode] + randomBytes(24).toString('base64url');
+  return { apiKey, hash: hashApiKey(apiKey), prefix: apiKey.slice(0, 13) };
 }
 
 /** `payments,payouts` as the scopes it names; throws on an unknown or empty list. */
@@ -37,26 +53,31 @@ function scopesOf(value: unknown): ApiScope[] {
   return list.filter((s): s is ApiScope => (API_SCOPES as readonly string[]).includes(s));
 }
 
+/** A merchant with one live and one test key, each shown to the caller once and stored hashed. Without scopes it collects payments only. */
 export async function createMerchant(
   db: Knex,
   name: string,
   scopes: readonly ApiScope[] = ['payments'],
-): Promise<{ merchant: Merchant; apiKey: string }> {
-  const apiKey = KEY_PREFIX + randomBytes(24).toString('base64url');
+): Promise<{ merchant: Merchant; apiKey: string; testApiKey: string }> {
+  const live = newApiKey('live');
+  const test = newApiKey('test');
   const merchant = { id: randomUUID(), name, scopes: [...scopes] };
   await db('merchants').insert({
     ...merchant,
-    api_key_hash: hashApiKey(apiKey),
-    api_key_prefix: apiKey.slice(0, 8),
+    api_key_hash: live.hash,
+    api_key_prefix: live.prefix,
+    test_api_key_hash: test.hash,
+    test_api_key_prefix: test.prefix,
   });
-  return { merchant, apiKey };
+  return { merchant, apiKey: live.apiKey, testApiKey: test.apiKey };
 }
 
-export async function findMerchantByKey(db: Knex, apiKey: string): Promise<Merchant | undefined> {
+export async function findMerchantByKey(db: Knex, apiKey: string): Promise<AuthenticatedMerchant | undefined> {
+  const livemode = keyMode(apiKey) === 'live';
   const row = await db('merchants')
     .select('id', 'name', 'scopes')
-    .where({ api_key_hash: hashApiKey(apiKey) })
+    .where(livemode ? 'api_key_hash' : 'test_api_key_hash', hashApiKey(apiKey))
     .whereNull('disabled_at')
     .first();
-  return row && { id: row.id, name: row.name, scopes: scopesOf(row.scopes) };
+  return row ? { id: row.id, name: row.name, scopes: scopesOf(row.scopes), livemode } : undefined;
 }

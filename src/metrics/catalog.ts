@@ -134,6 +134,13 @@ export const serviceMetrics = {
     labels: { channel: ['email', 'slack'], result: ['sent', 'suppressed', 'failed'] },
     source: 'service',
   }),
+  testModePayments: def({
+    name: 'feexpay_test_mode_payments_total',
+    type: 'counter',
+    help: 'Payments made with test keys (simulator only, never money), created and finished: kept out of every money metric.',
+    labels: { event: ['initiated', 'finished'] },
+    source: 'service',
+  }),
   // ---- payment review (a person must establish the outcome) ----
   paymentsToReview: def({
     name: 'feexpay_payments_review_entered_total',

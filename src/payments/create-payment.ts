@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import type { FeexPayClient } from '../feexpay/types.ts';
+import type { FeexPayClient, FeexPayFor } from '../feexpay/types.ts';
 import { NO_TRACE, type TraceSteps } from '../observability/trace-steps.ts';
 import type { ServiceMetrics } from '../metrics/service-metrics.ts';
 import type { CreatePaymentBody, PaymentViewType } from '../schemas/payment.ts';
@@ -25,7 +25,7 @@ export type CreateOutcome =
 export interface CreatePaymentDeps {
   payments: PaymentRepository;
   settler: Settler;
-  feexpay: () => FeexPayClient;
+  feexpay: FeexPayFor;
   metrics: ServiceMetrics;
   timing: { firstCheckAfterMs: number; deadlineMs: number; staleInFlightMs: number };
   onFeexPayAnomaly?: (message: string, ctx: { paymentId: string; network: string }) => void;
@@ -37,7 +37,7 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
   /** Asks FeexPay to collect and records what it answered; returns the next step for the customer, if any. */
   async function collect(payment: PaymentRow, input: CreatePaymentBody, log: FastifyBaseLogger, trace: TraceSteps): Promise<{ row?: PaymentRow; nextAction?: NextAction }> {
     const base = { payment_id: payment.id, amount: input.amount, currency: input.currency, network: input.network };
-    const result = await trace.step('http.client', 'FeexPay request-to-pay', () => deps.feexpay().requestToPay({
+    const result = await trace.step('http.client', 'FeexPay request-to-pay', () => deps.feexpay(payment.livemode).requestToPay({
       network: input.network,
       phoneNumber: input.phone_number,
       amount: input.amount,
@@ -88,7 +88,7 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
   }
 
   return async function createPayment(
-    merchantId: string,
+    merchant: { id: string; livemode: boolean },
     idempotencyKey: string,
     input: CreatePaymentBody,
     log: FastifyBaseLogger,
@@ -96,9 +96,11 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
   ): Promise<CreateOutcome> {
     const now = Date.now();
     const hash = requestHash(input);
+    const merchantId = merchant.id;
     const claim = await trace.step('db', 'claim key, insert payment', () => deps.payments.claimKeyAndInsert(idempotencyKey, hash, {
       id: randomUUID(),
       merchant_id: merchantId,
+      livemode: merchant.livemode,
       amount: input.amount,
       currency: input.currency,
       network: input.network,
@@ -118,21 +120,22 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
           const row = await deps.payments.findById(id);
           return row && presentPayment(row);
         },
-        complete: (status, body) => trace.step('db', 'store answer for replays', () => deps.payments.completeKey(merchantId, idempotencyKey, status, body)),
+        complete: (status, body) => trace.step('db', 'store answer for replays', () => deps.payments.completeKey(merchantId, merchant.livemode, idempotencyKey, status, body)),
       });
       deps.metrics.idempotentRequests.inc({ outcome: outcome.kind });
       return outcome;
     }
 
     deps.metrics.idempotentRequests.inc({ outcome: 'created' });
-    deps.metrics.paymentsInitiated.inc({ network: input.network });
+    if (merchant.livemode) deps.metrics.paymentsInitiated.inc({ network: input.network });
+    else deps.metrics.testModePayments.inc({ event: 'initiated' });
     const payment = claim.payment;
-    log.info({ event: 'payment.initiated', payment_id: payment.id, amount: input.amount, currency: input.currency, network: input.network }, 'payment initiated');
+    log.info({ event: 'payment.initiated', payment_id: payment.id, livemode: merchant.livemode, amount: input.amount, currency: input.currency, network: input.network }, 'payment initiated');
 
     const { row, nextAction } = await collect(payment, input, log, trace);
     const current = row ?? (await deps.payments.findById(payment.id)) ?? payment;
     const body: PaymentViewType = { ...presentPayment(current), ...(nextAction ? { next_action: nextAction } : {}) };
-    await trace.step('db', 'store answer for replays', () => deps.payments.completeKey(merchantId, idempotencyKey, 201, body));
+    await trace.step('db', 'store answer for replays', () => deps.payments.completeKey(merchantId, merchant.livemode, idempotencyKey, 201, body));
     return { kind: 'created', payment: body };
   };
 }

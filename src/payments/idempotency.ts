@@ -34,6 +34,13 @@ export const CLAIM_KEY_SQL = `claimed AS (
      WHERE idempotency_keys.expires_at < now()
    RETURNING key)`;
 
+/**
+ * Keys live in one table for both modes; a test key's are stored under a prefix no client key
+ * can take (keys are printable ASCII without spaces), so the same key in test and live mode are
+ * two keys, as the modes are two worlds.
+ */
+export const storedKey = (key: string, livemode: boolean): string => (livemode ? key : `test mode ${key}`);
+
 /** A key's earlier use, as its row tells it. */
 export interface TakenKey {
   requestHash: string;

@@ -7,7 +7,7 @@
 import type { Knex } from 'knex';
 import type { Network } from '../domain/networks.ts';
 import type { ReviewCause } from '../domain/payment-status.ts';
-import type { FeexPayClient } from '../feexpay/types.ts';
+import type { FeexPayClient, FeexPayFor } from '../feexpay/types.ts';
 import { pairs } from './pairing.ts';
 import type { PaymentRepository, PaymentRow } from './repository.ts';
 import type { ReviewItemRow, ReviewItems } from './review-items.ts';
@@ -18,7 +18,7 @@ export interface OperatorDeps {
   payments: PaymentRepository;
   reviews: ReviewItems;
   settler: Settler;
-  feexpay: () => FeexPayClient;
+  feexpay: FeexPayFor;
 }
 
 export type AttachOutcome =
@@ -63,7 +63,7 @@ export function createOperatorActions(deps: OperatorDeps) {
       if (!payment) return { kind: 'not_found' };
       if (payment.status !== 'needs_review') return { kind: 'not_in_review' };
       if (payment.feexpay_reference !== null) return { kind: 'has_reference' };
-      const st = await deps.feexpay().getStatus(reference);
+      const st = await deps.feexpay(payment.livemode).getStatus(reference);
       if (st.kind === 'not_found') return { kind: 'feexpay_unknown' };
       if (st.kind === 'unavailable') return { kind: 'feexpay_unavailable' };
       if (!pairs(payment, st)) return { kind: 'does_not_pair' };

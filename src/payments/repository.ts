@@ -16,7 +16,7 @@ import {
 import { claimDueRows } from '../db/claim-due.ts';
 import { transitionRow } from '../db/transition-row.ts';
 import { listNewestFirst, type ListFilter as BaseListFilter } from '../db/keyset-list.ts';
-import { CLAIM_KEY_SQL, completeKey, readTakenKey, type TakenKey } from './idempotency.ts';
+import { CLAIM_KEY_SQL, completeKey, readTakenKey, storedKey, type TakenKey } from './idempotency.ts';
 
 export interface PaymentRow {
   id: string;
@@ -36,6 +36,8 @@ export interface PaymentRow {
   status_source: TransitionSource;
   transition_detail: Record<string, unknown> | null;
   late_check_at: Date | null;
+  /** false for a test key's payment: simulator only, never counted as money. */
+  livemode: boolean;
   check_attempts: number;
   next_check_at: Date;
   expires_at: Date;
@@ -46,7 +48,7 @@ export interface PaymentRow {
 
 export type NewPayment = Pick<
   PaymentRow,
-  'id' | 'merchant_id' | 'amount' | 'currency' | 'network' | 'phone_number' | 'description' | 'customer' | 'metadata'
+  'id' | 'merchant_id' | 'livemode' | 'amount' | 'currency' | 'network' | 'phone_number' | 'description' | 'customer' | 'metadata'
 > & { next_check_at: Date; expires_at: Date };
 
 export type ListFilter = BaseListFilter<PaymentStatus, Network>;
@@ -55,6 +57,7 @@ export type ListFilter = BaseListFilter<PaymentStatus, Network>;
 export type KeyClaim = { kind: 'claimed'; payment: PaymentRow } | ({ kind: 'taken' } & TakenKey);
 
 const UNIQUE_VIOLATION = '23505';
+
 
 /** The statuses a payment must be in for a move to `to` to be allowed (the trigger's table, inverted). */
 const FROM: Record<SettledStatus, PaymentStatus[]> = Object.fromEntries(
@@ -71,15 +74,16 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
     async claimKeyAndInsert(key: string, hash: string, p: NewPayment): Promise<KeyClaim> {
       const claimed = await db.raw(
         `WITH ${CLAIM_KEY_SQL}
-         INSERT INTO payments (id, merchant_id, amount, currency, network, phone_number, description, customer, metadata,
+         INSERT INTO payments (id, merchant_id, livemode, amount, currency, network, phone_number, description, customer, metadata,
                                next_check_at, expires_at, status_source)
-         SELECT :id, :merchantId, :amount, :currency, :network, :phone, :description, :customer, :metadata,
+         SELECT :id, :merchantId, :livemode, :amount, :currency, :network, :phone, :description, :customer, :metadata,
                 :nextCheckAt, :expiresAt, 'api'
          WHERE EXISTS (SELECT 1 FROM claimed)
          RETURNING *`,
         {
           merchantId: p.merchant_id,
-          key,
+          key: storedKey(key, p.livemode),
+          livemode: p.livemode,
           hash,
           ttlHours: idempotencyTtlHours,
           paymentId: p.id,
@@ -97,15 +101,15 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
         },
       );
       if (claimed.rows.length === 1) return { kind: 'claimed', payment: claimed.rows[0] as PaymentRow };
-      const taken = await readTakenKey(db, p.merchant_id, key);
+      const taken = await readTakenKey(db, p.merchant_id, storedKey(key, p.livemode));
       // Gone between the two statements only if it expired and was purged: a new claim is the answer.
       if (!taken) return this.claimKeyAndInsert(key, hash, p);
       return { kind: 'taken', ...taken };
     },
 
     /** Stores the answer a key replays from now on. */
-    async completeKey(merchantId: string, key: string, status: number, body: unknown): Promise<void> {
-      await completeKey(db, merchantId, key, status, body);
+    async completeKey(merchantId: string, livemode: boolean, key: string, status: number, body: unknown): Promise<void> {
+      await completeKey(db, merchantId, storedKey(key, livemode), status, body);
     },
 
     /** Keys are kept for the TTL (at least 24 h); older ones are removed in small batches. */
@@ -118,8 +122,9 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
         .del();
     },
 
-    async findForMerchant(merchantId: string, id: string): Promise<PaymentRow | undefined> {
-      return db<PaymentRow>('payments').where({ id, merchant_id: merchantId }).first();
+    /** Another merchant's payment, or one of the other mode, is not found: the same 404. */
+    async findForMerchant(merchantId: string, livemode: boolean, id: string): Promise<PaymentRow | undefined> {
+      return db<PaymentRow>('payments').where({ id, merchant_id: merchantId, livemode }).first();
     },
 
     async findById(id: string): Promise<PaymentRow | undefined> {
@@ -207,14 +212,14 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
       await db('payments').where({ id, status: 'pending' }).update({ next_check_at: nextCheckAt });
     },
 
-    /** Backlog figures for the gauges: pending by network, the oldest overdue check, the oldest pending payment. */
+    /** Backlog figures for the gauges (live payments only): pending by network, the oldest overdue check, the oldest pending payment. */
     async backlog(): Promise<{ pendingByNetwork: Map<string, number>; oldestDueSeconds: number; oldestPendingSeconds: number }> {
       const [byNetwork, ages] = await Promise.all([
-        db('payments').where('status', 'pending').select('network').count<{ network: string; count: number }[]>('* as count').groupBy('network'),
+        db('payments').where({ status: 'pending', livemode: true }).select('network').count<{ network: string; count: number }[]>('* as count').groupBy('network'),
         db.raw(
           `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(next_check_at) FILTER (WHERE next_check_at <= now())), 0)::float8 AS due,
                   COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS pending
-           FROM payments WHERE status = 'pending'`,
+           FROM payments WHERE status = 'pending' AND livemode`,
         ),
       ]);
       return {

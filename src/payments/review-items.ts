@@ -31,6 +31,8 @@ export interface NewReviewItem {
 
 export interface ReviewFilter {
   open?: boolean;
+  /** Items of live payments (and of none) or of test payments. */
+  livemode: boolean;
   cause?: ReviewCause;
   paymentId?: string;
   limit: number;
@@ -65,6 +67,11 @@ export function createReviewItems(db: Knex) {
       if (f.cause) q.andWhere('cause', f.cause);
       if (f.paymentId) q.andWhere('payment_id', f.paymentId);
       if (f.beforeId) q.andWhere('id', '<', f.beforeId);
+      q.andWhereRaw(
+        `COALESCE((SELECT p.livemode FROM payments p WHERE p.id = review_items.payment_id),
+                  (SELECT o.livemode FROM payouts o WHERE o.id = review_items.payout_id), true) = ?`,
+        [f.livemode],
+      );
       return q.orderBy('id', 'desc').limit(f.limit);
     },
 
@@ -82,11 +89,12 @@ export function createReviewItems(db: Knex) {
         .returning('*')) as ReviewItemRow[];
     },
 
-    /** Open items by cause and the age of the oldest, for the gauges. */
+    /** Open items of live payments (and of none) by cause, and the age of the oldest, for the gauges. */
     async openCounts(): Promise<{ byCause: Map<ReviewCause, number>; oldestSeconds: number }> {
       const { rows } = await db.raw(
-        `SELECT cause, count(*)::int AS n, EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS age
-         FROM review_items WHERE resolved_at IS NULL GROUP BY cause`,
+        `SELECT r.cause, count(*)::int AS n, EXTRACT(EPOCH FROM now() - min(r.created_at))::float8 AS age
+         FROM review_items r LEFT JOIN payments p ON p.id = r.payment_id LEFT JOIN payouts o ON o.id = r.payout_id
+         WHERE r.resolved_at IS NULL AND COALESCE(p.livemode, o.livemode, true) GROUP BY r.cause`,
       );
       const byCause = new Map<ReviewCause, number>(REVIEW_CAUSES.map((c) => [c, 0]));
       let oldestSeconds = 0;

@@ -44,8 +44,10 @@ function contradiction(current: PaymentRow['status'], confirmed: FeexPayStatus):
 export function createSettler(deps: SettlerDeps) {
   function recordFinal(row: PaymentRow): void {
     const reason = row.failure_reason ?? 'none';
-    deps.metrics.paymentsFinished.inc({ network: row.network, outcome: row.status as 'successful' | 'failed' | 'expired', reason });
-    if (row.status === 'successful') {
+    // Test payments are no money: they never reach the money metrics, alerts or the success-rate watch.
+    if (!row.livemode) deps.metrics.testModePayments.inc({ event: 'finished' });
+    else deps.metrics.paymentsFinished.inc({ network: row.network, outcome: row.status as 'successful' | 'failed' | 'expired', reason });
+    if (row.status === 'successful' && row.livemode) {
       deps.metrics.amountCollected.inc({ network: row.network, currency: row.currency }, Number(row.amount));
     }
     deps.log.info(
@@ -60,13 +62,19 @@ export function createSettler(deps: SettlerDeps) {
         currency: row.currency,
         network: row.network,
         duration_ms: new Date(row.updated_at).getTime() - new Date(row.created_at).getTime(),
+        livemode: row.livemode,
       },
       'payment transition',
     );
-    deps.onFinished?.(row);
+    if (row.livemode) deps.onFinished?.(row);
   }
 
   function recordItem(item: ReviewItemRow, payment: PaymentRow | undefined): void {
+    if (payment && !payment.livemode) {
+      // A test payment under review is the merchant's sandbox outcome, not an operator's job.
+      deps.log.info({ event: 'payment.review', review_item: item.id, payment_id: item.payment_id, cause: item.cause, livemode: false }, 'test payment under review');
+      return;
+    }
     deps.metrics.reviewItemsOpened.inc({ cause: item.cause });
     const line = { event: 'payment.review', review_item: item.id, payment_id: item.payment_id, cause: item.cause, feexpay_reference: item.feexpay_reference };
     if (MONEY_AT_RISK_CAUSES.includes(item.cause)) deps.log.error(line, 'FeexPay reports money on a closed payment: review item opened');
@@ -100,7 +108,7 @@ export function createSettler(deps: SettlerDeps) {
       }
       return deps.reviews.open(trx, { paymentId: payment.id, cause, reference: evidence.reference ?? payment.feexpay_reference, answer: evidence.answer });
     });
-    if (payment.status === 'pending') deps.metrics.paymentsToReview.inc({ network: payment.network, cause });
+    if (payment.status === 'pending' && payment.livemode) deps.metrics.paymentsToReview.inc({ network: payment.network, cause });
     if (item) recordItem(item, payment);
     return 'review';
   }

@@ -23,7 +23,8 @@ export type CreatePayoutOutcome =
 export interface CreatePayoutDeps {
   payouts: PayoutRepository;
   settler: PayoutSettler;
-  feexpay: () => PayoutClient;
+  /** FeexPay for a live payout, the built-in simulator for a test one. */
+  feexpay: (livemode: boolean) => PayoutClient;
   metrics: ServiceMetrics;
   dailyCap: Record<'XOF' | 'XAF', number>;
   timing: { firstCheckAfterMs: number; staleInFlightMs: number };
@@ -32,7 +33,7 @@ export interface CreatePayoutDeps {
 export function createPayoutCreator(deps: CreatePayoutDeps) {
   /** Asks FeexPay to send the money and records what it answered. */
   async function transfer(p: PayoutRow, log: FastifyBaseLogger): Promise<void> {
-    const result = await deps.feexpay().transfer({
+    const result = await deps.feexpay(p.livemode).transfer({
       network: p.network,
       phoneNumber: p.phone_number,
       amount: Number(p.amount),
@@ -68,8 +69,14 @@ export function createPayoutCreator(deps: CreatePayoutDeps) {
     await deps.settler.applyAnswer(attached, result.status, result.reason);
   }
 
-  return async function createPayout(merchantId: string, idempotencyKey: string, input: CreatePayoutBody, log: FastifyBaseLogger): Promise<CreatePayoutOutcome> {
+  return async function createPayout(
+    merchant: { id: string; livemode: boolean },
+    idempotencyKey: string,
+    input: CreatePayoutBody,
+    log: FastifyBaseLogger,
+  ): Promise<CreatePayoutOutcome> {
     const now = Date.now();
+    const merchantId = merchant.id;
     // Payments and payouts share the key space: the same body under the other endpoint is another request.
     const hash = requestHash({ payout: input });
     const claim = await deps.payouts.claimKeyInsertAndCount(
@@ -78,6 +85,7 @@ export function createPayoutCreator(deps: CreatePayoutDeps) {
       {
         id: randomUUID(),
         merchant_id: merchantId,
+        livemode: merchant.livemode,
         amount: input.amount,
         currency: input.currency,
         network: input.network,
@@ -89,7 +97,7 @@ export function createPayoutCreator(deps: CreatePayoutDeps) {
       deps.dailyCap[input.currency],
     );
     if (claim.kind === 'cap_exceeded') {
-      deps.metrics.payoutCapHits.inc({ currency: input.currency });
+      if (merchant.livemode) deps.metrics.payoutCapHits.inc({ currency: input.currency });
       log.warn({ event: 'payout.cap_exceeded', amount: input.amount, currency: input.currency, cap: claim.cap, used: claim.used }, 'payout refused: daily cap');
       return claim;
     }
@@ -101,17 +109,17 @@ export function createPayoutCreator(deps: CreatePayoutDeps) {
           const row = await deps.payouts.findById(id);
           return row && presentPayout(row);
         },
-        complete: (status, body) => deps.payouts.completeKey(merchantId, idempotencyKey, status, body),
+        complete: (status, body) => deps.payouts.completeKey(merchantId, merchant.livemode, idempotencyKey, status, body),
       });
     }
 
     const payout = claim.payout;
-    deps.metrics.payoutsRequested.inc({ network: payout.network });
-    log.info({ event: 'payout.initiated', payout_id: payout.id, amount: input.amount, currency: input.currency, network: input.network }, 'payout initiated');
+    if (payout.livemode) deps.metrics.payoutsRequested.inc({ network: payout.network });
+    log.info({ event: 'payout.initiated', payout_id: payout.id, livemode: payout.livemode, amount: input.amount, currency: input.currency, network: input.network }, 'payout initiated');
     await transfer(payout, log);
     const current = (await deps.payouts.findById(payout.id)) ?? payout;
     const body = presentPayout(current);
-    await deps.payouts.completeKey(merchantId, idempotencyKey, 201, body);
+    await deps.payouts.completeKey(merchantId, merchant.livemode, idempotencyKey, 201, body);
     return { kind: 'created', payout: body };
   };
 }

@@ -11,11 +11,12 @@ import { PAYOUT_STATUSES, PAYOUT_TRANSITIONS, type PayoutNetwork, type PayoutSet
 import { claimDueRows } from '../db/claim-due.ts';
 import { transitionRow } from '../db/transition-row.ts';
 import { listNewestFirst, type ListFilter } from '../db/keyset-list.ts';
-import { CLAIM_KEY_SQL, completeKey, readTakenKey, type TakenKey } from '../payments/idempotency.ts';
+import { CLAIM_KEY_SQL, completeKey, readTakenKey, storedKey, type TakenKey } from '../payments/idempotency.ts';
 
 export interface PayoutRow {
   id: string;
   merchant_id: string;
+  livemode: boolean;
   status: PayoutStatus;
   amount: number;
   currency: Currency;
@@ -34,7 +35,7 @@ export interface PayoutRow {
   settled_at: Date | null;
 }
 
-export type NewPayout = Pick<PayoutRow, 'id' | 'merchant_id' | 'amount' | 'currency' | 'network' | 'phone_number' | 'motif' | 'metadata' | 'next_check_at'>;
+export type NewPayout = Pick<PayoutRow, 'id' | 'merchant_id' | 'livemode' | 'amount' | 'currency' | 'network' | 'phone_number' | 'motif' | 'metadata' | 'next_check_at'>;
 
 export type PayoutClaim =
   | { kind: 'claimed'; payout: PayoutRow }
@@ -54,12 +55,13 @@ const CAP_SQL = `(SELECT COALESCE((payout_daily_caps->>:currency)::bigint, :defa
 class CapExceeded extends Error {}
 
 export function createPayoutRepository(db: Knex, idempotencyTtlHours: number) {
-  async function capFigures(merchantId: string, currency: Currency, defaultCap: number): Promise<{ cap: number; used: number }> {
+  async function capFigures(merchantId: string, livemode: boolean, currency: Currency, defaultCap: number): Promise<{ cap: number; used: number }> {
     const { rows } = await db.raw(
       `SELECT ${CAP_SQL}::float8 AS cap,
               COALESCE((SELECT amount FROM payout_daily_totals
-                         WHERE merchant_id = :merchantId AND currency = :currency AND day = (now() AT TIME ZONE 'UTC')::date), 0)::float8 AS used`,
-      { merchantId, currency, defaultCap },
+                         WHERE merchant_id = :merchantId AND livemode = :livemode AND currency = :currency
+                           AND day = (now() AT TIME ZONE 'UTC')::date), 0)::float8 AS used`,
+      { merchantId, livemode, currency, defaultCap },
     );
     return { cap: Number(rows[0].cap), used: Number(rows[0].used) };
   }
@@ -74,17 +76,17 @@ export function createPayoutRepository(db: Knex, idempotencyTtlHours: number) {
     async claimKeyInsertAndCount(key: string, hash: string, p: NewPayout, defaultCap: number): Promise<PayoutClaim> {
       try {
         return await db.transaction(async (trx): Promise<PayoutClaim> => {
-          const bind = { merchantId: p.merchant_id, currency: p.currency, defaultCap, amount: p.amount };
+          const bind = { merchantId: p.merchant_id, livemode: p.livemode, currency: p.currency, defaultCap, amount: p.amount };
           const inserted = await trx.raw(
             `WITH ${CLAIM_KEY_SQL}
-             INSERT INTO payouts (id, merchant_id, amount, currency, network, phone_number, motif, metadata, next_check_at, cap_day, status_source)
-             SELECT :id, :merchantId, :amount, :currency, :network, :phone, :motif, :metadata, :nextCheckAt,
+             INSERT INTO payouts (id, merchant_id, livemode, amount, currency, network, phone_number, motif, metadata, next_check_at, cap_day, status_source)
+             SELECT :id, :merchantId, :livemode, :amount, :currency, :network, :phone, :motif, :metadata, :nextCheckAt,
                     (now() AT TIME ZONE 'UTC')::date, 'api'
              WHERE EXISTS (SELECT 1 FROM claimed)
              RETURNING *`,
             {
               ...bind,
-              key,
+              key: storedKey(key, p.livemode),
               hash,
               ttlHours: idempotencyTtlHours,
               paymentId: null,
@@ -98,15 +100,15 @@ export function createPayoutRepository(db: Knex, idempotencyTtlHours: number) {
             },
           );
           if (inserted.rows.length === 0) {
-            const taken = await readTakenKey(trx, p.merchant_id, key);
+            const taken = await readTakenKey(trx, p.merchant_id, storedKey(key, p.livemode));
             if (!taken) throw new Error('idempotency key vanished during its claim');
             return { kind: 'taken', ...taken };
           }
           const counted = await trx.raw(
-            `INSERT INTO payout_daily_totals AS t (merchant_id, currency, day, amount)
-             SELECT :merchantId, :currency, (SELECT cap_day FROM payouts WHERE id = :id), :amount
+            `INSERT INTO payout_daily_totals AS t (merchant_id, livemode, currency, day, amount)
+             SELECT :merchantId, :livemode, :currency, (SELECT cap_day FROM payouts WHERE id = :id), :amount
              WHERE :amount <= ${CAP_SQL}
-             ON CONFLICT (merchant_id, currency, day) DO UPDATE SET amount = t.amount + EXCLUDED.amount
+             ON CONFLICT (merchant_id, livemode, currency, day) DO UPDATE SET amount = t.amount + EXCLUDED.amount
                WHERE t.amount + EXCLUDED.amount <= ${CAP_SQL}
              RETURNING amount`,
             { ...bind, id: p.id },
@@ -116,16 +118,17 @@ export function createPayoutRepository(db: Knex, idempotencyTtlHours: number) {
         });
       } catch (err) {
         if (!(err instanceof CapExceeded)) throw err;
-        return { kind: 'cap_exceeded', ...(await capFigures(p.merchant_id, p.currency, defaultCap)) };
+        return { kind: 'cap_exceeded', ...(await capFigures(p.merchant_id, p.livemode, p.currency, defaultCap)) };
       }
     },
 
-    async completeKey(merchantId: string, key: string, status: number, body: unknown): Promise<void> {
-      await completeKey(db, merchantId, key, status, body);
+    async completeKey(merchantId: string, livemode: boolean, key: string, status: number, body: unknown): Promise<void> {
+      await completeKey(db, merchantId, storedKey(key, livemode), status, body);
     },
 
-    async findForMerchant(merchantId: string, id: string): Promise<PayoutRow | undefined> {
-      return db<PayoutRow>('payouts').where({ id, merchant_id: merchantId }).first();
+    /** A test key sees test payouts only, a live key live ones; the other mode's are a 404. */
+    async findForMerchant(merchantId: string, livemode: boolean, id: string): Promise<PayoutRow | undefined> {
+      return db<PayoutRow>('payouts').where({ id, merchant_id: merchantId, livemode }).first();
     },
 
     async findById(id: string): Promise<PayoutRow | undefined> {
@@ -167,11 +170,11 @@ export function createPayoutRepository(db: Knex, idempotencyTtlHours: number) {
       await db('payouts').where({ id, status: 'pending' }).update({ next_check_at: nextCheckAt });
     },
 
-    /** Pending payouts by network and the age of the oldest, database-wide, for the gauges. */
+    /** Pending live payouts by network and the age of the oldest, database-wide, for the gauges. */
     async backlog(): Promise<{ pendingByNetwork: Map<string, number>; oldestPendingSeconds: number }> {
       const { rows } = await db.raw(
         `SELECT network, count(*)::int AS n, EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS age
-           FROM payouts WHERE status = 'pending' GROUP BY network`,
+           FROM payouts WHERE status = 'pending' AND livemode GROUP BY network`,
       );
       const typed = rows as { network: string; n: number; age: number }[];
       return {

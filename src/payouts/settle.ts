@@ -35,8 +35,9 @@ export type PayoutSettleOutcome = 'settled' | 'still_pending' | 'already_final' 
 export function createPayoutSettler(deps: PayoutSettlerDeps) {
   /** `fromPending`: the payout's first move, counted once by outcome (a review settled later is not counted again). */
   function record(row: PayoutRow, fromPending: boolean): void {
-    if (fromPending) deps.metrics.payoutOutcomes.inc({ network: row.network, outcome: row.status as 'successful' | 'failed' | 'needs_review', reason: row.failure_reason ?? 'none' });
-    if (row.status === 'successful') deps.metrics.amountPaidOut.inc({ network: row.network, currency: row.currency }, Number(row.amount));
+    // Test payouts are no money: they stay out of the money metrics (and their alerts).
+    if (fromPending && row.livemode) deps.metrics.payoutOutcomes.inc({ network: row.network, outcome: row.status as 'successful' | 'failed' | 'needs_review', reason: row.failure_reason ?? 'none' });
+    if (row.status === 'successful' && row.livemode) deps.metrics.amountPaidOut.inc({ network: row.network, currency: row.currency }, Number(row.amount));
     deps.log.info(
       {
         event: 'payout.transition',
@@ -48,6 +49,7 @@ export function createPayoutSettler(deps: PayoutSettlerDeps) {
         amount: Number(row.amount),
         currency: row.currency,
         network: row.network,
+        livemode: row.livemode,
       },
       'payout transition',
     );
@@ -68,7 +70,9 @@ export function createPayoutSettler(deps: PayoutSettlerDeps) {
       return { moved, item };
     });
     if (moved) record(moved, true);
-    if (item) {
+    if (item && !p.livemode) {
+      deps.log.info({ event: 'payout.review', review_item: item.id, payout_id: p.id, cause, livemode: false }, 'test payout under review');
+    } else if (item) {
       deps.metrics.reviewItemsOpened.inc({ cause: item.cause });
       deps.log.warn({ event: 'payout.review', review_item: item.id, payout_id: p.id, cause, feexpay_reference: item.feexpay_reference }, 'payout outcome not established: review item opened');
       deps.onReview?.(item);

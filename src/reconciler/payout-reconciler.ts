@@ -16,7 +16,7 @@ import { createLoop } from './loop.ts';
 export interface PayoutReconcilerDeps {
   payouts: PayoutRepository;
   settler: PayoutSettler;
-  feexpay: () => PayoutClient;
+  feexpay: (livemode: boolean) => PayoutClient;
   metrics: ServiceMetrics;
   log: FastifyBaseLogger;
   settings: Config['reconciler'];
@@ -49,7 +49,7 @@ export function createPayoutReconciler(deps: PayoutReconcilerDeps) {
       await deps.settler.review(p, 'no_reference', 'reconciler');
       return 'review';
     }
-    const st = await deps.feexpay().status(p.feexpay_reference);
+    const st = await deps.feexpay(p.livemode).status(p.feexpay_reference);
     if (st.kind === 'found') {
       const outcome = await deps.settler.confirm(p, st, 'reconciler');
       if (outcome === 'still_pending') return later(p, now, 'still_pending');

@@ -7,7 +7,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { REVIEW_CAUSES } from '../domain/payment-status.ts';
-import type { FeexPayClient } from '../feexpay/types.ts';
+import type { FeexPayClient, FeexPayFor } from '../feexpay/types.ts';
 import type { ServiceMetrics } from '../metrics/service-metrics.ts';
 import type { Deliveries } from '../payments/deliveries.ts';
 import { pairs } from '../payments/pairing.ts';
@@ -22,7 +22,7 @@ export interface ReconcilerDeps {
   deliveries: Deliveries;
   reviews: ReviewItems;
   settler: Settler;
-  feexpay: () => FeexPayClient;
+  feexpay: FeexPayFor;
   metrics: ServiceMetrics;
   log: FastifyBaseLogger;
   settings: Config['reconciler'];
@@ -59,7 +59,7 @@ export function createReconciler(deps: ReconcilerDeps) {
    */
   async function checkUnreferenced(p: PaymentRow, now: number): Promise<CheckOutcome> {
     for (const reference of await deps.deliveries.candidateReferences(p.id)) {
-      const st = await deps.feexpay().getStatus(reference);
+      const st = await deps.feexpay(p.livemode).getStatus(reference);
       if (st.kind !== 'found' || !pairs(p, st)) continue;
       const attached = await deps.payments.attachFeexPay(p.id, { reference });
       if (attached === 'conflict' || attached === undefined) continue;
@@ -72,7 +72,7 @@ export function createReconciler(deps: ReconcilerDeps) {
 
   async function checkReferenced(p: PaymentRow, now: number, known?: Awaited<ReturnType<FeexPayClient['getStatus']>>): Promise<CheckOutcome> {
     const pastDeadline = now >= new Date(p.expires_at).getTime();
-    const st = known ?? (await deps.feexpay().getStatus(p.feexpay_reference!));
+    const st = known ?? (await deps.feexpay(p.livemode).getStatus(p.feexpay_reference!));
     if (st.kind === 'found') {
       const outcome = await deps.settler.confirm(p, st, 'reconciler');
       if (outcome === 'settled' || outcome === 'already_final') return 'settled';
@@ -109,7 +109,7 @@ export function createReconciler(deps: ReconcilerDeps) {
   async function lateCheck(p: PaymentRow): Promise<CheckOutcome> {
     const now = Date.now();
     const expiredAt = new Date(p.settled_at ?? p.updated_at).getTime();
-    const st = await deps.feexpay().getStatus(p.feexpay_reference!);
+    const st = await deps.feexpay(p.livemode).getStatus(p.feexpay_reference!);
     const next = now < expiredAt + LAST_LATE_CHECK_MS ? new Date(expiredAt + LAST_LATE_CHECK_MS) : null;
     if (st.kind === 'unavailable') {
       await deps.payments.scheduleLateCheck(p.id, new Date(now + s.lateCheckAfterMs));

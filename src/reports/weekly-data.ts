@@ -46,6 +46,7 @@ async function figures(db: Knex, w: IsoWeek): Promise<WeekFigures> {
     .count<{ status: PaymentStatus; count: number }[]>({ count: '*' })
     .where('created_at', '>=', w.start)
     .andWhere('created_at', '<', w.end)
+    .andWhere('livemode', true)
     .groupBy('status')) as { status: PaymentStatus; count: number | string }[];
   const byStatus: Record<PaymentStatus, number> = { pending: 0, successful: 0, failed: 0, expired: 0, needs_review: 0 };
   for (const r of rows) byStatus[r.status] = Number(r.count);
@@ -60,10 +61,10 @@ async function figures(db: Knex, w: IsoWeek): Promise<WeekFigures> {
 async function payoutFigures(db: Knex, w: IsoWeek): Promise<PayoutFigures> {
   const range = [w.start, w.end];
   const [counts, paid] = await Promise.all([
-    db.raw(`SELECT status, count(*)::int AS count FROM payouts WHERE created_at >= ? AND created_at < ? GROUP BY status`, range),
+    db.raw(`SELECT status, count(*)::int AS count FROM payouts WHERE livemode AND created_at >= ? AND created_at < ? GROUP BY status`, range),
     db.raw(
       `SELECT currency, network, count(*)::int AS count, sum(amount)::float8 AS amount
-         FROM payouts WHERE status = 'successful' AND created_at >= ? AND created_at < ?
+         FROM payouts WHERE livemode AND status = 'successful' AND created_at >= ? AND created_at < ?
         GROUP BY currency, network ORDER BY currency, amount DESC, network`,
       range,
     ),
@@ -80,20 +81,20 @@ export async function weeklyData(db: Knex, week: IsoWeek, previous: IsoWeek): Pr
     figures(db, previous),
     db.raw(
       `SELECT currency, network, count(*)::int AS count, sum(amount)::float8 AS amount
-         FROM payments WHERE status = 'successful' AND created_at >= ? AND created_at < ?
+         FROM payments WHERE livemode AND status = 'successful' AND created_at >= ? AND created_at < ?
         GROUP BY currency, network ORDER BY currency, amount DESC, network`,
       range,
     ),
     db.raw(
       `SELECT failure_reason AS reason, count(*)::int AS count
-         FROM payments WHERE status = 'failed' AND created_at >= ? AND created_at < ?
+         FROM payments WHERE livemode AND status = 'failed' AND created_at >= ? AND created_at < ?
         GROUP BY failure_reason ORDER BY count DESC, reason`,
       range,
     ),
     db.raw(
       `SELECT network, count(*)::int AS count, sum(amount)::float8 AS amount
          FROM payments
-        WHERE status = 'expired' AND created_at >= ? AND created_at < ? AND settled_at >= ? AND settled_at < ?
+        WHERE livemode AND status = 'expired' AND created_at >= ? AND created_at < ? AND settled_at >= ? AND settled_at < ?
         GROUP BY network ORDER BY count DESC, network`,
       [new Date(week.start.getTime() - MAX_PENDING_MS), week.end, week.start, week.end],
     ),

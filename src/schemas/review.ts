@@ -10,6 +10,7 @@ const Uuid = Type.String({ format: 'uuid' });
 export const ReviewItemsQuery = Type.Object(
   {
     open: Type.Optional(Type.Enum(['true', 'false'])),
+    mode: Type.Optional(Type.Enum(['live', 'test'], { description: 'Items of live payments (default) or of test payments.' })),
     cause: Type.Optional(Type.Enum([...REVIEW_CAUSES])),
     payment_id: Type.Optional(Uuid),
     before: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,17}$' })),

@@ -7,7 +7,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebhookResult } from '../domain/webhook-results.ts';
 import { normaliseStatus } from '../feexpay/status.ts';
-import type { FeexPayClient, StatusResult } from '../feexpay/types.ts';
+import type { FeexPayClient, FeexPayFor, StatusResult } from '../feexpay/types.ts';
 import type { ServiceMetrics } from '../metrics/service-metrics.ts';
 import { NO_TRACE, type TraceSteps } from '../observability/trace-steps.ts';
 import type { Deliveries } from '../payments/deliveries.ts';
@@ -26,7 +26,7 @@ export interface WebhookDeps {
   payments: PaymentRepository;
   deliveries: Deliveries;
   settler: Settler;
-  feexpay: () => FeexPayClient;
+  feexpay: FeexPayFor;
   metrics: ServiceMetrics;
 }
 
@@ -42,8 +42,10 @@ const RESULT_OF: Record<SettleOutcome, WebhookResult> = {
 type Decision = { result: WebhookResult; payment?: PaymentRow };
 
 export function createWebhookHandler(deps: WebhookDeps) {
-  const status = (reference: string, trace: TraceSteps): Promise<StatusResult> =>
-    trace.step('http.client', 'FeexPay status', () => deps.feexpay().getStatus(reference));
+  // Asked of the FeexPay of the payment's own mode: a test payment's news is never checked with
+  // FeexPay, and a live payment's never with the simulator.
+  const status = (reference: string, payment: PaymentRow, trace: TraceSteps): Promise<StatusResult> =>
+    trace.step('http.client', 'FeexPay status', () => deps.feexpay(payment.livemode).getStatus(reference));
 
   /** The payment holds this reference: FeexPay's answer is compared with it and applied. */
   async function forHolder(p: WebhookPayload, payment: PaymentRow, trace: TraceSteps): Promise<Decision> {
@@ -53,7 +55,7 @@ export function createWebhookHandler(deps: WebhookDeps) {
       const claimed = normaliseStatus(p.status)?.status;
       if (claimed === undefined || claimed === 'pending' || claimed === payment.status) return { result: 'duplicate', payment };
     }
-    const st = await status(p.reference, trace);
+    const st = await status(p.reference, payment, trace);
     if (st.kind !== 'found') {
       if (payment.status === 'pending') await deps.payments.reschedule(payment.id, new Date());
       return { result: 'unconfirmed', payment };
@@ -67,7 +69,7 @@ export function createWebhookHandler(deps: WebhookDeps) {
    * the reference is attached only if FeexPay's answer for it fits this payment.
    */
   async function forNamed(p: WebhookPayload, payment: PaymentRow, trace: TraceSteps): Promise<Decision> {
-    const st = await status(p.reference, trace);
+    const st = await status(p.reference, payment, trace);
     if (st.kind !== 'found') {
       // Kept in the delivery row: the reconciler tries it again before giving up on the payment.
       if (payment.status === 'pending') await deps.payments.reschedule(payment.id, new Date());
@@ -91,7 +93,7 @@ export function createWebhookHandler(deps: WebhookDeps) {
     if (named.feexpay_reference === null && (named.status === 'pending' || named.status === 'needs_review')) return forNamed(p, named, trace);
     // Our id, but a reference the payment does not hold. If FeexPay confirms that reference, it
     // says something about money that fits nothing we recorded: a person must look.
-    const st = await status(p.reference, trace);
+    const st = await status(p.reference, named, trace);
     if (st.kind !== 'found') return { result: 'unknown_reference', payment: named };
     if (!pairs(named, st)) return { result: 'pairing_mismatch', payment: named };
     await deps.settler.review(named, 'unknown_payment', 'webhook', { reference: st.reference, answer: st.answer });

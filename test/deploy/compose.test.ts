@@ -16,6 +16,7 @@ import { nodeCommandFiles, runSynth, SECRET_PATTERNS, sourceOf, strings } from '
 
 interface Service {
   image?: string;
+  ports?: string[];
   build?: unknown;
   command?: string[];
   volumes?: string[];
@@ -177,4 +178,21 @@ test('Grafana provisioning: datasources parse and dashboards use provisioned uid
       assert.ok(uid.startsWith('$') || uid.startsWith('${') || uids.has(uid) || uid === '-- Grafana --' || uid === 'grafana', `${file}: datasource ${uid}`);
     }
   }
+});
+
+test('PostgreSQL is not bound on the host\'s 5432 (a local server listens there); Compose 2.24+ is documented', () => {
+  for (const p of services.postgres!.ports ?? []) {
+    const host = p.split(':').slice(0, -1).join(':');
+    assert.doesNotMatch(host, /(^|:)5432$/, p);
+    assert.match(host, /^127\.0\.0\.1:/, `${p}: loopback only`);
+  }
+  // env_file entries with `required` are what needs 2.24; the file and the docs say so.
+  assert.ok(Object.values(services).some((svc) => svc.env_file?.some((f) => 'required' in f)));
+  assert.match(readFileSync('docker-compose.yml', 'utf8'), /Docker Compose 2\.24 or later/);
+  assert.match(readFileSync('docs/deploy.md', 'utf8'), /Docker Compose >= 2\.24/);
+});
+
+test('the API does not migrate at start: the migrate service ran before it', () => {
+  assert.equal(services.api!.environment?.MIGRATE_ON_START, 'false');
+  assert.deepEqual((services.api!.depends_on as Record<string, { condition: string }>).migrate, { condition: 'service_completed_successfully' });
 });

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { RUN_AS } from '../../k8s/pod.ts';
 import { nodeCommandFiles, sourceOf } from './helpers.ts';
 
 const dockerfile = readFileSync('Dockerfile', 'utf8');
@@ -30,13 +31,29 @@ const stage = (name: string) => {
 };
 const jsonArgs = (instrs: string[], instr: string) => JSON.parse(instrs.find((l) => l.startsWith(`${instr} `))!.slice(instr.length + 1)) as string[];
 
-test('three stages (build, deps, runtime), each on the pinned node 20 bookworm-slim base', () => {
+test('three stages (build, deps, runtime), each on the Node line of .nvmrc on Debian trixie slim', () => {
+  const major = readFileSync('.nvmrc', 'utf8').trim();
   const arg = lines.find((l) => l.startsWith('ARG NODE_IMAGE='))!;
-  assert.match(arg, /^ARG NODE_IMAGE=node:20\.\d+\.\d+-bookworm-slim(@sha256:[0-9a-f]{64})?$/);
+  // An exact version (a moving `24-slim` tag would change the image under the same Dockerfile),
+  // optionally pinned by digest.
+  assert.match(arg, new RegExp(`^ARG NODE_IMAGE=node:${major}\\.\\d+\\.\\d+-trixie-slim(@sha256:[0-9a-f]{64})?$`));
   const froms = lines.filter((l) => l.startsWith('FROM '));
   assert.equal(froms.length, 3, 'multi-stage: build, deps and runtime');
   for (const f of froms) assert.match(f, /^FROM \$\{NODE_IMAGE\} AS \w+$/);
   assert.deepEqual([...stages.keys()], ['build', 'deps', 'runtime'], 'the last stage is the image');
+});
+
+test('the Node line is declared once: .nvmrc, within engines, and 20 (end of life) refused', () => {
+  const major = Number(readFileSync('.nvmrc', 'utf8').trim());
+  const engines = (pkg as unknown as { engines: { node: string } }).engines.node;
+  const lines = engines.split('||').map((r) => r.trim());
+  const allows = (m: number) => lines.some((r) => (r.startsWith('^') ? Number(r.slice(1).split('.')[0]) === m : r.startsWith('>=') ? m >= Number(r.slice(2).split('.')[0]) : false));
+  assert.ok(allows(major), `engines "${engines}" must allow Node ${major}`);
+  assert.ok(!allows(20), `engines "${engines}" must not allow Node 20`);
+  for (const lts of [22, 24, 26]) assert.ok(allows(lts), `engines "${engines}" must allow the LTS line ${lts}`);
+  const ci = readFileSync('.ci/run', 'utf8');
+  assert.match(ci, /npm install --prefix \S+ .*"node@\$NODE_MAJOR"/, 'CI installs the Node of .nvmrc itself');
+  assert.match(ci, /NODE_MAJOR=\$\(tr -d ' \\n' < \.nvmrc\)/);
 });
 
 test('the build stage installs every dependency and runs npm run build', () => {
@@ -75,9 +92,12 @@ test('the runtime stage gets node_modules from deps and build/ from build, and n
   assert.ok(!runtime.some((l) => /\btsx\b|\bnpm (ci|install|run)\b/.test(l)), 'nothing installs or builds at run time');
 });
 
-test('runs as a non-root numeric user with a node-based health check', () => {
+test('runs as a non-root numeric user (uid >= 10000) with a node-based health check', () => {
   const users = stage('runtime').filter((l) => l.startsWith('USER '));
-  assert.match(users.at(-1)!, /^USER [1-9]\d*:[1-9]\d*$/);
+  const [uid, gid] = /^USER (\d+):(\d+)$/.exec(users.at(-1)!)!.slice(1).map(Number);
+  // Above host users' range (kube-score, Polaris): the same uid the pods declare.
+  assert.ok(uid! >= 10000 && gid! >= 10000, users.at(-1));
+  assert.deepEqual([uid, gid], [RUN_AS, RUN_AS], 'the pods declare the image\'s user (runAsUser, fsGroup)');
   const health = stage('runtime').find((l) => l.startsWith('HEALTHCHECK'))!;
   const cmd = JSON.parse(health.slice(health.indexOf(' CMD ') + 5)) as string[];
   assert.deepEqual(cmd.slice(0, 2), ['node', '-e']);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { k8sOptionsFromEnv, k8sOutput } from '../../k8s/index.ts';
+import { envSettings, k8sOutput, parseSynthArgs } from '../../k8s/index.ts';
 import { fixtureAlertmanager, fixtureDashboards, fixtureRuleFiles } from './fixtures/inputs.ts';
 import { allSecretKeys, APP_SECRET_NAME } from '../../k8s/secrets.ts';
 
@@ -22,12 +22,19 @@ test('the deploy steps wait for the CRDs and apply server-side', () => {
   assert.match(doc, /kubectl apply --server-side[^\n]* -f dist\/k8s/);
 });
 
-test('synth picks the environment from its argument, then SYNTH_ENV, else staging', () => {
-  assert.deepEqual(k8sOptionsFromEnv([], {}), { env: 'staging', image: undefined });
-  assert.equal(k8sOptionsFromEnv([], { SYNTH_ENV: 'production' }).env, 'production');
-  assert.equal(k8sOptionsFromEnv(['production'], { SYNTH_ENV: 'staging' }).env, 'production');
-  assert.equal(k8sOptionsFromEnv([], { SYNTH_IMAGE: 'r.example.com/x@sha256:abc' }).image, 'r.example.com/x@sha256:abc');
-  assert.throws(() => k8sOptionsFromEnv(['prod'], {}), /Unknown environment "prod"/);
+test('synth picks the environment from its argument, then SYNTH_ENV, else staging; nothing else is accepted', () => {
+  assert.deepEqual(parseSynthArgs([], {}), { env: 'staging', settingsFile: null, help: false });
+  assert.equal(parseSynthArgs([], { SYNTH_ENV: 'production' }).env, 'production');
+  assert.equal(parseSynthArgs(['production'], { SYNTH_ENV: 'staging' }).env, 'production');
+  assert.equal(parseSynthArgs(['--', 'production']).env, 'production', '`--` ends the options');
+  assert.equal(parseSynthArgs(['production', '--settings', 'a.yaml'], {}).settingsFile, 'a.yaml');
+  assert.equal(parseSynthArgs(['--settings=b.json'], {}).settingsFile, 'b.json');
+  assert.equal(parseSynthArgs([], { SYNTH_SETTINGS: 'c.yaml' }).settingsFile, 'c.yaml');
+  assert.equal(parseSynthArgs(['--help'], {}).help, true);
+  assert.throws(() => parseSynthArgs(['prod'], {}), /Unknown environment "prod"/);
+  assert.throws(() => parseSynthArgs(['production', 'staging'], {}), /one environment per synth: got "production" and "staging"/);
+  assert.throws(() => parseSynthArgs(['--prod'], {}), /unknown option "--prod"/);
+  assert.throws(() => parseSynthArgs(['--settings'], {}), /--settings needs a file/);
 });
 
 test('the compose init scripts are valid shell', () => {
@@ -36,9 +43,9 @@ test('the compose init scripts are valid shell', () => {
 
 test('k8sOutput writes under k8s/ and checks the Alertmanager configuration it is handed', () => {
   const generated = { ruleFiles: fixtureRuleFiles, dashboards: fixtureDashboards, alertmanager: { ...fixtureAlertmanager } as Record<string, unknown> };
-  const out = k8sOutput(generated, { env: 'staging' });
+  const out = k8sOutput(generated, envSettings('staging'));
   assert.deepEqual(Object.keys(out), ['k8s/00-namespace.yaml', 'k8s/10-api.yaml', 'k8s/30-monitoring.yaml', 'k8s/40-dashboards.yaml']);
-  assert.throws(() => k8sOutput({ ...generated, alertmanager: { receivers: [] } }, { env: 'staging' }), /needs a route/);
-  const none = k8sOutput({ ...generated, alertmanager: null }, { env: 'staging' });
+  assert.throws(() => k8sOutput({ ...generated, alertmanager: { receivers: [] } }, envSettings('staging')), /needs a route/);
+  const none = k8sOutput({ ...generated, alertmanager: null }, envSettings('staging'));
   assert.ok(!none['k8s/30-monitoring.yaml']!.includes('AlertmanagerConfig'));
 });

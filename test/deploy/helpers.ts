@@ -21,6 +21,7 @@ export type Manifest = {
 
 export interface Output {
   label: string;
+  settings: EnvSettings;
   files: Record<string, string>;
   objects: (Manifest & { file: string })[];
 }
@@ -36,7 +37,15 @@ export function parseFiles(files: Record<string, string>): (Manifest & { file: s
 
 export function render(label: string, settings: EnvSettings, inputs: MonitoringInputs, root?: URL): Output {
   const files = renderK8s(settings, inputs, root);
-  return { label, files, objects: parseFiles(files) };
+  return { label, settings, files, objects: parseFiles(files) };
+}
+
+/** A pushed image, pinned by digest, as CI passes it (production refuses the placeholder). */
+export const TEST_IMAGE = `registry.internal.test/feexpay-gateway@sha256:${'0123456789abcdef'.repeat(4)}`;
+
+/** An environment as shipped, with the test image. */
+export function shipped(env: EnvName): EnvSettings {
+  return { ...envSettings(env), image: TEST_IMAGE };
 }
 
 /** The files a `node [flags] script [args]` command loads: --import preloads, then the script. */
@@ -63,11 +72,19 @@ export function rootWithCronScripts(): URL {
   return pathToFileURL(dir + '/');
 }
 
-export function withCronJobs(env: EnvName): EnvSettings {
-  const s = envSettings(env);
+/**
+ * Every option on: CronJobs and the shared log volume, an Ingress besides the HTTPRoute, a
+ * cert-manager Certificate, the internal route for /admin and /docs, a priority class.
+ */
+export function withAllOptions(env: EnvName): EnvSettings {
+  const s = shipped(env);
   s.cron.weeklyReport.enabled = true;
   s.cron.logArchive.enabled = true;
   s.logsVolume = { claimName: 'feexpay-gateway-logs', storageClassName: 'shared-rwx', size: '20Gi' };
+  s.edge.ingress = { className: 'traefik' };
+  s.edge.tls.issuer = { kind: 'ClusterIssuer', name: 'letsencrypt' };
+  s.edge.internal = { host: `pay-admin.${env}.internal.example.com`, gateway: { name: 'internal', namespace: 'gateway-system', sectionName: null } };
+  s.priorityClassName = 'feexpay-critical';
   return s;
 }
 
@@ -75,8 +92,8 @@ export function withCronJobs(env: EnvName): EnvSettings {
 export function allOutputs(inputs: MonitoringInputs = fixtureInputs): Output[] {
   const root = rootWithCronScripts();
   return ENV_NAMES.flatMap((env) => [
-    render(env, envSettings(env), inputs),
-    render(`${env}+cronjobs`, withCronJobs(env), inputs, root),
+    render(env, shipped(env), inputs),
+    render(`${env}+options`, withAllOptions(env), inputs, root),
   ]);
 }
 
@@ -105,6 +122,7 @@ export interface PodSpec {
   volumes?: { name: string; [k: string]: unknown }[];
   serviceAccountName?: string;
   automountServiceAccountToken?: boolean;
+  priorityClassName?: string;
 }
 
 /** The pod templates of every workload kind the output uses. */

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { CRON_DEFS } from '../../k8s/cronjobs.ts';
 import { renderK8s } from '../../k8s/index.ts';
 import { fixtureInputs } from './fixtures/inputs.ts';
-import { allOutputs, containersOf, nodeCommandFiles, podTemplates, sourceOf, withCronJobs } from './helpers.ts';
+import { allOutputs, containersOf, nodeCommandFiles, podTemplates, sourceOf, withAllOptions } from './helpers.ts';
 
 const outputs = allOutputs();
 const containers = outputs.flatMap((out) =>
@@ -50,5 +50,5 @@ test('the API container runs exactly `npm start` (the Dockerfile CMD)', () => {
 
 test('synth refuses a CronJob whose script has no source to build', () => {
   const emptyRoot = pathToFileURL(mkdtempSync(join(tmpdir(), 'k8s-empty-root-')) + '/');
-  assert.throws(() => renderK8s(withCronJobs('production'), fixtureInputs, emptyRoot), /src\/cli\/\S+\.ts \(built to build\/cli\/\S+\.js\) does not exist/);
+  assert.throws(() => renderK8s(withAllOptions('production'), fixtureInputs, emptyRoot), /src\/cli\/\S+\.ts \(built to build\/cli\/\S+\.js\) does not exist/);
 });

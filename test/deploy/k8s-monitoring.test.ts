@@ -15,11 +15,11 @@ import { buildAlertmanagerConfig, buildRuleFiles } from '../../alerts/index.ts';
 import { buildK8s, ENV_NAMES, type AmSource } from '../../k8s/index.ts';
 import { ruleObjectName } from '../../k8s/monitoring.ts';
 import { fixtureDashboards } from './fixtures/inputs.ts';
-import { parseFiles, runSynth, type Manifest } from './helpers.ts';
+import { parseFiles, runSynth, TEST_IMAGE, type Manifest } from './helpers.ts';
 
 const ruleFiles = buildRuleFiles();
 const alertmanager = buildAlertmanagerConfig() as unknown as AmSource;
-const objects = parseFiles(buildK8s({ ruleFiles, dashboards: fixtureDashboards, alertmanager }, { env: 'production' }));
+const objects = parseFiles(buildK8s({ ruleFiles, dashboards: fixtureDashboards, alertmanager }, { env: 'production', image: TEST_IMAGE }));
 const rules = objects.filter((o) => o.kind === 'PrometheusRule');
 const hasPromtool = spawnSync('promtool', ['--version']).status === 0;
 
@@ -87,7 +87,7 @@ test('with every real input, both environments synthesize, validate, and fit Con
   const dashboards = await realDashboards();
   if (!dashboards) return t.skip('dashboards/ does not build yet');
   for (const env of ENV_NAMES) {
-    const objs = parseFiles(buildK8s({ ruleFiles, dashboards, alertmanager }, { env }));
+    const objs = parseFiles(buildK8s({ ruleFiles, dashboards, alertmanager }, { env, image: TEST_IMAGE }));
     const maps = objs.filter((o) => o.file === '40-dashboards.yaml');
     assert.equal(maps.length, Object.keys(dashboards).length);
     for (const cm of maps) {

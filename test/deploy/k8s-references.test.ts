@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { monitoringConfig } from '../../alerts/config.ts';
 import { allSecretKeys, APP_SECRET_NAME } from '../../k8s/secrets.ts';
-import { envSettings } from '../../k8s/settings.ts';
 import { allOutputs, containersOf, podTemplates, selectorMatches, type Manifest, type Output } from './helpers.ts';
 
 const outputs = allOutputs();
@@ -51,7 +50,7 @@ test('secret references name the out-of-band Secret and a documented key', () =>
       walk(amc.spec);
     }
     for (const ing of out.objects.filter((o) => o.kind === 'Ingress')) {
-      for (const tls of (ing.spec as any).tls) assert.equal(tls.secretName, envSettings(out.label.startsWith('prod') ? 'production' : 'staging').tlsSecretName);
+      for (const tls of (ing.spec as any).tls) assert.equal(tls.secretName, out.settings.edge.tls.secretName);
     }
   });
   assert.ok(refs > 20, `${refs}`);
@@ -86,7 +85,7 @@ test('ConfigMaps, service accounts, volumes and claims referenced by pods exist'
   });
 });
 
-test('probe, Service, Ingress, ServiceMonitor and NetworkPolicy ports resolve by name', () => {
+test('probe, Service, Ingress, HTTPRoute, ServiceMonitor and NetworkPolicy ports resolve', () => {
   each((out) => {
     const templates = podTemplates(out.objects);
     for (const t of templates) {
@@ -111,6 +110,14 @@ test('probe, Service, Ingress, ServiceMonitor and NetworkPolicy ports resolve by
         for (const path of rule.http.paths) {
           const svc = find(out, 'Service', path.backend.service.name, ing.metadata.namespace) as any;
           assert.ok(svc?.spec.ports.some((p: any) => p.name === path.backend.service.port.name), `${out.label}: Ingress backend`);
+        }
+      }
+    }
+    for (const route of out.objects.filter((o) => o.kind === 'HTTPRoute')) {
+      for (const rule of (route.spec as any).rules) {
+        for (const ref of rule.backendRefs) {
+          const svc = find(out, 'Service', ref.name, route.metadata.namespace) as any;
+          assert.ok(svc?.spec.ports.some((p: any) => p.port === ref.port), `${out.label}: HTTPRoute ${route.metadata.name} backend ${ref.name}:${ref.port}`);
         }
       }
     }

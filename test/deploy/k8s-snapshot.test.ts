@@ -1,25 +1,22 @@
 /**
  * Snapshots of the synthesized manifests: both environments as shipped, and production with every
- * option on (CronJobs, shared log volume). Stand-in monitoring inputs, so only changes made in
+ * option on (CronJobs, shared log volume, Ingress, Certificate, internal route, priority class). Stand-in monitoring inputs, so only changes made in
  * k8s/ show up here. A diff in review is a change to what gets deployed.
  * Update with: UPDATE_SNAPSHOTS=1 node --import tsx --test test/deploy/k8s-snapshot.test.ts
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { envSettings, renderK8s, type EnvSettings } from '../../k8s/index.ts';
+import { renderK8s, type EnvSettings } from '../../k8s/index.ts';
 import { fixtureInputs } from './fixtures/inputs.ts';
-import { rootWithCronScripts, withCronJobs } from './helpers.ts';
+import { rootWithCronScripts, shipped, withAllOptions } from './helpers.ts';
 
 const dir = new URL('./__snapshots__/', import.meta.url);
 const update = process.env.UPDATE_SNAPSHOTS === '1';
-const IMAGE = 'registry.example.com/feexpay-gateway:snapshot';
-
-const pinned = (s: EnvSettings): EnvSettings => ({ ...s, image: IMAGE });
 const variants: [string, EnvSettings][] = [
-  ['staging', pinned(envSettings('staging'))],
-  ['production', pinned(envSettings('production'))],
-  ['production-all-options', pinned(withCronJobs('production'))],
+  ['staging', shipped('staging')],
+  ['production', shipped('production')],
+  ['production-all-options', withAllOptions('production')],
 ];
 const root = rootWithCronScripts();
 

@@ -100,7 +100,7 @@ describe('admin figures match the database', () => {
     assert.equal(status, 200);
     const gte = new Date(today.getTime() - 13 * DAY_MS);
     const want = expected(seed, gte, new Date(today.getTime() + DAY_MS));
-    assert.deepEqual(body.filter, { from: utcDay(gte), to: utcDay(today), network: null });
+    assert.deepEqual(body.filter, { from: utcDay(gte), to: utcDay(today), network: null, mode: 'live' });
     assert.equal(body.period.payments, want.payments);
     assert.equal(body.period.per_day.length, 14);
     assert.equal(body.period.per_day.reduce((n: number, d: { total: number }) => n + d.total, 0), want.payments);

@@ -106,6 +106,7 @@
     p.set('from', $('from').value);
     p.set('to', $('to').value);
     if ($('network').value) p.set('network', $('network').value);
+    if ($('mode').value === 'test') p.set('mode', 'test');
     return p.toString();
   }
 
@@ -140,6 +141,8 @@
       load();
     });
     $('network').addEventListener('change', function () { $('filters').requestSubmit(); });
+    // Switching between live and test data reloads the page, so the test banner comes and goes.
+    $('mode').addEventListener('change', function () { window.location.assign('/admin?' + query()); });
     load();
   });
 })();

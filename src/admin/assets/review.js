@@ -92,7 +92,8 @@
   function load() {
     var section = $('review');
     section.setAttribute('data-state', 'loading');
-    return api('GET', '/review-items?open=true')
+    var mode = document.getElementById('dashboard').getAttribute('data-mode') === 'test' ? '&mode=test' : '';
+    return api('GET', '/review-items?open=true' + mode)
       .then(function (list) {
         $('review-error').hidden = true;
         var body = document.querySelector('#review-items tbody');

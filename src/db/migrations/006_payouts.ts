@@ -15,6 +15,8 @@ const statements: string[] = [
     CREATE TABLE payouts (
       id uuid PRIMARY KEY,
       merchant_id uuid NOT NULL REFERENCES merchants(id),
+      -- Made with a test key: sent to the built-in simulator only, never money (see 007_test_mode).
+      livemode boolean NOT NULL DEFAULT true,
       status text NOT NULL DEFAULT 'pending'
         CHECK (status IN ('pending', 'successful', 'failed', 'needs_review')),
       amount bigint NOT NULL CHECK (amount > 0),
@@ -36,7 +38,7 @@ const statements: string[] = [
       CHECK ((status = 'failed') = (failure_reason IS NOT NULL))
     )
   `,
-  `CREATE INDEX payouts_merchant_created_idx ON payouts (merchant_id, created_at DESC, id DESC)`,
+  `CREATE INDEX payouts_merchant_created_idx ON payouts (merchant_id, livemode, created_at DESC, id DESC)`,
   `CREATE INDEX payouts_due_idx ON payouts (next_check_at) WHERE status = 'pending'`,
   `CREATE INDEX payouts_created_idx ON payouts (created_at)`,
   `
@@ -58,10 +60,11 @@ const statements: string[] = [
   `
     CREATE TABLE payout_daily_totals (
       merchant_id uuid NOT NULL REFERENCES merchants(id),
+      livemode boolean NOT NULL,
       currency text NOT NULL,
       day date NOT NULL,
       amount bigint NOT NULL CHECK (amount >= 0),
-      PRIMARY KEY (merchant_id, currency, day)
+      PRIMARY KEY (merchant_id, livemode, currency, day)
     )
   `,
   `ALTER TABLE idempotency_keys ADD COLUMN payout_id uuid REFERENCES payouts(id)`,
@@ -97,8 +100,9 @@ const statements: string[] = [
           USING ERRCODE = 'check_violation';
       END IF;
       IF NEW.amount <> OLD.amount OR NEW.currency <> OLD.currency OR NEW.merchant_id <> OLD.merchant_id
-         OR NEW.network <> OLD.network OR NEW.phone_number <> OLD.phone_number OR NEW.cap_day <> OLD.cap_day THEN
-        RAISE EXCEPTION 'payout % amount, currency, merchant, network, phone number and day are immutable', OLD.id
+         OR NEW.network <> OLD.network OR NEW.phone_number <> OLD.phone_number OR NEW.cap_day <> OLD.cap_day
+         OR NEW.livemode <> OLD.livemode THEN
+        RAISE EXCEPTION 'payout % amount, currency, merchant, network, phone number, day and mode are immutable', OLD.id
           USING ERRCODE = 'check_violation';
       END IF;
       IF OLD.feexpay_reference IS NOT NULL AND NEW.feexpay_reference IS DISTINCT FROM OLD.feexpay_reference THEN
@@ -130,7 +134,7 @@ const statements: string[] = [
         -- FeexPay stated the money did not leave: it no longer counts against the day's cap.
         IF NEW.status = 'failed' THEN
           UPDATE payout_daily_totals SET amount = amount - NEW.amount
-           WHERE merchant_id = NEW.merchant_id AND currency = NEW.currency AND day = NEW.cap_day;
+           WHERE merchant_id = NEW.merchant_id AND livemode = NEW.livemode AND currency = NEW.currency AND day = NEW.cap_day;
         END IF;
         IF OLD.status = 'needs_review' THEN
           UPDATE review_items

@@ -5,7 +5,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiScope } from '../../domain/payouts.ts';
-import { findMerchantByKey, looksLikeApiKey, type Merchant } from '../../merchants/merchants.ts';
+import { findMerchantByKey, looksLikeApiKey, type AuthenticatedMerchant } from '../../merchants/merchants.ts';
 import { ApiError } from './errors.ts';
 
 declare module 'fastify' {
@@ -15,7 +15,7 @@ declare module 'fastify' {
     requireScope: (scope: ApiScope) => (req: FastifyRequest) => Promise<void>;
   }
   interface FastifyRequest {
-    merchant: Merchant | null;
+    merchant: AuthenticatedMerchant | null;
   }
 }
 
@@ -24,7 +24,7 @@ const CACHE_MAX = 10_000;
 
 export default fp(
   async (app) => {
-    const cache = new Map<string, { merchant: Merchant; until: number }>();
+    const cache = new Map<string, { merchant: AuthenticatedMerchant; until: number }>();
     app.decorateRequest('merchant', null);
     app.decorate('authenticateMerchant', async (req: FastifyRequest) => {
       const header = req.headers.authorization ?? '';

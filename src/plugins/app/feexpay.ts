@@ -1,7 +1,8 @@
 /**
- * The FeexPay client as `fastify.feexpay()`. With no FEEXPAY_API_KEY the simulator is mounted in
- * this same server under /_feexpay and the client talks to it over loopback HTTP, so the whole
- * wire path runs even on a bare machine; the log says plainly that no money moves.
+ * The FeexPay client as `fastify.feexpay(livemode)`. The simulator is mounted in this same server
+ * under /_feexpay and a client talks to it over loopback HTTP, so the whole wire path runs even on
+ * a bare machine: test keys always use it, live keys use it when no FEEXPAY_API_KEY is set (the
+ * log says plainly that no money moves then), and live keys never use it otherwise.
  */
 import fp from 'fastify-plugin';
 import type { AddressInfo } from 'node:net';
@@ -14,11 +15,12 @@ import type { Config } from '../../config.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    feexpay: () => FeexPayClient;
-    /** FeexPay's payout API, on the same account (or simulator) as collections. */
-    feexpayPayouts: () => PayoutClient;
-    /** The in-process simulator, when no FeexPay account is configured. */
-    feexpaySimulator: SimulatorEngine | null;
+    /** FeexPay for a live or a test payment: test payments only ever reach the built-in simulator. */
+    feexpay: (livemode: boolean) => FeexPayClient;
+    /** FeexPay's payout API for a live or a test payout, chosen as for payments. */
+    feexpayPayouts: (livemode: boolean) => PayoutClient;
+    /** The in-process simulator: FeexPay for test keys, and for all keys without a FeexPay account. */
+    feexpaySimulator: SimulatorEngine;
     /** FeexPay as last seen by real calls: no probe traffic is sent to FeexPay for health. */
     feexpayHealth: () => FeexPayHealth;
   }
@@ -32,6 +34,10 @@ export interface FeexPayHealth {
 }
 
 export const SIMULATOR_PREFIX = '/_feexpay';
+
+function isLoopback(address: string | undefined): boolean {
+  return address === '::1' || address?.startsWith('127.') === true || address?.startsWith('::ffff:127.') === true;
+}
 
 export interface FeexPayPluginOptions {
   feexpay: Config['feexpay'];
@@ -55,46 +61,48 @@ export default fp<FeexPayPluginOptions>(
       last_ok_at: lastOk?.toISOString() ?? null,
       last_error_at: lastError?.toISOString() ?? null,
     }));
-    const clientOptions = (baseUrl: string, apiKey: string) => ({
+    const clientOptions = (baseUrl: string, apiKey: string, observed: boolean) => ({
       baseUrl,
       apiKey,
       shopId: opts.feexpay.shopId,
       requestTimeoutMs: opts.feexpay.requestTimeoutMs,
       statusTimeoutMs: opts.feexpay.statusTimeoutMs,
       logger: log,
-      observe,
+      ...(observed ? { observe } : {}),
     });
-    const clientFor = (baseUrl: string, apiKey: string) => createFeexPayClient(clientOptions(baseUrl, apiKey));
+    const clientFor = (baseUrl: string, apiKey: string, observed: boolean) => createFeexPayClient(clientOptions(baseUrl, apiKey, observed));
 
-    if (mode === 'live' && opts.feexpay.apiKey && opts.feexpay.baseUrl) {
-      const client = clientFor(opts.feexpay.baseUrl, opts.feexpay.apiKey);
-      const payouts = createPayoutClient(clientOptions(opts.feexpay.baseUrl, opts.feexpay.apiKey));
-      app.decorate('feexpay', () => client);
-      app.decorate('feexpayPayouts', () => payouts);
-      app.decorate('feexpaySimulator', null);
-      log.info({ base_url: opts.feexpay.baseUrl }, 'FeexPay client configured');
-      return;
-    }
-
+    // The built-in simulator is always mounted: it is FeexPay for test keys in every deployment,
+    // and for everyone when no FeexPay account is configured. Only loopback reaches it: the
+    // service's own client is its only legitimate caller.
     const engine = createSimulator({ apiKey: SIMULATOR_DEFAULT_API_KEY, shopId: opts.feexpay.shopId }, log);
-    await app.register(feexpaySimulator, { prefix: SIMULATOR_PREFIX, engine });
+    await app.register(async (scope) => {
+      scope.addHook('onRequest', async (req, reply) => {
+        if (!isLoopback(req.socket.remoteAddress)) return reply.code(404).send({ error: { code: 'not_found', message: 'Not found.' } });
+      });
+      await scope.register(feexpaySimulator, { prefix: SIMULATOR_PREFIX, engine });
+    });
     app.decorate('feexpaySimulator', engine);
     // The loopback URL is known only once the server listens; until then no payment can arrive.
-    let client: FeexPayClient | undefined;
+    let sandbox: FeexPayClient | undefined;
     const localBase = () => {
       const addr = app.server.address() as AddressInfo | null;
       if (!addr) throw new Error('FeexPay simulator used before the server listens');
       return `http://127.0.0.1:${addr.port}`;
     };
-    app.decorate('feexpay', () => (client ??= clientFor(localBase() + SIMULATOR_PREFIX, SIMULATOR_DEFAULT_API_KEY)));
-    let payouts: PayoutClient | undefined;
-    app.decorate('feexpayPayouts', () => (payouts ??= createPayoutClient(clientOptions(localBase() + SIMULATOR_PREFIX, SIMULATOR_DEFAULT_API_KEY))));
+    // Test traffic is never observed as FeexPay's: it must not move FeexPay's alerts or dashboards.
+    const sandboxClient = () => (sandbox ??= clientFor(localBase() + SIMULATOR_PREFIX, SIMULATOR_DEFAULT_API_KEY, false));
+    const live = mode === 'live' ? clientFor(opts.feexpay.baseUrl!, opts.feexpay.apiKey!, true) : undefined;
+    // No FeexPay account: live keys are served by the simulator too (the embedded default).
+    app.decorate('feexpay', (livemode: boolean) => (livemode && live ? live : sandboxClient()));
+    let sandboxPayouts: PayoutClient | undefined;
+    const livePayouts = mode === 'live' ? createPayoutClient(clientOptions(opts.feexpay.baseUrl!, opts.feexpay.apiKey!, true)) : undefined;
+    app.decorate('feexpayPayouts', (livemode: boolean) =>
+      livemode && livePayouts ? livePayouts : (sandboxPayouts ??= createPayoutClient(clientOptions(localBase() + SIMULATOR_PREFIX, SIMULATOR_DEFAULT_API_KEY, false))));
     app.addHook('onListen', async () => {
       engine.setWebhookUrl(`${localBase()}/v1/webhooks/feexpay/${opts.webhookToken}`);
-      log.warn(
-        { simulator: SIMULATOR_PREFIX },
-        'NO FEEXPAY_API_KEY: payments go to the built-in FeexPay SIMULATOR. NO MONEY MOVES.',
-      );
+      if (live) log.info({ base_url: opts.feexpay.baseUrl }, 'FeexPay client configured; test keys use the built-in simulator');
+      else log.warn({ simulator: SIMULATOR_PREFIX }, 'NO FEEXPAY_API_KEY: payments go to the built-in FeexPay SIMULATOR. NO MONEY MOVES.');
     });
   },
   { name: 'feexpay', dependencies: ['metrics'] },

@@ -24,7 +24,9 @@ export default fp<DbPluginOptions>(
     const db = opts.db ?? createKnex({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, poolMax: opts.poolMax });
     app.decorate('db', db);
     if (opts.migrate) {
-      const applied = await migrateLatest(db);
+      const applied = await migrateLatest(db, {
+        onUnknown: (names) => app.log.warn({ migrations: names }, 'database holds migrations of a newer release; starting on it (expand/contract)'),
+      });
       if (applied.length) app.log.info({ migrations: applied }, 'database migrated');
     }
     if (isEmbedded(db)) {

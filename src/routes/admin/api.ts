@@ -13,10 +13,11 @@ const querystring = {
     from: { type: 'string', maxLength: 10 },
     to: { type: 'string', maxLength: 10 },
     network: { type: 'string', maxLength: 20 },
+    mode: { type: 'string', enum: ['live', 'test'] },
   },
 } as const;
 
-export function filterOrBadRequest(query: { from?: string; to?: string; network?: string }) {
+export function filterOrBadRequest(query: { from?: string; to?: string; network?: string; mode?: string }) {
   try {
     return parseFilter(query);
   } catch (err) {
@@ -26,7 +27,7 @@ export function filterOrBadRequest(query: { from?: string; to?: string; network?
 }
 
 const adminApi: FastifyPluginAsync = async (app) => {
-  app.get<{ Querystring: { from?: string; to?: string; network?: string } }>(
+  app.get<{ Querystring: { from?: string; to?: string; network?: string; mode?: string } }>(
     '/summary',
     { schema: { hide: true, querystring } },
     async (req) => buildSummary(app.db, filterOrBadRequest(req.query)),

@@ -54,7 +54,7 @@ const admin: FastifyPluginAsync<AdminRoutesOptions> = async (app, { config }) =>
   const assets = loadAssets();
   const version = assets.get('dashboard.js')!.etag.slice(1, 9);
 
-  app.get<{ Querystring: { from?: string; to?: string; network?: string } }>('/', { schema: { hide: true } }, async (req, reply) => {
+  app.get<{ Querystring: { from?: string; to?: string; network?: string; mode?: string } }>('/', { schema: { hide: true } }, async (req, reply) => {
     const filter = filterOrBadRequest(req.query);
     return reply.type('text/html; charset=utf-8').send(renderPage(filter, version));
   });

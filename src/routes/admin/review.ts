@@ -60,6 +60,7 @@ function viewItem(item: ReviewItemRow, payment: PaymentRow | undefined) {
           network: payment.network,
           phone_last4: payment.phone_number.slice(-4),
           feexpay_reference: payment.feexpay_reference,
+          livemode: payment.livemode,
           created_at: new Date(payment.created_at).toISOString(),
           expires_at: new Date(payment.expires_at).toISOString(),
         }
@@ -73,7 +74,7 @@ const reviewApi: FastifyPluginAsync = async (root) => {
 
   app.get('/review-items', { schema: { hide: true, querystring: ReviewItemsQuery } }, async (req) => {
     const q = req.query;
-    const items = await reviews.list({ open: q.open === undefined ? true : q.open === 'true', cause: q.cause, paymentId: q.payment_id, beforeId: q.before, limit: PAGE });
+    const items = await reviews.list({ open: q.open === undefined ? true : q.open === 'true', livemode: q.mode !== 'test', cause: q.cause, paymentId: q.payment_id, beforeId: q.before, limit: PAGE });
     const payments = new Map<string, PaymentRow>();
     for (const id of new Set(items.map((i) => i.payment_id).filter((v): v is string => v !== null))) {
       const p = await repo.findById(id);

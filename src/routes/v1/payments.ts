@@ -23,7 +23,8 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
   const perKey = app.rateLimit({
     max: config.rateLimit.perKeyPerMinute,
     timeWindow: 60_000,
-    keyGenerator: (req) => 'key:' + (req.merchant?.id ?? req.ip),
+    // Test and live keys have limits of their own: a test run never eats the live quota.
+    keyGenerator: (req) => (req.merchant ? `key:${req.merchant.livemode ? 'live' : 'test'}:${req.merchant.id}` : `key:${req.ip}`),
   });
   // Every accepted request pushes a USSD prompt to a real person's phone. A second limiter on
   // one request must be checked by hand: the plugin's hooks run only the first one per request.
@@ -31,7 +32,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     max: config.rateLimit.perPhonePerHour,
     timeWindow: 3_600_000,
     keyGenerator: (req) =>
-      'phone:' + createHash('sha256').update(String((req.body as { phone_number?: string })?.phone_number)).digest('hex'),
+      `phone:${req.merchant?.livemode === false ? 'test:' : ''}` + createHash('sha256').update(String((req.body as { phone_number?: string })?.phone_number)).digest('hex'),
   });
   const perPhone = async (req: FastifyRequest, reply: FastifyReply) => {
     const verdict = await phoneLimiter(req);
@@ -65,7 +66,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
       if (body.currency !== info.currency) {
         throw new ApiError(400, 'currency_mismatch', `body.currency must be ${info.currency} for ${body.network}`);
       }
-      const outcome = await app.payments.create(req.merchant!.id, key, body, req.log, traceSteps(req));
+      const outcome = await app.payments.create(req.merchant!, key, body, req.log, traceSteps(req));
       if (outcome.kind === 'created') return reply.status(201).send(outcome.payment);
       return replyToTakenKey(reply, outcome);
     },
@@ -78,7 +79,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
       schema: { summary: 'Read a payment', security: [{ apiKey: [] }], params: PaymentParams, response: { 200: PaymentView, ...errors } },
     },
     async (req) => {
-      const row = await traceSteps(req).step('db', 'read payment', () => app.payments.repo.findForMerchant(req.merchant!.id, req.params.id));
+      const row = await traceSteps(req).step('db', 'read payment', () => app.payments.repo.findForMerchant(req.merchant!.id, req.merchant!.livemode, req.params.id));
       // Another merchant's payment is indistinguishable from a missing one.
       if (!row) throw new ApiError(404, 'payment_not_found', 'No such payment.');
       return presentPayment(row);
@@ -94,7 +95,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     async (req) => {
       const q = req.query;
       const page = pageRequest(q);
-      const rows = await app.payments.repo.list({ merchantId: req.merchant!.id, status: q.status, network: q.network, ...page });
+      const rows = await app.payments.repo.list({ merchantId: req.merchant!.id, livemode: req.merchant!.livemode, status: q.status, network: q.network, ...page });
       return listPage(rows, page.pageSize, presentPayment);
     },
   );

@@ -49,7 +49,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     async (req, reply) => {
       const key = idempotencyKeyOf(req);
       checkAgainstNetwork(req.body);
-      const outcome = await app.payouts.create(req.merchant!.id, key, req.body, req.log);
+      const outcome = await app.payouts.create(req.merchant!, key, req.body, req.log);
       if (outcome.kind === 'created') return reply.status(201).send(outcome.payout);
       if (outcome.kind === 'cap_exceeded') {
         throw new ApiError(
@@ -66,7 +66,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     '/payouts/:id',
     { onRequest: guard, schema: { summary: 'Read a payout', security: [{ apiKey: [] }], params: PaymentParams, response: { 200: PayoutView, ...errors } } },
     async (req) => {
-      const row = await app.payouts.repo.findForMerchant(req.merchant!.id, req.params.id);
+      const row = await app.payouts.repo.findForMerchant(req.merchant!.id, req.merchant!.livemode, req.params.id);
       // Another merchant's payout is indistinguishable from a missing one.
       if (!row) throw new ApiError(404, 'payout_not_found', 'No such payout.');
       return presentPayout(row);
@@ -79,7 +79,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     async (req) => {
       const q = req.query;
       const page = pageRequest(q);
-      const rows = await app.payouts.repo.list({ merchantId: req.merchant!.id, status: q.status, network: q.network, ...page });
+      const rows = await app.payouts.repo.list({ merchantId: req.merchant!.id, livemode: req.merchant!.livemode, status: q.status, network: q.network, ...page });
       return listPage(rows, page.pageSize, presentPayout);
     },
   );
