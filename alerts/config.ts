@@ -97,6 +97,8 @@ export interface MonitoringConfig {
     /** Deliveries refused for a wrong token (`rejected`): anyone on the internet can send them. */
     webhookRejections: AlertKnobs & { maxPerHour: number };
     reconcilerWait: AlertKnobs & { thresholdSeconds: number };
+    /** maxFailures: payments per network failed with "Network Unavailable" within `window` before paging. */
+    operatorUnavailable: AlertKnobs & { window: Duration; maxFailures: number };
   };
   api: {
     /** Availability objective over 30 days (fraction of requests answered without 5xx). */
@@ -124,6 +126,12 @@ export interface MonitoringConfig {
     redisDown: AlertKnobs;
     /** maxmemory 0 (unset): the memory alert has no ceiling to compare against and Redis can grow until the node kills it. */
     redisMaxmemoryUnset: AlertKnobs;
+  };
+  merchantEvents: {
+    /** Oldest event waiting for a healthy (not failing) endpoint: the delivery worker is behind. */
+    backlog: AlertKnobs & { thresholdSeconds: number };
+    /** Share of endpoints failing at once: past it the cause is ours (egress, DNS), not theirs. */
+    failingEndpoints: AlertKnobs & { threshold: number; minEndpoints: number };
   };
   alertmanager: AlertmanagerSettings;
 }
@@ -203,6 +211,8 @@ export const monitoringConfig: MonitoringConfig = {
     // Wrong-token deliveries are probes or a rotated secret: worth a look in chat, never a page.
     webhookRejections: { severity: 'info', maxPerHour: 30, for: '15m' },
     reconcilerWait: { severity: 'warning', thresholdSeconds: 60, for: '5m' },
+    // A few refusals are a blip; more within 15 minutes is an operator down for everyone.
+    operatorUnavailable: { severity: 'warning', window: '15m', maxFailures: 3, for: '5m' },
   },
   api: {
     availabilityObjective: 0.99,
@@ -235,6 +245,12 @@ export const monitoringConfig: MonitoringConfig = {
     postgresConnections: { severity: 'warning', threshold: 0.8, for: '10m' },
     redisDown: { severity: 'critical', for: '2m' },
     redisMaxmemoryUnset: { severity: 'warning', for: '1h' },
+  },
+  merchantEvents: {
+    // A first attempt normally leaves within a second; 15 minutes late is a stalled worker.
+    backlog: { severity: 'critical', thresholdSeconds: 900, for: '5m' },
+    // One merchant's endpoint down is the merchant's; half of them at once is not a coincidence.
+    failingEndpoints: { severity: 'warning', threshold: 0.5, minEndpoints: 5, for: '30m' },
   },
   alertmanager: {
     slackApiUrlFile: '/etc/alertmanager/secrets/slack-api-url',

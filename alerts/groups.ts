@@ -5,6 +5,7 @@ import { apiAlerts } from './rules/api.ts';
 import { feexpayAlerts, stuckPendingAlert, successRateAlerts } from './rules/payments.ts';
 import { infraAlerts, serviceHealthAlerts } from './rules/platform.ts';
 import { reviewAlerts } from './rules/review.ts';
+import { merchantEventAlerts } from './rules/merchant-events.ts';
 import { payoutAlerts } from './rules/payouts.ts';
 import type { RuleFile, RuleGroup } from './types.ts';
 
@@ -22,6 +23,7 @@ export function alertingGroups(cfg: MonitoringConfig = monitoringConfig): RuleGr
     { name: 'feexpay-gateway.api', rules: apiAlerts(cfg) },
     { name: 'feexpay-gateway.service', rules: serviceHealthAlerts(cfg) },
     { name: 'feexpay-gateway.infra', rules: infraAlerts(cfg) },
+    { name: 'feexpay-gateway.merchant-events', rules: merchantEventAlerts(cfg) },
   ];
 }
 

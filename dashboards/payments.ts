@@ -12,8 +12,10 @@ import { recorded } from '../alerts/recording-names.ts';
 import { baseDashboard, finish } from './layout.ts';
 import { NO_LIMIT, redAbove, redBelow, runbook, statPanel, timeseriesPanel } from './panels.ts';
 import { guardedRatio, quantile, sumBy } from './ratios.ts';
+import { collectionRow } from './collection-row.ts';
 import { reviewRow } from './review-row.ts';
 import { payoutsRow } from './payouts-row.ts';
+import { merchantEventsRow } from './merchant-events.ts';
 import { gw, net, RATE } from './selectors.ts';
 import { triageRow } from './triage.ts';
 
@@ -206,9 +208,11 @@ export function paymentsDashboard(cfg: MonitoringConfig): dashboard.Dashboard {
       .withRow(overview(cfg))
       .withRow(volume(cfg))
       .withRow(success(cfg))
+      .withRow(collectionRow(cfg))
       .withRow(feexpay(cfg))
       .withRow(settlement(cfg))
       .withRow(reviewRow(cfg))
-      .withRow(payoutsRow(cfg)),
+      .withRow(payoutsRow(cfg))
+      .withRow(merchantEventsRow(cfg)),
   );
 }

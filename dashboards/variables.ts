@@ -6,7 +6,7 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type { DataSourceRef } from '@grafana/grafana-foundation-sdk/common';
 import { externalMetrics } from '../src/metrics/catalog.ts';
-import { NETWORKS } from '../src/domain/networks.ts';
+import { PAYMENT_NETWORKS } from '../src/domain/networks.ts';
 import type { MonitoringConfig } from '../alerts/config.ts';
 import { eq, re, sel } from '../alerts/promql.ts';
 
@@ -91,8 +91,8 @@ export function namespaceVariable(cfg: MonitoringConfig): dashboard.QueryVariabl
 export function networkVariable(): dashboard.CustomVariableBuilder {
   return new dashboard.CustomVariableBuilder('network')
     .label('Network')
-    .description('Mobile-money network (operator).')
-    .values(NETWORKS.join(','))
+    .description('Mobile-money network (operator), or card.')
+    .values(PAYMENT_NETWORKS.join(','))
     .multi(true)
     .includeAll(true)
     .allValue('.*')

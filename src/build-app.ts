@@ -3,9 +3,10 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Knex } from 'knex';
 import app from './app.ts';
-import type { Config } from './config.ts';
+import { trustProxyOption, type Config } from './config.ts';
 import { closeLogger, createLogger } from './observability/logger.ts';
 import { CompletedRequestLog } from './observability/request-log.ts';
+import { clientErrorHandler } from './plugins/app/errors.ts';
 
 export interface BuildOptions {
   db?: Knex;
@@ -21,13 +22,16 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     // Coercion off: a body's "100" must be refused, not read as 100. Unknown fields are refused too.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     bodyLimit: 64 * 1024,
-    trustProxy: true,
+    // Off unless TRUST_PROXY names the hops in front: X-Forwarded-For is written by the client otherwise.
+    trustProxy: trustProxyOption(config.trustProxy),
+    clientErrorHandler,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     genReqId: () => crypto.randomUUID(),
     // Start-up runs the migrations inside the app plugin; on a busy machine or a large database
-    // that takes longer than Fastify's 10 s default, which would abort a healthy start.
-    pluginTimeout: 120_000,
+    // that takes longer than Fastify's 10 s default, which would abort a healthy start. The
+    // database plugin also waits up to DATABASE_START_TIMEOUT_MS for PostgreSQL to answer.
+    pluginTimeout: Math.max(120_000, config.databaseStartTimeoutMs + 60_000),
     requestIdHeader: false,
     routerOptions: { maxParamLength: 200 },
     // The router answers these before any handler runs, in its own shape; ours is the API's.

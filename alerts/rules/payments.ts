@@ -100,6 +100,8 @@ export function feexpayAlerts(cfg: MonitoringConfig): AlertingRule[] {
   const hooks = cfg.feexpay.webhookErrors;
   const probes = cfg.feexpay.webhookRejections;
   const wait = cfg.feexpay.reconcilerWait;
+  const down = cfg.feexpay.operatorUnavailable;
+  const unavailable = sel(series(serviceMetrics.paymentsFinished), eq('job', cfg.job), eq('reason', 'network_unavailable'));
   const deliveries = sel(series(serviceMetrics.webhookDeliveries), eq('job', cfg.job), re('result', hooks.results.join('|')));
   const rejected = sel(series(serviceMetrics.webhookDeliveries), eq('job', cfg.job), eq('result', 'rejected'));
   const calls = sel(series(serviceMetrics.feexpayRequestDuration, '_count'), eq('job', cfg.job));
@@ -145,6 +147,17 @@ export function feexpayAlerts(cfg: MonitoringConfig): AlertingRule[] {
         `{{ $value | printf "%.0f" }} deliveries to {{ $labels.job }} were rejected (wrong token or unreadable body) ` +
         `over the last hour (limit ${probes.maxPerHour}): probing from the internet, or a token or format mismatch with FeexPay.`,
       measured: { value: '{{ $value | printf "%.0f" }} per hour', threshold: `${probes.maxPerHour} per hour` },
+    }),
+    alert(cfg, {
+      name: 'FeexPayOperatorUnavailable',
+      knobs: down,
+      component: 'feexpay',
+      expr: `${sumIncrease(unavailable, down.window, [...JOB_LABELS, 'network'])} > ${num(down.maxFailures)}`,
+      summary: 'FeexPay reports a mobile-money operator unavailable.',
+      description:
+        `{{ $value | printf "%.0f" }} {{ $labels.network }} payments on {{ $labels.job }} failed with ` +
+        `"Network Unavailable" over the last ${down.window} (limit ${down.maxFailures}).`,
+      measured: { value: `{{ $value | printf "%.0f" }} in ${down.window}`, threshold: `${down.maxFailures} in ${down.window}` },
     }),
     alert(cfg, {
       name: 'FeexPayReconcilerLagging',

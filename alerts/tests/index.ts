@@ -6,10 +6,11 @@ import { monitoringConfig, type MonitoringConfig } from '../config.ts';
 import { ALERTING_FILE, RECORDING_FILE, buildRuleGroups } from '../groups.ts';
 import { toYaml } from '../yaml.ts';
 import { burnRateGroups, serverErrorSurgeGroups } from './cases/api.ts';
-import { feexpayRatioGroups, latencyGroups, reconcilerGroups, webhookGroups, webhookRejectionGroups } from './cases/feexpay.ts';
+import { feexpayRatioGroups, latencyGroups, operatorUnavailableGroups, reconcilerGroups, webhookGroups, webhookRejectionGroups } from './cases/feexpay.ts';
 import { networkSuccessRateGroups, stuckPendingGroups, successRateGroups } from './cases/payments.ts';
 import { infraGroups, serviceHealthGroups } from './cases/platform.ts';
 import { reviewGroups } from './cases/review.ts';
+import { merchantEndpointsFailingGroups, merchantEventsDelayedGroups } from './cases/merchant-events.ts';
 import { payoutGroups } from './cases/payouts.ts';
 import { RuleBook, type TestGroup } from './model.ts';
 
@@ -30,11 +31,13 @@ export function buildRuleTestModels(cfg: MonitoringConfig = monitoringConfig): R
       ...latencyGroups(cfg, book),
       ...webhookGroups(cfg, book),
       ...webhookRejectionGroups(cfg, book),
+      ...operatorUnavailableGroups(cfg, book),
       ...reconcilerGroups(cfg, book),
     ],
     'tests/api.test.yml': [...burnRateGroups(cfg, book), ...serverErrorSurgeGroups(cfg, book)],
     'tests/platform.test.yml': [...serviceHealthGroups(cfg, book), ...infraGroups(cfg, book)],
     'tests/review.test.yml': reviewGroups(cfg, book),
+    'tests/merchant-events.test.yml': [...merchantEventsDelayedGroups(cfg, book), ...merchantEndpointsFailingGroups(cfg, book)],
     'tests/payouts.test.yml': payoutGroups(cfg, book),
   };
 }

@@ -36,6 +36,7 @@ export function renderPage(filter: DashboardFilter, assetVersion: string): strin
     <label>Data <select name="mode" id="mode"><option value="live"${filter.livemode ? ' selected' : ''}>live</option><option value="test"${filter.livemode ? '' : ' selected'}>test (sandbox)</option></select></label>
     <button type="submit">Apply</button>
   </form>
+  <a href="/admin/networks" id="networks-link">Operators</a>
 </header>
 ${filter.livemode ? '' : '<p class="test-mode" role="status">TEST DATA: payments made with test keys, on the built-in simulator. No money moved.</p>'}
 <main id="dashboard" data-state="loading" data-mode="${filter.livemode ? 'live' : 'test'}">
@@ -75,6 +76,14 @@ ${filter.livemode ? '' : '<p class="test-mode" role="status">TEST DATA: payments
   <section>
     <h2>Latest failed payments</h2>
     <table id="failures"><thead><tr><th>Created (UTC)</th><th>Payment</th><th>Network</th><th>Amount</th><th>Reason</th></tr></thead><tbody></tbody></table>
+  </section>
+  <section>
+    <h2>Merchant events: recent deliveries</h2>
+    <table id="event-deliveries"><thead><tr><th>Attempted (UTC)</th><th>Event</th><th>Endpoint host</th><th>Attempt</th><th>Outcome</th><th>Status</th><th>ms</th></tr></thead><tbody></tbody></table>
+  </section>
+  <section>
+    <h2>Merchant events: failing endpoints</h2>
+    <table id="failing-endpoints"><thead><tr><th>Endpoint</th><th>Merchant</th><th>Host</th><th>State</th><th>Failing since (UTC)</th></tr></thead><tbody></tbody></table>
   </section>
 </main>
 </body>

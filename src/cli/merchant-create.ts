@@ -1,10 +1,13 @@
 /**
  * `npm run merchant:create -- --name "Shop" [--scopes payments,payouts]`: creates a merchant and
- * prints its live and test API keys once. Without --scopes the keys collect payments only.
+ * prints its live and test API keys once; without --scopes the keys collect payments only.
+ * On the embedded database this works only while the service is stopped: the database is one
+ * process's at a time, and the lock (db/embedded-lock.ts) refuses a second one with a message,
+ * rather than printing a key written to a copy nobody will read.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
-import { createKnex } from '../db/knex.ts';
+import { ConfigError, loadConfig } from '../config.ts';
+import { closeDatabase, createKnex } from '../db/knex.ts';
 import { migrateLatest } from '../db/migrate.ts';
 import { createMerchant, parseScopes } from '../merchants/merchants.ts';
 
@@ -22,16 +25,21 @@ try {
   process.stderr.write(`${(err as Error).message}\n${usage}`);
   process.exit(2);
 }
-const config = loadConfig();
-const db = createKnex({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 try {
-  await migrateLatest(db);
-  const { merchant, apiKey, testApiKey } = await createMerchant(db, name, scopes);
-  process.stdout.write(
-    `merchant ${merchant.id} (${merchant.name}), scopes ${merchant.scopes.join(',')}\n` +
-      `live API key (shown once, store it now): ${apiKey}\n` +
-      `test API key (shown once; payments go to the built-in simulator, no money moves): ${testApiKey}\n`,
-  );
-} finally {
-  await db.destroy();
+  const config = loadConfig();
+  const db = createKnex({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrateLatest(db);
+    const { merchant, apiKey, testApiKey } = await createMerchant(db, name, scopes);
+    process.stdout.write(
+      `merchant ${merchant.id} (${merchant.name}), scopes ${merchant.scopes.join(',')}\n` +
+        `live API key (shown once, store it now): ${apiKey}\n` +
+        `test API key (shown once; payments go to the built-in simulator, no money moves): ${testApiKey}\n`,
+    );
+  } finally {
+    await closeDatabase(db);
+  }
+} catch (err) {
+  process.stderr.write(`merchant:create: ${err instanceof ConfigError ? err.message : (err as Error).message}\n`);
+  process.exit(1);
 }

@@ -2,7 +2,7 @@
  * Every mobile-money operator FeexPay serves, with what the service must know before it calls
  * FeexPay: the phone format of the operator's country, the currency, and how the customer
  * confirms (USSD push, a payment page to redirect to, or an OTP).
- * Source: ../shared/feexpay-api.md ("Collect money from a phone").
+ * Source: docs/feexpay.md ("Operators" and "Collection flows").
  */
 
 export const NETWORKS = [
@@ -19,8 +19,12 @@ export type Network = (typeof NETWORKS)[number];
 export type Currency = 'XOF' | 'XAF';
 export const CURRENCIES: readonly Currency[] = ['XOF', 'XAF'];
 
-/** How the customer approves: a USSD prompt on the phone, a FeexPay page, or an OTP (Coris). */
-export type ConfirmationFlow = 'ussd' | 'redirect' | 'otp';
+/**
+ * How the customer approves: a USSD prompt on the phone, a FeexPay page (`redirect`), a code
+ * FeexPay sends after a first request (`otp`, Coris), or a code the customer gets beforehand and
+ * that goes in the only request (`otp_in_request`, Orange Senegal's #144#391#).
+ */
+export type ConfirmationFlow = 'ussd' | 'redirect' | 'otp' | 'otp_in_request';
 
 export interface NetworkInfo {
   country: 'BJ' | 'TG' | 'CI' | 'SN' | 'BF' | 'CG' | 'ML';
@@ -52,7 +56,7 @@ export const NETWORK_INFO: Record<Network, NetworkInfo> = {
   moov_ci: { country: 'CI', currency: 'XOF', phone: /^22501\d{8}$/, flow: 'redirect', legacyLabel: 'MOOV CI' },
   orange_ci: { country: 'CI', currency: 'XOF', phone: /^22507\d{8}$/, flow: 'redirect', legacyLabel: 'ORANGE CI' },
   wave_ci: { country: 'CI', currency: 'XOF', phone: CI, flow: 'redirect', legacyLabel: 'WAVE CI' },
-  orange_sn: { country: 'SN', currency: 'XOF', phone: SN, flow: 'ussd', legacyLabel: 'ORANGE SN' },
+  orange_sn: { country: 'SN', currency: 'XOF', phone: SN, flow: 'otp_in_request', legacyLabel: 'ORANGE SN' },
   free_sn: { country: 'SN', currency: 'XOF', phone: SN, flow: 'redirect', legacyLabel: 'FREE SN' },
   wave_sn: { country: 'SN', currency: 'XOF', phone: SN, flow: 'redirect', legacyLabel: 'WAVE SN' },
   moov_bf: { country: 'BF', currency: 'XOF', phone: BF, flow: 'redirect', legacyLabel: 'MOOV BF' },
@@ -69,6 +73,16 @@ export const AMOUNT_LIMITS = { min: 100, max: 2_000_000 } as const;
 /** MTN refuses anything but letters, digits and spaces in the description. */
 export const DESCRIPTION_PATTERN = /^[A-Za-z0-9 ]{1,100}$/;
 
+/** A card payment's `network`: a card has no operator (its brand is the payment's `card_brand`). */
+export const CARD_NETWORK = 'card';
+/** Every value of a payment's `network`: the operators, and `card`. A bounded metric label. */
+export const PAYMENT_NETWORKS = [...NETWORKS, CARD_NETWORK] as const;
+export type PaymentNetwork = (typeof PAYMENT_NETWORKS)[number];
+
 export function isNetwork(value: string): value is Network {
   return (NETWORKS as readonly string[]).includes(value);
 }
+
+/** Card brands FeexPay's card init accepts (`type_card`). */
+export const CARD_BRANDS = ['VISA', 'MASTERCARD'] as const;
+export type CardBrand = (typeof CARD_BRANDS)[number];

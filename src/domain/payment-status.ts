@@ -32,6 +32,8 @@ export const FAILURE_REASONS = [
   'below_minimum', // code 37
   'cancelled', // CANCELLED, code 92 (USSD session expired or cancelled)
   'invalid_number', // code 555
+  'network_unavailable', // "Network Unavailable": the operator is down; a final refusal, retry later
+  'wrong_otp', // the customer's code was refused (Coris, Orange SN)
   'provider_rejected', // FeexPay refused the request itself (4xx: bad key, channel not configured)
   'operator_decision', // an operator closed a payment under review as failed
   'unknown', // FAILED with a reason we have not seen

@@ -5,20 +5,25 @@
  * stays pending and the reconciler asks again later.
  */
 import { performance } from 'node:perf_hooks';
-import type { FailureReason } from '../domain/payment-status.ts';
-import { NETWORK_INFO } from '../domain/networks.ts';
-import { createExchange, type Exchange } from './http-exchange.ts';
-import { parseRequestToPayAnswer, parseStatusAnswer, REFERENCE_PATTERN } from './status.ts';
+import { NETWORK_INFO, type Network } from '../domain/networks.ts';
+import { createExchange } from './http-exchange.ts';
+import { interpretCardInit, interpretFeePreview, interpretRequestToPay, interpretStatus } from './interpret.ts';
+import { REFERENCE_PATTERN } from './status.ts';
 import type {
   CallObserver,
   CallOutcome,
+  CardInitInput,
+  CardInitResult,
+  CollectionPath,
+  FeePreviewResult,
   FeexPayClient,
   FeexPayOperation,
   RequestToPayInput,
   RequestToPayResult,
   StatusResult,
-  UnknownCause,
 } from './types.ts';
+
+export { interpretRequestToPay, interpretStatus } from './interpret.ts';
 
 type LogFn = (obj: Record<string, unknown>, msg?: string) => void;
 export interface ClientLogger {
@@ -35,6 +40,8 @@ export interface FeexPayClientOptions {
   /** Request-to-pay can block until the customer confirms: integrators use 30 to 120 s. */
   requestTimeoutMs: number;
   statusTimeoutMs: number;
+  /** `integration` (default: the current official SDK's form) or `per_operator`. */
+  collectionPath?: CollectionPath;
   logger?: ClientLogger;
   observe?: CallObserver;
 }
@@ -42,18 +49,11 @@ export interface FeexPayClientOptions {
 // FeexPay answers are small; a huge body is not a FeexPay answer and must not fill our memory.
 const MAX_BODY_BYTES = 64 * 1024;
 
-/** What came back over the wire, before any interpretation. */
-function parseJson(text: string | undefined): { ok: true; value: unknown } | { ok: false } {
-  if (text === undefined || text.trim() === '') return { ok: false };
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch {
-    return { ok: false };
-  }
-}
-
 export function createFeexPayClient(opts: FeexPayClientOptions): FeexPayClient {
   const base = opts.baseUrl.replace(/\/+$/, '');
+  const collectionPath = opts.collectionPath ?? 'integration';
+  // Only a simulator is reached over plain http; its pages may then be http too.
+  const plainHttp = base.startsWith('http:');
   const exchange = createExchange({
     baseUrl: base,
     headers: { authorization: `Bearer ${opts.apiKey}`, accept: 'application/json' },
@@ -76,10 +76,10 @@ export function createFeexPayClient(opts: FeexPayClientOptions): FeexPayClient {
     else log.warn(line, 'feexpay call did not complete');
   }
 
-  async function requestToPay(input: RequestToPayInput): Promise<RequestToPayResult> {
-    const started = performance.now();
-    const url = `${base}/api/transactions/public/requesttopay/${encodeURIComponent(input.network)}`;
-    const payload = {
+  /** The path and body of request-to-pay in the form the setting picks (docs/feexpay.md "Which collection path"). */
+  function collectionRequest(input: RequestToPayInput): { url: string; payload: Record<string, unknown> } {
+    const info = NETWORK_INFO[input.network];
+    const payload: Record<string, unknown> = {
       phoneNumber: input.phoneNumber,
       amount: input.amount,
       shop: opts.shopId,
@@ -88,22 +88,25 @@ export function createFeexPayClient(opts: FeexPayClientOptions): FeexPayClient {
       last_name: input.lastName ?? '',
       email: input.email ?? '',
       callback_info: input.callbackInfo,
-      ...(input.otp !== undefined ? { otp: input.otp } : {}),
+      // Coris's first request carries an empty code: FeexPay then answers 201 and texts one.
+      ...(input.otp !== undefined || info.flow === 'otp' ? { otp: input.otp ?? '' } : {}),
+      ...(input.reference !== undefined ? { reference: input.reference } : {}),
+      ...(input.returnUrl !== undefined ? { return_url: input.returnUrl } : {}),
+      ...(input.cancelUrl !== undefined ? { cancel_url: input.cancelUrl } : {}),
     };
+    if (collectionPath === 'per_operator') {
+      return { url: `${base}/api/transactions/public/requesttopay/${encodeURIComponent(input.network)}`, payload };
+    }
+    return { url: `${base}/api/transactions/requesttopay/integration`, payload: { ...payload, reseau: info.legacyLabel } };
+  }
+
+  async function requestToPay(input: RequestToPayInput): Promise<RequestToPayResult> {
+    const started = performance.now();
+    const { url, payload } = collectionRequest(input);
     const ex = await exchange('POST', url, opts.requestTimeoutMs, payload);
     const durationMs = performance.now() - started;
-    const result = interpretRequestToPay(ex, durationMs);
-    const outcome: CallOutcome =
-      result.kind === 'accepted'
-        ? result.status === 'failed'
-          ? 'failed'
-          : 'ok'
-        : result.kind === 'rejected'
-          ? 'failed'
-          : result.cause === 'timeout'
-            ? 'timeout'
-            : 'error';
-    report('request_to_pay', outcome, durationMs, {
+    const result = interpretRequestToPay(ex, durationMs, plainHttp);
+    report('request_to_pay', outcomeOf(result), durationMs, {
       network: input.network,
       country: NETWORK_INFO[input.network]?.country,
       callbackInfo: input.callbackInfo,
@@ -115,6 +118,45 @@ export function createFeexPayClient(opts: FeexPayClientOptions): FeexPayClient {
           ? { reason: result.reason }
           : { cause: result.cause }),
     });
+    return result;
+  }
+
+  async function initCard(input: CardInitInput): Promise<CardInitResult> {
+    const started = performance.now();
+    const ex = await exchange('POST', `${base}/api/transactions/public/initcard`, opts.requestTimeoutMs, {
+      phone: input.phoneNumber,
+      amount: input.amount,
+      shop: opts.shopId,
+      first_name: input.firstName ?? '',
+      last_name: input.lastName ?? '',
+      email: input.email ?? '',
+      type_card: input.brand,
+      currency: input.currency,
+      callback_info: input.callbackInfo,
+    });
+    const durationMs = performance.now() - started;
+    const result = interpretCardInit(ex, durationMs, plainHttp);
+    report('card_init', outcomeOf(result), durationMs, {
+      brand: input.brand,
+      callbackInfo: input.callbackInfo,
+      httpStatus: ex.kind === 'answer' ? ex.httpStatus : undefined,
+      kind: result.kind,
+      ...(result.kind === 'accepted' ? { reference: result.reference } : result.kind === 'rejected' ? { reason: result.reason } : { cause: result.cause }),
+    });
+    return result;
+  }
+
+  async function feePreview(network: Network, amount: number): Promise<FeePreviewResult> {
+    const started = performance.now();
+    const ex = await exchange('POST', `${base}/api/transactions/details`, opts.statusTimeoutMs, {
+      reseau: NETWORK_INFO[network].legacyLabel,
+      amount,
+      shop: opts.shopId,
+    });
+    const durationMs = performance.now() - started;
+    const result = interpretFeePreview(ex, amount, durationMs);
+    const outcome: CallOutcome = result.kind === 'ok' ? 'ok' : result.cause === 'timeout' ? 'timeout' : result.cause === 'rejected' ? 'failed' : 'error';
+    report('fee_preview', outcome, durationMs, { network, httpStatus: ex.kind === 'answer' ? ex.httpStatus : undefined, kind: result.kind });
     return result;
   }
 
@@ -155,41 +197,12 @@ export function createFeexPayClient(opts: FeexPayClientOptions): FeexPayClient {
     return result;
   }
 
-  return { requestToPay, getStatus };
+  return { requestToPay, getStatus, initCard, feePreview };
 }
 
-function unknownOf(httpStatus: number): { cause: UnknownCause; httpStatus: number } {
-  return { cause: httpStatus >= 500 ? 'server_error' : 'bad_response', httpStatus };
-}
-
-export function interpretRequestToPay(ex: Exchange, durationMs: number): RequestToPayResult {
-  if (ex.kind === 'failed') return { kind: 'unknown', cause: ex.cause, durationMs };
-  const { httpStatus } = ex;
-  if (httpStatus >= 400 && httpStatus < 500) {
-    // Bad key, channel not configured, invalid body: FeexPay started nothing.
-    const reason: FailureReason = 'provider_rejected';
-    return { kind: 'rejected', httpStatus, reason, durationMs };
-  }
-  if (httpStatus < 200 || httpStatus >= 300) return { kind: 'unknown', ...unknownOf(httpStatus), durationMs };
-  const json = parseJson(ex.text);
-  if (!json.ok) return { kind: 'unknown', cause: 'bad_response', httpStatus, durationMs };
-  const answer = parseRequestToPayAnswer(httpStatus, json.value);
-  if (answer.kind === 'not_understood') return { kind: 'unknown', cause: 'bad_response', httpStatus, durationMs };
-  if (answer.kind === 'refused') return { kind: 'rejected', httpStatus, reason: answer.reason, durationMs };
-  const { kind: _kind, ...accepted } = answer;
-  return { kind: 'accepted', ...accepted, durationMs };
-}
-
-export function interpretStatus(reference: string, ex: Exchange, durationMs: number): StatusResult {
-  if (ex.kind === 'failed') return { kind: 'unavailable', cause: ex.cause, durationMs };
-  const { httpStatus } = ex;
-  if (httpStatus === 404) return { kind: 'not_found', durationMs };
-  if (httpStatus < 200 || httpStatus >= 300) return { kind: 'unavailable', ...unknownOf(httpStatus), durationMs };
-  const json = parseJson(ex.text);
-  if (!json.ok) return { kind: 'unavailable', cause: 'bad_response', httpStatus, durationMs };
-  const answer = parseStatusAnswer(reference, json.value);
-  if (answer.kind === 'not_understood') return { kind: 'unavailable', cause: 'bad_response', httpStatus, durationMs };
-  if (answer.kind === 'not_found') return { kind: 'not_found', durationMs };
-  const { kind: _kind, ...found } = answer;
-  return { kind: 'found', ...found, durationMs };
+/** How a collection call went, for the metric: a refusal is "failed", an unknown outcome a timeout or an error. */
+function outcomeOf(result: RequestToPayResult | CardInitResult): CallOutcome {
+  if (result.kind === 'accepted') return 'status' in result && result.status === 'failed' ? 'failed' : 'ok';
+  if (result.kind === 'rejected') return 'failed';
+  return result.cause === 'timeout' ? 'timeout' : 'error';
 }

@@ -1,6 +1,6 @@
 /**
  * Normalisation of FeexPay's answers: status words, failure reasons and the loose JSON shapes its
- * endpoints return (see shared/feexpay-api.md). Pure functions, no I/O, so every variant is covered
+ * endpoints return (see docs/feexpay.md). Pure functions, no I/O, so every variant is covered
  * by a unit table (test/feexpay/status.test.ts). Anything not recognised here is "not understood":
  * the caller must then treat the outcome as unknown, never as a success.
  */
@@ -29,7 +29,24 @@ const REASON_WORDS: Record<string, FailureReason> = {
   'PAYER NOT FOUND': 'payer_not_found',
   CANCELLED: 'cancelled',
   CANCELED: 'cancelled',
+  'UNKNOWN MOBILE NUMBER': 'payer_not_found',
+  'NETWORK UNAVAILABLE': 'network_unavailable',
+  'INVALID OTP': 'wrong_otp',
+  'WRONG OTP': 'wrong_otp',
+  'OTP INVALID': 'wrong_otp',
 };
+
+/**
+ * Phrases the SDKs test for in `responsemsg` or `message` of an answer that carries no status
+ * word: FeexPay's way of refusing on a 200. Matched inside longer messages too.
+ */
+const SIGNAL_PHRASES: readonly [string, FailureReason][] = [
+  ['NETWORK UNAVAILABLE', 'network_unavailable'],
+  ['UNKNOWN MOBILE NUMBER', 'payer_not_found'],
+  ['INVALID OTP', 'wrong_otp'],
+  ['WRONG OTP', 'wrong_otp'],
+  ['OTP INVALID', 'wrong_otp'],
+];
 
 // Status codes the FeexPay SDKs surface next to (or instead of) a reason string.
 const SDK_CODES: Record<string, FailureReason> = {
@@ -69,6 +86,37 @@ export function normaliseReason(reason: unknown, statusCode?: unknown): FailureR
 
 type Json = Record<string, unknown>;
 
+function phraseIn(text: unknown): FailureReason | undefined {
+  if (typeof text !== 'string') return undefined;
+  const w = word(text);
+  return SIGNAL_PHRASES.find(([phrase]) => w.includes(phrase))?.[1];
+}
+
+/** An SDK error signal in a body: `statusCode` 10/37/92/555, or a known phrase in `responsemsg`/`message`. */
+export function errorSignal(body: Json): FailureReason | undefined {
+  const code = body.statusCode ?? body.status_code;
+  if (typeof code === 'number' || typeof code === 'string') {
+    const fromCode = SDK_CODES[String(code).trim()];
+    if (fromCode) return fromCode;
+  }
+  return phraseIn(body.responsemsg) ?? phraseIn(body.message) ?? phraseIn(body.reason);
+}
+
+/**
+ * The signal in an answer read as text (FeexPay's error bodies are not always JSON): from the JSON
+ * object when it parses, else from the raw text.
+ */
+export function errorSignalInText(text: string | undefined): FailureReason | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  try {
+    const body = unwrap(JSON.parse(text) as unknown);
+    if (body) return errorSignal(body);
+  } catch {
+    // not JSON: look at the words themselves
+  }
+  return phraseIn(text.slice(0, 2000));
+}
+
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -87,6 +135,17 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
+/**
+ * A page FeexPay sends the customer to (redirect networks, cards): https only; plain http only
+ * when FeexPay itself is reached over http (a simulator in development, never the real FeexPay).
+ */
+export function customerPageUrl(value: unknown, allowHttp: boolean): string | undefined {
+  const s = str(value);
+  if (!s || !URL.canParse(s)) return undefined;
+  const { protocol } = new URL(s);
+  return protocol === 'https:' || (allowHttp && protocol === 'http:') ? s : undefined;
+}
+
 function referenceOf(value: unknown): string | undefined {
   const s = str(value);
   return s !== undefined && REFERENCE_PATTERN.test(s) ? s : undefined;
@@ -100,7 +159,8 @@ export function amountOf(value: unknown): number | undefined {
 
 function failureReason(body: Json, normalised: NormalisedStatus): FailureReason | undefined {
   if (normalised.status !== 'failed') return undefined;
-  return normalised.reason ?? normaliseReason(body.reason, body.statusCode ?? body.status_code);
+  const reason = normalised.reason ?? normaliseReason(body.reason, body.statusCode ?? body.status_code);
+  return reason === 'unknown' ? (errorSignal(body) ?? reason) : reason;
 }
 
 export type RequestToPayAnswer =
@@ -109,22 +169,27 @@ export type RequestToPayAnswer =
   | { kind: 'refused'; reason: FailureReason }
   | { kind: 'not_understood'; why: string };
 
-function asksForOtp(httpStatus: number, body: Json): boolean {
-  if (body.otp_required === true || body.otpRequired === true) return true;
-  const message = str(body.message) ?? '';
-  return httpStatus === 201 && /\botp\b/i.test(message);
+/** HTTP 201 alone means "OTP required" (the body may be `{ reference }` only), unless it states a final status. */
+function asksForOtp(httpStatus: number, body: Json, normalised: NormalisedStatus | undefined): boolean {
+  if (normalised && normalised.status !== 'pending') return false;
+  return httpStatus === 201 || body.otp_required === true || body.otpRequired === true;
 }
 
 /** Reads a 2xx answer of request-to-pay (already parsed as JSON). */
-export function parseRequestToPayAnswer(httpStatus: number, raw: unknown): RequestToPayAnswer {
+export function parseRequestToPayAnswer(httpStatus: number, raw: unknown, allowHttp = false): RequestToPayAnswer {
   const body = unwrap(raw);
   if (!body) return { kind: 'not_understood', why: 'not a JSON object' };
   const orderId = referenceOf(body.order_id);
   const reference = referenceOf(body.reference) ?? orderId;
-  const paymentUrl = str(body.payment_url);
-  const otpRequired = asksForOtp(httpStatus, body);
+  const paymentUrl = customerPageUrl(body.payment_url, allowHttp);
+  // A page we would not send a customer to is not an answer we understand.
+  if (str(body.payment_url) !== undefined && paymentUrl === undefined) return { kind: 'not_understood', why: 'unusable payment_url' };
 
   let normalised = normaliseStatus(body.status);
+  // An SDK error signal with no status word is FeexPay refusing on a 200 (operator down, unknown number).
+  const signal = normalised ? undefined : errorSignal(body);
+  if (signal) normalised = { status: 'failed', reason: signal };
+  const otpRequired = asksForOtp(httpStatus, body, normalised);
   // Redirect and OTP answers may carry no status: the collection has started and waits for the customer.
   if (!normalised && body.status === undefined && (paymentUrl || otpRequired)) normalised = { status: 'pending' };
   if (!normalised) return { kind: 'not_understood', why: 'unrecognised status' };

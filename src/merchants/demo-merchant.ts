@@ -16,9 +16,13 @@ export async function ensureDemoMerchant(app: FastifyInstance, dataDir: string):
     app.log.info({ key_file: file }, 'demo merchant API key is in the key file');
     return;
   }
-  // The demo merchant's key is a test key: its payments go to the simulator in any deployment.
-  // It may pay out too: a test key's payouts go to the simulator as well.
-  const { testApiKey } = await createMerchant(app.db, 'Demo merchant', ['payments', 'payouts']);
-  await fs.writeFile(file, testApiKey + '\n', { mode: 0o600 });
-  app.log.warn({ key_file: file, key_mode: 'test' }, 'created a demo merchant; its TEST API key (fgw_test_...) is in the key file: test payments go to the simulator, no money moves');
+  // On the embedded default (no FeexPay account) the demo key is a test key: its payments go to
+  // the simulator whatever is configured later. Pointed at a FeexPay (a stand-alone simulator,
+  // say), the embedded database is a developer's: the demo key is then the live one.
+  // The demo shows every route, payouts included (its payouts go where its payments go).
+  const { apiKey, testApiKey } = await createMerchant(app.db, 'Demo merchant', ['payments', 'payouts']);
+  const live = app.feexpayHealth().mode === 'live';
+  await fs.writeFile(file, (live ? apiKey : testApiKey) + '\n', { mode: 0o600 });
+  if (live) app.log.warn({ key_file: file, key_mode: 'live' }, 'created a demo merchant; its LIVE API key is in the key file: its payments go to the configured FeexPay');
+  else app.log.warn({ key_file: file, key_mode: 'test' }, 'created a demo merchant; its TEST API key (fgw_test_...) is in the key file: payments go to the built-in simulator, no money moves');
 }

@@ -81,3 +81,33 @@ export async function findMerchantByKey(db: Knex, apiKey: string): Promise<Authe
     .first();
   return row ? { id: row.id, name: row.name, scopes: scopesOf(row.scopes), livemode } : undefined;
 }
+
+/** What operators see of a merchant: never a key, only its first characters. */
+export interface MerchantListing {
+  id: string;
+  name: string;
+  api_key_prefix: string;
+  test_api_key_prefix: string | null;
+  created_at: Date;
+  disabled_at: Date | null;
+}
+
+const LISTED = ['id', 'name', 'api_key_prefix', 'test_api_key_prefix', 'created_at', 'disabled_at'] as const;
+
+export async function listMerchants(db: Knex): Promise<MerchantListing[]> {
+  return db('merchants').select(...LISTED).orderBy('created_at', 'desc').limit(1000);
+}
+
+/** Disables both of a merchant's keys (kept disabled if it already was); undefined when there is no such merchant. */
+export async function disableMerchant(db: Knex, id: string): Promise<MerchantListing | undefined> {
+  const [row] = await db('merchants').where({ id }).update({ disabled_at: db.raw('coalesce(disabled_at, now())') }).returning([...LISTED]);
+  return row;
+}
+
+/** A new key of that mode; the old one stops working at once (within each replica's key cache). */
+export async function rotateApiKey(db: Knex, id: string, mode: KeyMode): Promise<{ merchant: MerchantListing; apiKey: string } | undefined> {
+  const key = newApiKey(mode);
+  const columns = mode === 'live' ? { api_key_hash: key.hash, api_key_prefix: key.prefix } : { test_api_key_hash: key.hash, test_api_key_prefix: key.prefix };
+  const [row] = await db('merchants').where({ id }).update(columns).returning([...LISTED]);
+  return row ? { merchant: row, apiKey: key.apiKey } : undefined;
+}

@@ -3,10 +3,11 @@
  * defined once. The service registers from here; dashboards/ and alerts/ import names from here,
  * and a test fails on any PromQL that names a metric missing from this file.
  */
-import { NETWORKS, CURRENCIES } from '../domain/networks.ts';
+import { PAYMENT_NETWORKS, CURRENCIES } from '../domain/networks.ts';
 import { FAILURE_REASONS, REVIEW_CAUSES } from '../domain/payment-status.ts';
 import { PAYOUT_NETWORKS } from '../domain/payouts.ts';
 import { WEBHOOK_RESULTS } from '../domain/webhook-results.ts';
+import { FEEXPAY_OPERATIONS } from '../feexpay/types.ts';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
@@ -48,9 +49,46 @@ export const FEEXPAY_LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 7.5, 10
 /** HTTP latency of our own API; 0.05 is the p99 target of the benchmark. */
 export const HTTP_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
-const network = NETWORKS;
+const network = PAYMENT_NETWORKS;
 const outcome = ['successful', 'failed', 'expired'] as const;
 const reason = ['none', ...FAILURE_REASONS] as const;
+
+// ---- Merchant events (signed webhooks to merchants' endpoints) ------------------------------
+/** Event to acknowledgement: a first attempt is well under a second; retries reach the hours. */
+export const MERCHANT_EVENT_LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 7200, 36000, 108000] as const;
+
+export const merchantEventMetrics = {
+  merchantEventAttempts: def({
+    name: 'feexpay_merchant_event_attempts_total',
+    type: 'counter',
+    help: 'Delivery attempts of merchant events to their endpoints, by outcome.',
+    labels: { outcome: ['succeeded', 'http_error', 'timeout', 'network_error', 'refused'] },
+    source: 'service',
+  }),
+  merchantEventDeliveryLatency: def({
+    name: 'feexpay_merchant_event_delivery_seconds',
+    type: 'histogram',
+    help: 'Time from a merchant event being written to an endpoint acknowledging it with a 2xx.',
+    labels: {},
+    buckets: MERCHANT_EVENT_LATENCY_BUCKETS,
+    source: 'service',
+  }),
+  merchantEventOldestUndelivered: def({
+    name: 'feexpay_merchant_event_oldest_undelivered_seconds',
+    type: 'gauge',
+    help: 'Age of the oldest merchant event still waiting for delivery to an endpoint that is not failing (0 when none waits).',
+    labels: {},
+    source: 'service',
+  }),
+  merchantWebhookEndpoints: def({
+    name: 'feexpay_merchant_webhook_endpoints',
+    type: 'gauge',
+    help: 'Merchant webhook endpoints by state: enabled, failing (enabled, last attempts failed) or disabled.',
+    labels: { state: ['enabled', 'failing', 'disabled'] },
+    source: 'service',
+  }),
+} as const;
+// ---- end of merchant events ----------------------------------------------------------------
 
 export const serviceMetrics = {
   paymentsInitiated: def({
@@ -79,7 +117,7 @@ export const serviceMetrics = {
     type: 'histogram',
     help: 'Duration of calls to the FeexPay API, by operation and outcome.',
     labels: {
-      operation: ['request_to_pay', 'status', 'payout', 'payout_status'],
+      operation: FEEXPAY_OPERATIONS,
       outcome: ['ok', 'failed', 'timeout', 'error'],
     },
     buckets: FEEXPAY_LATENCY_BUCKETS,
@@ -125,6 +163,20 @@ export const serviceMetrics = {
     type: 'counter',
     help: 'POST /v1/payments requests by idempotency outcome.',
     labels: { outcome: ['created', 'replayed', 'in_flight', 'key_reused'] },
+    source: 'service',
+  }),
+  otpSubmissions: def({
+    name: 'feexpay_otp_submissions_total',
+    type: 'counter',
+    help: 'Codes sent with POST /v1/payments/{id}/otp, by what FeexPay made of them (not_awaiting: refused before FeexPay).',
+    labels: { network, result: ['accepted', 'refused', 'unknown', 'not_awaiting'] },
+    source: 'service',
+  }),
+  paymentsRefusedBeforeFeexPay: def({
+    name: 'feexpay_payments_refused_total',
+    type: 'counter',
+    help: 'Payment requests refused by the operator settings before any call to FeexPay, by network and why.',
+    labels: { network, reason: ['maintenance', 'amount_out_of_range'] },
     source: 'service',
   }),
   notifications: def({
@@ -227,7 +279,7 @@ export const serviceMetrics = {
     labels: {},
     source: 'service',
   }),
-
+  ...merchantEventMetrics,
 } as const;
 
 /** Registered by fastify-metrics; the name is passed to it from here. */

@@ -106,15 +106,17 @@ export const redact: pino.redactOptions = {
  * searched here because "time" or a duration is a legitimate long number.
  */
 const LINE_RE =
-  /\bfp_[A-Za-z0-9]+|\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}|(\/webhooks\/feexpay\/)[^/?#\s"'\\]+/g;
+  /\b(fp_|fgw_)[A-Za-z0-9_-]+|\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}|(\/webhooks\/feexpay\/)[^/?#\s"'\\]+|([?&][A-Za-z0-9_.-]*(?:token|key|secret|password|signature)=)[^&#\s"'\\]+/g;
 
-const LINE_HINT_RE = /@|fp_|Bearer|Basic|\/webhooks\/feexpay\//;
+const LINE_HINT_RE = /@|fp_|fgw_|Bearer|Basic|\/webhooks\/feexpay\/|[?&][A-Za-z0-9_.-]*(?:token|key|secret|password|signature)=/;
 
 export function maskLine(line: string): string {
   if (!LINE_HINT_RE.test(line)) return line;
-  return line.replace(LINE_RE, (match: string, auth?: string, hook?: string) => {
+  return line.replace(LINE_RE, (_match: string, key?: string, auth?: string, hook?: string, query?: string) => {
+    if (key !== undefined) return `${key}${REDACTED}`;
     if (auth !== undefined) return `${auth} ${REDACTED}`;
     if (hook !== undefined) return `${hook}${REDACTED}`;
-    return match.startsWith('fp_') ? `fp_${REDACTED}` : '[email]';
+    if (query !== undefined) return `${query}${REDACTED}`;
+    return '[email]';
   });
 }

@@ -50,16 +50,19 @@ const PATTERNS = [
   String.raw`(?<userinfo>\b[a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^\s/:@]+(?::[^\s/@]*)?@`,
   String.raw`(?<auth>\b(?:Bearer|Basic)\s+)[A-Za-z0-9._~+\/=-]+`,
   String.raw`\bfp_[A-Za-z0-9]+`,
+  // The service's own merchant API keys, wherever they appear (a path, a query, a message).
+  String.raw`(?<fgw>\bfgw_)[A-Za-z0-9_-]+`,
   String.raw`(?<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})`,
   String.raw`(?<hook>\/webhooks\/feexpay\/)[^\/?#\s"'\\]+`,
-  String.raw`(?<qs>[?&](?:token|api_?key|key|access_token)=)[^&#\s"'\\]+`,
+  // Any query parameter whose name says it holds a secret: ?token=, ?merchant_key=, &api_key=...
+  String.raw`(?<qs>[?&][A-Za-z0-9_.-]*(?:token|key|secret|password|signature)=)[^&#\s"'\\]+`,
   // Phone: 8 to 13 digits standing alone (not inside a word, an id, a decimal or a dashed id),
   // optionally with '+', or written in groups of 2-3 digits separated by spaces.
   String.raw`(?<phone>(?<![\w.+-])(?<!\d\.)\+?\d{8,13}(?![\w-])(?!\.\d))`,
   String.raw`(?<spaced>(?<![\w.+-])\+?\d{2,3}(?: \d{2,3}){3,5}(?![\w-])(?!\.\d))`,
 ];
 const PII_RE = new RegExp(PATTERNS.join('|'), 'g');
-const MAYBE_PII_RE = /[\d@=:]|fp_|Bearer|Basic|\/webhooks\/feexpay\//;
+const MAYBE_PII_RE = /[\d@=:]|fp_|fgw_|Bearer|Basic|\/webhooks\/feexpay\//;
 
 type Groups = Record<string, string | undefined>;
 
@@ -73,6 +76,7 @@ function replaceMatch(match: string, ...args: unknown[]): string {
   if (groups.userinfo !== undefined) return `${groups.userinfo}${REDACTED}@`;
   if (groups.auth !== undefined) return `${groups.auth}${REDACTED}`;
   if (groups.email !== undefined) return '[email]';
+  if (groups.fgw !== undefined) return `fgw_${REDACTED}`;
   if (groups.hook !== undefined) return `${groups.hook}${REDACTED}`;
   if (groups.qs !== undefined) return `${groups.qs}${REDACTED}`;
   if (groups.phone !== undefined) return '[phone]';

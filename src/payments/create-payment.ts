@@ -10,8 +10,10 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { FeexPayClient, FeexPayFor } from '../feexpay/types.ts';
 import { NO_TRACE, type TraceSteps } from '../observability/trace-steps.ts';
 import type { ServiceMetrics } from '../metrics/service-metrics.ts';
+import type { PaymentNetwork } from '../domain/networks.ts';
 import type { CreatePaymentBody, PaymentViewType } from '../schemas/payment.ts';
-import { answerTakenKey, requestHash, type TakenOutcome } from './idempotency.ts';
+import { nextActionOf, startCollection } from './collect.ts';
+import { judgeTakenKey, requestHash } from './idempotency.ts';
 import { presentPayment } from './present.ts';
 import type { PaymentRepository, PaymentRow } from './repository.ts';
 import type { Settler } from './settle.ts';
@@ -19,8 +21,10 @@ import type { Settler } from './settle.ts';
 /** What became of the request; the route maps each kind to HTTP. */
 export type CreateOutcome =
   | { kind: 'created'; payment: PaymentViewType }
-  /** replayed: the key's stored answer, or the payment as it stands when the first attempt died mid-way. */
-  | TakenOutcome<PaymentViewType>;
+  /** The key's stored answer, or the payment as it stands when the first attempt died mid-way. */
+  | { kind: 'replayed'; statusCode: number; body: PaymentViewType }
+  | { kind: 'key_reused' }
+  | { kind: 'in_flight' };
 
 export interface CreatePaymentDeps {
   payments: PaymentRepository;
@@ -29,25 +33,18 @@ export interface CreatePaymentDeps {
   metrics: ServiceMetrics;
   timing: { firstCheckAfterMs: number; deadlineMs: number; staleInFlightMs: number };
   onFeexPayAnomaly?: (message: string, ctx: { paymentId: string; network: string }) => void;
+  /** Takes one prompt from the phone's hourly quota (the rate-limit plugin's phoneQuota). */
+  phoneQuota?: (phoneNumber: string, livemode: boolean) => Promise<{ allowed: boolean; refusal: Error | null; refund(): Promise<void> }>;
 }
 
-type NextAction = NonNullable<PaymentViewType['next_action']>;
+/** The body as checked by the route: `network` resolved (an operator, or `card` with method card). */
+export type CreatePaymentInput = Omit<CreatePaymentBody, 'network'> & { network: PaymentNetwork };
 
 export function createPaymentCreator(deps: CreatePaymentDeps) {
   /** Asks FeexPay to collect and records what it answered; returns the next step for the customer, if any. */
-  async function collect(payment: PaymentRow, input: CreatePaymentBody, log: FastifyBaseLogger, trace: TraceSteps): Promise<{ row?: PaymentRow; nextAction?: NextAction }> {
+  async function collect(payment: PaymentRow, input: CreatePaymentInput, log: FastifyBaseLogger, trace: TraceSteps): Promise<{ row?: PaymentRow }> {
     const base = { payment_id: payment.id, amount: input.amount, currency: input.currency, network: input.network };
-    const result = await trace.step('http.client', 'FeexPay request-to-pay', () => deps.feexpay(payment.livemode).requestToPay({
-      network: input.network,
-      phoneNumber: input.phone_number,
-      amount: input.amount,
-      description: input.description,
-      firstName: input.customer?.first_name,
-      lastName: input.customer?.last_name,
-      email: input.customer?.email,
-      callbackInfo: payment.id,
-      otp: input.otp,
-    }));
+    const result = await trace.step('http.client', 'FeexPay request-to-pay', () => startCollection(deps.feexpay(payment.livemode), payment, input));
     log.info(
       {
         event: 'feexpay.answered',
@@ -75,6 +72,7 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
       reference: result.reference,
       orderId: result.orderId,
       paymentUrl: result.paymentUrl,
+      nextAction: nextActionOf(result),
     }));
     if (attached === 'conflict') {
       // FeexPay gave this payment a reference another payment already holds.
@@ -82,21 +80,25 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
       return {};
     }
     const outcome = await deps.settler.applyAnswer(attached ?? payment, result.status, 'api', result.reason);
-    const nextAction: NextAction | undefined = result.otpRequired ? 'otp_required' : result.paymentUrl ? 'redirect_to_url' : undefined;
     // The row attachFeexPay returned is current unless the answer itself settled the payment.
-    return { row: attached && outcome === 'still_pending' ? attached : undefined, nextAction };
+    return { row: attached && outcome === 'still_pending' ? attached : undefined };
   }
 
   return async function createPayment(
     merchant: { id: string; livemode: boolean },
     idempotencyKey: string,
-    input: CreatePaymentBody,
+    input: CreatePaymentInput,
     log: FastifyBaseLogger,
     trace: TraceSteps = NO_TRACE,
   ): Promise<CreateOutcome> {
     const now = Date.now();
     const hash = requestHash(input);
     const merchantId = merchant.id;
+    // Only a request that goes on to prompt the phone keeps its place in the phone's quota: a
+    // replay, a conflict or a failure before FeexPay gives it back, and a replay is answered even
+    // when the quota is spent.
+    const quota = await deps.phoneQuota?.(input.phone_number, merchant.livemode);
+    if (quota && !quota.allowed && !(await deps.payments.isKeyLive(merchantId, merchant.livemode, idempotencyKey))) throw quota.refusal;
     const claim = await trace.step('db', 'claim key, insert payment', () => deps.payments.claimKeyAndInsert(idempotencyKey, hash, {
       id: randomUUID(),
       merchant_id: merchantId,
@@ -104,26 +106,43 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
       amount: input.amount,
       currency: input.currency,
       network: input.network,
+      method: input.method ?? 'mobile_money',
+      card_brand: input.card_brand ?? null,
       phone_number: input.phone_number,
       description: input.description ?? null,
       customer: input.customer ?? {},
       metadata: input.metadata ?? {},
       next_check_at: new Date(now + deps.timing.firstCheckAfterMs),
       expires_at: new Date(now + deps.timing.deadlineMs),
-    }));
+    })).catch(async (err: unknown) => {
+      await quota?.refund();
+      throw err;
+    });
+    if (claim.kind === 'taken') await quota?.refund();
 
     if (claim.kind === 'taken') {
-      const outcome = await answerTakenKey<PaymentViewType>(claim, hash, claim.paymentId, {
-        now,
-        staleInFlightMs: deps.timing.staleInFlightMs,
-        current: async (id) => {
-          const row = await deps.payments.findById(id);
-          return row && presentPayment(row);
-        },
-        complete: (status, body) => trace.step('db', 'store answer for replays', () => deps.payments.completeKey(merchantId, merchant.livemode, idempotencyKey, status, body)),
-      });
-      deps.metrics.idempotentRequests.inc({ outcome: outcome.kind });
-      return outcome;
+      const verdict = judgeTakenKey(claim, hash);
+      if (verdict.kind === 'replay') {
+        deps.metrics.idempotentRequests.inc({ outcome: 'replayed' });
+        return { kind: 'replayed', statusCode: verdict.status, body: verdict.body as PaymentViewType };
+      }
+      if (verdict.kind === 'key_reused') {
+        deps.metrics.idempotentRequests.inc({ outcome: 'key_reused' });
+        return { kind: 'key_reused' };
+      }
+      // A first attempt that died mid-way (process killed) must not lock the key forever: past the
+      // longest FeexPay call, answer with the payment as it stands and close the key.
+      if (verdict.paymentId && now - verdict.since.getTime() > deps.timing.staleInFlightMs) {
+        const row = await deps.payments.findById(verdict.paymentId);
+        if (row) {
+          const body = presentPayment(row);
+          await trace.step('db', 'store answer for replays', () => deps.payments.completeKey(merchantId, merchant.livemode, idempotencyKey, 201, body));
+          deps.metrics.idempotentRequests.inc({ outcome: 'replayed' });
+          return { kind: 'replayed', statusCode: 201, body };
+        }
+      }
+      deps.metrics.idempotentRequests.inc({ outcome: 'in_flight' });
+      return { kind: 'in_flight' };
     }
 
     deps.metrics.idempotentRequests.inc({ outcome: 'created' });
@@ -132,9 +151,9 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
     const payment = claim.payment;
     log.info({ event: 'payment.initiated', payment_id: payment.id, livemode: merchant.livemode, amount: input.amount, currency: input.currency, network: input.network }, 'payment initiated');
 
-    const { row, nextAction } = await collect(payment, input, log, trace);
+    const { row } = await collect(payment, input, log, trace);
     const current = row ?? (await deps.payments.findById(payment.id)) ?? payment;
-    const body: PaymentViewType = { ...presentPayment(current), ...(nextAction ? { next_action: nextAction } : {}) };
+    const body = presentPayment(current);
     await trace.step('db', 'store answer for replays', () => deps.payments.completeKey(merchantId, merchant.livemode, idempotencyKey, 201, body));
     return { kind: 'created', payment: body };
   };

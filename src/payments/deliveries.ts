@@ -3,7 +3,8 @@ import type { Knex } from 'knex';
 import type { WebhookResult } from '../domain/webhook-results.ts';
 
 export interface NewDelivery {
-  reference: string;
+  /** null: a refused delivery whose body named no usable reference. */
+  reference: string | null;
   paymentId: string | null;
   claimedStatus: string | null;
   result: WebhookResult;

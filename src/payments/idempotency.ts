@@ -78,12 +78,12 @@ export async function completeKey(db: Knex | Knex.Transaction, merchantId: strin
 export type KeyVerdict =
   | { kind: 'replay'; status: number; body: unknown }
   | { kind: 'key_reused' }
-  | { kind: 'in_flight'; since: Date };
+  | { kind: 'in_flight'; paymentId: string | null; since: Date };
 
-export function judgeTakenKey(taken: TakenKey, hash: string): KeyVerdict {
+export function judgeTakenKey(taken: Omit<TakenKey, 'payoutId'>, hash: string): KeyVerdict {
   if (taken.requestHash !== hash) return { kind: 'key_reused' };
   if (taken.state === 'done' && taken.status !== null) return { kind: 'replay', status: taken.status, body: taken.body };
-  return { kind: 'in_flight', since: new Date(taken.since) };
+  return { kind: 'in_flight', paymentId: taken.paymentId, since: new Date(taken.since) };
 }
 
 /** How a request whose key was already taken is answered; the route maps each kind to HTTP. */

@@ -2,7 +2,7 @@
  * Does what FeexPay said belong to this payment? A status answer is believed only when every
  * fact it gives (amount, phone number, network, our id echoed in callback_info) matches.
  */
-import { NETWORK_INFO } from '../domain/networks.ts';
+import { CARD_NETWORK, NETWORK_INFO } from '../domain/networks.ts';
 import type { ReviewCause } from '../domain/payment-status.ts';
 import type { FoundStatus } from '../feexpay/types.ts';
 import type { PaymentRow } from './repository.ts';
@@ -15,7 +15,9 @@ const label = (s: string) => s.trim().toUpperCase().replace(/[\s_-]+/g, ' ');
 export function mismatchOf(p: Pick<PaymentRow, 'amount' | 'phone_number' | 'network'>, st: FoundStatus): Mismatch | undefined {
   if (st.amount !== undefined && st.amount !== Number(p.amount)) return 'amount_mismatch';
   if (st.phoneNumber !== undefined && st.phoneNumber !== p.phone_number) return 'phone_mismatch';
-  if (st.networkLabel !== undefined && label(st.networkLabel) !== label(NETWORK_INFO[p.network].legacyLabel)) return 'network_mismatch';
+  // What FeexPay puts in `reseau` for a card is not known (docs/feexpay.md "Cards"): amount and phone decide.
+  const expected = p.network === CARD_NETWORK ? undefined : NETWORK_INFO[p.network].legacyLabel;
+  if (st.networkLabel !== undefined && expected !== undefined && label(st.networkLabel) !== label(expected)) return 'network_mismatch';
   return undefined;
 }
 

@@ -1,6 +1,8 @@
 /**
  * Probes. Liveness is cheap and never touches a dependency (a database outage must not get every
- * pod restarted); readiness reports each dependency and fails only on the database.
+ * pod restarted); readiness reports each dependency and fails only on the database. Each check is
+ * bounded, and a failed one says why (the error code, or that nothing answered in time). Redis
+ * down is reported, with where the rate limits are counted meanwhile (this process).
  */
 import type { FastifyPluginAsync } from 'fastify';
 
@@ -13,7 +15,7 @@ async function timed<T>(work: Promise<T>): Promise<{ ok: true; ms: number } | { 
     await Promise.race([
       work,
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS);
+        timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
       }),
     ]);
     return { ok: true, ms: Date.now() - started };
@@ -38,7 +40,7 @@ const health: FastifyPluginAsync = async (app) => {
       status: ready ? 'ready' : 'not_ready',
       checks: {
         database: { status: database.ok ? 'up' : 'down', ...database },
-        ...(redis ? { redis: { status: redis.ok ? 'up' : 'down', ...redis, required: false } } : {}),
+        ...(redis ? { redis: { status: redis.ok ? 'up' : 'down', ...redis, required: false, rate_limits: app.rateCounters.mode === 'redis' && redis.ok ? 'shared' : 'this_process' } } : {}),
         feexpay: { ...feexpay, required: false },
       },
     };

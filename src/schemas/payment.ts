@@ -1,20 +1,30 @@
 /** Route schemas of the payment API (TypeBox): validation, serialization and the OpenAPI document. */
 import Type, { type Static } from 'typebox';
-import { NETWORKS, CURRENCIES, AMOUNT_LIMITS, DESCRIPTION_PATTERN } from '../domain/networks.ts';
+import { NETWORKS, CURRENCIES, AMOUNT_LIMITS, DESCRIPTION_PATTERN, CARD_BRANDS, PAYMENT_NETWORKS } from '../domain/networks.ts';
 import { PAYMENT_STATUSES } from '../domain/payment-status.ts';
+import { NextAction, ReturnUrl } from './collection.ts';
 
 export const ErrorBody = Type.Object(
   { error: Type.Object({ code: Type.String(), message: Type.String() }) },
   { $id: 'Error', description: 'Every error: a machine-readable code and a message for a person.' },
 );
 
-const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f<>]+$' });
+/**
+ * Text PostgreSQL can store: no NUL (text and jsonb refuse it) and no unpaired UTF-16 surrogate
+ * (not Unicode; jsonb refuses it). Refused here, as a 400 naming the field, not by the database.
+ * \p{Cs} matches a lone surrogate only: Ajv compiles patterns with the u flag.
+ */
+export const STORABLE_TEXT = '^[^\\u0000\\p{Cs}]*$';
+
+const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f<>\\p{Cs}]+$' });
 
 export const CreatePaymentBody = Type.Object(
   {
     amount: Type.Integer({ minimum: AMOUNT_LIMITS.min, maximum: AMOUNT_LIMITS.max, description: 'Whole currency units.' }),
     currency: Type.Enum([...CURRENCIES]),
-    network: Type.Enum([...NETWORKS], { description: 'FeexPay operator code.' }),
+    network: Type.Optional(Type.Enum([...NETWORKS], { description: 'FeexPay operator code (required unless method is card).' })),
+    method: Type.Optional(Type.Enum(['mobile_money', 'card'], { description: 'mobile_money (default) or card.' })),
+    card_brand: Type.Optional(Type.Enum([...CARD_BRANDS], { description: 'Required with method card.' })),
     phone_number: Type.String({ pattern: '^[0-9]{8,15}$', description: 'Digits with country code, no +.' }),
     description: Type.Optional(Type.String({ pattern: DESCRIPTION_PATTERN.source, description: 'Letters, digits and spaces.' })),
     customer: Type.Optional(
@@ -28,12 +38,14 @@ export const CreatePaymentBody = Type.Object(
       ),
     ),
     metadata: Type.Optional(
-      Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,40}$' }), Type.String({ maxLength: 500 }), {
+      Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,40}$' }), Type.String({ maxLength: 500, pattern: STORABLE_TEXT }), {
         maxProperties: 20,
         additionalProperties: false,
       }),
     ),
-    otp: Type.Optional(Type.String({ pattern: '^[0-9]{4,8}$', description: 'Only for operators that ask one (coris).' })),
+    otp: Type.Optional(Type.String({ pattern: '^[0-9]{4,8}$', description: 'orange_sn only, and required there: the code the customer got from #144#391#.' })),
+    return_url: Type.Optional(ReturnUrl),
+    cancel_url: Type.Optional(ReturnUrl),
   },
   { additionalProperties: false },
 );
@@ -55,13 +67,15 @@ export const PaymentView = Type.Object({
   amount: Type.Integer(),
   currency: Type.String(),
   network: Type.String(),
+  method: Type.Enum(['mobile_money', 'card']),
+  card_brand: Type.Union([Type.Enum([...CARD_BRANDS]), Type.Null()]),
   phone_last4: Type.String(),
   description: Type.Union([Type.String(), Type.Null()]),
   metadata: Type.Record(Type.String(), Type.String()),
   feexpay_reference: Type.Union([Type.String(), Type.Null()]),
   payment_url: Type.Union([Type.String(), Type.Null()]),
   failure_reason: Type.Union([Type.String(), Type.Null()]),
-  next_action: Type.Optional(Type.Enum(['redirect_to_url', 'otp_required'])),
+  next_action: Type.Union([NextAction, Type.Null()]),
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
   settled_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -74,7 +88,7 @@ export const PaymentParams = Type.Object({ id: Type.String({ format: 'uuid' }) }
 export const ListPaymentsQuery = Type.Object(
   {
     status: Type.Optional(Type.Enum([...PAYMENT_STATUSES])),
-    network: Type.Optional(Type.Enum([...NETWORKS])),
+    network: Type.Optional(Type.Enum([...PAYMENT_NETWORKS])),
     created_gte: Type.Optional(Type.String({ format: 'date-time' })),
     created_lt: Type.Optional(Type.String({ format: 'date-time' })),
     // Strings, because coercion is off everywhere so that a body's "100" is never taken for 100.
@@ -99,8 +113,8 @@ export const IdempotencyHeaders = Type.Object({
 export const FeexPayWebhookBody = Type.Object({
   reference: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9-]+$' }),
   // FeexPay sometimes leaves these out or sends null: neither is a reason to refuse the delivery.
-  status: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
-  callback_info: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+  status: Type.Optional(Type.Union([Type.String({ maxLength: 40, pattern: STORABLE_TEXT }), Type.Null()])),
+  callback_info: Type.Optional(Type.Union([Type.String({ maxLength: 200, pattern: STORABLE_TEXT }), Type.Null()])),
   amount: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
 });
 export type FeexPayWebhookBody = Static<typeof FeexPayWebhookBody>;

@@ -10,7 +10,7 @@ import { normaliseStatus } from '../feexpay/status.ts';
 import type { FeexPayClient, FeexPayFor, StatusResult } from '../feexpay/types.ts';
 import type { ServiceMetrics } from '../metrics/service-metrics.ts';
 import { NO_TRACE, type TraceSteps } from '../observability/trace-steps.ts';
-import type { Deliveries } from '../payments/deliveries.ts';
+import type { Deliveries, NewDelivery } from '../payments/deliveries.ts';
 import { pairs } from '../payments/pairing.ts';
 import type { PaymentRepository, PaymentRow } from '../payments/repository.ts';
 import type { SettleOutcome, Settler } from '../payments/settle.ts';
@@ -135,5 +135,19 @@ export function createWebhookHandler(deps: WebhookDeps) {
 
 /** What the webhook claimed, as text PostgreSQL can store (no NUL, bounded). */
 function claimedOf(p: WebhookPayload): string | null {
-  return typeof p.status === 'string' ? p.status.replace(/\u0000/g, '').slice(0, 40) : null;
+  return storable(p.status, 40);
+}
+
+/** A string as the database can keep it (NUL and lone surrogates replaced), cut to `max`; else null. */
+function storable(value: unknown, max: number): string | null {
+  return typeof value === 'string' ? value.slice(0, max).replace(/[\u0000\p{Cs}]/gu, '\uFFFD') : null;
+}
+
+/**
+ * The record of a delivery refused before it was read (a body that fails validation): kept all the
+ * same, so the deliveries table shows every call made with the token.
+ */
+export function rejectedDelivery(body: unknown): NewDelivery {
+  const b = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  return { reference: storable(b.reference, 100), paymentId: null, claimedStatus: storable(b.status, 40), result: 'rejected' };
 }

@@ -19,7 +19,10 @@ export { freePort, START_ARGS } from '../../bench/lib/processes.ts';
 
 const FROM_SOURCE = ['--import', 'tsx', 'src/server.ts'];
 
-export async function startServiceProcess(env: Record<string, string>, port: number, logFile: string, args = FROM_SOURCE): Promise<ServiceProcess> {
+/** A first start on the embedded database (initdb) under a full test suite can take most of a minute. */
+const READY_TIMEOUT_MS = 90_000;
+
+export async function startServiceProcess(env: Record<string, string>, port: number, logFile: string, args = FROM_SOURCE, readyTimeoutMs = READY_TIMEOUT_MS): Promise<ServiceProcess> {
   const out = fs.openSync(logFile, 'a');
   const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
@@ -30,14 +33,21 @@ export async function startServiceProcess(env: Record<string, string>, port: num
   const url = `http://127.0.0.1:${port}`;
   let gone = false;
   void exited.then(() => (gone = true));
-  await waitFor(
-    async () => {
-      if (gone) throw new Error(`the service exited during start; see ${logFile}`);
-      return fetch(`${url}/health/ready`).then((r) => r.ok).catch(() => false);
-    },
-    30_000,
-    100,
-  );
+  try {
+    await waitFor(
+      async () => {
+        if (gone) throw new Error(`the service exited during start; see ${logFile}`);
+        return fetch(`${url}/health/ready`).then((r) => r.ok).catch(() => false);
+      },
+      readyTimeoutMs,
+      100,
+    );
+  } catch (err) {
+    // A service left running would keep the test process alive after the test has failed.
+    child.kill('SIGKILL');
+    await exited;
+    throw err;
+  }
   return {
     url,
     child,

@@ -191,22 +191,98 @@ describe('FeexPay refusals', () => {
 });
 
 describe('flows', () => {
-  it('redirect operators answer with payment_url and order_id', async () => {
-    for (const network of ['wave_ci', 'orange_ci', 'free_sn', 'moov_bf'] as const) {
-      const phoneNumber = { wave_ci: '2250100000000', orange_ci: '2250700000000', free_sn: '221760000000', moov_bf: '22670000000' }[network];
-      const r = accepted(await client.requestToPay({ network, phoneNumber, amount: 200, callbackInfo: network }));
-      assert.match(r.paymentUrl ?? '', /^https:\/\//);
+  const REDIRECT_PHONES = { wave_ci: '2250100000000', orange_ci: '2250700000000', free_sn: '221760000000', moov_bf: '22670000000' } as const;
+
+  it('redirect operators answer with payment_url and order_id; nothing settles until the customer acts', async () => {
+    for (const network of Object.keys(REDIRECT_PHONES) as (keyof typeof REDIRECT_PHONES)[]) {
+      const r = accepted(await client.requestToPay({ network, phoneNumber: REDIRECT_PHONES[network], amount: 200, callbackInfo: network, returnUrl: 'https://shop.example/back', cancelUrl: 'https://shop.example/cancel' }));
+      assert.equal(r.paymentUrl, `${sim.url}/checkout/${r.reference}`);
       assert.equal(r.orderId, r.reference);
+      assert.equal(sim.payment(r.reference)?.awaitingCustomer, true);
     }
+    await new Promise((r) => setTimeout(r, 100));
+    for (const p of Object.keys(REDIRECT_PHONES).flatMap((n) => sim.byCallbackInfo(n).payments)) assert.equal(p.status, 'PENDING');
   });
 
-  it('coris asks for an OTP (201), then collects with it', async () => {
+  it('coris: HTTP 201 asks for the code; the second request carries it and the first reference', async () => {
     const first = accepted(await client.requestToPay({ network: 'coris', phoneNumber: bj('00'), amount: 300, callbackInfo: 'otp' }));
     assert.deepEqual([first.status, first.otpRequired], ['pending', true]);
-    const second = accepted(await client.requestToPay({ network: 'coris', phoneNumber: bj('00'), amount: 300, callbackInfo: 'otp', otp: '123456' }));
+    assert.equal(sim.payment(first.reference)?.awaitingOtp, true);
+    const second = accepted(await client.requestToPay({ network: 'coris', phoneNumber: bj('00'), amount: 300, callbackInfo: 'otp', otp: '4821', reference: first.reference }));
     assert.equal(second.otpRequired, undefined);
-    assert.equal((await pollUntilFinal(second.reference)).status, 'successful');
-    assert.equal(sim.payment(first.reference)?.status, 'PENDING');
+    assert.equal(second.reference, first.reference, 'one collection, one reference');
+    assert.equal((await pollUntilFinal(first.reference)).status, 'successful');
+  });
+
+  it('coris: 000000 is refused as a wrong code', async () => {
+    const first = accepted(await client.requestToPay({ network: 'coris', phoneNumber: bj('00'), amount: 300, callbackInfo: 'bad' }));
+    const second = accepted(await client.requestToPay({ network: 'coris', phoneNumber: bj('00'), amount: 300, callbackInfo: 'bad', otp: '000000', reference: first.reference }));
+    assert.deepEqual([second.status, second.reason], ['failed', 'wrong_otp']);
+  });
+
+  it('orange_sn: the code goes in the only request; without one FeexPay refuses', async () => {
+    const phoneNumber = '221770000000';
+    const ok = accepted(await client.requestToPay({ network: 'orange_sn', phoneNumber, amount: 500, callbackInfo: 'osn', otp: '123456' }));
+    assert.equal(ok.otpRequired, undefined);
+    assert.equal((await pollUntilFinal(ok.reference)).status, 'successful');
+    const none = await client.requestToPay({ network: 'orange_sn', phoneNumber, amount: 500, callbackInfo: 'osn' });
+    assert.deepEqual(none.kind === 'rejected' && [none.httpStatus, none.reason], [400, 'provider_rejected']);
+  });
+
+  it('SDK error signals on a 200 become clear refusals, never a pending payment', async () => {
+    const expected = { '14': 'insufficient_funds', '15': 'below_minimum', '16': 'cancelled', '17': 'invalid_number', '18': 'payer_not_found', '19': 'network_unavailable' };
+    for (const [suffix, reason] of Object.entries(expected)) {
+      const r = await pay(suffix);
+      assert.deepEqual(r.kind === 'rejected' && [r.httpStatus, r.reason], [200, reason], suffix);
+    }
+    assert.equal(sim.counters().payments, 0);
+  });
+
+  it('card init answers a card page and a reference that status knows', async () => {
+    const r = await client.initCard({ brand: 'VISA', amount: 5000, currency: 'XOF', phoneNumber: bj('00'), firstName: 'Afi', callbackInfo: 'card1' });
+    assert.equal(r.kind, 'accepted', JSON.stringify(r));
+    if (r.kind !== 'accepted') return;
+    assert.equal(r.paymentUrl, `${sim.url}/checkout/${r.reference}`);
+    const s = await client.getStatus(r.reference);
+    assert.equal(s.kind === 'found' && s.status, 'pending');
+    const bad = await client.initCard({ brand: 'AMEX' as 'VISA', amount: 5000, currency: 'XOF', phoneNumber: bj('00'), callbackInfo: 'card2' });
+    assert.equal(bad.kind, 'rejected');
+    assert.ok(rec.calls.some((c) => c.operation === 'card_init' && c.outcome === 'ok'));
+  });
+
+  it('fee preview: the SDKs\' customer fees, per operator', async () => {
+    const r = await client.feePreview('mtn', 10_000);
+    assert.deepEqual(r.kind === 'ok' && [r.fees, r.total, r.customerPaysFees], [170, 10_170, true]);
+    const wave = await client.feePreview('wave_ci', 10_000);
+    assert.deepEqual(wave.kind === 'ok' && wave.fees, 320);
+  });
+});
+
+describe('collection path setting', () => {
+  it('integration (default) posts the operator label in reseau; per_operator puts the operator in the path', async () => {
+    const integration = makeClient();
+    const perOperator = makeClient({ collectionPath: 'per_operator' });
+    for (const c of [integration, perOperator]) {
+      const r = accepted(await c.requestToPay({ network: 'celtiis_bj', phoneNumber: bj('00'), amount: 700, callbackInfo: 'paths' }));
+      assert.equal((await pollUntilFinal(r.reference)).status, 'successful');
+    }
+    assert.deepEqual(sim.counters().requestToPay.byPath, { integration: 1, per_operator: 1 });
+  });
+
+  it('both paths complete every flow family: USSD, OTP, code in request, redirect', async () => {
+    for (const collectionPath of ['integration', 'per_operator'] as const) {
+      sim.reset();
+      const c = makeClient({ collectionPath });
+      const ussd = accepted(await c.requestToPay({ network: 'togocom_tg', phoneNumber: '22890000000', amount: 300, callbackInfo: 'f' }));
+      const otp1 = accepted(await c.requestToPay({ network: 'coris', phoneNumber: bj('00'), amount: 300, callbackInfo: 'f' }));
+      assert.equal(otp1.otpRequired, true);
+      accepted(await c.requestToPay({ network: 'coris', phoneNumber: bj('00'), amount: 300, callbackInfo: 'f', otp: '1234', reference: otp1.reference }));
+      const osn = accepted(await c.requestToPay({ network: 'orange_sn', phoneNumber: '221770000000', amount: 300, callbackInfo: 'f', otp: '5555' }));
+      const redirect = accepted(await c.requestToPay({ network: 'wave_sn', phoneNumber: '221760000000', amount: 300, callbackInfo: 'f' }));
+      assert.ok(redirect.paymentUrl);
+      for (const ref of [ussd.reference, otp1.reference, osn.reference]) assert.equal((await pollUntilFinal(ref)).status, 'successful');
+      assert.equal(sim.counters().requestToPay.byPath[collectionPath], 5);
+    }
   });
 });
 

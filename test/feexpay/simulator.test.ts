@@ -74,7 +74,7 @@ describe('control API over HTTP', () => {
     await rtp('06', { callback_info: 'ctl_1' });
     await call('GET', `/api/transactions/public/single/status/${r.json.reference}`);
     const counters = await call('GET', '/_simulator/counters', undefined, null);
-    assert.deepEqual(counters.json.requestToPay, { total: 2, byNetwork: { mtn: 2 } });
+    assert.deepEqual(counters.json.requestToPay, { total: 2, byNetwork: { mtn: 2 }, byPath: { per_operator: 2 } });
     assert.equal(counters.json.statusCalls, 1);
     const lookup = await call('GET', '/_simulator/payments?callback_info=ctl_1', undefined, null);
     assert.equal(lookup.json.requests, 2);

@@ -1,4 +1,4 @@
-/** Unit table: every status word, reason, code and answer shape listed in shared/feexpay-api.md. */
+/** Unit table: every status word, reason, code, SDK error signal and answer shape listed in docs/feexpay.md. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
@@ -8,7 +8,8 @@ import {
   parseRequestToPayAnswer,
   parseStatusAnswer,
 } from '../../src/feexpay/status.ts';
-import { interpretRequestToPay, interpretStatus } from '../../src/feexpay/client.ts';
+import { interpretCardInit, interpretFeePreview, interpretRequestToPay, interpretStatus } from '../../src/feexpay/interpret.ts';
+import { parseCardInitAnswer, parseFeePreviewAnswer } from '../../src/feexpay/card-fee-answers.ts';
 
 const REF = '3f1c2a8e-9b7d-4c55-8e2f-1a2b3c4d5e6f';
 
@@ -77,7 +78,21 @@ describe('parseRequestToPayAnswer', () => {
   const table: [string, number, unknown, ReturnType<typeof parseRequestToPayAnswer>][] = [
     ['200 pending', 200, { reference: REF, status: 'PENDING' }, { kind: 'accepted', reference: REF, status: 'pending' }],
     ['202 pending', 202, { reference: REF, status: 'PENDING' }, { kind: 'accepted', reference: REF, status: 'pending' }],
-    ['201 pending', 201, { reference: REF, status: 'IN PENDING STATE' }, { kind: 'accepted', reference: REF, status: 'pending' }],
+    // HTTP 201 alone means "OTP required", whatever the body says short of a final status.
+    ['201 pending', 201, { reference: REF, status: 'IN PENDING STATE' }, { kind: 'accepted', reference: REF, status: 'pending', otpRequired: true }],
+    ['201 with a reference only', 201, { reference: REF }, { kind: 'accepted', reference: REF, status: 'pending', otpRequired: true }],
+    ['201 but FAILED', 201, { reference: REF, status: 'FAILED', reason: 'INVALID OTP' }, { kind: 'accepted', reference: REF, status: 'failed', reason: 'wrong_otp' }],
+    ['200 after the code', 200, { reference: REF, status: 'PENDING' }, { kind: 'accepted', reference: REF, status: 'pending' }],
+    ['SDK code 10 on a 200', 200, { statusCode: '10', message: 'x' }, { kind: 'refused', reason: 'insufficient_funds' }],
+    ['SDK code 37 on a 200', 200, { statusCode: 37 }, { kind: 'refused', reason: 'below_minimum' }],
+    ['SDK code 92 on a 200', 200, { status_code: '92' }, { kind: 'refused', reason: 'cancelled' }],
+    ['SDK code 555 on a 200', 200, { statusCode: '555' }, { kind: 'refused', reason: 'invalid_number' }],
+    ['UNKNOWN MOBILE NUMBER', 200, { responsemsg: 'UNKNOWN MOBILE NUMBER' }, { kind: 'refused', reason: 'payer_not_found' }],
+    ['Network Unavailable', 200, { message: 'Network Unavailable' }, { kind: 'refused', reason: 'network_unavailable' }],
+    ['Network Unavailable in a longer message', 200, { message: 'Error: network unavailable, retry later' }, { kind: 'refused', reason: 'network_unavailable' }],
+    ['signal with a reference', 200, { reference: REF, statusCode: '10' }, { kind: 'accepted', reference: REF, status: 'failed', reason: 'insufficient_funds' }],
+    ['FAILED with an unknown reason but a signal', 200, { status: 'FAILED', reason: 'X', responsemsg: 'UNKNOWN MOBILE NUMBER' }, { kind: 'refused', reason: 'payer_not_found' }],
+    ['PENDING wins over a stray message', 200, { reference: REF, status: 'PENDING', message: 'Network Unavailable' }, { kind: 'accepted', reference: REF, status: 'pending' }],
     ['nested data', 200, { data: { reference: REF, status: 'PENDING' } }, { kind: 'accepted', reference: REF, status: 'pending' }],
     ['envelope with its own status', 200, { status: 200, data: { reference: REF, status: 'SUCCESS' } }, { kind: 'accepted', reference: REF, status: 'successful' }],
     [
@@ -113,6 +128,8 @@ describe('parseRequestToPayAnswer', () => {
       { reference: REF, message: 'Please send the OTP' },
       { kind: 'accepted', reference: REF, status: 'pending', otpRequired: true },
     ],
+    ['redirect to a page that is not https', 200, { reference: REF, status: 'PENDING', payment_url: 'javascript:alert(1)' }, { kind: 'not_understood', why: 'unusable payment_url' }],
+    ['redirect over plain http from the real FeexPay', 200, { reference: REF, status: 'PENDING', payment_url: 'http://pay.example/x' }, { kind: 'not_understood', why: 'unusable payment_url' }],
     ['unknown status word', 200, { reference: REF, status: 'COMPLETED' }, { kind: 'not_understood', why: 'unrecognised status' }],
     ['no status', 200, { reference: REF }, { kind: 'not_understood', why: 'unrecognised status' }],
     ['pending without reference', 200, { status: 'PENDING' }, { kind: 'not_understood', why: 'no reference' }],
@@ -195,6 +212,41 @@ describe('HTTP answer interpretation', () => {
       reason: 'payer_not_found',
       durationMs: 1,
     });
+  });
+  it('request-to-pay: error bodies are read as text first, JSON or not', () => {
+    const rejected = (httpStatus: number, reason: string) => ({ kind: 'rejected', httpStatus, reason, durationMs: 1 });
+    assert.deepEqual(interpretRequestToPay(answer(400, '{"responsemsg":"UNKNOWN MOBILE NUMBER"}'), 1), rejected(400, 'payer_not_found'));
+    assert.deepEqual(interpretRequestToPay(answer(400, 'UNKNOWN MOBILE NUMBER'), 1), rejected(400, 'payer_not_found'));
+    assert.deepEqual(interpretRequestToPay(answer(422, '{"statusCode":"37"}'), 1), rejected(422, 'below_minimum'));
+    assert.deepEqual(interpretRequestToPay(answer(503, '<html><body>Network Unavailable</body></html>'), 1), rejected(503, 'network_unavailable'));
+    assert.deepEqual(interpretRequestToPay(answer(500, '{"message":"Network Unavailable"}'), 1), rejected(500, 'network_unavailable'));
+    // A 5xx saying anything else may have reached the operator: unknown.
+    assert.deepEqual(interpretRequestToPay(answer(500, '{"statusCode":"10"}'), 1), { kind: 'unknown', cause: 'server_error', httpStatus: 500, durationMs: 1 });
+  });
+  it('card init: SUCCESSFUL/SUCCESS/200 with a page and a reference, else unknown or refused', () => {
+    const url = 'https://checkout.example/card/1';
+    const accepted = { kind: 'accepted', reference: REF, paymentUrl: url };
+    assert.deepEqual(parseCardInitAnswer({ status: 'SUCCESSFUL', reference: REF, data: { url } }), accepted);
+    assert.deepEqual(parseCardInitAnswer({ status: 200, data: { url, reference: REF } }), accepted);
+    assert.deepEqual(parseCardInitAnswer({ status: 'SUCCESS', url, reference: REF }), accepted);
+    assert.deepEqual(parseCardInitAnswer({ status: 'SUCCESSFUL', data: { url } }), { kind: 'not_understood', why: 'no reference' });
+    assert.deepEqual(parseCardInitAnswer({ status: 'SUCCESSFUL', reference: REF, data: { url: 'http://evil.example/x' } }), { kind: 'not_understood', why: 'no card page url' });
+    // Plain http only when FeexPay itself is reached over http (a simulator).
+    assert.deepEqual(parseCardInitAnswer({ status: 'SUCCESSFUL', reference: REF, data: { url: 'http://simulator:4010/checkout/1' } }, true).kind, 'accepted');
+    assert.deepEqual(parseCardInitAnswer({ status: 'SUCCESSFUL', reference: REF, data: { url: 'javascript:alert(1)' } }, true), { kind: 'not_understood', why: 'no card page url' });
+    assert.deepEqual(parseCardInitAnswer({ status: 'FAILED', statusCode: '10' }), { kind: 'refused', reason: 'insufficient_funds' });
+    assert.deepEqual(parseCardInitAnswer({ message: 'Network Unavailable' }), { kind: 'refused', reason: 'network_unavailable' });
+    assert.deepEqual(parseCardInitAnswer({ status: 'PENDING' }), { kind: 'not_understood', why: 'unrecognised status' });
+    assert.deepEqual(interpretCardInit(answer(200, '<html>'), 1), { kind: 'unknown', cause: 'bad_response', httpStatus: 200, durationMs: 1 });
+    assert.deepEqual(interpretCardInit(answer(400, 'bad'), 1), { kind: 'rejected', httpStatus: 400, reason: 'provider_rejected', durationMs: 1 });
+  });
+  it('fee preview: { iffees, amount, total } with total >= amount', () => {
+    assert.deepEqual(parseFeePreviewAnswer({ iffees: true, amount: 1000, total: 1017, message: 'ok' }, 1000), { kind: 'ok', amount: 1000, fees: 17, total: 1017, customerPaysFees: true });
+    assert.deepEqual(parseFeePreviewAnswer({ iffees: false, amount: '1000', total: '1000' }, 1000), { kind: 'ok', amount: 1000, fees: 0, total: 1000, customerPaysFees: false });
+    assert.deepEqual(parseFeePreviewAnswer({ amount: 1000, total: 900 }, 1000), { kind: 'not_understood', why: 'no total' });
+    assert.deepEqual(parseFeePreviewAnswer({ amount: 5, total: 9 }, 1000), { kind: 'not_understood', why: 'amount mismatch' });
+    assert.deepEqual(interpretFeePreview(answer(404, ''), 1000, 1), { kind: 'unavailable', cause: 'rejected', httpStatus: 404, durationMs: 1 });
+    assert.deepEqual(interpretFeePreview(answer(502, '<html>'), 1000, 1), { kind: 'unavailable', cause: 'server_error', httpStatus: 502, durationMs: 1 });
   });
   it('status: 404 is not_found, other failures are unavailable', () => {
     assert.deepEqual(interpretStatus(REF, answer(404, '{"message":"not found"}'), 1), { kind: 'not_found', durationMs: 1 });

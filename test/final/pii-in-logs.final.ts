@@ -20,6 +20,10 @@ const FORBIDDEN: [string, RegExp][] = [
   ['FeexPay API key', /fp_[A-Za-z0-9]{64}/],
   ['authorization header', /Bearer [A-Za-z0-9_-]{10,}/],
   ['webhook token', /test-webhook-token-0123456789/],
+  // Whatever the token: a callback path or a secret-named query parameter left unmasked.
+  ['webhook path token', /\/webhooks\/feexpay\/(?!\[redacted\])[^/?#\s"'\\]+/],
+  ['secret in a query string', /[?&][A-Za-z0-9_.-]*(?:token|key|secret|password)=(?!\[redacted\])[^&#\s"'\\]+/],
+  ['merchant API key, any length', /\bfgw_(?!\[redacted\])[A-Za-z0-9_-]{8,}/],
 ];
 
 test('no log line written during the test suite holds personal data or a secret', () => {

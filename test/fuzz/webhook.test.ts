@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { beninPhone, startTestApp, TEST_ENV, type TestApp } from '../helpers/app.ts';
 import { call, newKey } from '../helpers/http.ts';
-import { contentType, deepJsonText, hostileJson, protoPoisonText, runs } from './arbitraries.ts';
+import { contentType, deepJsonText, hostileJson, hostileString, protoPoisonText, runs } from './arbitraries.ts';
 import { closeAgent, heapUsedMb, rawRequest } from './raw-http.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 250);
@@ -47,10 +47,10 @@ test('hostile bodies: huge, deeply nested, wrong types, random JSON, odd content
   const heapBefore = heapUsedMb();
   const wrongTypes = fc.record(
     {
-      reference: fc.oneof(hostileJson, fc.constantFrom(...pending.map((p) => p.reference))),
-      status: hostileJson,
+      reference: fc.oneof(hostileJson, hostileString, fc.constantFrom(...pending.map((p) => p.reference))),
+      status: fc.oneof(hostileJson, hostileString, fc.constantFrom('SUCCESSFUL\u0000', 'SUCCESS\ud800', 'S\u0301UCCESSFUL')),
       amount: hostileJson,
-      callback_info: fc.oneof(hostileJson, fc.constantFrom(...pending.map((p) => p.id))),
+      callback_info: fc.oneof(hostileJson, hostileString, fc.constantFrom(...pending.map((p) => p.id))),
     },
     { requiredKeys: [] },
   );
@@ -73,6 +73,32 @@ test('hostile bodies: huge, deeply nested, wrong types, random JSON, odd content
   );
   const growth = heapUsedMb() - heapBefore;
   assert.ok(growth < 40, `heap grew by ${growth.toFixed(1)} MB over ${RUNS} hostile webhooks`);
+});
+
+test('every delivery with the right token is recorded, read or refused, whatever its text', async () => {
+  const count = async () => Number((await t.database.db('webhook_deliveries').count<{ n: number }[]>('* as n'))[0]!.n);
+  const before = await count();
+  let sent = 0;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.record({ reference: fc.oneof(hostileString, fc.constantFrom(...pending.map((p) => p.reference))), status: fc.option(hostileString, { nil: undefined }), callback_info: fc.option(hostileString, { nil: undefined }) }),
+      async (payload) => {
+        const text = JSON.stringify(payload);
+        const answer = await post(text);
+        // Over the body limit nothing is parsed, so there is nothing to record.
+        if (Buffer.byteLength(text) > 64 * 1024) return assert.equal(answer.status, 413);
+        sent++;
+        assert.ok([200, 400].includes(answer.status), `${answer.status} ${answer.body.slice(0, 200)}`);
+        if (answer.status === 400) assert.match(JSON.parse(answer.body).error.message, /^body\./);
+      },
+    ),
+    runs(Math.ceil(RUNS / 2)),
+  );
+  assert.equal(await count(), before + sent, 'one delivery row per delivery');
+  for (const p of pending) {
+    const r = await call(t.url, 'GET', `/v1/payments/${p.id}`, { apiKey: t.apiKey });
+    assert.equal(r.body.status, 'pending', 'hostile deliveries moved a payment');
+  }
 });
 
 test('__proto__ and constructor keys are refused and pollute nothing', async () => {

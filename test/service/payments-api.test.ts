@@ -67,7 +67,7 @@ describe('creating a payment', () => {
     const res = await post(payment({ network: 'wave_ci', phone_number: '2250700000000' }));
     assert.equal(res.status, 201);
     assert.match(res.body.payment_url, /^https?:\/\//);
-    assert.equal(res.body.next_action, 'redirect_to_url');
+    assert.deepEqual(res.body.next_action, { type: 'redirect_to_url', url: res.body.payment_url });
   });
 });
 

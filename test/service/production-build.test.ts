@@ -25,7 +25,7 @@ before(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fgw-build-'));
   fs.rmSync(fileLogDir, { recursive: true, force: true });
   fs.mkdirSync(LOG_DIR, { recursive: true });
-  const env = { DATA_DIR: dataDir, LOG_DIR: fileLogDir, LOG_LEVEL: 'info', ADMIN_USER: admin.user, ADMIN_PASSWORD: admin.password, NODE_ENV: 'production' };
+  const env = { DATA_DIR: dataDir, LOG_DIR: fileLogDir, LOG_LEVEL: 'info', ADMIN_USER: admin.user, ADMIN_PASSWORD: admin.password, NODE_ENV: 'production', ALLOW_EMBEDDED_DATABASE: 'true' };
   service = await startServiceProcess(env, await freePort(), path.join(LOG_DIR, 'production-build.log'), START_ARGS);
 });
 

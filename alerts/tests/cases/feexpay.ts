@@ -1,4 +1,4 @@
-/** promtool cases for FeexPay's side: errors and timeouts, API latency, webhook failures, reconciler lag. */
+/** promtool cases for FeexPay's side: errors and timeouts, API latency, webhook failures, operators reported down, reconciler lag. */
 import { serviceMetrics } from '../../../src/metrics/catalog.ts';
 import { durationSeconds, type MonitoringConfig } from '../../config.ts';
 import { flat, grow, minutes, s, fires, silent, windowTiming, type InputSeries, type RuleBook, type TestGroup } from '../model.ts';
@@ -174,6 +174,37 @@ export function webhookRejectionGroups(cfg: MonitoringConfig, book: RuleBook): T
     { title: 'a burst of wrong-token deliveries is reported apart from errors', interval: '1m', input_series: [rejected(over)],
       alert_rule_test: [fires(rule, at, book.expect(rule, scope(cfg), over)), silent(errors, at)] },
     { title: 'exactly the tolerated wrong-token deliveries are silent', interval: '1m', input_series: [rejected(k.maxPerHour)],
+      alert_rule_test: [silent(rule, at)] },
+  ];
+}
+
+export function operatorUnavailableGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[] {
+  const k = cfg.feexpay.operatorUnavailable;
+  const rule = book.get('FeexPayOperatorUnavailable');
+  const forMin = durationSeconds(k.for) / 60;
+  const windowMin = durationSeconds(k.window) / 60;
+  const over = k.maxFailures + 1;
+  // Twenty clean minutes, then one refusal a minute: the window holds the whole story (no extrapolation).
+  const refusals = (n: number) => (n > 0 ? `${flat(0, 20)} ${grow(1, n - 1, 1)} ${flat(n, 30)}` : flat(0, 51 + over));
+  const at = minutes(20 + over + forMin + 2);
+  if (over + forMin + 2 > windowMin) throw new Error('operator-unavailable test needs maxFailures + for within the window');
+  const finished = (network: string, outcome: string, reason: string, values: string) => ({
+    series: s(serviceMetrics.paymentsFinished.name, { ...scope(cfg), instance: 'api-0', network, outcome, reason }),
+    values,
+  });
+  const successes = finished('mtn', 'successful', 'none', grow(5, 60));
+  return [
+    { title: 'one refusal more than allowed on a network fires for that network', interval: '1m',
+      input_series: [successes, finished('wave_ci', 'failed', 'network_unavailable', refusals(over)), finished('mtn', 'failed', 'network_unavailable', refusals(1))],
+      alert_rule_test: [fires(rule, at, book.expect(rule, { ...scope(cfg), network: 'wave_ci' }, over))] },
+    { title: 'exactly the allowed number is silent', interval: '1m',
+      input_series: [successes, finished('wave_ci', 'failed', 'network_unavailable', refusals(k.maxFailures))],
+      alert_rule_test: [silent(rule, at)] },
+    { title: 'refusals on two networks do not add up', interval: '1m',
+      input_series: [finished('wave_ci', 'failed', 'network_unavailable', refusals(k.maxFailures)), finished('orange_ci', 'failed', 'network_unavailable', refusals(k.maxFailures))],
+      alert_rule_test: [silent(rule, at)] },
+    { title: 'other failure reasons do not count', interval: '1m',
+      input_series: [finished('wave_ci', 'failed', 'insufficient_funds', refusals(over * 3))],
       alert_rule_test: [silent(rule, at)] },
   ];
 }

@@ -134,7 +134,29 @@
       });
   }
 
+  // Independent of the period filter and of the summary: a failure here leaves the figures alone.
+  function loadMerchantEvents() {
+    var time = function (t) { return t ? t.replace('T', ' ').replace('Z', '') : ''; };
+    return fetch('/admin/api/merchant-events', { credentials: 'same-origin', headers: { accept: 'application/json' } })
+      .then(function (res) {
+        if (!res.ok) throw new Error('HTTP ' + res.status);
+        return res.json();
+      })
+      .then(function (m) {
+        fillRows('event-deliveries', m.recent_deliveries.map(function (d) {
+          return [time(d.started_at), d.event_type + ' ' + d.event_id.slice(0, 8), d.host, String(d.attempt), d.outcome, d.response_status === null ? '' : String(d.response_status), String(d.duration_ms)];
+        }));
+        fillRows('failing-endpoints', m.failing_endpoints.map(function (e) {
+          return [e.endpoint_id.slice(0, 8), e.merchant_id.slice(0, 8), e.host, e.status, time(e.failing_since)];
+        }));
+      })
+      .catch(function (err) {
+        fillRows('event-deliveries', [['Could not load merchant events: ' + err.message]]);
+      });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
+    loadMerchantEvents();
     $('filters').addEventListener('submit', function (e) {
       e.preventDefault();
       history.replaceState(null, '', '/admin?' + query());

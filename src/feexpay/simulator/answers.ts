@@ -1,12 +1,11 @@
 /** Bodies the simulator answers with: FeexPay's status shapes, and the control API's view of a payment. */
-import { NETWORK_INFO, type Network } from '../../domain/networks.ts';
 import type { SimPayment } from './store.ts';
 
 /** Scenario 07: what a proxy or an error page in front of FeexPay might send with a 200. */
 export const GARBAGE = '<html><head><title>FeexPay</title></head><body>Request received</body></html>';
 
 /** What a status answer is made of: a payment's fields, or a payout's (payouts.ts). */
-export type StatusSubject = Pick<SimPayment, 'reference' | 'network' | 'phoneNumber' | 'amount' | 'callbackInfo' | 'createdAt' | 'scenario' | 'status' | 'reason'>;
+export type StatusSubject = Pick<SimPayment, 'reference' | 'network' | 'phoneNumber' | 'amount' | 'callbackInfo' | 'createdAt' | 'scenario' | 'status' | 'reason' | 'label'>;
 
 /** The amount FeexPay reports for a payment: what was asked, unless the scenario makes it lie. */
 export function reportedAmount(p: StatusSubject): number {
@@ -27,7 +26,7 @@ export function statusBody(p: StatusSubject): Record<string, unknown> {
     phoneNumber: p.phoneNumber,
     reason: p.reason,
     callback_info: p.callbackInfo,
-    reseau: NETWORK_INFO[p.network].legacyLabel,
+    reseau: p.label,
     type: 'Paiement',
     date: p.createdAt.toISOString(),
   };
@@ -35,13 +34,14 @@ export function statusBody(p: StatusSubject): Record<string, unknown> {
 
 export interface PaymentView {
   reference: string;
-  network: Network;
+  network: SimPayment['network'];
   scenario: string;
   status: SimPayment['status'];
   reason: string;
   amount: number;
   callbackInfo: string;
   awaitingOtp: boolean;
+  awaitingCustomer: boolean;
   createdAt: string;
   statusCalls: number;
   webhookAttempts: number;
@@ -58,6 +58,7 @@ export function view(p: SimPayment): PaymentView {
     amount: p.amount,
     callbackInfo: p.callbackInfo,
     awaitingOtp: p.awaitingOtp,
+    awaitingCustomer: p.awaitingCustomer,
     createdAt: p.createdAt.toISOString(),
     statusCalls: p.statusCalls,
     webhookAttempts: p.webhookAttempts,

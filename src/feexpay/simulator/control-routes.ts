@@ -21,8 +21,21 @@ function notFound(reply: FastifyReply): FastifyReply {
 
 type Body = Record<string, unknown> | undefined;
 
-export function controlRoutes(engine: SimulatorEngine) {
+/** The peer of the TCP connection itself: X-Forwarded-For, which a client writes, is not read. */
+export function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && (address === '::1' || /^(::ffff:)?127\./.test(address));
+}
+
+export function controlRoutes(engine: SimulatorEngine, opts: { fromNetwork: boolean } = { fromNetwork: false }) {
   return async function routes(app: FastifyInstance): Promise<void> {
+    if (!opts.fromNetwork) {
+      // As if the routes did not exist: a network client learns nothing about the simulator.
+      app.addHook('onRequest', async (request, reply) => {
+        if (!isLoopback(request.socket.remoteAddress)) {
+          return reply.code(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
+        }
+      });
+    }
     app.get('/_simulator/counters', async () => engine.counters());
 
     app.get<{ Querystring: { callback_info?: string } }>('/_simulator/payments', async (request, reply) => {

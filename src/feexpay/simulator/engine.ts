@@ -3,13 +3,14 @@
  * status queries, sends webhooks, and exposes the control surface used by tests and demos.
  * routes.ts maps HTTP onto it; startSimulator() and the Fastify plugin share one engine.
  */
-import { randomUUID } from 'node:crypto';
-import { AMOUNT_LIMITS, NETWORK_INFO, type Network } from '../../domain/networks.ts';
+import { NETWORK_INFO, type Network } from '../../domain/networks.ts';
 import { GARBAGE, statusBody, view, type PaymentView } from './answers.ts';
 import { resolveOptions, type DownMode, type ResolvedOptions, type SimulatorOptions } from './options.ts';
+import { text, wholeNumber } from './request-body.ts';
 import { scenarioFor, type FinalStatus } from './scenarios.ts';
-import { SimStore, type SimPayment, type SimulatorCounters } from './store.ts';
+import { newSimPayment, SimStore, type RequestPath, type SimPayment, type SimulatorCounters } from './store.ts';
 import { Timers } from './timers.ts';
+import { cardInitProblem, OTP_PATTERN, requestToPayProblem, WRONG_OTP } from './validation.ts';
 import { WebhookSender, type WebhookLog } from './webhook.ts';
 import { PayoutSimulator } from './payouts.ts';
 
@@ -35,10 +36,10 @@ export interface SimulatorControl {
   reset(): void;
 }
 
-function field(body: Record<string, unknown>, key: string): string {
-  const v = body[key];
-  return typeof v === 'string' ? v : '';
-}
+const refusal = (message: string): SimAnswer => ({ httpStatus: 400, json: { message } });
+const checkoutUrl = (base: string, reference: string): string => `${base}/checkout/${reference}`;
+/** What the simulator says of a refused code (FeexPay's own wording is not in its SDKs). */
+const WRONG_OTP_REASON = 'INVALID OTP';
 
 export class SimulatorEngine implements SimulatorControl {
   readonly options: ResolvedOptions;
@@ -80,74 +81,108 @@ export class SimulatorEngine implements SimulatorControl {
     });
   }
 
-  /** Validates like FeexPay does before anything is started; undefined when the body is acceptable. */
-  invalidRequest(body: Record<string, unknown>): string | undefined {
-    const phone = body.phoneNumber;
-    if (typeof phone !== 'string' || !/^\d{8,15}$/.test(phone)) return 'phoneNumber must be digits with the country code';
-    const amount = body.amount;
-    if (typeof amount !== 'number' || !Number.isInteger(amount)) return 'amount must be an integer';
-    if (amount < AMOUNT_LIMITS.min || amount > AMOUNT_LIMITS.max) return `amount must be between ${AMOUNT_LIMITS.min} and ${AMOUNT_LIMITS.max}`;
-    if (typeof body.shop !== 'string' || body.shop === '') return 'shop is required';
-    if (this.options.shopId !== undefined && body.shop !== this.options.shopId) return 'shop not found';
-    if (typeof body.callback_info !== 'string' && body.callback_info !== undefined) return 'callback_info must be a string';
-    return undefined;
-  }
-
-  async requestToPay(network: Network, body: Record<string, unknown>): Promise<SimAnswer> {
+  async requestToPay(network: Network, body: Record<string, unknown>, base = '', path: RequestPath = 'per_operator'): Promise<SimAnswer> {
     const callbackInfo = typeof body.callback_info === 'string' ? body.callback_info : undefined;
-    this.store.countRequestToPay(network, callbackInfo);
-    const invalid = this.invalidRequest(body);
-    if (invalid) return { httpStatus: 400, json: { message: invalid } };
-    const phoneNumber = body.phoneNumber as string;
-    const scenario = scenarioFor(phoneNumber);
-    if (scenario.serverError) return { httpStatus: 500, json: { message: 'Internal Server Error' } };
-
-    const flow = NETWORK_INFO[network].flow;
-    const otp = typeof body.otp === 'string' || typeof body.otp === 'number' ? String(body.otp) : '';
-    const p: SimPayment = {
-      reference: randomUUID(),
-      network,
-      phoneNumber,
-      amount: body.amount as number,
-      shop: field(body, 'shop'),
-      description: field(body, 'description'),
-      firstName: field(body, 'first_name'),
-      lastName: field(body, 'last_name'),
-      email: field(body, 'email'),
-      callbackInfo: callbackInfo ?? '',
-      createdAt: new Date(),
-      scenario,
-      status: 'PENDING',
-      reason: '',
-      awaitingOtp: flow === 'otp' && otp === '',
-      statusCalls: 0,
-      webhookAttempts: 0,
-      webhooksDelivered: 0,
-    };
-    this.store.add(p);
-
-    if (p.awaitingOtp) {
-      // Coris: the code goes to the customer's phone; the merchant repeats the request with it.
-      return {
-        httpStatus: 201,
-        json: { reference: p.reference, status: 'PENDING', otp_required: true, message: 'OTP sent to the customer: repeat the request with otp' },
-      };
+    this.store.countRequestToPay(network, path, callbackInfo);
+    const invalid = requestToPayProblem(network, body, this.options.shopId);
+    if (invalid) return refusal(invalid);
+    const info = NETWORK_INFO[network];
+    const otp = text(body, 'otp');
+    if (otp !== '' && !OTP_PATTERN.test(otp)) return refusal('otp must be 4 to 8 digits');
+    // Coris: a code with the first request's reference is the second step of one collection.
+    if (info.flow === 'otp' && otp !== '') return this.confirmOtp(network, body, otp);
+    if (info.flow === 'otp_in_request' && otp === '') {
+      return refusal(`otp is required for ${info.legacyLabel}: the customer dials #144#391# for a code`);
     }
+    const scenario = scenarioFor(body.phoneNumber as string);
+    if (scenario.serverError) return { httpStatus: 500, json: { message: 'Internal Server Error' } };
+    if (scenario.signal) return { httpStatus: 200, json: scenario.signal };
+
+    const p = newSimPayment(network, info.legacyLabel, body, body.phoneNumber as string);
+    this.store.add(p);
+    if (info.flow === 'otp') {
+      // HTTP 201 alone says "OTP required"; the code goes to the customer's phone.
+      p.awaitingOtp = true;
+      return { httpStatus: 201, json: { reference: p.reference } };
+    }
+    if (otp === WRONG_OTP) return this.wrongOtp(p);
     if (scenario.immediate && scenario.final) {
       this.finish(p, scenario.final.status, scenario.final.reason, true);
       return { httpStatus: 200, json: { reference: p.reference, status: p.status, reason: p.reason } };
     }
-    this.scheduleSettle(p);
+    const redirect = info.flow === 'redirect';
+    if (redirect) p.awaitingCustomer = true;
+    else this.scheduleSettle(p);
     if (scenario.slow && !(await this.timers.sleep(this.options.slowResponseMs))) {
       return { httpStatus: 503, json: { message: 'Service Unavailable' } };
     }
     if (scenario.garbage) return { httpStatus: 200, text: GARBAGE };
     const answer: Record<string, unknown> = { reference: p.reference, status: p.status };
-    if (flow === 'redirect') {
-      answer.payment_url = `https://checkout.feexpay.invalid/pay/${p.reference}`;
+    if (redirect) {
+      answer.payment_url = checkoutUrl(base, p.reference);
       answer.order_id = p.reference;
     }
-    return { httpStatus: flow === 'redirect' ? 200 : 202, json: answer };
+    return { httpStatus: redirect ? 200 : 202, json: answer };
+  }
+
+  /** Coris's second request: the same data, the code and the first answer's reference. */
+  private confirmOtp(network: Network, body: Record<string, unknown>, otp: string): SimAnswer {
+    const reference = text(body, 'reference');
+    if (reference === '') return refusal('reference of the first request is required with otp');
+    const p = this.store.get(reference);
+    if (!p || p.network !== network || !p.awaitingOtp) return { httpStatus: 404, json: { message: 'No transaction waiting for an OTP with this reference' } };
+    if (p.phoneNumber !== body.phoneNumber || p.amount !== wholeNumber(body.amount)) return refusal('phoneNumber and amount must be those of the first request');
+    p.awaitingOtp = false;
+    if (otp === WRONG_OTP) return this.wrongOtp(p);
+    const final = p.scenario.final;
+    if (p.scenario.immediate && final) {
+      this.finish(p, final.status, final.reason, true);
+      return { httpStatus: 200, json: { reference: p.reference, status: p.status, reason: p.reason } };
+    }
+    this.scheduleSettle(p);
+    return { httpStatus: 200, json: { reference: p.reference, status: p.status } };
+  }
+
+  private wrongOtp(p: SimPayment): SimAnswer {
+    this.finish(p, 'FAILED', WRONG_OTP_REASON, p.scenario.webhook !== 'never');
+    return { httpStatus: 200, json: { reference: p.reference, status: 'FAILED', reason: WRONG_OTP_REASON, message: 'Invalid OTP' } };
+  }
+
+  /** Card init: a payment that waits on the card page, reached through `data.url`. */
+  initCard(body: Record<string, unknown>, base: string): SimAnswer {
+    const callbackInfo = typeof body.callback_info === 'string' ? body.callback_info : undefined;
+    this.store.countRequestToPay('card', 'initcard', callbackInfo);
+    const invalid = cardInitProblem(body, this.options.shopId);
+    if (invalid) return refusal(invalid);
+    const phone = body.phone as string;
+    if (scenarioFor(phone).serverError) return { httpStatus: 500, json: { message: 'Internal Server Error' } };
+    const p = newSimPayment('card', body.type_card as string, body, phone);
+    p.awaitingCustomer = true;
+    this.store.add(p);
+    return { httpStatus: 200, json: { status: 'SUCCESSFUL', reference: p.reference, data: { url: checkoutUrl(base, p.reference) } } };
+  }
+
+  /** The checkout or card page's view of a payment; undefined for an unknown reference. */
+  checkout(reference: string): SimPayment | undefined {
+    return this.store.get(reference);
+  }
+
+  /**
+   * The customer pays or cancels on the page. Paying starts the scenario's settlement (its outcome
+   * after the settle delay); cancelling fails the payment at once. Where to send the customer back.
+   */
+  customerActs(reference: string, action: 'pay' | 'cancel'): { kind: 'done'; backTo: string } | { kind: 'not_waiting' } {
+    const p = this.store.get(reference);
+    if (!p || !p.awaitingCustomer) return { kind: 'not_waiting' };
+    p.awaitingCustomer = false;
+    if (action === 'cancel') {
+      this.finish(p, 'CANCELLED', '', p.scenario.webhook !== 'never');
+      return { kind: 'done', backTo: p.cancelUrl };
+    }
+    const final = p.scenario.final;
+    if (p.scenario.immediate && final) this.finish(p, final.status, final.reason, true);
+    else this.scheduleSettle(p);
+    return { kind: 'done', backTo: p.returnUrl };
   }
 
   status(reference: string): SimAnswer {
@@ -179,6 +214,7 @@ export class SimulatorEngine implements SimulatorControl {
     p.status = status;
     p.reason = reason;
     p.awaitingOtp = false;
+    p.awaitingCustomer = false;
     if (webhook) this.webhooks.send(p, p.scenario.webhook === 'duplicates' ? this.options.webhookDuplicates : 1);
   }
 

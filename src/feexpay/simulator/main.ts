@@ -1,8 +1,12 @@
 /**
  * `npm run simulator`: FeexPay's API on a local port, with no money moving.
  * Env: SIMULATOR_PORT (4010), SIMULATOR_HOST (127.0.0.1), SIMULATOR_API_KEY, SIMULATOR_SHOP_ID,
- * SIMULATOR_WEBHOOK_URL, SIMULATOR_SETTLE_DELAY_MS.
+ * SIMULATOR_WEBHOOK_URL, SIMULATOR_SETTLE_DELAY_MS, SIMULATOR_CONTROL_FROM_NETWORK (false: the
+ * /_simulator control API answers loopback clients only), LOG_LEVEL.
+ * Its log goes through the service's masking, so the webhook URL's token never reaches it.
  */
+import { LOG_LEVELS } from '../../config.ts';
+import { baseLoggerOptions } from '../../observability/logger.ts';
 import { API_KEY_PATTERN, SIMULATOR_DEFAULT_API_KEY } from './options.ts';
 import { startSimulator } from './server.ts';
 
@@ -25,6 +29,11 @@ if (apiKey !== undefined && !API_KEY_PATTERN.test(apiKey)) fail('SIMULATOR_API_K
 const webhookUrl = env.SIMULATOR_WEBHOOK_URL || undefined;
 if (webhookUrl !== undefined && !URL.canParse(webhookUrl)) fail('SIMULATOR_WEBHOOK_URL must be an absolute URL');
 
+const logLevel = env.LOG_LEVEL || 'info';
+if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) fail(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+const controlFromNetwork = env.SIMULATOR_CONTROL_FROM_NETWORK ?? '';
+if (!['', 'true', 'false'].includes(controlFromNetwork)) fail('SIMULATOR_CONTROL_FROM_NETWORK must be true or false');
+
 const sim = await startSimulator({
   host: env.SIMULATOR_HOST || '127.0.0.1',
   port: intFromEnv('SIMULATOR_PORT', 4010, 65535),
@@ -32,7 +41,8 @@ const sim = await startSimulator({
   shopId: env.SIMULATOR_SHOP_ID || undefined,
   webhookUrl,
   settleDelayMs: intFromEnv('SIMULATOR_SETTLE_DELAY_MS', 3000, 3_600_000),
-  logger: { level: env.LOG_LEVEL || 'info' },
+  logger: baseLoggerOptions(logLevel),
+  controlFromNetwork: controlFromNetwork === 'true',
 });
 
 sim.app.log.info(

@@ -19,6 +19,8 @@ import { Timers } from './timers.ts';
 export interface SimPayout {
   reference: string;
   network: PayoutNetwork;
+  /** FeexPay's label in `reseau` of the status answer. */
+  label: string;
   phoneNumber: string;
   amount: number;
   motif: string;
@@ -100,6 +102,7 @@ export class PayoutSimulator {
     const p: SimPayout = {
       reference: randomUUID(),
       network: network as PayoutNetwork,
+      label: NETWORK_INFO[network as PayoutNetwork].legacyLabel,
       phoneNumber: body.phoneNumber as string,
       amount: body.amount as number,
       motif: body.motif as string,

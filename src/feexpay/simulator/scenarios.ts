@@ -24,6 +24,8 @@ export interface Scenario {
   statusErrors?: boolean;
   /** The status endpoint uses the variant shapes seen in the wild (SUCCESS, { data }, phone_number, no amount). */
   variantShape?: boolean;
+  /** Request-to-pay answers 200 with this SDK error signal (no status word, no reference) and creates nothing. */
+  signal?: Record<string, string>;
   /** The status endpoint and the webhook report this much more than was asked (a lying or buggy FeexPay). */
   reportedAmountDelta?: number;
   /** The final state comes this many settle delays late (after a short payment deadline: a late success). */
@@ -48,6 +50,13 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
   '11': { code: '11', name: 'success, status endpoint answers 500 for a while', final: success, statusErrors: true, webhook: 'once' },
   '12': { code: '12', name: 'success, status in variant shapes', final: success, variantShape: true, webhook: 'once' },
   '13': { code: '13', name: 'failed: payer not found, spelled with spaces', final: { status: 'FAILED', reason: 'PAYER NOT FOUND' }, webhook: 'once' },
+  // FeexPay's refusals on a 200 as its SDKs test for them: nothing is created.
+  '14': { code: '14', name: 'SDK signal: statusCode 10, insufficient funds', signal: { statusCode: '10', message: 'Insufficient funds' }, webhook: 'never' },
+  '15': { code: '15', name: 'SDK signal: statusCode 37, below the operator minimum', signal: { statusCode: '37', message: 'Amount below the minimum' }, webhook: 'never' },
+  '16': { code: '16', name: 'SDK signal: statusCode 92, USSD session expired', signal: { statusCode: '92', message: 'Session expired' }, webhook: 'never' },
+  '17': { code: '17', name: 'SDK signal: statusCode 555, invalid Moov number', signal: { statusCode: '555', message: 'Invalid number' }, webhook: 'never' },
+  '18': { code: '18', name: 'SDK signal: UNKNOWN MOBILE NUMBER', signal: { responsemsg: 'UNKNOWN MOBILE NUMBER' }, webhook: 'never' },
+  '19': { code: '19', name: 'SDK signal: Network Unavailable (operator down)', signal: { message: 'Network Unavailable' }, webhook: 'never' },
   '90': { code: '90', name: 'success reported with another amount', final: success, reportedAmountDelta: 1, webhook: 'once' },
   '91': { code: '91', name: 'late success: SUCCESSFUL only after 20 settle delays', final: success, settleDelayFactor: 20, webhook: 'once' },
 };

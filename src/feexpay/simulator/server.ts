@@ -9,6 +9,8 @@ export interface StartSimulatorOptions extends SimulatorOptions {
   /** 0 picks a free port. */
   port?: number;
   logger?: FastifyServerOptions['logger'];
+  /** Serve the /_simulator control API to non-loopback clients too. */
+  controlFromNetwork?: boolean;
 }
 
 export interface RunningSimulator extends SimulatorControl {
@@ -24,10 +26,10 @@ export function createSimulator(opts: SimulatorOptions = {}, log?: ConstructorPa
 }
 
 export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<RunningSimulator> {
-  const { host = '127.0.0.1', port = 0, logger = false, ...simOpts } = opts;
+  const { host = '127.0.0.1', port = 0, logger = false, controlFromNetwork, ...simOpts } = opts;
   const app = Fastify({ logger, forceCloseConnections: true });
   const engine = new SimulatorEngine(simOpts, app.log);
-  await app.register(feexpaySimulator, { engine });
+  await app.register(feexpaySimulator, { engine, controlFromNetwork });
   await app.listen({ host, port });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('simulator: no TCP address');

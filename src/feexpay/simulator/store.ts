@@ -1,12 +1,17 @@
 /** The simulator's memory: payments and call counters, bounded so a long demo or a load test cannot grow it forever. */
+import { randomUUID } from 'node:crypto';
 import type { Network } from '../../domain/networks.ts';
-import type { FinalStatus, Scenario } from './scenarios.ts';
+import { text, wholeNumber } from './request-body.ts';
+import { scenarioFor, type FinalStatus, type Scenario } from './scenarios.ts';
 
 export type SimStatus = 'PENDING' | FinalStatus;
 
 export interface SimPayment {
   reference: string;
-  network: Network;
+  /** An operator, or `card` for a card init. */
+  network: Network | 'card';
+  /** FeexPay's label in `reseau` (webhook, status): the operator's, or the card brand. */
+  label: string;
   phoneNumber: string;
   amount: number;
   shop: string;
@@ -21,13 +26,48 @@ export interface SimPayment {
   reason: string;
   /** Set for OTP flows until the request is repeated with the code. */
   awaitingOtp: boolean;
+  /** Redirect and card flows: nothing settles until the customer pays or cancels on the page. */
+  awaitingCustomer: boolean;
+  returnUrl: string;
+  cancelUrl: string;
   statusCalls: number;
   webhookAttempts: number;
   webhooksDelivered: number;
 }
 
+/** A new PENDING payment from a request body; flows then set what it waits for. */
+export function newSimPayment(network: SimPayment['network'], label: string, body: Record<string, unknown>, phoneNumber: string): SimPayment {
+  return {
+    reference: randomUUID(),
+    network,
+    label,
+    phoneNumber,
+    amount: wholeNumber(body.amount) as number,
+    shop: text(body, 'shop'),
+    description: text(body, 'description'),
+    firstName: text(body, 'first_name'),
+    lastName: text(body, 'last_name'),
+    email: text(body, 'email'),
+    callbackInfo: text(body, 'callback_info'),
+    createdAt: new Date(),
+    scenario: scenarioFor(phoneNumber),
+    status: 'PENDING',
+    reason: '',
+    awaitingOtp: false,
+    awaitingCustomer: false,
+    returnUrl: text(body, 'return_url'),
+    cancelUrl: text(body, 'cancel_url'),
+    statusCalls: 0,
+    webhookAttempts: 0,
+    webhooksDelivered: 0,
+  };
+}
+
+export type RequestPath = 'integration' | 'per_operator' | 'initcard';
+
 export interface SimulatorCounters {
-  requestToPay: { total: number; byNetwork: Record<string, number> };
+  /** `byPath`: which of FeexPay's paths took the request (integration, per_operator, initcard). */
+  requestToPay: { total: number; byNetwork: Record<string, number>; byPath: Record<string, number> };
   statusCalls: number;
   webhooks: { attempts: number; delivered: number; failed: number };
   payments: number;
@@ -76,12 +116,14 @@ export class SimStore {
   }
 
   private static zero(): Omit<SimulatorCounters, 'payments'> {
-    return { requestToPay: { total: 0, byNetwork: {} }, statusCalls: 0, webhooks: { attempts: 0, delivered: 0, failed: 0 } };
+    return { requestToPay: { total: 0, byNetwork: {}, byPath: {} }, statusCalls: 0, webhooks: { attempts: 0, delivered: 0, failed: 0 } };
   }
 
-  countRequestToPay(network: string, callbackInfo: string | undefined): void {
-    this.counters.requestToPay.total += 1;
-    this.counters.requestToPay.byNetwork[network] = (this.counters.requestToPay.byNetwork[network] ?? 0) + 1;
+  countRequestToPay(network: string, path: RequestPath, callbackInfo: string | undefined): void {
+    const c = this.counters.requestToPay;
+    c.total += 1;
+    c.byNetwork[network] = (c.byNetwork[network] ?? 0) + 1;
+    c.byPath[path] = (c.byPath[path] ?? 0) + 1;
     if (callbackInfo !== undefined) {
       this.callsByCallbackInfo.set(callbackInfo, (this.callsByCallbackInfo.get(callbackInfo) ?? 0) + 1);
     }

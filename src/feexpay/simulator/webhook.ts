@@ -1,9 +1,8 @@
 /**
  * Posts FeexPay's callback for final states, shaped like the deliveries FeexPay developers logged
- * (shared/feexpay-api.md "Webhook"): unsigned JSON, `phoneNumber` as a JSON number, `callback_info`
+ * (docs/feexpay.md "Webhook"): unsigned JSON, `phoneNumber` as a JSON number, `callback_info`
  * echoed, the operator's label in `reseau`. Retries on non-2xx, like FeexPay.
  */
-import { NETWORK_INFO } from '../../domain/networks.ts';
 import { reportedAmount } from './answers.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { SimPayment, SimStore } from './store.ts';
@@ -27,7 +26,8 @@ export interface WebhookPayload {
   reason: string;
 }
 
-export function webhookPayload(p: SimPayment, now = new Date()): WebhookPayload {
+/** `date` is the transaction's creation time, as in FeexPay's deliveries (not the time of sending). */
+export function webhookPayload(p: SimPayment): WebhookPayload {
   // Only SUCCESSFUL and FAILED were seen in deliveries: a cancellation travels as FAILED + reason.
   const cancelled = p.status === 'CANCELLED';
   return {
@@ -41,8 +41,8 @@ export function webhookPayload(p: SimPayment, now = new Date()): WebhookPayload 
     email: p.email,
     type: 'Paiement',
     phoneNumber: Number(p.phoneNumber),
-    date: now.toISOString(),
-    reseau: NETWORK_INFO[p.network].legacyLabel,
+    date: p.createdAt.toISOString(),
+    reseau: p.label,
     ref_link: '',
     description: p.description,
     reason: cancelled ? 'CANCELLED' : p.reason,

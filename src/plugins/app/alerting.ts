@@ -20,6 +20,10 @@ export interface Alerting {
   reconcilerFailure(err: unknown): void;
   paymentFinished(row: PaymentRow): void;
   reviewOpened(item: ReviewItemRow, payment: PaymentRow | undefined): void;
+  /** A merchant's webhook endpoint failed for days and was disabled: someone should tell the merchant. */
+  merchantEndpointDisabled(endpoint: { id: string; merchant_id: string }): void;
+  /** The event delivery worker could not claim or record deliveries (usually the database). */
+  merchantEventsFailure(err: unknown): void;
 }
 
 declare module 'fastify' {
@@ -92,6 +96,17 @@ export default fp<{ config: Config }>(
           title: atRisk ? 'FeexPay reports money on a closed payment' : 'Payments need review',
           text: `A review item (${item.cause}) was opened for ${subject} ${ctx.paymentId}. Resolve it in /admin (Review).`,
         });
+      },
+      merchantEndpointDisabled: (endpoint) =>
+        notifier.notify({
+          fingerprint: `merchant-endpoint-disabled:${endpoint.id}`,
+          severity: 'warning',
+          title: 'Merchant webhook endpoint disabled',
+          text: `Every delivery to webhook endpoint ${endpoint.id} (merchant ${endpoint.merchant_id}) failed for days; it is disabled and its pending events are marked failed. Tell the merchant.`,
+        }),
+      merchantEventsFailure: (err) => {
+        captureReconcilerFailure(err, { worker: 'merchant_events' });
+        notifier.notify({ fingerprint: 'merchant-events-failure', severity: 'critical', title: 'Merchant event delivery failing', text: (err as Error)?.message ?? String(err) });
       },
     });
   },

@@ -2,6 +2,7 @@
  * Every error leaves as `{ "error": { "code", "message" } }`. Client mistakes get a 4xx naming
  * the field; a database outage is a 503 the client can retry; only the unexpected is a 500.
  */
+import type { Socket } from 'node:net';
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyRequest } from 'fastify';
 
@@ -10,6 +11,8 @@ export class ApiError extends Error {
     readonly statusCode: number,
     readonly code: string,
     message: string,
+    /** Sent with the answer (Retry-After on a 429). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -40,7 +43,10 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
 };
 
-const PG_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+// 57014: cancelled by statement_timeout, a server too slow to answer in the service's bound.
+const PG_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57014', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+// pg's own wording for its client-side bounds (query_timeout, connectionTimeoutMillis) and lost connections.
+const PG_UNAVAILABLE_MESSAGE = /Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|Query read timeout|timeout expired|Connection ended unexpectedly/;
 
 /** Connection-level failures of PostgreSQL (or of the pool waiting for it). */
 export function isDatabaseUnavailable(err: unknown): boolean {
@@ -49,7 +55,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return (
     e.name === 'KnexTimeoutError' ||
     (e.code !== undefined && PG_UNAVAILABLE.has(e.code)) ||
-    /Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/.test(e.message ?? '')
+    PG_UNAVAILABLE_MESSAGE.test(e.message ?? '')
   );
 }
 
@@ -60,9 +66,41 @@ function describeValidation(err: FastifyError): string {
   const params = first.params as Record<string, unknown> | undefined;
   const path = first.instancePath.replace(/^\//, '').replaceAll('/', '.');
   const field = params?.additionalProperty ?? params?.missingProperty ?? '';
-  const name = [path, field].filter(Boolean).join('.');
+  // A field name is the client's text: control characters and lone surrogates are shown escaped.
+  const name = [path, field]
+    .filter(Boolean)
+    .join('.')
+    .replace(/[\u0000-\u001f\p{Cs}]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   if (params?.additionalProperty) return `${where}.${name} is not a known field`;
+  // The storable-text patterns (schemas/payment.ts) read as what they refuse, not as a regex.
+  if (first.keyword === 'pattern' && String(params?.pattern).includes('\\p{Cs}')) {
+    return `${where}.${name} must not contain NUL characters or unpaired UTF-16 surrogates${String(params?.pattern).includes('<>') ? ', control characters or < >' : ''}`;
+  }
   return `${where}${name ? '.' + name : ''} ${first.message ?? 'is invalid'}`;
+}
+
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'headers_too_large', 'The request headers are too large.'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'request_timeout', 'The request was not received in time.'],
+};
+
+/**
+ * Node's HTTP parser refuses some requests before Fastify sees them (headers over the limit,
+ * broken framing); Fastify's default answer has its own shape, this one has the API's.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException & { rawPacket?: unknown }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'bad_request', 'The request is not valid HTTP.'];
+  const body = JSON.stringify({ error: { code, message } });
+  const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
+  // An answer to HEAD has no body: a client would read one as garbage after the response.
+  const head = Buffer.isBuffer(err.rawPacket) && err.rawPacket.subarray(0, 5).toString('latin1') === 'HEAD ';
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${head ? '' : body}`,
+    );
+  }
+  socket.destroy(err);
 }
 
 export interface ErrorsPluginOptions {
@@ -84,8 +122,10 @@ export default fp<ErrorsPluginOptions>(
           .send({ error: { code: 'service_unavailable', message: 'The database is unavailable; retry shortly.' } });
       }
       const status = err.statusCode ?? 500;
-      if (status >= 400 && status < 500) {
+      // A deliberate 503 (an operator in maintenance, FeexPay not answering a preview) is an answer, not a fault.
+      if ((status >= 400 && status < 500) || (err instanceof ApiError && status === 503)) {
         const code = err instanceof ApiError || err.code === 'rate_limited' ? err.code : (FASTIFY_CODES[err.code] ?? CODE_BY_STATUS[status] ?? 'bad_request');
+        if (err instanceof ApiError) reply.headers(err.headers);
         return reply.status(status).send({ error: { code, message: err.message } });
       }
       req.log.error({ err }, 'unhandled error');

@@ -8,9 +8,10 @@ import fp from 'fastify-plugin';
 import type { AddressInfo } from 'node:net';
 import { createFeexPayClient } from '../../feexpay/client.ts';
 import { createSimulator, feexpaySimulator, type SimulatorEngine } from '../../feexpay/simulator/index.ts';
+import { isLoopback } from '../../feexpay/simulator/control-routes.ts';
 import { SIMULATOR_DEFAULT_API_KEY } from '../../feexpay/simulator/options.ts';
 import { createPayoutClient, type PayoutClient } from '../../feexpay/payout-client.ts';
-import type { CallOutcome, FeexPayClient, FeexPayOperation } from '../../feexpay/types.ts';
+import type { CallObserver, FeexPayClient } from '../../feexpay/types.ts';
 import type { Config } from '../../config.ts';
 
 declare module 'fastify' {
@@ -35,10 +36,6 @@ export interface FeexPayHealth {
 
 export const SIMULATOR_PREFIX = '/_feexpay';
 
-function isLoopback(address: string | undefined): boolean {
-  return address === '::1' || address?.startsWith('127.') === true || address?.startsWith('::ffff:127.') === true;
-}
-
 export interface FeexPayPluginOptions {
   feexpay: Config['feexpay'];
   webhookToken: string;
@@ -49,7 +46,7 @@ export default fp<FeexPayPluginOptions>(
     const log = app.log.child({ component: 'feexpay' });
     let lastOk: Date | null = null;
     let lastError: Date | null = null;
-    const observe = (operation: FeexPayOperation, outcome: CallOutcome, seconds: number) => {
+    const observe: CallObserver = (operation, outcome, seconds) => {
       app.serviceMetrics.feexpayRequestDuration.observe({ operation, outcome }, seconds);
       if (outcome === 'timeout' || outcome === 'error') lastError = new Date();
       else lastOk = new Date();
@@ -61,16 +58,17 @@ export default fp<FeexPayPluginOptions>(
       last_ok_at: lastOk?.toISOString() ?? null,
       last_error_at: lastError?.toISOString() ?? null,
     }));
-    const clientOptions = (baseUrl: string, apiKey: string, observed: boolean) => ({
-      baseUrl,
-      apiKey,
-      shopId: opts.feexpay.shopId,
-      requestTimeoutMs: opts.feexpay.requestTimeoutMs,
-      statusTimeoutMs: opts.feexpay.statusTimeoutMs,
-      logger: log,
-      ...(observed ? { observe } : {}),
-    });
-    const clientFor = (baseUrl: string, apiKey: string, observed: boolean) => createFeexPayClient(clientOptions(baseUrl, apiKey, observed));
+    const clientFor = (baseUrl: string, apiKey: string, observed: boolean) =>
+      createFeexPayClient({
+        baseUrl,
+        apiKey,
+        shopId: opts.feexpay.shopId,
+        requestTimeoutMs: opts.feexpay.requestTimeoutMs,
+        statusTimeoutMs: opts.feexpay.statusTimeoutMs,
+        collectionPath: opts.feexpay.collectionPath,
+        logger: log,
+        ...(observed ? { observe } : {}),
+      });
 
     // The built-in simulator is always mounted: it is FeexPay for test keys in every deployment,
     // and for everyone when no FeexPay account is configured. Only loopback reaches it: the
@@ -84,24 +82,44 @@ export default fp<FeexPayPluginOptions>(
     });
     app.decorate('feexpaySimulator', engine);
     // The loopback URL is known only once the server listens; until then no payment can arrive.
-    let sandbox: FeexPayClient | undefined;
     const localBase = () => {
       const addr = app.server.address() as AddressInfo | null;
       if (!addr) throw new Error('FeexPay simulator used before the server listens');
       return `http://127.0.0.1:${addr.port}`;
     };
+    const lazy = <T,>(make: () => T) => {
+      let client: T | undefined;
+      return () => (client ??= make());
+    };
     // Test traffic is never observed as FeexPay's: it must not move FeexPay's alerts or dashboards.
-    const sandboxClient = () => (sandbox ??= clientFor(localBase() + SIMULATOR_PREFIX, SIMULATOR_DEFAULT_API_KEY, false));
-    const live = mode === 'live' ? clientFor(opts.feexpay.baseUrl!, opts.feexpay.apiKey!, true) : undefined;
-    // No FeexPay account: live keys are served by the simulator too (the embedded default).
-    app.decorate('feexpay', (livemode: boolean) => (livemode && live ? live : sandboxClient()));
-    let sandboxPayouts: PayoutClient | undefined;
-    const livePayouts = mode === 'live' ? createPayoutClient(clientOptions(opts.feexpay.baseUrl!, opts.feexpay.apiKey!, true)) : undefined;
-    app.decorate('feexpayPayouts', (livemode: boolean) =>
-      livemode && livePayouts ? livePayouts : (sandboxPayouts ??= createPayoutClient(clientOptions(localBase() + SIMULATOR_PREFIX, SIMULATOR_DEFAULT_API_KEY, false))));
+    const sandbox = lazy(() => clientFor(localBase() + SIMULATOR_PREFIX, SIMULATOR_DEFAULT_API_KEY, false));
+    // No FeexPay account: the simulator stands in for FeexPay for live keys (the embedded
+    // default), observed like FeexPay so the whole monitoring stack can be tried on it.
+    const live =
+      mode === 'live'
+        ? lazy(() => clientFor(opts.feexpay.baseUrl!, opts.feexpay.apiKey!, true))
+        : lazy(() => clientFor(localBase() + SIMULATOR_PREFIX, SIMULATOR_DEFAULT_API_KEY, true));
+    app.decorate('feexpay', (livemode: boolean) => (livemode ? live() : sandbox()));
+    // Payouts go the same way: test payouts to the simulator only, unobserved.
+    const payoutClientFor = (baseUrl: string, apiKey: string, observed: boolean) =>
+      createPayoutClient({
+        baseUrl,
+        apiKey,
+        shopId: opts.feexpay.shopId,
+        requestTimeoutMs: opts.feexpay.requestTimeoutMs,
+        statusTimeoutMs: opts.feexpay.statusTimeoutMs,
+        logger: log,
+        ...(observed ? { observe } : {}),
+      });
+    const sandboxPayouts = lazy(() => payoutClientFor(localBase() + SIMULATOR_PREFIX, SIMULATOR_DEFAULT_API_KEY, false));
+    const livePayouts =
+      mode === 'live'
+        ? lazy(() => payoutClientFor(opts.feexpay.baseUrl!, opts.feexpay.apiKey!, true))
+        : lazy(() => payoutClientFor(localBase() + SIMULATOR_PREFIX, SIMULATOR_DEFAULT_API_KEY, true));
+    app.decorate('feexpayPayouts', (livemode: boolean) => (livemode ? livePayouts() : sandboxPayouts()));
     app.addHook('onListen', async () => {
       engine.setWebhookUrl(`${localBase()}/v1/webhooks/feexpay/${opts.webhookToken}`);
-      if (live) log.info({ base_url: opts.feexpay.baseUrl }, 'FeexPay client configured; test keys use the built-in simulator');
+      if (mode === 'live') log.info({ base_url: opts.feexpay.baseUrl }, 'FeexPay client configured; test keys use the built-in simulator');
       else log.warn({ simulator: SIMULATOR_PREFIX }, 'NO FEEXPAY_API_KEY: payments go to the built-in FeexPay SIMULATOR. NO MONEY MOVES.');
     });
   },

@@ -53,10 +53,11 @@ export default fp<PaymentsPluginOptions>(
         staleInFlightMs: config.feexpay.requestTimeoutMs + 30_000,
       },
       onFeexPayAnomaly: (message, ctx) => app.alerting.feexpayAnomaly(message, ctx),
+      phoneQuota: app.phoneQuota,
     });
     const handleWebhook = createWebhookHandler({ payments: repo, deliveries, settler, feexpay: app.feexpay, metrics: app.serviceMetrics });
     const operators = createOperatorActions({ payments: repo, reviews, settler, feexpay: app.feexpay, db: app.db });
     app.decorate('payments', { repo, deliveries, reviews, settler, create, handleWebhook, operators });
   },
-  { name: 'payments', dependencies: ['db', 'metrics', 'feexpay', 'alerting'] },
+  { name: 'payments', dependencies: ['db', 'metrics', 'feexpay', 'alerting', 'rate-limit'] },
 );

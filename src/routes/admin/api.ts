@@ -2,7 +2,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { FilterError, parseFilter } from '../../admin/filters.ts';
 import { buildSummary } from '../../admin/summary.ts';
+import { merchantEventsOverview } from '../../admin/merchant-events.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
+import merchantsApi from './merchants.ts';
 import reviewApi from './review.ts';
 import payoutReviewApi from './payout-review.ts';
 
@@ -33,6 +35,8 @@ const adminApi: FastifyPluginAsync = async (app) => {
     async (req) => buildSummary(app.db, filterOrBadRequest(req.query)),
   );
   await app.register(reviewApi);
+  await app.register(merchantsApi);
+  app.get('/merchant-events', { schema: { hide: true } }, async () => merchantEventsOverview(app.db));
   await app.register(payoutReviewApi);
 };
 

@@ -1,8 +1,6 @@
 /** The merchant API: create, read and list payments. */
-import { createHash } from 'node:crypto';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { NETWORK_INFO } from '../../domain/networks.ts';
 import { presentPayment } from '../../payments/present.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
 import { traceSteps } from '../../observability/request-tracing.ts';
@@ -16,7 +14,42 @@ import {
   PaymentView,
 } from '../../schemas/payment.ts';
 import type { Config } from '../../config.ts';
-import { idempotencyKeyOf, listPage, pageRequest, replyToTakenKey } from './common.ts';
+import { checkCollection } from './collection-checks.ts';
+
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+function encodeCursor(createdAt: string, id: string): string {
+  return Buffer.from(`${createdAt}|${id}`).toString('base64url');
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// What PostgreSQL's timestamptz and every client can hold: years 1 to 9999.
+const MIN_TIME = Date.parse('0001-01-01T00:00:00.000Z');
+const MAX_TIME = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** A date the database can compare with, or null (a leap second, a year out of range). */
+function instant(text: string): Date | null {
+  const d = new Date(text);
+  const t = d.getTime();
+  // 23:59:60 passes the date-time format but is no instant Date (or PostgreSQL) accepts.
+  return Number.isNaN(t) || t < MIN_TIME || t > MAX_TIME ? null : d;
+}
+
+function dateParam(name: string, value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const d = instant(value);
+  if (!d) throw new ApiError(400, 'invalid_date', `query.${name} is not a date between the years 1 and 9999 (leap seconds are not accepted)`);
+  return d;
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at, id, ...rest] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const createdAt = instant(at ?? '');
+  if (rest.length || !id || !UUID.test(id) || !createdAt) {
+    throw new ApiError(400, 'invalid_cursor', 'query.cursor is not a cursor this API returned');
+  }
+  return { createdAt, id };
+}
 
 const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) => {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
@@ -26,28 +59,14 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     // Test and live keys have limits of their own: a test run never eats the live quota.
     keyGenerator: (req) => (req.merchant ? `key:${req.merchant.livemode ? 'live' : 'test'}:${req.merchant.id}` : `key:${req.ip}`),
   });
-  // Every accepted request pushes a USSD prompt to a real person's phone. A second limiter on
-  // one request must be checked by hand: the plugin's hooks run only the first one per request.
-  const phoneLimiter = app.createRateLimit({
-    max: config.rateLimit.perPhonePerHour,
-    timeWindow: 3_600_000,
-    keyGenerator: (req) =>
-      `phone:${req.merchant?.livemode === false ? 'test:' : ''}` + createHash('sha256').update(String((req.body as { phone_number?: string })?.phone_number)).digest('hex'),
-  });
-  const perPhone = async (req: FastifyRequest, reply: FastifyReply) => {
-    const verdict = await phoneLimiter(req);
-    if (!verdict.isAllowed && verdict.isExceeded) {
-      reply.header('retry-after', verdict.ttlInSeconds);
-      throw new ApiError(429, 'rate_limited', `Too many payment requests to this phone number: at most ${verdict.max} per hour.`);
-    }
-  };
+  // The per-phone quota is taken by the payment path itself, only for a request that prompts a
+  // phone (app.phoneQuota): a replay, a conflict or a refused body never uses it.
   const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 429: ErrorBody, 503: ErrorBody };
 
   app.post(
     '/payments',
     {
       onRequest: [app.authenticateMerchant, app.requireScope('payments'), perKey],
-      preHandler: [perPhone],
       schema: {
         summary: 'Ask a customer to pay by mobile money',
         security: [{ apiKey: [] }],
@@ -57,18 +76,24 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
       },
     },
     async (req, reply) => {
-      const key = idempotencyKeyOf(req);
-      const body = req.body;
-      const info = NETWORK_INFO[body.network];
-      if (!info.phone.test(body.phone_number)) {
-        throw new ApiError(400, 'invalid_phone_number', `body.phone_number is not a valid ${body.network} number (country code ${info.country}, digits only)`);
+      const key = req.headers['idempotency-key'];
+      if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
+        throw new ApiError(400, 'idempotency_key_required', 'Header Idempotency-Key (1 to 255 printable characters) is required.');
       }
-      if (body.currency !== info.currency) {
-        throw new ApiError(400, 'currency_mismatch', `body.currency must be ${info.currency} for ${body.network}`);
-      }
+      const body = await checkCollection(req.body, { settings: app.networkSettings, metrics: app.serviceMetrics, livemode: req.merchant!.livemode }, reply);
       const outcome = await app.payments.create(req.merchant!, key, body, req.log, traceSteps(req));
-      if (outcome.kind === 'created') return reply.status(201).send(outcome.payment);
-      return replyToTakenKey(reply, outcome);
+      switch (outcome.kind) {
+        case 'created':
+          return reply.status(201).send(outcome.payment);
+        case 'replayed':
+          reply.header('idempotent-replayed', 'true');
+          return reply.status(outcome.statusCode as 201).send(outcome.body);
+        case 'key_reused':
+          throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
+        case 'in_flight':
+          reply.header('retry-after', '1');
+          throw new ApiError(409, 'idempotency_request_in_progress', 'A request with this Idempotency-Key is still being processed; retry later.');
+      }
     },
   );
 
@@ -94,9 +119,24 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     },
     async (req) => {
       const q = req.query;
-      const page = pageRequest(q);
-      const rows = await app.payments.repo.list({ merchantId: req.merchant!.id, livemode: req.merchant!.livemode, status: q.status, network: q.network, ...page });
-      return listPage(rows, page.pageSize, presentPayment);
+      const limit = q.limit ? Number(q.limit) : 20;
+      const rows = await app.payments.repo.list({
+        merchantId: req.merchant!.id,
+        livemode: req.merchant!.livemode,
+        status: q.status,
+        network: q.network,
+        createdGte: dateParam('created_gte', q.created_gte),
+        createdLt: dateParam('created_lt', q.created_lt),
+        after: q.cursor ? decodeCursor(q.cursor) : undefined,
+        limit: limit + 1,
+      });
+      const page = rows.slice(0, limit).map(presentPayment);
+      const last = page.at(-1);
+      return {
+        object: 'list' as const,
+        data: page,
+        next_cursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
+      };
     },
   );
 };

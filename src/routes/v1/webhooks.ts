@@ -6,6 +6,7 @@ import Type from 'typebox';
 import { ErrorBody, FeexPayWebhookBody } from '../../schemas/payment.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
 import { traceSteps } from '../../observability/request-tracing.ts';
+import { rejectedDelivery } from '../../webhooks/feexpay-webhook.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -33,6 +34,7 @@ const routes: FastifyPluginAsync<{ webhookToken: string }> = async (root, { webh
       }
       if (req.validationError) {
         app.serviceMetrics.webhookDeliveries.inc({ result: 'rejected' });
+        await app.payments.deliveries.record(rejectedDelivery(req.body));
         throw Object.assign(req.validationError, { validationContext: 'body' });
       }
       try {

@@ -1,0 +1,75 @@
+/** The merchant's events: list (newest first), read one with its delivery attempts, redeliver. */
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from '../../config.ts';
+import { presentEvent, presentEventDetail } from '../../events/present.ts';
+import { ApiError } from '../../plugins/app/errors.ts';
+import { EventDetailView, EventList, IdParams, ListEventsQuery } from '../../schemas/events.ts';
+import { errorResponses, merchantHooks } from './webhook-endpoints.ts';
+
+const notFound = () => new ApiError(404, 'event_not_found', 'No such event.');
+
+const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) => {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+  const onRequest = merchantHooks(root, config);
+  const { events } = app.merchantEvents;
+  const security = [{ apiKey: [] }];
+
+  async function detail(merchantId: string, id: string) {
+    const event = await events.find(merchantId, id);
+    if (!event) throw notFound();
+    const { deliveries, attempts } = await events.deliveries(event.id);
+    return { event, view: presentEventDetail(event, deliveries, attempts) };
+  }
+
+  app.get(
+    '/events',
+    {
+      onRequest,
+      schema: { summary: 'List events, newest first', security, querystring: ListEventsQuery, response: { 200: EventList, ...errorResponses } },
+    },
+    async (req) => {
+      const limit = req.query.limit ? Number(req.query.limit) : 20;
+      if (req.query.cursor && !(await events.find(req.merchant!.id, req.query.cursor))) {
+        throw new ApiError(400, 'invalid_cursor', 'query.cursor is not a cursor this API returned');
+      }
+      const rows = await events.list({ merchantId: req.merchant!.id, type: req.query.type, after: req.query.cursor, limit: limit + 1 });
+      const page = rows.slice(0, limit);
+      return {
+        object: 'list' as const,
+        data: page.map(presentEvent),
+        next_cursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
+      };
+    },
+  );
+
+  app.get(
+    '/events/:id',
+    {
+      onRequest,
+      schema: { summary: 'Read an event with its deliveries and every attempt', security, params: IdParams, response: { 200: EventDetailView, ...errorResponses } },
+    },
+    async (req) => (await detail(req.merchant!.id, req.params.id)).view,
+  );
+
+  app.post(
+    '/events/:id/redeliver',
+    {
+      onRequest,
+      schema: {
+        summary: 'Deliver an event again now to every enabled endpoint subscribed to it, with a fresh retry schedule',
+        security,
+        params: IdParams,
+        response: { 202: EventDetailView, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const { event } = await detail(req.merchant!.id, req.params.id);
+      const scheduled = await events.redeliver(event);
+      if (scheduled === 0) throw new ApiError(409, 'no_endpoint', 'No enabled webhook endpoint subscribes to this event type.');
+      return reply.status(202).send((await detail(req.merchant!.id, event.id)).view);
+    },
+  );
+};
+
+export default routes;

@@ -1,0 +1,116 @@
+/** The merchant's webhook endpoints: create (secret shown once), list, read, delete, rotate the secret. */
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from '../../config.ts';
+import { ALL_EVENTS } from '../../events/event-types.ts';
+import { checkEndpointUrl, EndpointUrlError } from '../../events/endpoint-url.ts';
+import { EndpointLimitReached } from '../../events/endpoints.ts';
+import { presentEndpoint } from '../../events/present.ts';
+import { ApiError } from '../../plugins/app/errors.ts';
+import { CreateEndpointBody, DeletedEndpoint, EndpointList, EndpointView, IdParams } from '../../schemas/events.ts';
+import { ErrorBody } from '../../schemas/payment.ts';
+
+export const errorResponses = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody, 503: ErrorBody };
+
+/** Authentication and the per-key limit, as on the payment API (the same counter key). */
+export function merchantHooks(app: FastifyInstance, config: Config) {
+  const perKey = app.rateLimit({
+    max: config.rateLimit.perKeyPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (req) => 'key:' + (req.merchant?.id ?? req.ip),
+  });
+  return [app.authenticateMerchant, perKey];
+}
+
+const notFound = () => new ApiError(404, 'webhook_endpoint_not_found', 'No such webhook endpoint.');
+
+const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) => {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+  const onRequest = merchantHooks(root, config);
+  const { endpoints, settings } = app.merchantEvents;
+  const security = [{ apiKey: [] }];
+
+  app.post(
+    '/webhook_endpoints',
+    {
+      onRequest,
+      schema: {
+        summary: 'Register an endpoint to receive events (the signing secret is shown in this answer only)',
+        security,
+        body: CreateEndpointBody,
+        response: { 201: EndpointView, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      let url: string;
+      try {
+        url = await checkEndpointUrl(req.body.url, settings.allowPrivate);
+      } catch (err) {
+        if (err instanceof EndpointUrlError) throw new ApiError(400, 'invalid_url', err.message);
+        throw err;
+      }
+      try {
+        const { row, secret } = await endpoints.create(
+          req.merchant!.id,
+          { url, enabledEvents: req.body.enabled_events ?? [ALL_EVENTS], description: req.body.description ?? null },
+          settings.maxEndpointsPerMerchant,
+        );
+        return reply.status(201).send(presentEndpoint(row, secret));
+      } catch (err) {
+        if (err instanceof EndpointLimitReached) {
+          throw new ApiError(400, 'too_many_endpoints', `body.url: a merchant has at most ${settings.maxEndpointsPerMerchant} webhook endpoints; delete one first.`);
+        }
+        throw err;
+      }
+    },
+  );
+
+  app.get(
+    '/webhook_endpoints',
+    { onRequest, schema: { summary: 'List webhook endpoints, newest first', security, response: { 200: EndpointList, ...errorResponses } } },
+    async (req) => ({ object: 'list' as const, data: (await endpoints.list(req.merchant!.id)).map((r) => presentEndpoint(r)) }),
+  );
+
+  app.get(
+    '/webhook_endpoints/:id',
+    { onRequest, schema: { summary: 'Read a webhook endpoint (without its secret)', security, params: IdParams, response: { 200: EndpointView, ...errorResponses } } },
+    async (req) => {
+      const row = await endpoints.find(req.merchant!.id, req.params.id);
+      if (!row) throw notFound();
+      return presentEndpoint(row);
+    },
+  );
+
+  app.delete(
+    '/webhook_endpoints/:id',
+    {
+      onRequest,
+      schema: { summary: 'Delete a webhook endpoint; events not yet delivered to it are cancelled', security, params: IdParams, response: { 200: DeletedEndpoint, ...errorResponses } },
+    },
+    async (req) => {
+      const row = await endpoints.remove(req.merchant!.id, req.params.id);
+      if (!row) throw notFound();
+      return { id: row.id, object: 'webhook_endpoint' as const, deleted: true as const };
+    },
+  );
+
+  app.post(
+    '/webhook_endpoints/:id/rotate_secret',
+    {
+      onRequest,
+      schema: {
+        summary: 'Replace the signing secret; the old one keeps signing beside the new one for 24 hours',
+        security,
+        params: IdParams,
+        response: { 200: EndpointView, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const rotated = await endpoints.rotate(req.merchant!.id, req.params.id, settings.secretOverlapSeconds);
+      if (!rotated) throw notFound();
+      return presentEndpoint(rotated.row, rotated.secret);
+    },
+  );
+};
+
+export default routes;
