@@ -5,9 +5,11 @@
  * For money going out that matters twice: a payout wrongly marked failed invites the merchant to
  * send the money again.
  *
- * Merchant events (payout.succeeded, payout.failed, payout.needs_review) are not sent yet: when
- * the merchant events outbox exists, a trigger on payouts' status changes writes them, as the one
- * on payments does, in the transition's own transaction.
+ * Merchant events (payout.succeeded, payout.failed, payout.needs_review) are not sent yet. The
+ * hook is the database, as for payments (migration 004's payments_merchant_event): a trigger on
+ * payouts' status changes inserting into events and event_deliveries in the transition's own
+ * transaction, once events has a payout_id column, EVENT_TYPES the three types and the events
+ * API a payout presentation.
  */
 import type { Knex } from 'knex';
 import type { FastifyBaseLogger } from 'fastify';
