@@ -10,6 +10,7 @@ import { newSecret } from './signing.ts';
 export interface EndpointRow {
   id: string;
   merchant_id: string;
+  livemode: boolean;
   url: string;
   description: string | null;
   enabled_events: string[];
@@ -32,44 +33,50 @@ export interface NewEndpoint {
 
 export class EndpointLimitReached extends Error {}
 
-const live = (db: Knex, merchantId: string) => db<EndpointRow>('webhook_endpoints').where({ merchant_id: merchantId }).whereNull('deleted_at');
+/** A merchant in one mode: a test key's endpoints are not a live key's (as Stripe separates them). */
+export interface MerchantScope {
+  id: string;
+  livemode: boolean;
+}
+
+const live = (db: Knex, scope: MerchantScope) => db<EndpointRow>('webhook_endpoints').where({ merchant_id: scope.id, livemode: scope.livemode }).whereNull('deleted_at');
 
 export function createEndpointRepository(db: Knex) {
   return {
     /** The new row and the secret as shown once to the merchant. */
-    async create(merchantId: string, e: NewEndpoint, max: number): Promise<{ row: EndpointRow; secret: string }> {
+    async create(scope: MerchantScope, e: NewEndpoint, max: number): Promise<{ row: EndpointRow; secret: string }> {
       return db.transaction(async (trx) => {
-        await trx('merchants').where({ id: merchantId }).forUpdate().first('id');
-        const [counted] = await live(trx, merchantId).count<{ count: number }[]>('* as count');
+        await trx('merchants').where({ id: scope.id }).forUpdate().first('id');
+        const [counted] = await live(trx, scope).count<{ count: number }[]>('* as count');
         if (Number(counted?.count ?? 0) >= max) throw new EndpointLimitReached();
         const secret = newSecret();
         const [row] = await trx<EndpointRow>('webhook_endpoints')
-          .insert({ id: randomUUID(), merchant_id: merchantId, url: e.url, description: e.description, enabled_events: e.enabledEvents, secret: secret.stored })
+          .insert({ id: randomUUID(), merchant_id: scope.id, livemode: scope.livemode, url: e.url, description: e.description, enabled_events: e.enabledEvents, secret: secret.stored })
           .returning('*');
         return { row: row as EndpointRow, secret: secret.shown };
       });
     },
 
-    async list(merchantId: string): Promise<EndpointRow[]> {
-      return live(db, merchantId).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]);
+    async list(scope: MerchantScope): Promise<EndpointRow[]> {
+      return live(db, scope).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]);
     },
 
-    async find(merchantId: string, id: string): Promise<EndpointRow | undefined> {
-      return live(db, merchantId).andWhere({ id }).first();
+    async find(scope: MerchantScope, id: string): Promise<EndpointRow | undefined> {
+      return live(db, scope).andWhere({ id }).first();
     },
 
-    async remove(merchantId: string, id: string): Promise<EndpointRow | undefined> {
+    async remove(scope: MerchantScope, id: string): Promise<EndpointRow | undefined> {
       return db.transaction(async (trx) => {
-        const [row] = await live(trx, merchantId).andWhere({ id }).update({ deleted_at: trx.fn.now() }).returning('*');
+        const [row] = await live(trx, scope).andWhere({ id }).update({ deleted_at: trx.fn.now() }).returning('*');
         if (row) await cancelPending(trx, [id], 'cancelled');
         return row as EndpointRow | undefined;
       });
     },
 
     /** A new secret; the current one keeps signing beside it for `overlapSeconds`. */
-    async rotate(merchantId: string, id: string, overlapSeconds: number): Promise<{ row: EndpointRow; secret: string } | undefined> {
+    async rotate(scope: MerchantScope, id: string, overlapSeconds: number): Promise<{ row: EndpointRow; secret: string } | undefined> {
       const secret = newSecret();
-      const [row] = await live(db, merchantId)
+      const [row] = await live(db, scope)
         .andWhere({ id })
         .update({
           previous_secret: db.ref('secret'),

@@ -3,11 +3,13 @@
  * seen), one event with its deliveries and their attempts, and redelivery.
  */
 import type { Knex } from 'knex';
+import type { MerchantScope } from './endpoints.ts';
 import type { AttemptOutcome } from './http-attempt.ts';
 
 export interface EventRow {
   id: string;
   merchant_id: string;
+  livemode: boolean;
   type: string;
   payment_id: string | null;
   snapshot: Record<string, unknown>;
@@ -36,6 +38,7 @@ export interface AttemptRow {
 
 export interface EventListFilter {
   merchantId: string;
+  livemode: boolean;
   type?: string;
   /** The id of the last event of the previous page. */
   after?: string;
@@ -45,7 +48,7 @@ export interface EventListFilter {
 export function createEventRepository(db: Knex) {
   return {
     async list(f: EventListFilter): Promise<EventRow[]> {
-      const q = db<EventRow>('events').where('merchant_id', f.merchantId);
+      const q = db<EventRow>('events').where({ merchant_id: f.merchantId, livemode: f.livemode });
       if (f.type) q.andWhere('type', f.type);
       if (f.after) {
         q.andWhereRaw('(created_at, id) < (SELECT created_at, id FROM events WHERE id = ? AND merchant_id = ?)', [f.after, f.merchantId]);
@@ -53,8 +56,8 @@ export function createEventRepository(db: Knex) {
       return q.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(f.limit);
     },
 
-    async find(merchantId: string, id: string): Promise<EventRow | undefined> {
-      return db<EventRow>('events').where({ id, merchant_id: merchantId }).first();
+    async find(scope: MerchantScope, id: string): Promise<EventRow | undefined> {
+      return db<EventRow>('events').where({ id, merchant_id: scope.id, livemode: scope.livemode }).first();
     },
 
     async deliveries(eventId: string): Promise<{ deliveries: DeliveryRow[]; attempts: AttemptRow[] }> {
@@ -75,12 +78,12 @@ export function createEventRepository(db: Knex) {
       const { rows } = await db.raw(
         `INSERT INTO event_deliveries (event_id, endpoint_id)
          SELECT ?, e.id FROM webhook_endpoints e
-         WHERE e.merchant_id = ? AND e.status = 'enabled' AND e.deleted_at IS NULL
+         WHERE e.merchant_id = ? AND e.livemode = ? AND e.status = 'enabled' AND e.deleted_at IS NULL
            AND e.enabled_events && ARRAY['*', ?]
          ON CONFLICT (event_id, endpoint_id) DO UPDATE
            SET status = 'pending', schedule_step = 0, next_attempt_at = now(), finished_at = NULL
          RETURNING id`,
-        [event.id, event.merchant_id, event.type],
+        [event.id, event.merchant_id, event.livemode, event.type],
       );
       return rows.length;
     },

@@ -11,6 +11,7 @@ export function presentEndpoint(row: EndpointRow, shownSecret?: string): Endpoin
   return {
     id: row.id,
     object: 'webhook_endpoint',
+    livemode: row.livemode,
     url: row.url,
     description: row.description,
     enabled_events: row.enabled_events,
@@ -29,7 +30,7 @@ export function eventPayload(e: Pick<EventRow, 'id' | 'type' | 'created_at' | 's
 }
 
 export function presentEvent(e: EventRow): EventView {
-  return { id: e.id, object: 'event', type: e.type, created_at: iso(e.created_at), data: eventData(e.snapshot) };
+  return { id: e.id, object: 'event', livemode: e.livemode, type: e.type, created_at: iso(e.created_at), data: eventData(e.snapshot) };
 }
 
 export function presentEventDetail(e: EventRow, deliveries: DeliveryRow[], attempts: AttemptRow[]): EventDetailView {

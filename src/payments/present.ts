@@ -15,6 +15,8 @@ export function presentPayment(p: PaymentRow): PaymentViewType {
     method: p.method ?? 'mobile_money',
     card_brand: p.card_brand ?? null,
     phone_last4: p.phone_number.slice(-4),
+    // Rows written before test mode (and event snapshots of them) are live.
+    livemode: p.livemode ?? true,
     description: p.description,
     metadata: p.metadata ?? {},
     feexpay_reference: p.feexpay_reference,

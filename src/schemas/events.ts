@@ -19,6 +19,7 @@ export type CreateEndpointBody = Static<typeof CreateEndpointBody>;
 export const EndpointView = Type.Object({
   id: Type.String({ format: 'uuid' }),
   object: Type.Literal('webhook_endpoint'),
+  livemode: Type.Boolean(),
   url: Type.String(),
   description: Type.Union([Type.String(), Type.Null()]),
   enabled_events: Type.Array(Type.String()),
@@ -48,6 +49,7 @@ export type ListEventsQuery = Static<typeof ListEventsQuery>;
 export const EventView = Type.Object({
   id: Type.String({ format: 'uuid', description: 'Also the webhook-id header of every delivery of it.' }),
   object: Type.Literal('event'),
+  livemode: Type.Boolean(),
   type: Type.String(),
   created_at: Type.String({ format: 'date-time' }),
   data: PaymentView,

@@ -70,6 +70,7 @@ export const PaymentView = Type.Object({
   method: Type.Enum(['mobile_money', 'card']),
   card_brand: Type.Union([Type.Enum([...CARD_BRANDS]), Type.Null()]),
   phone_last4: Type.String(),
+  livemode: Type.Boolean({ description: 'false for a test key\'s payment: made on the built-in simulator, no money moved.' }),
   description: Type.Union([Type.String(), Type.Null()]),
   metadata: Type.Record(Type.String(), Type.String()),
   feexpay_reference: Type.Union([Type.String(), Type.Null()]),

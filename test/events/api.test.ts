@@ -26,7 +26,7 @@ describe('webhook endpoints', () => {
   test('create answers the contract shape with the secret, which no read shows again', async () => {
     const res = await api('POST', '/v1/webhook_endpoints', { url: `${rx.url}/crud`, description: 'orders' });
     assert.equal(res.status, 201);
-    assert.deepEqual(Object.keys(res.body).sort(), ['created_at', 'description', 'enabled_events', 'id', 'object', 'secret', 'status', 'url']);
+    assert.deepEqual(Object.keys(res.body).sort(), ['created_at', 'description', 'enabled_events', 'id', 'livemode', 'object', 'secret', 'status', 'url']);
     assert.equal(res.body.object, 'webhook_endpoint');
     assert.equal(res.body.status, 'enabled');
     assert.deepEqual(res.body.enabled_events, ['*']);

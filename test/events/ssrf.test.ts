@@ -103,7 +103,7 @@ describe('the sender and the address policy', () => {
   });
 
   test('live mode is strict unless MERCHANT_WEBHOOK_ALLOW_PRIVATE says otherwise', () => {
-    const key = { FEEXPAY_API_KEY: 'fp_' + 'a'.repeat(64), FEEXPAY_SHOP_ID: 'shop0000000001', WEBHOOK_TOKEN: 'x'.repeat(20) };
+    const key = { FEEXPAY_API_KEY: 'fp_' + 'a'.repeat(64), FEEXPAY_SHOP_ID: 'shop0000000001', WEBHOOK_TOKEN: 'x'.repeat(20), DATABASE_URL: 'postgres://127.0.0.1:5432/x' };
     assert.equal(loadConfig({}).merchantEvents.allowPrivate, true);
     assert.equal(loadConfig(key).merchantEvents.allowPrivate, false);
     assert.equal(loadConfig({ ...key, MERCHANT_WEBHOOK_ALLOW_PRIVATE: 'true' }).merchantEvents.allowPrivate, true);

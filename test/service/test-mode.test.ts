@@ -12,6 +12,24 @@ import { serviceMetrics } from '../../src/metrics/catalog.ts';
 import { beninPhone, startTestApp, waitFor, type TestApp } from '../helpers/app.ts';
 import { call, newKey } from '../helpers/http.ts';
 import { ADMIN, asAdmin, scrape } from './payment-truth-helpers.ts';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A merchant's event receiver on loopback: records what arrives, answers 200. */
+async function receiver(): Promise<{ url: string; types: { type: string; livemode: boolean; payment: string }[]; close(): Promise<void> }> {
+  const types: { type: string; livemode: boolean; payment: string }[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const e = JSON.parse(body) as { type: string; data: { id: string; livemode: boolean } };
+      types.push({ type: e.type, livemode: e.data.livemode, payment: e.data.id });
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, types, close: () => new Promise((r) => server.close(() => r())) };
+}
 
 let feexpay: RunningSimulator;
 let t: TestApp;
@@ -20,7 +38,8 @@ let testKey: string;
 
 before(async () => {
   feexpay = await startSimulator({ settleDelayMs: 50 });
-  t = await startTestApp('test-mode', { ADMIN_USER: ADMIN.user, ADMIN_PASSWORD: ADMIN.password }, undefined, feexpay);
+  // Events to localhost: a FeexPay account is configured, so private addresses must be allowed.
+  t = await startTestApp('test-mode', { ADMIN_USER: ADMIN.user, ADMIN_PASSWORD: ADMIN.password, MERCHANT_WEBHOOK_ALLOW_PRIVATE: 'true' }, undefined, feexpay);
   feexpay.setWebhookUrl(`${t.url}/v1/webhooks/feexpay/${t.config.webhookToken}`);
   t.app.feexpaySimulator.setSettleDelay(50);
   const m = await createMerchant(t.database.db, 'both modes');
@@ -144,5 +163,34 @@ describe('test keys and live keys', () => {
     assert.match(page.body, /TEST DATA/);
     const livePage = await call(t.url, 'GET', '/admin', { headers: asAdmin });
     assert.doesNotMatch(livePage.body, /TEST DATA/);
+  });
+
+  test('events go to the endpoints of their own mode only; endpoints and events are listed per mode', async () => {
+    const [liveRx, testRx] = [await receiver(), await receiver()];
+    try {
+      const mk = (apiKey: string, url: string) => call(t.url, 'POST', '/v1/webhook_endpoints', { apiKey, body: { url, enabled_events: ['payment.succeeded'] } });
+      const le = await mk(live, liveRx.url);
+      const te = await mk(testKey, testRx.url);
+      assert.equal(le.status, 201, JSON.stringify(le.body));
+      assert.equal(te.status, 201, JSON.stringify(te.body));
+      assert.deepEqual([le.body.livemode, te.body.livemode], [true, false]);
+      const listed = await call(t.url, 'GET', '/v1/webhook_endpoints', { apiKey: testKey });
+      assert.deepEqual(listed.body.data.map((e: { id: string }) => e.id), [te.body.id]);
+      assert.equal((await call(t.url, 'GET', `/v1/webhook_endpoints/${le.body.id}`, { apiKey: testKey })).status, 404);
+
+      const tp = await create(testKey, 8);
+      const lp = await create(live, 9);
+      await waitFor(async () => testRx.types.length >= 1 && liveRx.types.length >= 1, 15_000, 100);
+      assert.deepEqual(testRx.types, [{ type: 'payment.succeeded', livemode: false, payment: tp.body.id }]);
+      assert.deepEqual(liveRx.types, [{ type: 'payment.succeeded', livemode: true, payment: lp.body.id }]);
+      const testEvents = await call(t.url, 'GET', '/v1/events', { apiKey: testKey });
+      assert.ok(testEvents.body.data.every((e: { livemode: boolean }) => e.livemode === false));
+      assert.ok(testEvents.body.data.some((e: { data: { id: string } }) => e.data.id === tp.body.id));
+      const liveEvents = await call(t.url, 'GET', '/v1/events', { apiKey: live });
+      assert.ok(!liveEvents.body.data.some((e: { data: { id: string } }) => e.data.id === tp.body.id));
+    } finally {
+      await liveRx.close();
+      await testRx.close();
+    }
   });
 });

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../../config.ts';
 import { presentEvent, presentEventDetail } from '../../events/present.ts';
+import type { MerchantScope } from '../../events/endpoints.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
 import { EventDetailView, EventList, IdParams, ListEventsQuery } from '../../schemas/events.ts';
 import { errorResponses, merchantHooks } from './webhook-endpoints.ts';
@@ -15,8 +16,8 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
   const { events } = app.merchantEvents;
   const security = [{ apiKey: [] }];
 
-  async function detail(merchantId: string, id: string) {
-    const event = await events.find(merchantId, id);
+  async function detail(scope: MerchantScope, id: string) {
+    const event = await events.find(scope, id);
     if (!event) throw notFound();
     const { deliveries, attempts } = await events.deliveries(event.id);
     return { event, view: presentEventDetail(event, deliveries, attempts) };
@@ -30,10 +31,10 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     },
     async (req) => {
       const limit = req.query.limit ? Number(req.query.limit) : 20;
-      if (req.query.cursor && !(await events.find(req.merchant!.id, req.query.cursor))) {
+      if (req.query.cursor && !(await events.find(req.merchant!, req.query.cursor))) {
         throw new ApiError(400, 'invalid_cursor', 'query.cursor is not a cursor this API returned');
       }
-      const rows = await events.list({ merchantId: req.merchant!.id, type: req.query.type, after: req.query.cursor, limit: limit + 1 });
+      const rows = await events.list({ merchantId: req.merchant!.id, livemode: req.merchant!.livemode, type: req.query.type, after: req.query.cursor, limit: limit + 1 });
       const page = rows.slice(0, limit);
       return {
         object: 'list' as const,
@@ -49,7 +50,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
       onRequest,
       schema: { summary: 'Read an event with its deliveries and every attempt', security, params: IdParams, response: { 200: EventDetailView, ...errorResponses } },
     },
-    async (req) => (await detail(req.merchant!.id, req.params.id)).view,
+    async (req) => (await detail(req.merchant!, req.params.id)).view,
   );
 
   app.post(
@@ -64,10 +65,10 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
       },
     },
     async (req, reply) => {
-      const { event } = await detail(req.merchant!.id, req.params.id);
+      const { event } = await detail(req.merchant!, req.params.id);
       const scheduled = await events.redeliver(event);
       if (scheduled === 0) throw new ApiError(409, 'no_endpoint', 'No enabled webhook endpoint subscribes to this event type.');
-      return reply.status(202).send((await detail(req.merchant!.id, event.id)).view);
+      return reply.status(202).send((await detail(req.merchant!, event.id)).view);
     },
   );
 };

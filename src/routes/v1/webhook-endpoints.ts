@@ -17,7 +17,7 @@ export function merchantHooks(app: FastifyInstance, config: Config) {
   const perKey = app.rateLimit({
     max: config.rateLimit.perKeyPerMinute,
     timeWindow: 60_000,
-    keyGenerator: (req) => 'key:' + (req.merchant?.id ?? req.ip),
+    keyGenerator: (req) => (req.merchant ? `key:${req.merchant.livemode ? 'live' : 'test'}:${req.merchant.id}` : `key:${req.ip}`),
   });
   return [app.authenticateMerchant, perKey];
 }
@@ -51,7 +51,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
       }
       try {
         const { row, secret } = await endpoints.create(
-          req.merchant!.id,
+          req.merchant!,
           { url, enabledEvents: req.body.enabled_events ?? [ALL_EVENTS], description: req.body.description ?? null },
           settings.maxEndpointsPerMerchant,
         );
@@ -68,14 +68,14 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
   app.get(
     '/webhook_endpoints',
     { onRequest, schema: { summary: 'List webhook endpoints, newest first', security, response: { 200: EndpointList, ...errorResponses } } },
-    async (req) => ({ object: 'list' as const, data: (await endpoints.list(req.merchant!.id)).map((r) => presentEndpoint(r)) }),
+    async (req) => ({ object: 'list' as const, data: (await endpoints.list(req.merchant!)).map((r) => presentEndpoint(r)) }),
   );
 
   app.get(
     '/webhook_endpoints/:id',
     { onRequest, schema: { summary: 'Read a webhook endpoint (without its secret)', security, params: IdParams, response: { 200: EndpointView, ...errorResponses } } },
     async (req) => {
-      const row = await endpoints.find(req.merchant!.id, req.params.id);
+      const row = await endpoints.find(req.merchant!, req.params.id);
       if (!row) throw notFound();
       return presentEndpoint(row);
     },
@@ -88,7 +88,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
       schema: { summary: 'Delete a webhook endpoint; events not yet delivered to it are cancelled', security, params: IdParams, response: { 200: DeletedEndpoint, ...errorResponses } },
     },
     async (req) => {
-      const row = await endpoints.remove(req.merchant!.id, req.params.id);
+      const row = await endpoints.remove(req.merchant!, req.params.id);
       if (!row) throw notFound();
       return { id: row.id, object: 'webhook_endpoint' as const, deleted: true as const };
     },
@@ -106,7 +106,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
       },
     },
     async (req) => {
-      const rotated = await endpoints.rotate(req.merchant!.id, req.params.id, settings.secretOverlapSeconds);
+      const rotated = await endpoints.rotate(req.merchant!, req.params.id, settings.secretOverlapSeconds);
       if (!rotated) throw notFound();
       return presentEndpoint(rotated.row, rotated.secret);
     },
