@@ -77,6 +77,14 @@ export interface MonitoringConfig {
     /** FeexPay reports money on a payment the merchant saw closed (late success, contradiction). */
     moneyAtRisk: AlertKnobs;
   };
+  payouts: {
+    /** Share of payouts leaving pending as failed or needs_review, with a volume guard. */
+    failureRatio: RatioKnobs;
+    /** A payout pending longer than this: FeexPay has not said whether the money left. */
+    stuckPending: AlertKnobs & { maxAgeSeconds: number };
+    /** Payouts refused by the daily cap over an hour: a merchant at its limit, or a runaway script or stolen key. */
+    capHits: AlertKnobs & { maxPerHour: number };
+  };
   feexpay: {
     /** minRatePerSecond: calls per second per operation below which a p95 is too few samples to page on. */
     latencyP95: AlertKnobs & { thresholdSeconds: number; window: Duration; minRatePerSecond: number };
@@ -179,6 +187,15 @@ export const monitoringConfig: MonitoringConfig = {
     reviewWaiting: { severity: 'warning', maxAgeSeconds: 4 * 3600, for: '5m' },
     // Every one pages: the customer paid for something the merchant was told did not happen.
     moneyAtRisk: { severity: 'critical', for: '0m' },
+  },
+  payouts: {
+    // Payouts are fewer than payments: 0.005/s is 9 payouts in 30 minutes, below which one
+    // refused number would swing the ratio.
+    failureRatio: { severity: 'warning', threshold: 0.2, window: '30m', for: '10m', minRatePerSecond: 0.005 },
+    // FeexPay's payouts usually settle in minutes; an hour pending means the money's fate is open.
+    stuckPending: { severity: 'warning', maxAgeSeconds: 3600, for: '5m' },
+    // Any refusal is worth a look the same hour: the merchant's payouts stop until tomorrow.
+    capHits: { severity: 'warning', maxPerHour: 0, for: '0m' },
   },
   feexpay: {
     // 5 is a bucket boundary of feexpay_api_request_duration_seconds, so p95 > 5 is exact.

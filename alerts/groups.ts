@@ -6,6 +6,7 @@ import { feexpayAlerts, stuckPendingAlert, successRateAlerts } from './rules/pay
 import { infraAlerts, serviceHealthAlerts } from './rules/platform.ts';
 import { reviewAlerts } from './rules/review.ts';
 import { merchantEventAlerts } from './rules/merchant-events.ts';
+import { payoutAlerts } from './rules/payouts.ts';
 import type { RuleFile, RuleGroup } from './types.ts';
 
 /** The mixin linter's limit: past 20 rules a group evaluates slowly and reads badly. */
@@ -18,6 +19,7 @@ export function alertingGroups(cfg: MonitoringConfig = monitoringConfig): RuleGr
       rules: [...successRateAlerts(cfg), stuckPendingAlert(cfg), ...feexpayAlerts(cfg)],
     },
     { name: 'feexpay-gateway.review', rules: reviewAlerts(cfg) },
+    { name: 'feexpay-gateway.payouts', rules: payoutAlerts(cfg) },
     { name: 'feexpay-gateway.api', rules: apiAlerts(cfg) },
     { name: 'feexpay-gateway.service', rules: serviceHealthAlerts(cfg) },
     { name: 'feexpay-gateway.infra', rules: infraAlerts(cfg) },

@@ -14,6 +14,7 @@ import { NO_LIMIT, redAbove, redBelow, runbook, statPanel, timeseriesPanel } fro
 import { guardedRatio, quantile, sumBy } from './ratios.ts';
 import { collectionRow } from './collection-row.ts';
 import { reviewRow } from './review-row.ts';
+import { payoutsRow } from './payouts-row.ts';
 import { merchantEventsRow } from './merchant-events.ts';
 import { gw, net, RATE } from './selectors.ts';
 import { triageRow } from './triage.ts';
@@ -211,6 +212,7 @@ export function paymentsDashboard(cfg: MonitoringConfig): dashboard.Dashboard {
       .withRow(feexpay(cfg))
       .withRow(settlement(cfg))
       .withRow(reviewRow(cfg))
+      .withRow(payoutsRow(cfg))
       .withRow(merchantEventsRow(cfg)),
   );
 }

@@ -15,6 +15,8 @@ import auth from './plugins/app/auth.ts';
 import feexpay from './plugins/app/feexpay.ts';
 import payments from './plugins/app/payments.ts';
 import reconciler from './plugins/app/reconciler.ts';
+import payouts from './plugins/app/payouts.ts';
+import payoutRoutes from './routes/v1/payouts.ts';
 import networkSettings from './plugins/app/network-settings.ts';
 import health from './routes/health.ts';
 import paymentRoutes from './routes/v1/payments.ts';
@@ -57,12 +59,14 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { config, db: dbHand
   await fastify.register(payments, { config });
   await fastify.register(networkSettings, { config });
   await fastify.register(reconciler, { config });
+  await fastify.register(payouts, { config });
   await fastify.register(merchantEvents, { config });
 
   await fastify.register(health);
   await fastify.register(paymentRoutes, { prefix: '/v1', config });
   await fastify.register(paymentOtpRoutes, { prefix: '/v1', config });
   await fastify.register(feesRoutes, { prefix: '/v1', config });
+  await fastify.register(payoutRoutes, { prefix: '/v1', config });
   await fastify.register(webhookRoutes, { prefix: '/v1', webhookToken: config.webhookToken });
   await fastify.register(webhookEndpointRoutes, { prefix: '/v1', config });
   await fastify.register(eventRoutes, { prefix: '/v1', config });

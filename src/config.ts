@@ -55,6 +55,10 @@ export interface Config {
     lateCheckAfterMs: number;
     batchSize: number;
   };
+  payouts: {
+    /** Most a merchant may pay out per UTC day, by currency, unless its own row says otherwise. */
+    dailyCap: Record<'XOF' | 'XAF', number>;
+  };
   rateLimit: { perKeyPerMinute: number; perPhonePerHour: number; authFailuresPer15Min: number };
   idempotencyTtlHours: number;
   logLevel: string;
@@ -167,6 +171,17 @@ function url(env: Env, name: string, protocols: string[]): string | null {
     throw new ConfigError(name, `must use ${protocols.join(' or ')}`);
   }
   return raw;
+}
+
+/** `XOF=1000000,XAF=500000`: a cap per currency; a currency left out keeps its default. */
+function caps(env: Env, name: string, fallback: number): Record<'XOF' | 'XAF', number> {
+  const out = { XOF: fallback, XAF: fallback };
+  for (const part of str(env, name, '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^(XOF|XAF)=(\d{1,15})$/.exec(part);
+    if (!m) throw new ConfigError(name, `must look like XOF=1000000,XAF=1000000, got "${part}"`);
+    out[m[1] as 'XOF' | 'XAF'] = Number(m[2]);
+  }
+  return out;
 }
 
 function networkSettings(env: Env): NetworkSettings {
@@ -331,6 +346,7 @@ export function loadConfig(env: Env = process.env): Config {
       lateCheckAfterMs: int(env, 'LATE_CHECK_AFTER_MS', 3_600_000, 1000, 86_400_000),
       batchSize: int(env, 'RECONCILER_BATCH_SIZE', 50, 1, 1000),
     },
+    payouts: { dailyCap: caps(env, 'PAYOUT_DAILY_CAP', 1_000_000) },
     rateLimit: {
       perKeyPerMinute: int(env, 'RATE_LIMIT_PER_KEY_PER_MINUTE', 6000, 1, 1_000_000),
       perPhonePerHour: int(env, 'RATE_LIMIT_PER_PHONE_PER_HOUR', 10, 1, 10_000),

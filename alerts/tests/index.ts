@@ -11,6 +11,7 @@ import { networkSuccessRateGroups, stuckPendingGroups, successRateGroups } from 
 import { infraGroups, serviceHealthGroups } from './cases/platform.ts';
 import { reviewGroups } from './cases/review.ts';
 import { merchantEndpointsFailingGroups, merchantEventsDelayedGroups } from './cases/merchant-events.ts';
+import { payoutGroups } from './cases/payouts.ts';
 import { RuleBook, type TestGroup } from './model.ts';
 
 export type { TestGroup, AlertRuleTest, ExpectedAlert } from './model.ts';
@@ -37,6 +38,7 @@ export function buildRuleTestModels(cfg: MonitoringConfig = monitoringConfig): R
     'tests/platform.test.yml': [...serviceHealthGroups(cfg, book), ...infraGroups(cfg, book)],
     'tests/review.test.yml': reviewGroups(cfg, book),
     'tests/merchant-events.test.yml': [...merchantEventsDelayedGroups(cfg, book), ...merchantEndpointsFailingGroups(cfg, book)],
+    'tests/payouts.test.yml': payoutGroups(cfg, book),
   };
 }
 

@@ -60,6 +60,11 @@ ${filter.livemode ? '' : '<p class="test-mode" role="status">TEST DATA: payments
     <h2>Status share</h2>
     <table id="status-share"><thead><tr><th>Status</th><th>Payments</th><th>Share</th></tr></thead><tbody></tbody></table>
   </section>
+  <section aria-labelledby="payouts-title">
+    <h2 id="payouts-title">Payouts in period · <span id="period-payouts">…</span></h2>
+    <div class="cards"><div class="card"><h2>Paid out in period</h2><ul class="figure" id="period-paid-out"></ul></div></div>
+    <table id="payout-status"><thead><tr><th>Status</th><th>Payouts</th></tr></thead><tbody></tbody></table>
+  </section>
   <section id="review" data-state="loading" aria-labelledby="review-title">
     <h2 id="review-title">Review · <span id="review-count"></span></h2>
     <p>Payments whose outcome the service could not establish, and FeexPay news that fits no recorded outcome.

@@ -31,7 +31,7 @@ export interface FailureRow {
   failure_reason: string;
 }
 
-function where(r: Range): { sql: string; bindings: Knex.Value[] } {
+export function where(r: Range): { sql: string; bindings: Knex.Value[] } {
   const bindings: Knex.Value[] = [r.gte, r.lt, r.livemode];
   let sql = 'created_at >= ? AND created_at < ? AND livemode = ?';
   if (r.network) {

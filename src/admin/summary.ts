@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import { PAYMENT_STATUSES, type PaymentStatus } from '../domain/payment-status.ts';
 import { daysOf, type DashboardFilter } from './filters.ts';
+import { payoutSummary, type PayoutSummary } from './payout-summary.ts';
 import { groupedPayments, latestFailures, type FailureRow, type GroupRow } from './queries.ts';
 
 export type StatusCounts = Record<PaymentStatus, number>;
@@ -28,6 +29,8 @@ export interface Summary {
     collected: CurrencyTotal[];
   };
   latest_failures: FailureRow[];
+  /** Money sent out in the period (created in it), in the same mode. */
+  payouts: PayoutSummary;
 }
 
 export const FAILURES_SHOWN = 20;
@@ -71,10 +74,11 @@ function perDay(filter: DashboardFilter, rows: GroupRow[]): Summary['period']['p
 
 export async function buildSummary(db: Knex, filter: DashboardFilter, now: Date = new Date()): Promise<Summary> {
   const { network, livemode } = filter;
-  const [periodRows, dayRows, failures] = await Promise.all([
+  const [periodRows, dayRows, failures, payouts] = await Promise.all([
     groupedPayments(db, { gte: filter.gte, lt: filter.lt, network, livemode }),
     groupedPayments(db, { gte: new Date(now.getTime() - DAY_MS), lt: new Date(now.getTime() + 1), network, livemode }),
     latestFailures(db, { gte: filter.gte, lt: filter.lt, network, livemode }, FAILURES_SHOWN),
+    payoutSummary(db, { gte: filter.gte, lt: filter.lt, network, livemode }),
   ]);
   const period = byStatus(periodRows);
   const total = PAYMENT_STATUSES.reduce((n, s) => n + period[s], 0);
@@ -96,5 +100,6 @@ export async function buildSummary(db: Knex, filter: DashboardFilter, now: Date 
       collected: collected(periodRows),
     },
     latest_failures: failures,
+    payouts,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Exports payment_events of a UTC day range as JSON Lines with a hash chain, and the manifest
+ * Exports payment_events then payout_events of a UTC day range as JSON Lines with one hash chain, and the manifest
  * beside it. The file is written under a temporary name and renamed once complete, so a crash
  * never leaves a short export that looks finished.
  */
@@ -41,8 +41,8 @@ export async function exportAuditTrail(db: Knex, opts: { from: string; to: strin
   const fileHash = createHash('sha256');
   let prev = GENESIS_HASH;
   let count = 0;
-  let firstId: string | null = null;
-  let lastId: string | null = null;
+  const span = () => ({ count: 0, first_id: null as string | null, last_id: null as string | null });
+  const ids = { payment: span(), payout: span() };
   try {
     for await (const event of readEvents(db, gte, lt)) {
       const { line, hash } = chainLine(event, prev);
@@ -51,8 +51,10 @@ export async function exportAuditTrail(db: Knex, opts: { from: string; to: strin
       if (!out.write(bytes)) await once(out, 'drain');
       prev = hash;
       count++;
-      firstId ??= event.id;
-      lastId = event.id;
+      const stream = ids[event.stream === 'payout' ? 'payout' : 'payment'];
+      stream.count++;
+      stream.first_id ??= event.id;
+      stream.last_id = event.id;
     }
     out.end();
     await once(out, 'finish');
@@ -67,8 +69,9 @@ export async function exportAuditTrail(db: Knex, opts: { from: string; to: strin
     to: opts.to,
     range: { gte: gte.toISOString(), lt: lt.toISOString() },
     count,
-    first_id: firstId,
-    last_id: lastId,
+    first_id: ids.payment.first_id,
+    last_id: ids.payment.last_id,
+    payouts: ids.payout,
     genesis_hash: GENESIS_HASH,
     final_hash: prev,
     file_sha256: fileHash.digest('hex'),

@@ -5,9 +5,13 @@ export interface AuditManifest {
   from: string;
   to: string;
   range: { gte: string; lt: string };
+  /** Every line: payment events, then payout events. */
   count: number;
+  /** Ids of the payment events (the lines without `stream`). */
   first_id: string | null;
   last_id: string | null;
+  /** The payout events that follow them in the same chain (absent in exports made before payouts). */
+  payouts?: { count: number; first_id: string | null; last_id: string | null };
   genesis_hash: string;
   final_hash: string;
   /** SHA-256 of the export file's bytes. */

@@ -28,8 +28,8 @@ export async function verifyAuditExport(file: string, manifestFile = manifestPat
   const fileHash = createHash('sha256');
   let prev = manifest.genesis_hash;
   let count = 0;
-  let firstId: string | null = null;
-  let lastId: string | null = null;
+  // Per stream: payment lines, then payout lines, each in id order.
+  const seen = { payment: { count: 0, first: null as string | null, last: null as string | null }, payout: { count: 0, first: null as string | null, last: null as string | null } };
   const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
   for await (const line of lines) {
     count++;
@@ -46,14 +46,22 @@ export async function verifyAuditExport(file: string, manifestFile = manifestPat
     const expected = hashRecord(rest, typeof record.prev_hash === 'string' ? record.prev_hash : '');
     if (record.hash !== expected) problem(`line ${count}: content does not match its hash (edited)`);
     const id = String(record.id);
-    if (lastId !== null && BigInt(id) <= BigInt(lastId)) problem(`line ${count}: id ${id} is not after ${lastId}`);
-    firstId ??= id;
-    lastId = id;
+    const stream = record.stream === 'payout' ? 'payout' : 'payment';
+    const s = seen[stream];
+    if (stream === 'payment' && seen.payout.count > 0) problem(`line ${count}: a payment event after the payout events`);
+    if (s.last !== null && BigInt(id) <= BigInt(s.last)) problem(`line ${count}: id ${id} is not after ${s.last}`);
+    s.count++;
+    s.first ??= id;
+    s.last = id;
     prev = typeof record.hash === 'string' ? record.hash : '';
   }
 
   if (count !== manifest.count) problem(`manifest says ${manifest.count} events, file has ${count}`);
-  if (firstId !== manifest.first_id || lastId !== manifest.last_id) problem('first or last id differs from the manifest');
+  if (seen.payment.first !== manifest.first_id || seen.payment.last !== manifest.last_id) problem('first or last id differs from the manifest');
+  const payouts = manifest.payouts ?? { count: 0, first_id: null, last_id: null };
+  if (seen.payout.count !== payouts.count || seen.payout.first !== payouts.first_id || seen.payout.last !== payouts.last_id) {
+    problem('payout events differ from the manifest (count, first or last id)');
+  }
   if (prev !== manifest.final_hash) problem('final hash differs from the manifest');
   if (fileHash.digest('hex') !== manifest.file_sha256) problem('file SHA-256 differs from the manifest');
   return { ok: problems.length === 0, count, finalHash: prev, problems };

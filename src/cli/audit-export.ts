@@ -1,6 +1,6 @@
 /**
  * `npm run audit:export -- --from 2026-11-01 --to 2026-11-30 [--out file]` writes the payment
- * events of those UTC days as hash-chained JSON Lines plus a manifest.
+ * and payout events of those UTC days as hash-chained JSON Lines plus a manifest.
  * `npm run audit:export -- --verify file` checks an export; exit code 1 if it was tampered with.
  */
 import path from 'node:path';
@@ -41,7 +41,8 @@ async function main(): Promise<number> {
     if (config.migrateOnStart) await migrateLatest(db);
     const { file, manifestFile, manifest } = await exportAuditTrail(db, { from: values.from, to: values.to, out });
     process.stdout.write(
-      `exported ${manifest.count} events (ids ${manifest.first_id ?? '-'}..${manifest.last_id ?? '-'})\n` +
+      `exported ${manifest.count} events (payment ids ${manifest.first_id ?? '-'}..${manifest.last_id ?? '-'}, ` +
+        `${manifest.payouts?.count ?? 0} payout events)\n` +
         `  file:       ${file}\n  manifest:   ${manifestFile}\n  final hash: ${manifest.final_hash}\n`,
     );
     return 0;

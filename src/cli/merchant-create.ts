@@ -1,5 +1,6 @@
 /**
- * `npm run merchant:create -- --name "Shop"`: creates a merchant and prints its live and test API keys once.
+ * `npm run merchant:create -- --name "Shop" [--scopes payments,payouts]`: creates a merchant and
+ * prints its live and test API keys once; without --scopes the keys collect payments only.
  * On the embedded database this works only while the service is stopped: the database is one
  * process's at a time, and the lock (db/embedded-lock.ts) refuses a second one with a message,
  * rather than printing a key written to a copy nobody will read.
@@ -8,12 +9,20 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
 import { closeDatabase, createKnex } from '../db/knex.ts';
 import { migrateLatest } from '../db/migrate.ts';
-import { createMerchant } from '../merchants/merchants.ts';
+import { createMerchant, parseScopes } from '../merchants/merchants.ts';
 
-const { values } = parseArgs({ options: { name: { type: 'string' } } });
+const { values } = parseArgs({ options: { name: { type: 'string' }, scopes: { type: 'string' } } });
 const name = values.name?.trim();
+const usage = 'usage: npm run merchant:create -- --name "Merchant name" [--scopes payments,payouts]\n';
 if (!name) {
-  process.stderr.write('usage: npm run merchant:create -- --name "Merchant name"\n');
+  process.stderr.write(usage);
+  process.exit(2);
+}
+let scopes: ReturnType<typeof parseScopes>;
+try {
+  scopes = parseScopes(values.scopes ?? 'payments');
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n${usage}`);
   process.exit(2);
 }
 try {
@@ -21,9 +30,9 @@ try {
   const db = createKnex({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrateLatest(db);
-    const { merchant, apiKey, testApiKey } = await createMerchant(db, name);
+    const { merchant, apiKey, testApiKey } = await createMerchant(db, name, scopes);
     process.stdout.write(
-      `merchant ${merchant.id} (${merchant.name})\n` +
+      `merchant ${merchant.id} (${merchant.name}), scopes ${merchant.scopes.join(',')}\n` +
         `live API key (shown once, store it now): ${apiKey}\n` +
         `test API key (shown once; payments go to the built-in simulator, no money moves): ${testApiKey}\n`,
     );

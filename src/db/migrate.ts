@@ -23,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '003_payment_review': await import('./migrations/003_payment_review.ts'),
   '004_merchant_events': await import('./migrations/004_merchant_events.ts'),
   '005_collection_flows': await import('./migrations/005_collection_flows.ts'),
+  '006_payouts': await import('./migrations/006_payouts.ts'),
   '007_test_mode': await import('./migrations/007_test_mode.ts'),
 };
 

@@ -99,7 +99,7 @@ export type StatusResult =
   | { kind: 'not_found'; durationMs: number }
   | { kind: 'unavailable'; cause: UnknownCause; httpStatus?: number; durationMs: number };
 
-export const FEEXPAY_OPERATIONS = ['request_to_pay', 'status', 'card_init', 'fee_preview'] as const;
+export const FEEXPAY_OPERATIONS = ['request_to_pay', 'status', 'card_init', 'fee_preview', 'payout', 'payout_status'] as const;
 export type FeexPayOperation = (typeof FEEXPAY_OPERATIONS)[number];
 export type CallOutcome = 'ok' | 'failed' | 'timeout' | 'error';
 

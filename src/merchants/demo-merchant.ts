@@ -19,7 +19,8 @@ export async function ensureDemoMerchant(app: FastifyInstance, dataDir: string):
   // On the embedded default (no FeexPay account) the demo key is a test key: its payments go to
   // the simulator whatever is configured later. Pointed at a FeexPay (a stand-alone simulator,
   // say), the embedded database is a developer's: the demo key is then the live one.
-  const { apiKey, testApiKey } = await createMerchant(app.db, 'Demo merchant');
+  // The demo shows every route, payouts included (its payouts go where its payments go).
+  const { apiKey, testApiKey } = await createMerchant(app.db, 'Demo merchant', ['payments', 'payouts']);
   const live = app.feexpayHealth().mode === 'live';
   await fs.writeFile(file, (live ? apiKey : testApiKey) + '\n', { mode: 0o600 });
   if (live) app.log.warn({ key_file: file, key_mode: 'live' }, 'created a demo merchant; its LIVE API key is in the key file: its payments go to the configured FeexPay');

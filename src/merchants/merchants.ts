@@ -4,10 +4,13 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { API_SCOPES, type ApiScope } from '../domain/payouts.ts';
 
 export interface Merchant {
   id: string;
   name: string;
+  /** What the merchant's keys (live and test) may do: `payments` (collect) and/or `payouts` (send money out). */
+  scopes: ApiScope[];
 }
 
 /** The merchant a request speaks for, and in which mode: a test key sees and makes test objects only. */
@@ -36,11 +39,29 @@ function newApiKey(mode: KeyMode): { apiKey: string; hash: string; prefix: strin
   return { apiKey, hash: hashApiKey(apiKey), prefix: apiKey.slice(0, 13) };
 }
 
-/** A merchant with one live and one test key, each shown to the caller once and stored hashed. */
-export async function createMerchant(db: Knex, name: string): Promise<{ merchant: Merchant; apiKey: string; testApiKey: string }> {
+/** `payments,payouts` as the scopes it names; throws on an unknown or empty list. */
+export function parseScopes(list: string): ApiScope[] {
+  const scopes = [...new Set(list.split(',').map((s) => s.trim()).filter(Boolean))];
+  const unknown = scopes.filter((s) => !(API_SCOPES as readonly string[]).includes(s));
+  if (scopes.length === 0 || unknown.length > 0) throw new Error(`scopes must be a comma-separated list of ${API_SCOPES.join(', ')}`);
+  return scopes as ApiScope[];
+}
+
+/** pg parses text[] into an array; some drivers hand back the literal `{a,b}`. */
+function scopesOf(value: unknown): ApiScope[] {
+  const list = Array.isArray(value) ? value : String(value ?? '').replace(/^\{|\}$/g, '').split(',');
+  return list.filter((s): s is ApiScope => (API_SCOPES as readonly string[]).includes(s));
+}
+
+/** A merchant with one live and one test key, each shown to the caller once and stored hashed. Without scopes it collects payments only. */
+export async function createMerchant(
+  db: Knex,
+  name: string,
+  scopes: readonly ApiScope[] = ['payments'],
+): Promise<{ merchant: Merchant; apiKey: string; testApiKey: string }> {
   const live = newApiKey('live');
   const test = newApiKey('test');
-  const merchant = { id: randomUUID(), name };
+  const merchant = { id: randomUUID(), name, scopes: [...scopes] };
   await db('merchants').insert({
     ...merchant,
     api_key_hash: live.hash,
@@ -54,11 +75,11 @@ export async function createMerchant(db: Knex, name: string): Promise<{ merchant
 export async function findMerchantByKey(db: Knex, apiKey: string): Promise<AuthenticatedMerchant | undefined> {
   const livemode = keyMode(apiKey) === 'live';
   const row = await db('merchants')
-    .select('id', 'name')
+    .select('id', 'name', 'scopes')
     .where(livemode ? 'api_key_hash' : 'test_api_key_hash', hashApiKey(apiKey))
     .whereNull('disabled_at')
     .first();
-  return row ? { id: row.id, name: row.name, livemode } : undefined;
+  return row ? { id: row.id, name: row.name, scopes: scopesOf(row.scopes), livemode } : undefined;
 }
 
 /** What operators see of a merchant: never a key, only its first characters. */

@@ -11,8 +11,8 @@ type Mismatch = Extract<ReviewCause, 'amount_mismatch' | 'phone_mismatch' | 'net
 
 const label = (s: string) => s.trim().toUpperCase().replace(/[\s_-]+/g, ' ');
 
-/** For a payment that holds the reference: the first fact FeexPay gives that disagrees with it. */
-export function mismatchOf(p: PaymentRow, st: FoundStatus): Mismatch | undefined {
+/** For a payment (or payout) that holds the reference: the first fact FeexPay gives that disagrees with it. */
+export function mismatchOf(p: Pick<PaymentRow, 'amount' | 'phone_number' | 'network'>, st: FoundStatus): Mismatch | undefined {
   if (st.amount !== undefined && st.amount !== Number(p.amount)) return 'amount_mismatch';
   if (st.phoneNumber !== undefined && st.phoneNumber !== p.phone_number) return 'phone_mismatch';
   // What FeexPay puts in `reseau` for a card is not known (docs/feexpay.md "Cards"): amount and phone decide.

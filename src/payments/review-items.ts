@@ -9,6 +9,8 @@ import { REVIEW_CAUSES, type ReviewCause } from '../domain/payment-status.ts';
 export interface ReviewItemRow {
   id: string;
   payment_id: string | null;
+  /** Set instead of payment_id when the item is about a payout (migration 006). */
+  payout_id: string | null;
   cause: ReviewCause;
   feexpay_reference: string | null;
   feexpay_answer: Record<string, unknown> | null;
@@ -21,6 +23,7 @@ export interface ReviewItemRow {
 
 export interface NewReviewItem {
   paymentId: string | null;
+  payoutId?: string | null;
   cause: ReviewCause;
   reference?: string | null;
   answer?: Record<string, unknown> | null;
@@ -48,11 +51,11 @@ export function createReviewItems(db: Knex) {
     /** Opens an item; the same news (payment, cause, reference) is recorded once, ever. `undefined` when it was already recorded. */
     async open(trx: Knex | Knex.Transaction, item: NewReviewItem): Promise<ReviewItemRow | undefined> {
       const { rows } = await trx.raw(
-        `INSERT INTO review_items (payment_id, cause, feexpay_reference, feexpay_answer)
-         VALUES (?, ?, ?, ?)
+        `INSERT INTO review_items (payment_id, payout_id, cause, feexpay_reference, feexpay_answer)
+         VALUES (?, ?, ?, ?, ?)
          ON CONFLICT DO NOTHING
          RETURNING *`,
-        [item.paymentId, item.cause, item.reference ?? null, item.answer ? JSON.stringify(item.answer) : null],
+        [item.paymentId, item.payoutId ?? null, item.cause, item.reference ?? null, item.answer ? JSON.stringify(item.answer) : null],
       );
       return rows[0] as ReviewItemRow | undefined;
     },
@@ -64,7 +67,11 @@ export function createReviewItems(db: Knex) {
       if (f.cause) q.andWhere('cause', f.cause);
       if (f.paymentId) q.andWhere('payment_id', f.paymentId);
       if (f.beforeId) q.andWhere('id', '<', f.beforeId);
-      q.andWhereRaw('COALESCE((SELECT p.livemode FROM payments p WHERE p.id = review_items.payment_id), true) = ?', [f.livemode]);
+      q.andWhereRaw(
+        `COALESCE((SELECT p.livemode FROM payments p WHERE p.id = review_items.payment_id),
+                  (SELECT o.livemode FROM payouts o WHERE o.id = review_items.payout_id), true) = ?`,
+        [f.livemode],
+      );
       return q.orderBy('id', 'desc').limit(f.limit);
     },
 
@@ -86,8 +93,8 @@ export function createReviewItems(db: Knex) {
     async openCounts(): Promise<{ byCause: Map<ReviewCause, number>; oldestSeconds: number }> {
       const { rows } = await db.raw(
         `SELECT r.cause, count(*)::int AS n, EXTRACT(EPOCH FROM now() - min(r.created_at))::float8 AS age
-         FROM review_items r LEFT JOIN payments p ON p.id = r.payment_id
-         WHERE r.resolved_at IS NULL AND COALESCE(p.livemode, true) GROUP BY r.cause`,
+         FROM review_items r LEFT JOIN payments p ON p.id = r.payment_id LEFT JOIN payouts o ON o.id = r.payout_id
+         WHERE r.resolved_at IS NULL AND COALESCE(p.livemode, o.livemode, true) GROUP BY r.cause`,
       );
       const byCause = new Map<ReviewCause, number>(REVIEW_CAUSES.map((c) => [c, 0]));
       let oldestSeconds = 0;

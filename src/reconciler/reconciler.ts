@@ -15,6 +15,7 @@ import type { PaymentRepository, PaymentRow } from '../payments/repository.ts';
 import type { ReviewItems } from '../payments/review-items.ts';
 import type { Settler } from '../payments/settle.ts';
 import type { Config } from '../config.ts';
+import { createLoop } from './loop.ts';
 
 export interface ReconcilerDeps {
   payments: PaymentRepository;
@@ -156,9 +157,6 @@ export function createReconciler(deps: ReconcilerDeps) {
     deps.metrics.reviewItemsOldest.set(open.oldestSeconds);
   }
 
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = true;
   let passes = 0;
 
   async function tick(): Promise<void> {
@@ -174,31 +172,14 @@ export function createReconciler(deps: ReconcilerDeps) {
     }
   }
 
-  function schedule(): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = tick().finally(() => {
-        running = undefined;
-        schedule();
-      });
-    }, s.intervalMs);
-    timer.unref();
-  }
+  const loop = createLoop(s.intervalMs, tick);
 
   return {
     runOnce,
     refreshGauges,
-    start(): void {
-      if (!stopped) return;
-      stopped = false;
-      schedule();
-    },
+    start: loop.start,
     /** Stops scheduling and waits for a pass in progress, so shutdown never cuts a transition. */
-    async stop(): Promise<void> {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
+    stop: loop.stop,
   };
 }
 

@@ -23,6 +23,9 @@ export function renderCsv(r: WeeklyReport): string {
   for (const a of r.amounts) add('collected', 'by_network', { currency: a.currency, network: a.network, count: a.count, amount: a.amount });
   for (const f of r.failureReasons) add('failure_reason', f.reason, { count: f.count });
   for (const e of r.expired) add('expired', 'by_network', { network: e.network, count: e.count, amount: e.amount });
+  add('payouts', 'payouts', { count: r.payouts.total });
+  for (const [status, n] of Object.entries(r.payouts.byStatus)) add('payouts', status, { count: n });
+  for (const a of r.payouts.paidOut) add('paid_out', 'by_network', { currency: a.currency, network: a.network, count: a.count, amount: a.amount });
   if (r.latency.available) {
     for (const l of r.latency.rows) {
       add('feexpay_latency', `${l.operation}_p50_seconds`, { count: l.calls, value: l.p50 });

@@ -1,4 +1,5 @@
 /** The weekly report as an HTML email: tables with inline styles, as mail clients need. */
+import { PAYOUT_STATUSES } from '../domain/payouts.ts';
 import { integer, percent, seconds, totalsByCurrency, trend, type WeeklyReport } from './report.ts';
 
 const esc = (s: string | number) =>
@@ -46,6 +47,12 @@ ${h2('Failure reasons')}
 ${table(['Reason', 'Payments'], r.failureReasons.map((f) => [f.reason, integer(f.count)]), 'No failed payment.')}
 ${h2('Pending payments that expired')}
 ${table(['Network', 'Payments', 'Amount'], r.expired.map((e) => [e.network, integer(e.count), integer(e.amount)]), 'None expired.')}
+${h2('Payouts (money sent out)')}
+${table([], [
+  ['Payouts', integer(r.payouts.total)],
+  ...PAYOUT_STATUSES.map((st) => [st, integer(r.payouts.byStatus[st])]),
+], '')}
+${table(['Currency', 'Network', 'Payouts', 'Paid out'], r.payouts.paidOut.map((a) => [a.currency, a.network, integer(a.count), integer(a.amount)]), 'Nothing paid out.')}
 ${h2('FeexPay latency')}
 ${latency}
 ${h2('Incidents')}

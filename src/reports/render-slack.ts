@@ -1,5 +1,5 @@
 /** The weekly report as a short Slack message (incoming webhook, mrkdwn). */
-import { integer, percent, seconds, totalsByCurrency, trend, type WeeklyReport } from './report.ts';
+import { integer, percent, seconds, sumByCurrency, totalsByCurrency, trend, type WeeklyReport } from './report.ts';
 
 export function renderSlack(r: WeeklyReport): { text: string } {
   const collected = totalsByCurrency(r).map((t) => `${integer(t.amount)} ${t.currency}`).join(', ') || 'nothing';
@@ -8,12 +8,14 @@ export function renderSlack(r: WeeklyReport): { text: string } {
   const latency = r.latency.available
     ? r.latency.rows.map((l) => `${l.operation} p95 ${seconds(l.p95)}`).join(', ') || 'no calls'
     : 'not available';
+  const paidOut = sumByCurrency(r.payouts.paidOut).map((t) => `${integer(t.amount)} ${t.currency}`).join(', ') || 'nothing';
   const incidents = r.incidents.available ? String(r.incidents.alerts.length) : 'not available';
   const lines = [
     `*feexpay-gateway weekly report ${r.label}*`,
     `Payments: ${integer(r.week.total)} · success rate ${percent(r.week.successRate)} (${trend(r.trendPoints)} vs ${r.previousLabel})`,
     `Collected: ${collected}`,
     `Failures: ${integer(r.week.byStatus.failed)} (${reasons}) · expired: ${integer(expired)}`,
+    `Payouts: ${integer(r.payouts.total)} · paid out ${paidOut} · failed ${integer(r.payouts.byStatus.failed)} · under review ${integer(r.payouts.byStatus.needs_review)}`,
     `FeexPay latency: ${latency} · incidents: ${incidents}`,
   ];
   return { text: lines.join('\n') };

@@ -51,8 +51,12 @@ export const trend = (p: number | null) => (p === null ? 'no comparison' : `${p 
 
 /** Collected amounts summed per currency (amounts of different currencies never add up). */
 export function totalsByCurrency(r: WeeklyReport): { currency: string; count: number; amount: number }[] {
+  return sumByCurrency(r.amounts);
+}
+
+export function sumByCurrency(rows: WeeklyReport['amounts']): { currency: string; count: number; amount: number }[] {
   const m = new Map<string, { currency: string; count: number; amount: number }>();
-  for (const row of r.amounts) {
+  for (const row of rows) {
     const t = m.get(row.currency) ?? { currency: row.currency, count: 0, amount: 0 };
     t.count += row.count;
     t.amount += row.amount;

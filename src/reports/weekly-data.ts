@@ -4,6 +4,7 @@
  */
 import type { Knex } from 'knex';
 import type { PaymentStatus } from '../domain/payment-status.ts';
+import { PAYOUT_STATUSES, type PayoutStatus } from '../domain/payouts.ts';
 import type { IsoWeek } from './week.ts';
 
 export interface WeekFigures {
@@ -19,12 +20,20 @@ export interface AmountRow {
   amount: number;
 }
 
+/** Money sent out: payouts created in the week by status, and what FeexPay confirmed sent. */
+export interface PayoutFigures {
+  byStatus: Record<PayoutStatus, number>;
+  total: number;
+  paidOut: AmountRow[];
+}
+
 export interface WeeklyData {
   week: WeekFigures;
   previous: WeekFigures;
   amounts: AmountRow[];
   failureReasons: { reason: string; count: number }[];
   expired: { network: string; count: number; amount: number }[];
+  payouts: PayoutFigures;
 }
 
 const DAY_MS = 86_400_000;
@@ -49,9 +58,25 @@ async function figures(db: Knex, w: IsoWeek): Promise<WeekFigures> {
   };
 }
 
+async function payoutFigures(db: Knex, w: IsoWeek): Promise<PayoutFigures> {
+  const range = [w.start, w.end];
+  const [counts, paid] = await Promise.all([
+    db.raw(`SELECT status, count(*)::int AS count FROM payouts WHERE livemode AND created_at >= ? AND created_at < ? GROUP BY status`, range),
+    db.raw(
+      `SELECT currency, network, count(*)::int AS count, sum(amount)::float8 AS amount
+         FROM payouts WHERE livemode AND status = 'successful' AND created_at >= ? AND created_at < ?
+        GROUP BY currency, network ORDER BY currency, amount DESC, network`,
+      range,
+    ),
+  ]);
+  const byStatus = Object.fromEntries(PAYOUT_STATUSES.map((s) => [s, 0])) as Record<PayoutStatus, number>;
+  for (const r of counts.rows as { status: PayoutStatus; count: number }[]) byStatus[r.status] = Number(r.count);
+  return { byStatus, total: PAYOUT_STATUSES.reduce((n, s) => n + byStatus[s], 0), paidOut: paid.rows as AmountRow[] };
+}
+
 export async function weeklyData(db: Knex, week: IsoWeek, previous: IsoWeek): Promise<WeeklyData> {
   const range = [week.start, week.end];
-  const [thisWeek, lastWeek, amounts, reasons, expired] = await Promise.all([
+  const [thisWeek, lastWeek, amounts, reasons, expired, payouts] = await Promise.all([
     figures(db, week),
     figures(db, previous),
     db.raw(
@@ -73,6 +98,7 @@ export async function weeklyData(db: Knex, week: IsoWeek, previous: IsoWeek): Pr
         GROUP BY network ORDER BY count DESC, network`,
       [new Date(week.start.getTime() - MAX_PENDING_MS), week.end, week.start, week.end],
     ),
+    payoutFigures(db, week),
   ]);
   return {
     week: thisWeek,
@@ -80,5 +106,6 @@ export async function weeklyData(db: Knex, week: IsoWeek, previous: IsoWeek): Pr
     amounts: amounts.rows as AmountRow[],
     failureReasons: reasons.rows as WeeklyData['failureReasons'],
     expired: expired.rows as WeeklyData['expired'],
+    payouts,
   };
 }

@@ -35,6 +35,7 @@ export const ERROR_CATALOGUE = {
   insufficient_scope: { status: 403, meaning: 'The API key is valid but not allowed this operation (e.g. payouts); ask for a key with that scope.' },
   not_found: { status: 404, meaning: 'No such route.' },
   payment_not_found: { status: 404, meaning: 'No payment with this id for this merchant (another merchant\'s payment is not found either).' },
+  payout_cap_exceeded: { status: 422, meaning: "The payout would take the merchant's payouts of the UTC day past its daily cap." },
   payout_not_found: { status: 404, meaning: 'No payout with this id for this merchant.' },
   event_not_found: { status: 404, meaning: 'No event with this id for this merchant.' },
   webhook_endpoint_not_found: { status: 404, meaning: 'No webhook endpoint with this id for this merchant.' },

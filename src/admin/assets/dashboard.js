@@ -65,6 +65,11 @@
     fillRows('status-share', s.period.status_share.map(function (r) {
       return [r.status, integer.format(r.count), (r.share * 100).toFixed(1) + '%'];
     }));
+    setFigure('period-payouts', integer.format(s.payouts.payouts), s.payouts.payouts);
+    fillList('period-paid-out', s.payouts.paid_out);
+    fillRows('payout-status', Object.keys(s.payouts.by_status).map(function (st) {
+      return [st, integer.format(s.payouts.by_status[st])];
+    }));
     fillRows('failures', s.latest_failures.map(function (f) {
       return [f.created_at.replace('T', ' ').replace('Z', ''), f.id.slice(0, 8), f.network, integer.format(f.amount) + ' ' + f.currency, f.failure_reason];
     }));

@@ -4,13 +4,16 @@ import type { SimPayment } from './store.ts';
 /** Scenario 07: what a proxy or an error page in front of FeexPay might send with a 200. */
 export const GARBAGE = '<html><head><title>FeexPay</title></head><body>Request received</body></html>';
 
+/** What a status answer is made of: a payment's fields, or a payout's (payouts.ts). */
+export type StatusSubject = Pick<SimPayment, 'reference' | 'network' | 'phoneNumber' | 'amount' | 'callbackInfo' | 'createdAt' | 'scenario' | 'status' | 'reason' | 'label'>;
+
 /** The amount FeexPay reports for a payment: what was asked, unless the scenario makes it lie. */
-export function reportedAmount(p: SimPayment): number {
+export function reportedAmount(p: StatusSubject): number {
   return p.amount + (p.scenario.reportedAmountDelta ?? 0);
 }
 
 /** The status endpoint's answer; it echoes the phone number, as FeexPay does. */
-export function statusBody(p: SimPayment): Record<string, unknown> {
+export function statusBody(p: StatusSubject): Record<string, unknown> {
   if (p.scenario.variantShape) {
     const status = p.status === 'SUCCESSFUL' ? 'SUCCESS' : p.status === 'PENDING' ? 'IN PENDING STATE' : p.status;
     return { data: { reference: p.reference, status, phone_number: p.phoneNumber, reason: p.reason } };

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { SimulatorEngine } from './engine.ts';
 import type { DownMode } from './options.ts';
 import type { FinalStatus } from './scenarios.ts';
+import { payoutControlRoutes } from './payouts.ts';
 
 const FINAL: readonly FinalStatus[] = ['SUCCESSFUL', 'FAILED', 'CANCELLED'];
 const MODES: readonly DownMode[] = ['off', '503', 'hang'];
@@ -82,6 +83,8 @@ export function controlRoutes(engine: SimulatorEngine, opts: { fromNetwork: bool
       engine.setDownMode(mode as DownMode);
       return { mode };
     });
+
+    await app.register(payoutControlRoutes(engine.payouts));
 
     app.post('/_simulator/reset', async () => {
       engine.reset();

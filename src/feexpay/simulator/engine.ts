@@ -12,6 +12,7 @@ import { newSimPayment, SimStore, type RequestPath, type SimPayment, type Simula
 import { Timers } from './timers.ts';
 import { cardInitProblem, OTP_PATTERN, requestToPayProblem, WRONG_OTP } from './validation.ts';
 import { WebhookSender, type WebhookLog } from './webhook.ts';
+import { PayoutSimulator } from './payouts.ts';
 
 /** An HTTP answer in FeexPay's shape: JSON, or raw text for the garbage scenario. */
 export interface SimAnswer {
@@ -42,6 +43,7 @@ const WRONG_OTP_REASON = 'INVALID OTP';
 
 export class SimulatorEngine implements SimulatorControl {
   readonly options: ResolvedOptions;
+  readonly payouts: PayoutSimulator;
   private readonly timers = new Timers();
   private readonly store: SimStore;
   private readonly webhooks: WebhookSender;
@@ -57,6 +59,7 @@ export class SimulatorEngine implements SimulatorControl {
     this.webhookUrl = this.options.webhookUrl;
     this.store = new SimStore(this.options.maxPayments, (p) => this.cancelSettle(p.reference));
     this.webhooks = new WebhookSender(this.options, () => this.webhookUrl, this.store, this.timers, log);
+    this.payouts = new PayoutSimulator(this.options, () => this.settleDelayMs);
   }
 
   get apiKey(): string {
@@ -264,6 +267,7 @@ export class SimulatorEngine implements SimulatorControl {
   reset(): void {
     this.stopAll();
     this.store.reset();
+    this.payouts.reset();
     this.settleDelayMs = this.options.settleDelayMs;
     this.mode = 'off';
   }
@@ -276,6 +280,7 @@ export class SimulatorEngine implements SimulatorControl {
   private stopAll(): void {
     this.webhooks.stop();
     this.timers.clear();
+    this.payouts.stop();
     this.settleTimers.clear();
     for (const release of [...this.hanging]) release();
   }

@@ -9,6 +9,7 @@ import { isNetwork, NETWORKS, NETWORK_INFO, type Network } from '../../domain/ne
 import type { SimAnswer, SimulatorEngine } from './engine.ts';
 import { feePreviewAnswer } from './fees.ts';
 import { acceptFormBodies, bodyOf, publicBase } from './request-body.ts';
+import { payoutRoutes } from './payouts.ts';
 
 const LEGACY_LABELS = new Map<string, Network>(NETWORKS.map((n) => [NETWORK_INFO[n].legacyLabel, n]));
 const INTEGRATION_PATH = '/api/transactions/requesttopay/integration';
@@ -72,5 +73,6 @@ export function feexpayRoutes(engine: SimulatorEngine) {
       send(reply, engine.status(request.params.reference));
     app.get('/api/transactions/public/single/status/:reference', status);
     app.get('/api/transactions/getrequesttopay/integration/:reference', status);
+    await app.register(payoutRoutes(engine.payouts, send));
   };
 }

@@ -86,14 +86,15 @@ export default fp<{ config: Config }>(
       paymentFinished: (row) => successRate.record(row.status === 'successful'),
       reviewOpened: (item, payment) => {
         const atRisk = MONEY_AT_RISK_CAUSES.includes(item.cause);
-        const ctx = { paymentId: item.payment_id ?? 'none', network: payment?.network ?? 'unknown' };
+        const ctx = { paymentId: item.payment_id ?? item.payout_id ?? 'none', network: payment?.network ?? 'unknown' };
+        const subject = item.payout_id ? 'payout' : 'payment';
         captureFeexPayAnomaly(`review item: ${item.cause}`, ctx);
         // One message per cause and hour, not per payment: an outage can send hundreds to review.
         notifier.notify({
           fingerprint: `review:${item.cause}`,
           severity: atRisk ? 'critical' : 'warning',
           title: atRisk ? 'FeexPay reports money on a closed payment' : 'Payments need review',
-          text: `A review item (${item.cause}) was opened for payment ${ctx.paymentId}. Resolve it in /admin (Review).`,
+          text: `A review item (${item.cause}) was opened for ${subject} ${ctx.paymentId}. Resolve it in /admin (Review).`,
         });
       },
       merchantEndpointDisabled: (endpoint) =>

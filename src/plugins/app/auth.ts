@@ -6,12 +6,15 @@
  */
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiScope } from '../../domain/payouts.ts';
 import { findMerchantByKey, looksLikeApiKey, type AuthenticatedMerchant } from '../../merchants/merchants.ts';
 import { ApiError } from './errors.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     authenticateMerchant: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    /** A hook, after authenticateMerchant: 403 unless the key holds the scope. */
+    requireScope: (scope: ApiScope) => (req: FastifyRequest) => Promise<void>;
   }
   interface FastifyRequest {
     merchant: AuthenticatedMerchant | null;
@@ -61,6 +64,11 @@ export default fp<AuthPluginOptions>(
       knownGood.set(key, Date.now() + KNOWN_GOOD_MS);
       if (opts.cacheTtlMs > 0) cache.set(key, { merchant, until: Date.now() + opts.cacheTtlMs });
       req.merchant = merchant;
+    });
+    app.decorate('requireScope', (scope: ApiScope) => async (req: FastifyRequest) => {
+      if (!req.merchant?.scopes.includes(scope)) {
+        throw new ApiError(403, 'insufficient_scope', `This API key is not allowed to use ${scope}; ask for a key with the ${scope} scope.`);
+      }
     });
   },
   { name: 'auth', dependencies: ['db', 'rate-limit'] },

@@ -10,6 +10,7 @@ import { createFeexPayClient } from '../../feexpay/client.ts';
 import { createSimulator, feexpaySimulator, type SimulatorEngine } from '../../feexpay/simulator/index.ts';
 import { isLoopback } from '../../feexpay/simulator/control-routes.ts';
 import { SIMULATOR_DEFAULT_API_KEY } from '../../feexpay/simulator/options.ts';
+import { createPayoutClient, type PayoutClient } from '../../feexpay/payout-client.ts';
 import type { CallObserver, FeexPayClient } from '../../feexpay/types.ts';
 import type { Config } from '../../config.ts';
 
@@ -17,6 +18,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** FeexPay for a live or a test payment: test payments only ever reach the built-in simulator. */
     feexpay: (livemode: boolean) => FeexPayClient;
+    /** FeexPay's payout API for a live or a test payout, chosen as for payments. */
+    feexpayPayouts: (livemode: boolean) => PayoutClient;
     /** The in-process simulator: FeexPay for test keys, and for all keys without a FeexPay account. */
     feexpaySimulator: SimulatorEngine;
     /** FeexPay as last seen by real calls: no probe traffic is sent to FeexPay for health. */
@@ -84,8 +87,8 @@ export default fp<FeexPayPluginOptions>(
       if (!addr) throw new Error('FeexPay simulator used before the server listens');
       return `http://127.0.0.1:${addr.port}`;
     };
-    const lazy = (make: () => FeexPayClient) => {
-      let client: FeexPayClient | undefined;
+    const lazy = <T,>(make: () => T) => {
+      let client: T | undefined;
       return () => (client ??= make());
     };
     // Test traffic is never observed as FeexPay's: it must not move FeexPay's alerts or dashboards.
@@ -97,6 +100,23 @@ export default fp<FeexPayPluginOptions>(
         ? lazy(() => clientFor(opts.feexpay.baseUrl!, opts.feexpay.apiKey!, true))
         : lazy(() => clientFor(localBase() + SIMULATOR_PREFIX, SIMULATOR_DEFAULT_API_KEY, true));
     app.decorate('feexpay', (livemode: boolean) => (livemode ? live() : sandbox()));
+    // Payouts go the same way: test payouts to the simulator only, unobserved.
+    const payoutClientFor = (baseUrl: string, apiKey: string, observed: boolean) =>
+      createPayoutClient({
+        baseUrl,
+        apiKey,
+        shopId: opts.feexpay.shopId,
+        requestTimeoutMs: opts.feexpay.requestTimeoutMs,
+        statusTimeoutMs: opts.feexpay.statusTimeoutMs,
+        logger: log,
+        ...(observed ? { observe } : {}),
+      });
+    const sandboxPayouts = lazy(() => payoutClientFor(localBase() + SIMULATOR_PREFIX, SIMULATOR_DEFAULT_API_KEY, false));
+    const livePayouts =
+      mode === 'live'
+        ? lazy(() => payoutClientFor(opts.feexpay.baseUrl!, opts.feexpay.apiKey!, true))
+        : lazy(() => payoutClientFor(localBase() + SIMULATOR_PREFIX, SIMULATOR_DEFAULT_API_KEY, true));
+    app.decorate('feexpayPayouts', (livemode: boolean) => (livemode ? livePayouts() : sandboxPayouts()));
     app.addHook('onListen', async () => {
       engine.setWebhookUrl(`${localBase()}/v1/webhooks/feexpay/${opts.webhookToken}`);
       if (mode === 'live') log.info({ base_url: opts.feexpay.baseUrl }, 'FeexPay client configured; test keys use the built-in simulator');

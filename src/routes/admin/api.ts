@@ -6,6 +6,7 @@ import { merchantEventsOverview } from '../../admin/merchant-events.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
 import merchantsApi from './merchants.ts';
 import reviewApi from './review.ts';
+import payoutReviewApi from './payout-review.ts';
 
 const querystring = {
   type: 'object',
@@ -36,6 +37,7 @@ const adminApi: FastifyPluginAsync = async (app) => {
   await app.register(reviewApi);
   await app.register(merchantsApi);
   app.get('/merchant-events', { schema: { hide: true } }, async () => merchantEventsOverview(app.db));
+  await app.register(payoutReviewApi);
 };
 
 export default adminApi;

@@ -43,6 +43,7 @@ function viewItem(item: ReviewItemRow, payment: PaymentRow | undefined) {
   return {
     id: String(item.id),
     cause: item.cause,
+    payout_id: item.payout_id ?? null,
     feexpay_reference: item.feexpay_reference,
     feexpay_answer: item.feexpay_answer,
     created_at: new Date(item.created_at).toISOString(),

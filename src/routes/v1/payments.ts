@@ -65,7 +65,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
   app.post(
     '/payments',
     {
-      onRequest: [app.authenticateMerchant, perKey],
+      onRequest: [app.authenticateMerchant, app.requireScope('payments'), perKey],
       schema: {
         operationId: 'createPayment',
         tags: ['Payments'],
@@ -130,7 +130,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
   app.get(
     '/payments/:id',
     {
-      onRequest: [app.authenticateMerchant, perKey],
+      onRequest: [app.authenticateMerchant, app.requireScope('payments'), perKey],
       schema: {
         operationId: 'getPayment',
         tags: ['Payments'],
@@ -151,7 +151,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
   app.get(
     '/payments',
     {
-      onRequest: [app.authenticateMerchant, perKey],
+      onRequest: [app.authenticateMerchant, app.requireScope('payments'), perKey],
       schema: {
         operationId: 'listPayments',
         tags: ['Payments'],

@@ -1,0 +1,70 @@
+/** What the payment and payout routes share: the Idempotency-Key header, key outcomes in HTTP, and list pages. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { TakenOutcome } from '../../payments/idempotency.ts';
+import { ApiError } from '../../plugins/app/errors.ts';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+export function idempotencyKeyOf(req: FastifyRequest): string {
+  const key = req.headers['idempotency-key'];
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
+    throw new ApiError(400, 'idempotency_key_required', 'Header Idempotency-Key (1 to 255 printable characters) is required.');
+  }
+  return key;
+}
+
+/** A key used before: its replay, or why this request gets none. */
+export function replyToTakenKey<V>(reply: FastifyReply, outcome: TakenOutcome<V>): FastifyReply {
+  switch (outcome.kind) {
+    case 'replayed':
+      reply.header('idempotent-replayed', 'true');
+      return reply.status(outcome.statusCode).send(outcome.body);
+    case 'key_reused':
+      throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
+    case 'in_flight':
+      reply.header('retry-after', '1');
+      throw new ApiError(409, 'idempotency_request_in_progress', 'A request with this Idempotency-Key is still being processed; retry later.');
+  }
+}
+
+function encodeCursor(createdAt: string, id: string): string {
+  return Buffer.from(`${createdAt}|${id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const createdAt = new Date(at ?? '');
+  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime())) {
+    throw new ApiError(400, 'invalid_cursor', 'query.cursor is not a cursor this API returned');
+  }
+  return { createdAt, id };
+}
+
+export interface ListQuery {
+  created_gte?: string;
+  created_lt?: string;
+  limit?: number | string;
+  cursor?: string;
+}
+
+/** The keyset part of a list filter; the caller asks for one row more than the page to know whether another follows. */
+export function pageRequest(q: ListQuery): { createdGte?: Date; createdLt?: Date; after?: { createdAt: Date; id: string }; limit: number; pageSize: number } {
+  const pageSize = q.limit ? Number(q.limit) : 20;
+  return {
+    createdGte: q.created_gte ? new Date(q.created_gte) : undefined,
+    createdLt: q.created_lt ? new Date(q.created_lt) : undefined,
+    after: q.cursor ? decodeCursor(q.cursor) : undefined,
+    limit: pageSize + 1,
+    pageSize,
+  };
+}
+
+export function listPage<R, V extends { created_at: string; id: string }>(rows: R[], pageSize: number, present: (r: R) => V) {
+  const data = rows.slice(0, pageSize).map(present);
+  const last = data.at(-1);
+  return {
+    object: 'list' as const,
+    data,
+    next_cursor: rows.length > pageSize && last ? encodeCursor(last.created_at, last.id) : null,
+  };
+}
