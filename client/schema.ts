@@ -79,6 +79,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/payouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List payouts, newest first
+         * @description One page of payouts matching the filters; follow `next_cursor` for the next.
+         */
+        get: operations["listPayouts"];
+        put?: never;
+        /**
+         * Send money to a mobile-money number
+         * @description Needs an API key with the payouts scope. Counts against the merchant's daily payout cap (422 payout_cap_exceeded past it).
+         */
+        post: operations["createPayout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payouts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a payout */
+        get: operations["getPayout"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhook_endpoints": {
         parameters: {
             query?: never;
@@ -2122,6 +2163,1135 @@ export interface operations {
                              * @enum {unknown}
                              */
                             code: "fee_preview_unavailable" | "service_unavailable";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listPayouts: {
+        parameters: {
+            query?: {
+                status?: "pending" | "successful" | "failed" | "needs_review";
+                network?: "mtn" | "moov" | "celtiis_bj" | "togocom_tg" | "moov_tg" | "mtn_ci" | "orange_ci" | "moov_ci" | "wave_ci" | "orange_sn" | "free_sn" | "wave_sn" | "mtn_cg" | "moov_bf" | "orange_ml" | "mobicash_ml";
+                created_gte?: string;
+                created_lt?: string;
+                /**
+                 * @description Page size, 1 to 100.
+                 * @example 20
+                 */
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of payouts, newest first. */
+            200: {
+                headers: {
+                    /** @description Identifies this answer; quote it to support. */
+                    "request-id"?: string;
+                    /** @description Requests allowed per window for this API key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "x-ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "7d3c2f0e-4b1a-4c5d-9e8f-1a2b3c4d5e6f",
+                     *           "object": "payout",
+                     *           "status": "pending",
+                     *           "amount": 5000,
+                     *           "currency": "XOF",
+                     *           "network": "mtn",
+                     *           "phone_last4": "0042",
+                     *           "livemode": true,
+                     *           "motif": "Refund order 42",
+                     *           "metadata": {
+                     *             "order": "42"
+                     *           },
+                     *           "feexpay_reference": "3f1c2a8e-9b7d-4c55-8e2f-1a2b3c4d5e6f",
+                     *           "failure_reason": null,
+                     *           "created_at": "2026-12-01T10:00:00.000Z",
+                     *           "updated_at": "2026-12-01T10:00:01.000Z",
+                     *           "settled_at": null
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            object: "payout";
+                            /**
+                             * @description pending: FeexPay has been asked to send the money; wait (polling). successful: FeexPay confirmed the money was sent. failed: FeexPay stated the money was not sent (see failure_reason); it no longer counts against the daily cap; you may pay out again with a new Idempotency-Key. needs_review: the outcome could not be established (FeexPay unreachable, no reference, or answers that do not fit); do NOT pay out again: the money may have left; an operator will make it successful or failed.
+                             * @enum {unknown}
+                             */
+                            status: "pending" | "successful" | "failed" | "needs_review";
+                            amount: number;
+                            currency: string;
+                            network: string;
+                            phone_last4: string;
+                            /** @description false for a test key's payout: made on the built-in simulator, no money moved. */
+                            livemode: boolean;
+                            motif: string;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            feexpay_reference: string | null;
+                            failure_reason: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            settled_at: string | null;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /**
+             * @description `validation_failed`: A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request.
+             *
+             *     `invalid_cursor`: `cursor` is not a `next_cursor` this API returned. Start again from the first page.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "A field is missing, unknown or invalid; `param` names the first, `errors` lists every one.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "validation_failed" | "invalid_cursor";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `unauthorized`: The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "unauthorized";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `insufficient_scope`: The API key is valid but not allowed this operation (e.g. payouts); ask for a key with that scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "insufficient_scope",
+                     *         "message": "The API key is valid but not allowed this operation (e.g.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "insufficient_scope";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key, or for this phone number on payment creation. Wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for this API key, or for this phone number on payment creation.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "rate_limited";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `internal_error`: Unexpected; it has been reported. A POST may be retried with the same `Idempotency-Key`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Unexpected; it has been reported.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "internal_error";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    createPayout: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description One key per intended operation (1 to 255 printable ASCII characters): a retry with the same key and body gets the first answer.
+                 * @example order-42-attempt-1
+                 */
+                "idempotency-key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "amount": 5000,
+                 *       "currency": "XOF",
+                 *       "network": "mtn",
+                 *       "phone_number": "2290167000042",
+                 *       "motif": "Refund order 42",
+                 *       "metadata": {
+                 *         "order": "42"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Whole currency units, 50 (Benin) or 100 to 100000. */
+                    amount: number;
+                    /** @enum {unknown} */
+                    currency: "XOF" | "XAF";
+                    /**
+                     * @description FeexPay operator code of the beneficiary.
+                     * @enum {unknown}
+                     */
+                    network: "mtn" | "moov" | "celtiis_bj" | "togocom_tg" | "moov_tg" | "mtn_ci" | "orange_ci" | "moov_ci" | "wave_ci" | "orange_sn" | "free_sn" | "wave_sn" | "mtn_cg" | "moov_bf" | "orange_ml" | "mobicash_ml";
+                    /** @description Beneficiary's number: digits with country code, no +. */
+                    phone_number: string;
+                    /** @description Shown to the beneficiary: 1 to 30 letters, digits and spaces. */
+                    motif: string;
+                    metadata?: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The payout was created; follow its `status`. A replay is this same answer with `Idempotent-Replayed: true`. */
+            201: {
+                headers: {
+                    /** @description Identifies this answer; quote it to support. */
+                    "request-id"?: string;
+                    /** @description Requests allowed per window for this API key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description Present on a replay: this is the stored answer of the first request with this Idempotency-Key. */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d3c2f0e-4b1a-4c5d-9e8f-1a2b3c4d5e6f",
+                     *       "object": "payout",
+                     *       "status": "pending",
+                     *       "amount": 5000,
+                     *       "currency": "XOF",
+                     *       "network": "mtn",
+                     *       "phone_last4": "0042",
+                     *       "livemode": true,
+                     *       "motif": "Refund order 42",
+                     *       "metadata": {
+                     *         "order": "42"
+                     *       },
+                     *       "feexpay_reference": "3f1c2a8e-9b7d-4c55-8e2f-1a2b3c4d5e6f",
+                     *       "failure_reason": null,
+                     *       "created_at": "2026-12-01T10:00:00.000Z",
+                     *       "updated_at": "2026-12-01T10:00:01.000Z",
+                     *       "settled_at": null
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        object: "payout";
+                        /**
+                         * @description pending: FeexPay has been asked to send the money; wait (polling). successful: FeexPay confirmed the money was sent. failed: FeexPay stated the money was not sent (see failure_reason); it no longer counts against the daily cap; you may pay out again with a new Idempotency-Key. needs_review: the outcome could not be established (FeexPay unreachable, no reference, or answers that do not fit); do NOT pay out again: the money may have left; an operator will make it successful or failed.
+                         * @enum {unknown}
+                         */
+                        status: "pending" | "successful" | "failed" | "needs_review";
+                        amount: number;
+                        currency: string;
+                        network: string;
+                        phone_last4: string;
+                        /** @description false for a test key's payout: made on the built-in simulator, no money moved. */
+                        livemode: boolean;
+                        motif: string;
+                        metadata: {
+                            [key: string]: string;
+                        };
+                        feexpay_reference: string | null;
+                        failure_reason: string | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        settled_at: string | null;
+                    };
+                };
+            };
+            /**
+             * @description `validation_failed`: A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request.
+             *
+             *     `invalid_json`: The body is not JSON (or is empty). Send `Content-Type: application/json` with a JSON object.
+             *
+             *     `idempotency_key_required`: The `Idempotency-Key` header is missing or not 1 to 255 printable ASCII characters. Send one key per intended operation.
+             *
+             *     `invalid_phone_number`: `phone_number` is not a number of the network's country (country code, then digits, no +).
+             *
+             *     `currency_mismatch`: `currency` is not the currency of the network (XOF for Benin, Togo, Côte d'Ivoire, Senegal...).
+             *
+             *     `amount_out_of_range`: `amount` is outside what the network accepts for one operation.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "A field is missing, unknown or invalid; `param` names the first, `errors` lists every one.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "validation_failed" | "invalid_json" | "idempotency_key_required" | "invalid_phone_number" | "currency_mismatch" | "amount_out_of_range";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `unauthorized`: The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "unauthorized";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `insufficient_scope`: The API key is valid but not allowed this operation (e.g. payouts); ask for a key with that scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "insufficient_scope",
+                     *         "message": "The API key is valid but not allowed this operation (e.g.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "insufficient_scope";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `idempotency_request_in_progress`: A request with this `Idempotency-Key` is still being processed (FeexPay has not answered it yet). Retry with the same key after `Retry-After` seconds; you will get its answer. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_request_in_progress",
+                     *         "message": "A request with this `Idempotency-Key` is still being processed (FeexPay has not answered it yet).",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "idempotency_request_in_progress";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `idempotency_key_reused`: This `Idempotency-Key` was used with a different body. Use a new key for a new operation; reuse a key only to retry the same request.
+             *
+             *     `payout_cap_exceeded`: The payout would take the merchant's payouts of the UTC day past its daily cap.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "This `Idempotency-Key` was used with a different body.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "idempotency_key_reused" | "payout_cap_exceeded";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key, or for this phone number on payment creation. Wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for this API key, or for this phone number on payment creation.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "rate_limited";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `internal_error`: Unexpected; it has been reported. A POST may be retried with the same `Idempotency-Key`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Unexpected; it has been reported.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "internal_error";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getPayout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The payment id.
+                 * @example 0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payout as it stands now. */
+            200: {
+                headers: {
+                    /** @description Identifies this answer; quote it to support. */
+                    "request-id"?: string;
+                    /** @description Requests allowed per window for this API key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "x-ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7d3c2f0e-4b1a-4c5d-9e8f-1a2b3c4d5e6f",
+                     *       "object": "payout",
+                     *       "status": "pending",
+                     *       "amount": 5000,
+                     *       "currency": "XOF",
+                     *       "network": "mtn",
+                     *       "phone_last4": "0042",
+                     *       "livemode": true,
+                     *       "motif": "Refund order 42",
+                     *       "metadata": {
+                     *         "order": "42"
+                     *       },
+                     *       "feexpay_reference": "3f1c2a8e-9b7d-4c55-8e2f-1a2b3c4d5e6f",
+                     *       "failure_reason": null,
+                     *       "created_at": "2026-12-01T10:00:00.000Z",
+                     *       "updated_at": "2026-12-01T10:00:01.000Z",
+                     *       "settled_at": null
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        object: "payout";
+                        /**
+                         * @description pending: FeexPay has been asked to send the money; wait (polling). successful: FeexPay confirmed the money was sent. failed: FeexPay stated the money was not sent (see failure_reason); it no longer counts against the daily cap; you may pay out again with a new Idempotency-Key. needs_review: the outcome could not be established (FeexPay unreachable, no reference, or answers that do not fit); do NOT pay out again: the money may have left; an operator will make it successful or failed.
+                         * @enum {unknown}
+                         */
+                        status: "pending" | "successful" | "failed" | "needs_review";
+                        amount: number;
+                        currency: string;
+                        network: string;
+                        phone_last4: string;
+                        /** @description false for a test key's payout: made on the built-in simulator, no money moved. */
+                        livemode: boolean;
+                        motif: string;
+                        metadata: {
+                            [key: string]: string;
+                        };
+                        feexpay_reference: string | null;
+                        failure_reason: string | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        settled_at: string | null;
+                    };
+                };
+            };
+            /** @description `validation_failed`: A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "A field is missing, unknown or invalid; `param` names the first, `errors` lists every one.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "validation_failed";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `unauthorized`: The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "unauthorized";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `insufficient_scope`: The API key is valid but not allowed this operation (e.g. payouts); ask for a key with that scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "insufficient_scope",
+                     *         "message": "The API key is valid but not allowed this operation (e.g.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "insufficient_scope";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `payout_not_found`: No payout with this id for this merchant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payout_not_found",
+                     *         "message": "No payout with this id for this merchant.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "payout_not_found";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key, or for this phone number on payment creation. Wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for this API key, or for this phone number on payment creation.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "rate_limited";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `internal_error`: Unexpected; it has been reported. A POST may be retried with the same `Idempotency-Key`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Unexpected; it has been reported.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "internal_error";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "service_unavailable";
                             /** @description For a person; may change. */
                             message: string;
                             /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */

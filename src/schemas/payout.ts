@@ -18,7 +18,10 @@ export const CreatePayoutBody = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [{ amount: 5000, currency: 'XOF', network: 'mtn', phone_number: '2290167000042', motif: 'Refund order 42', metadata: { order: '42' } }],
+  },
 );
 export type CreatePayoutBody = Static<typeof CreatePayoutBody>;
 
@@ -28,6 +31,12 @@ export const PAYOUT_STATUS_HELP = [
   'failed: FeexPay stated the money was not sent (see failure_reason); it no longer counts against the daily cap; you may pay out again with a new Idempotency-Key.',
   'needs_review: the outcome could not be established (FeexPay unreachable, no reference, or answers that do not fit); do NOT pay out again: the money may have left; an operator will make it successful or failed.',
 ].join(' ');
+
+const PAYOUT_EXAMPLE = {
+  id: '7d3c2f0e-4b1a-4c5d-9e8f-1a2b3c4d5e6f', object: 'payout', status: 'pending', amount: 5000, currency: 'XOF', network: 'mtn',
+  phone_last4: '0042', livemode: true, motif: 'Refund order 42', metadata: { order: '42' }, feexpay_reference: '3f1c2a8e-9b7d-4c55-8e2f-1a2b3c4d5e6f',
+  failure_reason: null, created_at: '2026-12-01T10:00:00.000Z', updated_at: '2026-12-01T10:00:01.000Z', settled_at: null,
+};
 
 export const PayoutView = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -45,13 +54,7 @@ export const PayoutView = Type.Object({
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
   settled_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-}, {
-  examples: [{
-    id: '7d3c2f0e-4b1a-4c5d-9e8f-1a2b3c4d5e6f', object: 'payout', status: 'pending', amount: 5000, currency: 'XOF', network: 'mtn',
-    phone_last4: '0042', livemode: true, motif: 'Refund order 42', metadata: { order: '42' }, feexpay_reference: '3f1c2a8e-9b7d-4c55-8e2f-1a2b3c4d5e6f',
-    failure_reason: null, created_at: '2026-12-01T10:00:00.000Z', updated_at: '2026-12-01T10:00:01.000Z', settled_at: null,
-  }],
-});
+}, { examples: [PAYOUT_EXAMPLE] });
 export type PayoutViewType = Static<typeof PayoutView>;
 
 export const ListPayoutsQuery = Type.Object(
@@ -71,4 +74,4 @@ export const PayoutList = Type.Object({
   object: Type.Literal('list'),
   data: Type.Array(PayoutView),
   next_cursor: Type.Union([Type.String(), Type.Null()]),
-});
+}, { examples: [{ object: 'list', data: [PAYOUT_EXAMPLE], next_cursor: null }] });
