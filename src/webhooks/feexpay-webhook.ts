@@ -90,6 +90,8 @@ export function createWebhookHandler(deps: WebhookDeps) {
     if (byRef) return forHolder(p, byRef, trace);
     const named = p.callback_info && UUID.test(p.callback_info) ? await deps.payments.findById(p.callback_info) : undefined;
     if (!named) return { result: 'unknown_reference' };
+    // Request-to-pay's answer was stored between the two reads: the payment holds this reference now.
+    if (named.feexpay_reference === p.reference) return forHolder(p, named, trace);
     if (named.feexpay_reference === null && (named.status === 'pending' || named.status === 'needs_review')) return forNamed(p, named, trace);
     // Our id, but a reference the payment does not hold. If FeexPay confirms that reference, it
     // says something about money that fits nothing we recorded: a person must look.
