@@ -4,6 +4,7 @@
  * see `undefined`. The database triggers add the audit row and refuse any other move.
  */
 import type { Knex } from 'knex';
+import { claimDueRows } from '../db/claim-due.ts';
 import type { CardBrand, Currency, PaymentNetwork } from '../domain/networks.ts';
 import {
   ALLOWED_TRANSITIONS,
@@ -266,26 +267,9 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
       return row as PaymentRow | undefined;
     },
 
-    /**
-     * Claims due pending payments for one reconciler pass. SKIP LOCKED lets replicas share the
-     * queue, and pushing next_check_at forward by a lease keeps a claimed row away from the
-     * others without holding a transaction open across FeexPay calls.
-     */
+    /** Due pending payments for one reconciler pass, leased away from other replicas (db/claim-due.ts). */
     async claimDue(limit: number, leaseMs: number): Promise<PaymentRow[]> {
-      const { rows } = await db.raw(
-        `UPDATE payments SET next_check_at = now() + (? * interval '1 millisecond'),
-                             check_attempts = check_attempts + 1
-         WHERE id IN (
-           SELECT id FROM payments
-           WHERE status = 'pending' AND next_check_at <= now()
-           ORDER BY next_check_at
-           LIMIT ?
-           FOR UPDATE SKIP LOCKED)
-         AND status = 'pending'
-         RETURNING *`,
-        [leaseMs, limit],
-      );
-      return rows as PaymentRow[];
+      return claimDueRows<PaymentRow>(db, 'payments', limit, leaseMs);
     },
 
     /**
