@@ -317,7 +317,7 @@ export interface webhooks {
         put?: never;
         /**
          * Event payout.succeeded
-         * @description Reserved for payouts. Signed per Standard Webhooks: verify webhook-signature over "webhook-id.webhook-timestamp.body" with the endpoint secret before trusting it; dedupe on webhook-id. Answer any 2xx within 10 seconds; anything else is retried. Ordering between events is not guaranteed.
+         * @description FeexPay confirmed the payout: the money reached the beneficiary. Signed per Standard Webhooks: verify webhook-signature over "webhook-id.webhook-timestamp.body" with the endpoint secret before trusting it; dedupe on webhook-id. Answer any 2xx within 10 seconds; anything else is retried. Ordering between events is not guaranteed.
          */
         post: operations["payoutSucceeded"];
         delete?: never;
@@ -337,7 +337,7 @@ export interface webhooks {
         put?: never;
         /**
          * Event payout.failed
-         * @description Reserved for payouts. Signed per Standard Webhooks: verify webhook-signature over "webhook-id.webhook-timestamp.body" with the endpoint secret before trusting it; dedupe on webhook-id. Answer any 2xx within 10 seconds; anything else is retried. Ordering between events is not guaranteed.
+         * @description FeexPay stated the payout failed (failure_reason says why); no money left. Signed per Standard Webhooks: verify webhook-signature over "webhook-id.webhook-timestamp.body" with the endpoint secret before trusting it; dedupe on webhook-id. Answer any 2xx within 10 seconds; anything else is retried. Ordering between events is not guaranteed.
          */
         post: operations["payoutFailed"];
         delete?: never;
@@ -357,7 +357,7 @@ export interface webhooks {
         put?: never;
         /**
          * Event payout.needs_review
-         * @description Reserved for payouts. Signed per Standard Webhooks: verify webhook-signature over "webhook-id.webhook-timestamp.body" with the endpoint secret before trusting it; dedupe on webhook-id. Answer any 2xx within 10 seconds; anything else is retried. Ordering between events is not guaranteed.
+         * @description The payout's outcome could not be established from FeexPay; an operator will settle it. Do not resend it meanwhile. Signed per Standard Webhooks: verify webhook-signature over "webhook-id.webhook-timestamp.body" with the endpoint secret before trusting it; dedupe on webhook-id. Answer any 2xx within 10 seconds; anything else is retried. Ordering between events is not guaranteed.
          */
         post: operations["payoutNeedsReview"];
         delete?: never;
@@ -4847,31 +4847,7 @@ export interface operations {
                             type: string;
                             /** Format: date-time */
                             created_at: string;
-                            /**
-                             * @example {
-                             *       "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
-                             *       "object": "payment",
-                             *       "livemode": true,
-                             *       "status": "pending",
-                             *       "amount": 1500,
-                             *       "currency": "XOF",
-                             *       "network": "mtn",
-                             *       "method": "mobile_money",
-                             *       "card_brand": null,
-                             *       "phone_last4": "0000",
-                             *       "description": "Order 42",
-                             *       "metadata": {
-                             *         "order_id": "42"
-                             *       },
-                             *       "feexpay_reference": "7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",
-                             *       "payment_url": null,
-                             *       "failure_reason": null,
-                             *       "next_action": null,
-                             *       "created_at": "2026-12-01T10:00:00.000Z",
-                             *       "updated_at": "2026-12-01T10:00:00.000Z",
-                             *       "settled_at": null
-                             *     }
-                             */
+                            /** @description The payment (payment.*) or payout (payout.*) as GET shows it. */
                             data: {
                                 /** Format: uuid */
                                 id: string;
@@ -4906,6 +4882,33 @@ export interface operations {
                                     type: "redirect_to_url";
                                     url: string;
                                 }) | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                settled_at: string | null;
+                            } | {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                object: "payout";
+                                /**
+                                 * @description pending: FeexPay has been asked to send the money; wait (polling). successful: FeexPay confirmed the money was sent. failed: FeexPay stated the money was not sent (see failure_reason); it no longer counts against the daily cap; you may pay out again with a new Idempotency-Key. needs_review: the outcome could not be established (FeexPay unreachable, no reference, or answers that do not fit); do NOT pay out again: the money may have left; an operator will make it successful or failed.
+                                 * @enum {unknown}
+                                 */
+                                status: "pending" | "successful" | "failed" | "needs_review";
+                                amount: number;
+                                currency: string;
+                                network: string;
+                                phone_last4: string;
+                                /** @description false for a test key's payout: made on the built-in simulator, no money moved. */
+                                livemode: boolean;
+                                motif: string;
+                                metadata: {
+                                    [key: string]: string;
+                                };
+                                feexpay_reference: string | null;
+                                failure_reason: string | null;
                                 /** Format: date-time */
                                 created_at: string;
                                 /** Format: date-time */
@@ -5207,31 +5210,7 @@ export interface operations {
                         type: string;
                         /** Format: date-time */
                         created_at: string;
-                        /**
-                         * @example {
-                         *       "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
-                         *       "object": "payment",
-                         *       "livemode": true,
-                         *       "status": "pending",
-                         *       "amount": 1500,
-                         *       "currency": "XOF",
-                         *       "network": "mtn",
-                         *       "method": "mobile_money",
-                         *       "card_brand": null,
-                         *       "phone_last4": "0000",
-                         *       "description": "Order 42",
-                         *       "metadata": {
-                         *         "order_id": "42"
-                         *       },
-                         *       "feexpay_reference": "7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",
-                         *       "payment_url": null,
-                         *       "failure_reason": null,
-                         *       "next_action": null,
-                         *       "created_at": "2026-12-01T10:00:00.000Z",
-                         *       "updated_at": "2026-12-01T10:00:00.000Z",
-                         *       "settled_at": null
-                         *     }
-                         */
+                        /** @description The payment (payment.*) or payout (payout.*) as GET shows it. */
                         data: {
                             /** Format: uuid */
                             id: string;
@@ -5266,6 +5245,33 @@ export interface operations {
                                 type: "redirect_to_url";
                                 url: string;
                             }) | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            settled_at: string | null;
+                        } | {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            object: "payout";
+                            /**
+                             * @description pending: FeexPay has been asked to send the money; wait (polling). successful: FeexPay confirmed the money was sent. failed: FeexPay stated the money was not sent (see failure_reason); it no longer counts against the daily cap; you may pay out again with a new Idempotency-Key. needs_review: the outcome could not be established (FeexPay unreachable, no reference, or answers that do not fit); do NOT pay out again: the money may have left; an operator will make it successful or failed.
+                             * @enum {unknown}
+                             */
+                            status: "pending" | "successful" | "failed" | "needs_review";
+                            amount: number;
+                            currency: string;
+                            network: string;
+                            phone_last4: string;
+                            /** @description false for a test key's payout: made on the built-in simulator, no money moved. */
+                            livemode: boolean;
+                            motif: string;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            feexpay_reference: string | null;
+                            failure_reason: string | null;
                             /** Format: date-time */
                             created_at: string;
                             /** Format: date-time */
@@ -5618,31 +5624,7 @@ export interface operations {
                         type: string;
                         /** Format: date-time */
                         created_at: string;
-                        /**
-                         * @example {
-                         *       "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
-                         *       "object": "payment",
-                         *       "livemode": true,
-                         *       "status": "pending",
-                         *       "amount": 1500,
-                         *       "currency": "XOF",
-                         *       "network": "mtn",
-                         *       "method": "mobile_money",
-                         *       "card_brand": null,
-                         *       "phone_last4": "0000",
-                         *       "description": "Order 42",
-                         *       "metadata": {
-                         *         "order_id": "42"
-                         *       },
-                         *       "feexpay_reference": "7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",
-                         *       "payment_url": null,
-                         *       "failure_reason": null,
-                         *       "next_action": null,
-                         *       "created_at": "2026-12-01T10:00:00.000Z",
-                         *       "updated_at": "2026-12-01T10:00:00.000Z",
-                         *       "settled_at": null
-                         *     }
-                         */
+                        /** @description The payment (payment.*) or payout (payout.*) as GET shows it. */
                         data: {
                             /** Format: uuid */
                             id: string;
@@ -5677,6 +5659,33 @@ export interface operations {
                                 type: "redirect_to_url";
                                 url: string;
                             }) | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            settled_at: string | null;
+                        } | {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            object: "payout";
+                            /**
+                             * @description pending: FeexPay has been asked to send the money; wait (polling). successful: FeexPay confirmed the money was sent. failed: FeexPay stated the money was not sent (see failure_reason); it no longer counts against the daily cap; you may pay out again with a new Idempotency-Key. needs_review: the outcome could not be established (FeexPay unreachable, no reference, or answers that do not fit); do NOT pay out again: the money may have left; an operator will make it successful or failed.
+                             * @enum {unknown}
+                             */
+                            status: "pending" | "successful" | "failed" | "needs_review";
+                            amount: number;
+                            currency: string;
+                            network: string;
+                            phone_last4: string;
+                            /** @description false for a test key's payout: made on the built-in simulator, no money moved. */
+                            livemode: boolean;
+                            motif: string;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            feexpay_reference: string | null;
+                            failure_reason: string | null;
                             /** Format: date-time */
                             created_at: string;
                             /** Format: date-time */
@@ -6435,26 +6444,22 @@ export interface operations {
                     timestamp: string;
                     /**
                      * @example {
-                     *       "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
-                     *       "object": "payment",
-                     *       "livemode": true,
+                     *       "id": "7d3c2f0e-4b1a-4c5d-9e8f-1a2b3c4d5e6f",
+                     *       "object": "payout",
                      *       "status": "pending",
-                     *       "amount": 1500,
+                     *       "amount": 5000,
                      *       "currency": "XOF",
                      *       "network": "mtn",
-                     *       "method": "mobile_money",
-                     *       "card_brand": null,
-                     *       "phone_last4": "0000",
-                     *       "description": "Order 42",
+                     *       "phone_last4": "0042",
+                     *       "livemode": true,
+                     *       "motif": "Refund order 42",
                      *       "metadata": {
-                     *         "order_id": "42"
+                     *         "order": "42"
                      *       },
-                     *       "feexpay_reference": "7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",
-                     *       "payment_url": null,
+                     *       "feexpay_reference": "3f1c2a8e-9b7d-4c55-8e2f-1a2b3c4d5e6f",
                      *       "failure_reason": null,
-                     *       "next_action": null,
                      *       "created_at": "2026-12-01T10:00:00.000Z",
-                     *       "updated_at": "2026-12-01T10:00:00.000Z",
+                     *       "updated_at": "2026-12-01T10:00:01.000Z",
                      *       "settled_at": null
                      *     }
                      */
@@ -6462,36 +6467,24 @@ export interface operations {
                         /** Format: uuid */
                         id: string;
                         /** @constant */
-                        object: "payment";
+                        object: "payout";
                         /**
-                         * @description pending: the customer has been asked to pay; wait (events or polling). successful: FeexPay confirmed the money was collected; ship. failed: FeexPay refused or the customer declined (see failure_reason); you may ask again with a new Idempotency-Key. expired: FeexPay still said pending at the deadline; nothing was collected; you may ask again. needs_review: the outcome could not be established (FeexPay unreachable, or its answers did not fit the payment); do not ship and do not retry: an operator is on it and the payment will become successful or failed.
+                         * @description pending: FeexPay has been asked to send the money; wait (polling). successful: FeexPay confirmed the money was sent. failed: FeexPay stated the money was not sent (see failure_reason); it no longer counts against the daily cap; you may pay out again with a new Idempotency-Key. needs_review: the outcome could not be established (FeexPay unreachable, no reference, or answers that do not fit); do NOT pay out again: the money may have left; an operator will make it successful or failed.
                          * @enum {unknown}
                          */
-                        status: "pending" | "successful" | "failed" | "expired" | "needs_review";
+                        status: "pending" | "successful" | "failed" | "needs_review";
                         amount: number;
                         currency: string;
                         network: string;
-                        /** @enum {unknown} */
-                        method: "mobile_money" | "card";
-                        card_brand: ("VISA" | "MASTERCARD") | null;
                         phone_last4: string;
-                        /** @description false for a test key's payment: made on the built-in simulator, no money moved. */
+                        /** @description false for a test key's payout: made on the built-in simulator, no money moved. */
                         livemode: boolean;
-                        description: string | null;
+                        motif: string;
                         metadata: {
                             [key: string]: string;
                         };
                         feexpay_reference: string | null;
-                        payment_url: string | null;
                         failure_reason: string | null;
-                        next_action: ({
-                            /** @constant */
-                            type: "otp_required";
-                        } | {
-                            /** @constant */
-                            type: "redirect_to_url";
-                            url: string;
-                        }) | null;
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */
@@ -6543,26 +6536,22 @@ export interface operations {
                     timestamp: string;
                     /**
                      * @example {
-                     *       "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
-                     *       "object": "payment",
-                     *       "livemode": true,
+                     *       "id": "7d3c2f0e-4b1a-4c5d-9e8f-1a2b3c4d5e6f",
+                     *       "object": "payout",
                      *       "status": "pending",
-                     *       "amount": 1500,
+                     *       "amount": 5000,
                      *       "currency": "XOF",
                      *       "network": "mtn",
-                     *       "method": "mobile_money",
-                     *       "card_brand": null,
-                     *       "phone_last4": "0000",
-                     *       "description": "Order 42",
+                     *       "phone_last4": "0042",
+                     *       "livemode": true,
+                     *       "motif": "Refund order 42",
                      *       "metadata": {
-                     *         "order_id": "42"
+                     *         "order": "42"
                      *       },
-                     *       "feexpay_reference": "7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",
-                     *       "payment_url": null,
+                     *       "feexpay_reference": "3f1c2a8e-9b7d-4c55-8e2f-1a2b3c4d5e6f",
                      *       "failure_reason": null,
-                     *       "next_action": null,
                      *       "created_at": "2026-12-01T10:00:00.000Z",
-                     *       "updated_at": "2026-12-01T10:00:00.000Z",
+                     *       "updated_at": "2026-12-01T10:00:01.000Z",
                      *       "settled_at": null
                      *     }
                      */
@@ -6570,36 +6559,24 @@ export interface operations {
                         /** Format: uuid */
                         id: string;
                         /** @constant */
-                        object: "payment";
+                        object: "payout";
                         /**
-                         * @description pending: the customer has been asked to pay; wait (events or polling). successful: FeexPay confirmed the money was collected; ship. failed: FeexPay refused or the customer declined (see failure_reason); you may ask again with a new Idempotency-Key. expired: FeexPay still said pending at the deadline; nothing was collected; you may ask again. needs_review: the outcome could not be established (FeexPay unreachable, or its answers did not fit the payment); do not ship and do not retry: an operator is on it and the payment will become successful or failed.
+                         * @description pending: FeexPay has been asked to send the money; wait (polling). successful: FeexPay confirmed the money was sent. failed: FeexPay stated the money was not sent (see failure_reason); it no longer counts against the daily cap; you may pay out again with a new Idempotency-Key. needs_review: the outcome could not be established (FeexPay unreachable, no reference, or answers that do not fit); do NOT pay out again: the money may have left; an operator will make it successful or failed.
                          * @enum {unknown}
                          */
-                        status: "pending" | "successful" | "failed" | "expired" | "needs_review";
+                        status: "pending" | "successful" | "failed" | "needs_review";
                         amount: number;
                         currency: string;
                         network: string;
-                        /** @enum {unknown} */
-                        method: "mobile_money" | "card";
-                        card_brand: ("VISA" | "MASTERCARD") | null;
                         phone_last4: string;
-                        /** @description false for a test key's payment: made on the built-in simulator, no money moved. */
+                        /** @description false for a test key's payout: made on the built-in simulator, no money moved. */
                         livemode: boolean;
-                        description: string | null;
+                        motif: string;
                         metadata: {
                             [key: string]: string;
                         };
                         feexpay_reference: string | null;
-                        payment_url: string | null;
                         failure_reason: string | null;
-                        next_action: ({
-                            /** @constant */
-                            type: "otp_required";
-                        } | {
-                            /** @constant */
-                            type: "redirect_to_url";
-                            url: string;
-                        }) | null;
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */
@@ -6651,26 +6628,22 @@ export interface operations {
                     timestamp: string;
                     /**
                      * @example {
-                     *       "id": "0b6f3c52-3f1e-4d8a-9a4e-6c1d2b7e5f10",
-                     *       "object": "payment",
-                     *       "livemode": true,
+                     *       "id": "7d3c2f0e-4b1a-4c5d-9e8f-1a2b3c4d5e6f",
+                     *       "object": "payout",
                      *       "status": "pending",
-                     *       "amount": 1500,
+                     *       "amount": 5000,
                      *       "currency": "XOF",
                      *       "network": "mtn",
-                     *       "method": "mobile_money",
-                     *       "card_brand": null,
-                     *       "phone_last4": "0000",
-                     *       "description": "Order 42",
+                     *       "phone_last4": "0042",
+                     *       "livemode": true,
+                     *       "motif": "Refund order 42",
                      *       "metadata": {
-                     *         "order_id": "42"
+                     *         "order": "42"
                      *       },
-                     *       "feexpay_reference": "7d0c5a4e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",
-                     *       "payment_url": null,
+                     *       "feexpay_reference": "3f1c2a8e-9b7d-4c55-8e2f-1a2b3c4d5e6f",
                      *       "failure_reason": null,
-                     *       "next_action": null,
                      *       "created_at": "2026-12-01T10:00:00.000Z",
-                     *       "updated_at": "2026-12-01T10:00:00.000Z",
+                     *       "updated_at": "2026-12-01T10:00:01.000Z",
                      *       "settled_at": null
                      *     }
                      */
@@ -6678,36 +6651,24 @@ export interface operations {
                         /** Format: uuid */
                         id: string;
                         /** @constant */
-                        object: "payment";
+                        object: "payout";
                         /**
-                         * @description pending: the customer has been asked to pay; wait (events or polling). successful: FeexPay confirmed the money was collected; ship. failed: FeexPay refused or the customer declined (see failure_reason); you may ask again with a new Idempotency-Key. expired: FeexPay still said pending at the deadline; nothing was collected; you may ask again. needs_review: the outcome could not be established (FeexPay unreachable, or its answers did not fit the payment); do not ship and do not retry: an operator is on it and the payment will become successful or failed.
+                         * @description pending: FeexPay has been asked to send the money; wait (polling). successful: FeexPay confirmed the money was sent. failed: FeexPay stated the money was not sent (see failure_reason); it no longer counts against the daily cap; you may pay out again with a new Idempotency-Key. needs_review: the outcome could not be established (FeexPay unreachable, no reference, or answers that do not fit); do NOT pay out again: the money may have left; an operator will make it successful or failed.
                          * @enum {unknown}
                          */
-                        status: "pending" | "successful" | "failed" | "expired" | "needs_review";
+                        status: "pending" | "successful" | "failed" | "needs_review";
                         amount: number;
                         currency: string;
                         network: string;
-                        /** @enum {unknown} */
-                        method: "mobile_money" | "card";
-                        card_brand: ("VISA" | "MASTERCARD") | null;
                         phone_last4: string;
-                        /** @description false for a test key's payment: made on the built-in simulator, no money moved. */
+                        /** @description false for a test key's payout: made on the built-in simulator, no money moved. */
                         livemode: boolean;
-                        description: string | null;
+                        motif: string;
                         metadata: {
                             [key: string]: string;
                         };
                         feexpay_reference: string | null;
-                        payment_url: string | null;
                         failure_reason: string | null;
-                        next_action: ({
-                            /** @constant */
-                            type: "otp_required";
-                        } | {
-                            /** @constant */
-                            type: "redirect_to_url";
-                            url: string;
-                        }) | null;
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */

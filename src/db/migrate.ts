@@ -25,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '005_collection_flows': await import('./migrations/005_collection_flows.ts'),
   '006_payouts': await import('./migrations/006_payouts.ts'),
   '007_test_mode': await import('./migrations/007_test_mode.ts'),
+  '008_payout_events': await import('./migrations/008_payout_events.ts'),
 };
 
 /** This build's migrations by name (read-only; tests build a newer release's list from it). */

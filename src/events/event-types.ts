@@ -1,6 +1,6 @@
 /**
- * The events a merchant can subscribe to. Payment events are written by the database trigger of
- * migration 004 (one per terminal or review transition); payout events are reserved for payouts.
+ * The events a merchant can subscribe to, one per terminal or review transition, written by the
+ * database triggers of migrations 004/007 (payments) and 008 (payouts).
  */
 export const PAYMENT_EVENT_TYPES = ['payment.succeeded', 'payment.failed', 'payment.expired', 'payment.needs_review'] as const;
 export const PAYOUT_EVENT_TYPES = ['payout.succeeded', 'payout.failed', 'payout.needs_review'] as const;
@@ -15,7 +15,9 @@ export const EVENT_DESCRIPTIONS: Record<EventType, string> = {
   'payment.failed': 'The payment failed (failure_reason says why); no money moved.',
   'payment.expired': 'No final answer came before the payment deadline; no money moved.',
   'payment.needs_review': 'FeexPay gave an answer that cannot be trusted as is; an operator will settle it.',
-  'payout.succeeded': 'Reserved for payouts.',
-  'payout.failed': 'Reserved for payouts.',
-  'payout.needs_review': 'Reserved for payouts.',
+  'payout.succeeded': 'FeexPay confirmed the payout: the money reached the beneficiary.',
+  'payout.failed': 'FeexPay stated the payout failed (failure_reason says why); no money left.',
+  'payout.needs_review': 'The payout\'s outcome could not be established from FeexPay; an operator will settle it. Do not resend it meanwhile.',
 };
+
+export const isPayoutEvent = (type: string): boolean => type.startsWith('payout.');

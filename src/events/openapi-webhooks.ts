@@ -4,7 +4,9 @@
  */
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import { EventPayload } from '../schemas/events.ts';
-import { EVENT_DESCRIPTIONS, EVENT_TYPES } from './event-types.ts';
+import { PaymentView } from '../schemas/payment.ts';
+import { PayoutView } from '../schemas/payout.ts';
+import { EVENT_DESCRIPTIONS, EVENT_TYPES, isPayoutEvent } from './event-types.ts';
 
 const header = (name: string, description: string) => ({ name, in: 'header', required: true, schema: { type: 'string' }, description });
 
@@ -12,7 +14,9 @@ type Webhooks = NonNullable<Extract<NonNullable<FastifyDynamicSwaggerOptions['op
 
 export function merchantEventWebhooks(): Webhooks {
   // Plain JSON: the document is served as is.
-  const payload = JSON.parse(JSON.stringify(EventPayload)) as { properties: Record<string, unknown> };
+  const plain = <T>(schema: unknown) => JSON.parse(JSON.stringify(schema)) as T;
+  const payload = plain<{ properties: Record<string, unknown> }>(EventPayload);
+  const subjects = { payment: plain<object>(PaymentView), payout: plain<object>(PayoutView) };
   const entries = EVENT_TYPES.map((type) => [
     type,
     {
@@ -33,7 +37,14 @@ export function merchantEventWebhooks(): Webhooks {
         ],
         requestBody: {
           required: true,
-          content: { 'application/json': { schema: { ...payload, properties: { ...payload.properties, type: { type: 'string', const: type } } } } },
+          content: {
+            'application/json': {
+              schema: {
+                ...payload,
+                properties: { ...payload.properties, type: { type: 'string', const: type }, data: isPayoutEvent(type) ? subjects.payout : subjects.payment },
+              },
+            },
+          },
         },
         responses: {
           '2XX': { description: 'Received. The body of the answer is ignored (its first bytes are kept for the merchant to read).' },

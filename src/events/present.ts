@@ -1,6 +1,12 @@
-/** The public shapes of endpoints and events; an event's data is the payment as GET /v1/payments/:id shows it. */
+/**
+ * The public shapes of endpoints and events; an event's data is its subject as the API shows it:
+ * the payment of GET /v1/payments/:id, or the payout of GET /v1/payouts/:id.
+ */
 import { presentPayment } from '../payments/present.ts';
 import type { PaymentRow } from '../payments/repository.ts';
+import { presentPayout } from '../payouts/present.ts';
+import type { PayoutRow } from '../payouts/repository.ts';
+import { isPayoutEvent } from './event-types.ts';
 import type { EndpointRow } from './endpoints.ts';
 import type { AttemptRow, DeliveryRow, EventRow } from './events.ts';
 import type { EndpointView, EventDetailView, EventPayload, EventView } from '../schemas/events.ts';
@@ -21,16 +27,17 @@ export function presentEndpoint(row: EndpointRow, shownSecret?: string): Endpoin
   };
 }
 
-/** The snapshot the trigger froze keeps the payment's columns (phone reduced to its last four digits). */
-const eventData = (snapshot: Record<string, unknown>) => presentPayment(snapshot as unknown as PaymentRow);
+/** The snapshot the trigger froze keeps the subject's columns (phone reduced to its last four digits). */
+const eventData = (type: string, snapshot: Record<string, unknown>) =>
+  isPayoutEvent(type) ? presentPayout(snapshot as unknown as PayoutRow) : presentPayment(snapshot as unknown as PaymentRow);
 
 /** What is posted to the endpoint (Standard Webhooks' payload shape). */
 export function eventPayload(e: Pick<EventRow, 'id' | 'type' | 'created_at' | 'snapshot'>): EventPayload {
-  return { id: e.id, type: e.type, timestamp: iso(e.created_at), data: eventData(e.snapshot) };
+  return { id: e.id, type: e.type, timestamp: iso(e.created_at), data: eventData(e.type, e.snapshot) };
 }
 
 export function presentEvent(e: EventRow): EventView {
-  return { id: e.id, object: 'event', livemode: e.livemode, type: e.type, created_at: iso(e.created_at), data: eventData(e.snapshot) };
+  return { id: e.id, object: 'event', livemode: e.livemode, type: e.type, created_at: iso(e.created_at), data: eventData(e.type, e.snapshot) };
 }
 
 export function presentEventDetail(e: EventRow, deliveries: DeliveryRow[], attempts: AttemptRow[]): EventDetailView {

@@ -3,6 +3,7 @@ import Type, { type Static } from 'typebox';
 import { ALL_EVENTS, EVENT_TYPES } from '../events/event-types.ts';
 import { ATTEMPT_OUTCOMES } from '../events/http-attempt.ts';
 import { PAYMENT_EXAMPLE, PaymentView } from './payment.ts';
+import { PayoutView } from './payout.ts';
 
 const ENDPOINT_EXAMPLE = {
   id: '5a0d2c1e-8f3b-4a6d-9c2e-1b7f0e4d3a21',
@@ -69,13 +70,16 @@ export const ListEventsQuery = Type.Object(
 );
 export type ListEventsQuery = Static<typeof ListEventsQuery>;
 
+/** payment.* events carry the payment, payout.* events the payout, each as the API shows it. */
+export const EventSubject = Type.Union([PaymentView, PayoutView], { description: 'The payment (payment.*) or payout (payout.*) as GET shows it.' });
+
 export const EventView = Type.Object({
   id: Type.String({ format: 'uuid', description: 'Also the webhook-id header of every delivery of it.' }),
   object: Type.Literal('event'),
   livemode: Type.Boolean(),
   type: Type.String(),
   created_at: Type.String({ format: 'date-time' }),
-  data: PaymentView,
+  data: EventSubject,
 });
 export type EventView = Static<typeof EventView>;
 
@@ -133,6 +137,6 @@ export const EventPayload = Type.Object({
   id: Type.String({ format: 'uuid' }),
   type: Type.String(),
   timestamp: Type.String({ format: 'date-time' }),
-  data: PaymentView,
+  data: EventSubject,
 });
 export type EventPayload = Static<typeof EventPayload>;

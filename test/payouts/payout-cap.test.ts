@@ -79,15 +79,17 @@ test('two replicas reconcile pending payouts once each (PostgreSQL)', async (ctx
   const m = await merchantWithCap('replicas', { XOF: 100_000 });
   const ids: string[] = [];
   for (let i = 0; i < 20; i++) ids.push((await postPayout(t, payoutBody('04', 400 + i), newKey(), m.apiKey)).body.id);
+  // Counted from before the payouts fall due: the first replica's own timer may claim some of
+  // them before the explicit passes below, and those checks count as well.
+  const before = t.sim.snapshot().statusCalls.single;
   await t.database.db('payouts').whereIn('id', ids).update({ next_check_at: new Date(0) });
   const second = await buildApp(t.config, { db: t.database.connectAgain() });
   await second.listen({ host: '127.0.0.1', port: 0 });
   try {
-    const before = t.sim.snapshot().statusCalls.single;
     // The second replica asks the first one's in-process simulator: same FeexPay for both.
     const [a, b] = await Promise.all([t.app.payouts.reconciler.runOnce(), second.payouts.reconciler.runOnce()]);
     const checked = Object.values(a).reduce((x, y) => x + y, 0) + Object.values(b).reduce((x, y) => x + y, 0);
-    assert.ok(checked >= 20, `checked ${checked}`);
+    assert.ok(checked > 0, `checked ${checked}`);
     const rows = await t.database.db('payouts').whereIn('id', ids);
     assert.ok(rows.every((r) => r.check_attempts === 1), 'every payout claimed by one replica only');
     assert.ok(t.sim.snapshot().statusCalls.single - before >= 20);
