@@ -9,7 +9,7 @@ import type { Config } from '../../config.ts';
 import { loadAssets } from '../../admin/assets.ts';
 import { renderPage } from '../../admin/page.ts';
 import adminApi, { filterOrBadRequest } from './api.ts';
-import { basicAuth } from './basic-auth.ts';
+import { requireAdmin } from './basic-auth.ts';
 import networksAdmin from './networks.ts';
 
 export interface AdminRoutesOptions {
@@ -47,7 +47,7 @@ const admin: FastifyPluginAsync<AdminRoutesOptions> = async (app, { config }) =>
   });
   // Slows down password guessing; the limit is per client address.
   app.addHook('onRequest', app.rateLimit({ max: 300, timeWindow: '1 minute' }));
-  app.addHook('onRequest', basicAuth(app, { user: config.operators.adminUser, password }));
+  await requireAdmin(app, { user: config.operators.adminUser, password });
   app.addHook('onSend', async (_req, reply) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
