@@ -15,8 +15,8 @@ const basic = (user: string, password: string, scheme = 'Basic') => `${scheme} $
 const asAdmin = { authorization: basic(ADMIN.user, ADMIN.password) };
 const REALM = 'Basic realm="feexpay-gateway admin", charset="UTF-8"';
 
-const HTML = ['/admin', '/admin/networks'];
-const JSON_API = ['/admin/api/summary', '/admin/api/networks', '/admin/api/review-items'];
+const HTML = ['/admin', '/admin/networks', '/admin/payments?q=abc'];
+const JSON_API = ['/admin/api/summary', '/admin/api/networks', '/admin/api/review-items', '/admin/api/payments?q=abc'];
 
 let t: TestApp;
 
