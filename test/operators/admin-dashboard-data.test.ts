@@ -91,7 +91,7 @@ describe("today's total and stuck payments", () => {
     const stuck = made.find((m) => m.outcome === '04')!;
     const row = await t.database.db('payments').where({ id: stuck.id }).first();
     const body = await summary();
-    assert.equal(body.stuck_pending.count, 1);
+    assert.deepEqual([body.stuck_pending.count, body.stuck_pending.more], [1, false]);
     assert.equal(body.stuck_pending.oldest_created_at, new Date(row.created_at).toISOString());
     assert.deepEqual(body.stuck_pending.payments.map((p: { id: string; amount: number }) => [p.id, p.amount]), [[stuck.id, stuck.amount]]);
     assert.equal((await summary('?network=moov')).stuck_pending.count, 0, 'the network filter applies');
@@ -159,5 +159,24 @@ describe('a period over 92 days', () => {
     const api = await call(t.url, 'GET', '/admin/api/summary?from=2026-01-01&to=2026-04-03', { headers: asAdmin });
     assert.deepEqual([api.status, api.body.error.code, api.body.error.param], [400, 'period_too_long', 'query.from']);
     assert.match(api.body.error.message, /at most 92 days/);
+  });
+});
+
+describe('many stuck payments', () => {
+  test('the count stops at 1,000 and says there are more; the oldest is still the oldest', async () => {
+    const merchant = made[0]!;
+    const { merchant_id } = await t.database.db('payments').where({ id: merchant.id }).first('merchant_id');
+    // 1,001 more, created 2 hours ago, deadline an hour ago: one statement, the triggers still run.
+    await t.database.db.raw(
+      `INSERT INTO payments (id, merchant_id, amount, currency, network, phone_number, status_source, next_check_at, expires_at, created_at)
+       SELECT gen_random_uuid(), ?, 100 + i, 'XOF', 'mtn', '2290167000004', 'api', now(), now() - interval '1 hour', now() - interval '2 hours' - i * interval '1 second'
+         FROM generate_series(1, 1001) AS i`,
+      [merchant_id],
+    );
+    const oldest = await t.database.db('payments').where({ status: 'pending', livemode: true }).andWhere('expires_at', '<', new Date()).min('created_at as m').first();
+    const body = await summary();
+    assert.deepEqual([body.stuck_pending.count, body.stuck_pending.more], [1000, true]);
+    assert.equal(body.stuck_pending.oldest_created_at, new Date(oldest!.m).toISOString());
+    assert.equal(body.stuck_pending.payments.length, 20);
   });
 });

@@ -83,7 +83,7 @@
   }
 
   function renderStuck(s) {
-    setFigure('stuck-count', s.count === 0 ? 'none' : integer.format(s.count), s.count);
+    setFigure('stuck-count', s.count === 0 ? 'none' : integer.format(s.count) + (s.more ? '+' : ''), s.count);
     $('stuck').setAttribute('data-count', String(s.count));
     $('stuck-oldest').textContent = s.oldest_created_at ? time(s.oldest_created_at) + ' UTC' : '—';
     fillRows('stuck-payments', s.payments.map(function (p) {
