@@ -21,8 +21,11 @@ export function glanceSection(): string {
   </section>
   <section id="stuck" aria-labelledby="stuck-title">
     <h2 id="stuck-title">Stuck pending · <span id="stuck-count">…</span></h2>
+    <p class="hint" id="stuck-none" hidden>Nothing is pending past its deadline.</p>
+    <div id="stuck-list">
     <p class="hint">Still pending past their deadline: settlement is behind. Oldest created <span id="stuck-oldest">…</span>.</p>
     ${table('stuck-payments', ['Created (UTC)', 'Payment', 'Network', 'Amount', 'Deadline (UTC)'])}
+    </div>
   </section>`;
 }
 

@@ -115,9 +115,15 @@ describe('admin at 390 px in Chromium', { skip }, () => {
     const todayLive = live.filter((m) => m.created_at.toISOString().slice(0, 10) === new Date().toISOString().slice(0, 10));
     assert.equal(await page.getAttribute('#today-payments', 'data-value'), String(todayLive.length));
 
-    // Stuck: counted, and its row links to the payment.
+    // Stuck: counted, and its row links to the payment; test data has none, and says so.
     const stuck = made.find((m) => m.outcome === '04')!;
     assert.equal(await page.getAttribute('#stuck', 'data-count'), '1');
+    assert.equal(await page.isVisible('#stuck-none'), false);
+    const testData = await context.newPage();
+    await testData.goto(`${t.url}/admin?mode=test`);
+    await ready(testData);
+    assert.deepEqual([await testData.getAttribute('#stuck', 'data-count'), await testData.isVisible('#stuck-none'), await testData.isVisible('#stuck-payments')], ['0', true, false]);
+    await testData.close();
     await page.click(`#stuck-payments a[href="/admin/payments?q=${stuck.id}"]`);
     await page.waitForSelector(`article[data-payment="${stuck.id}"]`);
     assert.match((await page.textContent('main')) ?? '', /pending/);

@@ -85,6 +85,8 @@
   function renderStuck(s) {
     setFigure('stuck-count', s.count === 0 ? 'none' : integer.format(s.count) + (s.more ? '+' : ''), s.count);
     $('stuck').setAttribute('data-count', String(s.count));
+    $('stuck-none').hidden = s.count !== 0;
+    $('stuck-list').hidden = s.count === 0;
     $('stuck-oldest').textContent = s.oldest_created_at ? time(s.oldest_created_at) + ' UTC' : '—';
     fillRows('stuck-payments', s.payments.map(function (p) {
       return [time(p.created_at), paymentLink(p.id, p.id.slice(0, 8)), p.network, integer.format(p.amount) + ' ' + p.currency, time(p.expires_at)];
