@@ -21,6 +21,7 @@ const chartDist = path.dirname(createRequire(import.meta.url).resolve('chart.js'
 const FILES: Record<string, { file: string; type: string }> = {
   'dashboard.js': { file: path.join(here, 'assets', 'dashboard.js'), type: 'text/javascript; charset=utf-8' },
   'review.js': { file: path.join(here, 'assets', 'review.js'), type: 'text/javascript; charset=utf-8' },
+  'refresh.js': { file: path.join(here, 'assets', 'refresh.js'), type: 'text/javascript; charset=utf-8' },
   'dashboard.css': { file: path.join(here, 'assets', 'dashboard.css'), type: 'text/css; charset=utf-8' },
   'chart.umd.min.js': { file: path.join(chartDist, 'chart.umd.min.js'), type: 'text/javascript; charset=utf-8' },
 };

@@ -21,25 +21,40 @@ export const DEFAULT_PERIOD_DAYS = 14;
 const DAY_MS = 86_400_000;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-export class FilterError extends Error {}
+/** A filter the dashboard refuses: the field at fault (`query.from`) and the catalogue code. */
+export class FilterError extends Error {
+  constructor(
+    message: string,
+    readonly param: string,
+    readonly code: 'invalid_filter' | 'period_too_long' = 'invalid_filter',
+  ) {
+    super(message);
+  }
+}
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
 function day(value: string, name: string): Date {
   const d = new Date(`${value}T00:00:00Z`);
-  if (!DAY.test(value) || Number.isNaN(d.getTime()) || isoDay(d) !== value) throw new FilterError(`${name} must be a date like 2026-11-01`);
+  if (!DAY.test(value) || Number.isNaN(d.getTime()) || isoDay(d) !== value) throw new FilterError(`"${name}" must be a date like 2026-11-01.`, `query.${name}`);
   return d;
 }
 
 export function parseFilter(query: { from?: string; to?: string; network?: string; mode?: string }, now: Date = new Date()): DashboardFilter {
   const to = query.to ? day(query.to, 'to') : day(isoDay(now), 'to');
   const from = query.from ? day(query.from, 'from') : new Date(to.getTime() - (DEFAULT_PERIOD_DAYS - 1) * DAY_MS);
-  if (from > to) throw new FilterError('from must not be after to');
+  if (from > to) throw new FilterError('"from" is after "to": swap them.', 'query.from');
   const days = (to.getTime() - from.getTime()) / DAY_MS + 1;
-  if (days > MAX_PERIOD_DAYS) throw new FilterError(`the period is at most ${MAX_PERIOD_DAYS} days`);
+  if (days > MAX_PERIOD_DAYS) {
+    throw new FilterError(
+      `The period is at most ${MAX_PERIOD_DAYS} days; ${isoDay(from)} to ${isoDay(to)} is ${days} days. Choose a later "from" or an earlier "to".`,
+      'query.from',
+      'period_too_long',
+    );
+  }
   const network = query.network ? query.network : null;
-  if (network !== null && !isNetwork(network)) throw new FilterError('network is not a known network');
-  if (query.mode !== undefined && query.mode !== 'live' && query.mode !== 'test') throw new FilterError('mode must be live or test');
+  if (network !== null && !isNetwork(network)) throw new FilterError(`"network" is not a known network.`, 'query.network');
+  if (query.mode !== undefined && query.mode !== 'live' && query.mode !== 'test') throw new FilterError('"mode" must be live or test.', 'query.mode');
   return { from: isoDay(from), to: isoDay(to), network, livemode: query.mode !== 'test', gte: from, lt: new Date(to.getTime() + DAY_MS) };
 }
 

@@ -3,9 +3,7 @@
  * maximum) and a reset to the configuration's. Plain HTML forms: no script, within the admin CSP.
  */
 import type { NetworkSettingView } from '../schemas/collection.ts';
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+import { escapeHtml, layout } from './html.ts';
 
 function row(s: NetworkSettingView): string {
   const n = escapeHtml(s.network);
@@ -23,26 +21,17 @@ function row(s: NetworkSettingView): string {
 }
 
 export function renderNetworksPage(settings: NetworkSettingView[], assetVersion: string, error?: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="robots" content="noindex">
-<link rel="icon" href="data:,">
-<title>feexpay-gateway · operators</title>
-<link rel="stylesheet" href="/admin/assets/dashboard.css?v=${encodeURIComponent(assetVersion)}">
-</head>
-<body>
-<header><h1>feexpay-gateway</h1><a href="/admin">Dashboard</a></header>
-<main id="networks">
+  return layout({
+    title: 'operators',
+    section: 'networks',
+    assetVersion,
+    body: `<main id="networks">
   <h2>Operators</h2>
   <p>An operator not enabled is in maintenance: payments to it are refused with 503 network_unavailable before any call to FeexPay. Amounts are whole units.</p>
   ${error ? `<p id="error" role="alert">${escapeHtml(error)}</p>` : ''}
-  <table><thead><tr><th>Network</th><th>Setting</th><th>Source</th></tr></thead><tbody>
+  <div class="scroll"><table><thead><tr><th>Network</th><th>Setting</th><th>Source</th></tr></thead><tbody>
 ${settings.map(row).join('\n')}
-  </tbody></table>
-</main>
-</body>
-</html>
-`;
+  </tbody></table></div>
+</main>`,
+  });
 }

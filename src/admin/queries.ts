@@ -16,6 +16,7 @@ export interface Range {
 
 export interface GroupRow {
   day: string;
+  network: string;
   status: PaymentStatus;
   currency: string;
   count: number;
@@ -42,16 +43,17 @@ export function where(r: Range): { sql: string; bindings: Knex.Value[] } {
 }
 
 // Grouping on a date and formatting the few result rows afterwards costs a third less than
-// formatting every row (measured on a million rows).
+// formatting every row (measured on a million rows). The network is in the group so the
+// per-network table comes from the same single pass over the period.
 export const GROUPED_SQL = (w: string) => `
-  SELECT to_char(day, 'YYYY-MM-DD') AS day, status, currency, count, amount
-    FROM (SELECT (created_at AT TIME ZONE 'UTC')::date AS day, status, currency,
+  SELECT to_char(day, 'YYYY-MM-DD') AS day, network, status, currency, count, amount
+    FROM (SELECT (created_at AT TIME ZONE 'UTC')::date AS day, network, status, currency,
                  count(*)::int AS count, sum(amount)::float8 AS amount
             FROM payments
            WHERE ${w}
-           GROUP BY 1, 2, 3) AS g`;
+           GROUP BY 1, 2, 3, 4) AS g`;
 
-/** Counts and amounts by UTC day, status and currency: every view of the page derives from it. */
+/** Counts and amounts by UTC day, network, status and currency: every view of the page derives from it. */
 export async function groupedPayments(db: Knex, r: Range): Promise<GroupRow[]> {
   const w = where(r);
   const { rows } = (await db.raw(GROUPED_SQL(w.sql), w.bindings)) as { rows: GroupRow[] };

@@ -31,6 +31,7 @@ export const ERROR_CATALOGUE = {
   invalid_url: { status: 400, meaning: 'The endpoint URL is not an https URL reaching a public address.' },
   too_many_endpoints: { status: 400, meaning: 'The merchant already has the most webhook endpoints allowed; delete one first.' },
   invalid_network_setting: { operators: true, status: 400, meaning: 'The network setting is not valid.' },
+  period_too_long: { operators: true, status: 400, meaning: 'The dashboard period (`from` to `to`) is over 92 days; `param` is `query.from`.' },
   unauthorized: { status: 401, meaning: 'The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled.' },
   insufficient_scope: { status: 403, meaning: 'The API key is valid but not allowed this operation (e.g. payouts); ask for a key with that scope.' },
   not_found: { status: 404, meaning: 'No such route.' },

@@ -9,6 +9,7 @@ import { call } from '../helpers/http.ts';
 import { DAY_MS, expected, seedAdminData, utcDay } from './admin-seed.ts';
 import { PII, type SeedPayment } from './fixtures.ts';
 import { explainTests } from './admin-explain.ts';
+import { ERROR_CATALOGUE } from '../../src/schemas/errors.ts';
 
 export const ADMIN = { user: 'ops', password: 'correct horse battery staple' };
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -140,12 +141,21 @@ describe('admin figures match the database', () => {
     assert.equal(moov.body.last_24h.payments, 1, 'the network filter applies to the 24 h figures too');
   });
 
-  test('bad filters are a 400 naming the problem', async () => {
-    const cases = ['from=2026-02-30', 'from=2026-11-10&to=2026-11-01', 'from=2026-01-01&to=2026-12-31', 'network=paypal', 'network=mtn&extra=1'];
-    for (const q of cases) {
+  test('bad filters are a 400 with a catalogue code naming the field', async () => {
+    const cases: [string, string, string][] = [
+      ['from=2026-02-30', 'invalid_filter', 'query.from'],
+      ['from=2026-11-01&to=2026-11-31', 'invalid_filter', 'query.to'],
+      ['from=2026-11-10&to=2026-11-01', 'invalid_filter', 'query.from'],
+      ['from=2026-01-01&to=2026-12-31', 'period_too_long', 'query.from'],
+      ['network=paypal', 'invalid_filter', 'query.network'],
+      ['network=mtn&extra=1', 'validation_failed', 'query.extra'],
+    ];
+    for (const [q, code, param] of cases) {
       const res = await call(t.url, 'GET', `/admin/api/summary?${q}`, { headers: asAdmin });
       assert.equal(res.status, 400, q);
-      assert.ok(['invalid_filter', 'validation_failed'].includes(res.body.error.code), q);
+      assert.equal(res.body.error.code, code, q);
+      assert.equal(res.body.error.param, param, q);
+      assert.ok(code in ERROR_CATALOGUE, code);
     }
   });
 

@@ -7,19 +7,15 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { launchBrowser, skipWithoutBrowser as skip } from '../helpers/browser.ts';
 import { DAY_MS, expected, seedAdminData, utcDay } from './admin-seed.ts';
 import { PII, type SeedPayment } from './fixtures.ts';
 
-// CHROMIUM_PATH only exists so browser-required.test.ts can show a missing browser fails under CI.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ADMIN = { username: 'ops', password: 'correct horse battery staple' };
 const ARTIFACTS = path.resolve('test-artifacts');
 
-const haveBrowser = fs.existsSync(CHROMIUM);
-const skip = !haveBrowser && process.env.CI !== 'true' ? `no ${CHROMIUM}: run .ci/install-browser.sh` : false;
 
 let t: TestApp;
 let browser: Browser;
@@ -28,10 +24,9 @@ const now = Date.now();
 
 before(async () => {
   if (skip) return;
-  assert.ok(haveBrowser, `${CHROMIUM} is missing (CI=true): run .ci/install-browser.sh`);
   t = await startTestApp('admin-browser', { ADMIN_USER: ADMIN.username, ADMIN_PASSWORD: ADMIN.password });
   seed = await seedAdminData(t.database.db, now);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  browser = await launchBrowser();
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 });
 after(async () => {

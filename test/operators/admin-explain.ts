@@ -9,6 +9,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Knex } from 'knex';
 import { FAILURES_SQL, GROUPED_SQL } from '../../src/admin/queries.ts';
+import { countStuck, oldestStuck } from '../../src/admin/stuck.ts';
 
 interface PlanNode {
   'Node Type': string;
@@ -49,6 +50,19 @@ export function explainTests(database: () => Knex): void {
       ] as const) {
         const nodes = await plan(database(), sql, [...b]);
         assert.ok(nodes.some(rangeIndex), describePlan(nodes));
+        assert.ok(!nodes.some((n) => n['Node Type'] === 'Seq Scan'));
+      }
+    });
+
+    // Pending rows only: the partial index on pending payments, or (status, created_at).
+    test('the stuck pending payments are read from an index on pending payments', async () => {
+      const f = { network: 'moov', livemode: true, now: new Date() };
+      for (const q of [countStuck(database(), f), oldestStuck(database(), f)]) {
+        const { sql, bindings } = q.toSQL();
+        const nodes = await plan(database(), sql, [...bindings]);
+        const pendingIndex = (n: PlanNode) =>
+          n['Index Name'] === 'payments_due_idx' || (n['Index Name'] === 'payments_status_created_idx' && /status = 'pending'/.test(n['Index Cond'] ?? ''));
+        assert.ok(nodes.some(pendingIndex), describePlan(nodes));
         assert.ok(!nodes.some((n) => n['Node Type'] === 'Seq Scan'));
       }
     });

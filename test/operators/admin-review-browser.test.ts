@@ -6,16 +6,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { beninPhone, startTestApp, type TestApp } from '../helpers/app.ts';
+import { launchBrowser, skipWithoutBrowser as skip } from '../helpers/browser.ts';
 import { call, newKey } from '../helpers/http.ts';
 import { ADMIN, pastDeadline } from '../service/payment-truth-helpers.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ARTIFACTS = path.resolve('test-artifacts');
-const haveBrowser = fs.existsSync(CHROMIUM);
-const skip = !haveBrowser && process.env.CI !== 'true' ? `no ${CHROMIUM}: run .ci/install-browser.sh` : false;
 
 let t: TestApp;
 let browser: Browser;
@@ -23,7 +20,7 @@ let browser: Browser;
 before(async () => {
   if (skip) return;
   t = await startTestApp('admin-review-browser', { ADMIN_USER: ADMIN.user, ADMIN_PASSWORD: ADMIN.password, RECONCILE_AFTER_MS: '0' });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  browser = await launchBrowser();
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 });
 after(async () => {
@@ -49,6 +46,8 @@ describe('admin review in Chromium', { skip }, () => {
     const problems: string[] = [];
     page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
     page.on('pageerror', (e) => problems.push(e.message));
+    // Playwright's clock: auto-refresh's 30 s pass at once, to show it leaves a half-filled row alone.
+    await page.clock.install();
     await page.goto(`${t.url}/admin`);
     await page.waitForSelector('#review[data-state="ready"]');
     assert.equal(await page.getAttribute('#review', 'data-count'), '1');
@@ -63,6 +62,12 @@ describe('admin review in Chromium', { skip }, () => {
     await page.click(`${row} button`);
     await page.waitForSelector('#review-error:not([hidden])');
     assert.match((await page.textContent('#review-error')) ?? '', /your name/);
+
+    // The row has text typed in it: auto-refresh waits rather than redraw it.
+    await page.clock.runFor(65_000);
+    assert.equal(await page.getAttribute('#dashboard', 'data-refreshes'), null);
+    assert.equal(await page.getAttribute('#dashboard', 'data-refresh'), 'waiting');
+    assert.equal(await page.inputValue(`${row} input`), 'FeexPay has no such collection');
 
     await page.fill('#review-operator', 'Awa Diop');
     await page.dispatchEvent('#review-operator', 'change');

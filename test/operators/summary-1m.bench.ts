@@ -9,6 +9,7 @@ import { createTestDatabase } from '../helpers/db.ts';
 import { parseFilter } from '../../src/admin/filters.ts';
 import { buildSummary } from '../../src/admin/summary.ts';
 import { FAILURES_SQL, GROUPED_SQL } from '../../src/admin/queries.ts';
+import { countStuck, oldestStuck } from '../../src/admin/stuck.ts';
 import { seedMerchant } from './fixtures.ts';
 
 if (!process.env.TEST_DATABASE_URL) throw new Error('set TEST_DATABASE_URL to a PostgreSQL server');
@@ -52,6 +53,12 @@ try {
   const f92 = parseFilter({ from: day(91) });
   await explain('grouped, 92 days (the maximum)', GROUPED_SQL(w), [f92.gte, f92.lt]);
   await explain('latest failures, 14 days, network=moov', FAILURES_SQL(`${w} AND network = ?`), [f14.gte, f14.lt, 'moov', 20]);
+  // Every generated pending payment is past its deadline (expires_at = insert time): the worst case.
+  const stuckFilter = { network: null, livemode: true, now: new Date() };
+  for (const [label, q] of [['stuck pending, count', countStuck(db, stuckFilter)], ['stuck pending, 20 oldest', oldestStuck(db, stuckFilter)]] as const) {
+    const { sql, bindings } = q.toSQL();
+    await explain(label, sql, [...bindings]);
+  }
 
   console.log('\n--- buildSummary wall time (3 runs each, warm cache)');
   for (const [label, query] of [

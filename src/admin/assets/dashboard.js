@@ -34,6 +34,7 @@
     });
   }
 
+  // A cell is text, or { text, href } for a link to a payment, or { text, value } for a figure.
   function fillRows(tableId, rows) {
     var body = document.querySelector('#' + tableId + ' tbody');
     body.replaceChildren();
@@ -41,11 +42,55 @@
       var tr = document.createElement('tr');
       cells.forEach(function (c) {
         var td = document.createElement('td');
-        td.textContent = c;
+        if (c !== null && typeof c === 'object' && c.href) {
+          var a = document.createElement('a');
+          a.href = c.href;
+          a.textContent = c.text;
+          td.appendChild(a);
+        } else if (c !== null && typeof c === 'object') {
+          td.textContent = c.text;
+          td.setAttribute('data-value', String(c.value));
+        } else {
+          td.textContent = c;
+        }
         tr.appendChild(td);
       });
       body.appendChild(tr);
     });
+    return body;
+  }
+
+  function time(t) { return t ? t.replace('T', ' ').replace(/(\.\d+)?Z$/, '') : ''; }
+  function paymentLink(id, text) { return { text: text, href: '/admin/payments?q=' + encodeURIComponent(id) }; }
+  function amounts(totals) {
+    return totals.length === 0 ? '—' : totals.map(function (t) { return integer.format(t.amount) + ' ' + t.currency; }).join(', ');
+  }
+
+  function renderNetworks(rows) {
+    var body = fillRows('by-network', rows.map(function (n) {
+      var c = n.by_status;
+      return [n.network, { text: integer.format(n.payments), value: n.payments },
+        { text: percent(n.success_rate) + (n.low_success_rate ? ' ⚠' : ''), value: n.success_rate },
+        { text: integer.format(c.successful), value: c.successful }, { text: integer.format(c.failed), value: c.failed },
+        { text: integer.format(c.expired), value: c.expired }, { text: integer.format(c.pending), value: c.pending },
+        { text: integer.format(c.needs_review), value: c.needs_review }, amounts(n.collected)];
+    }));
+    [].forEach.call(body.children, function (tr, i) {
+      tr.setAttribute('data-network', rows[i].network);
+      if (rows[i].low_success_rate) tr.className = 'low';
+    });
+    if (rows.length === 0) fillRows('by-network', [['No payments in the period.']]);
+  }
+
+  function renderStuck(s) {
+    setFigure('stuck-count', s.count === 0 ? 'none' : integer.format(s.count) + (s.more ? '+' : ''), s.count);
+    $('stuck').setAttribute('data-count', String(s.count));
+    $('stuck-none').hidden = s.count !== 0;
+    $('stuck-list').hidden = s.count === 0;
+    $('stuck-oldest').textContent = s.oldest_created_at ? time(s.oldest_created_at) + ' UTC' : '—';
+    fillRows('stuck-payments', s.payments.map(function (p) {
+      return [time(p.created_at), paymentLink(p.id, p.id.slice(0, 8)), p.network, integer.format(p.amount) + ' ' + p.currency, time(p.expires_at)];
+    }));
   }
 
   function draw(id, config) {
@@ -55,6 +100,11 @@
   }
 
   function render(s) {
+    setFigure('today-payments', integer.format(s.today.payments), s.today.payments);
+    setFigure('today-success-rate', percent(s.today.success_rate), s.today.success_rate);
+    fillList('today-collected', s.today.collected);
+    renderNetworks(s.period.by_network);
+    renderStuck(s.stuck_pending);
     setFigure('last24-payments', integer.format(s.last_24h.payments), s.last_24h.payments);
     setFigure('last24-success-rate', percent(s.last_24h.success_rate), s.last_24h.success_rate);
     fillList('last24-collected', s.last_24h.collected);
@@ -71,7 +121,7 @@
       return [st, integer.format(s.payouts.by_status[st])];
     }));
     fillRows('failures', s.latest_failures.map(function (f) {
-      return [f.created_at.replace('T', ' ').replace('Z', ''), f.id.slice(0, 8), f.network, integer.format(f.amount) + ' ' + f.currency, f.failure_reason];
+      return [time(f.created_at), paymentLink(f.id, f.id.slice(0, 8)), f.network, integer.format(f.amount) + ' ' + f.currency, f.failure_reason];
     }));
 
     draw('chart-per-day', {
@@ -110,13 +160,16 @@
     return p.toString();
   }
 
-  function load() {
+  /** q: the filters to load; by default the form's. A refresh passes the ones last applied. */
+  function load(q) {
     var main = $('dashboard');
-    var q = query();
+    q = q === undefined ? query() : q;
     main.setAttribute('data-state', 'loading');
     return fetch('/admin/api/summary?' + q, { credentials: 'same-origin', headers: { accept: 'application/json' } })
       .then(function (res) {
         return res.json().then(function (body) {
+          // A refused filter is the operator's to fix: its message as it is, no "could not load".
+          if (res.status === 400 && body && body.error) throw Object.assign(new Error(body.error.message), { refused: true });
           if (!res.ok) throw new Error(body && body.error ? body.error.message : 'HTTP ' + res.status);
           return body;
         });
@@ -128,7 +181,7 @@
         main.setAttribute('data-state', 'ready');
       })
       .catch(function (err) {
-        $('error').textContent = 'Could not load the figures: ' + err.message;
+        $('error').textContent = err.refused ? err.message : 'Could not load the figures: ' + err.message;
         $('error').hidden = false;
         main.setAttribute('data-state', 'error');
       });
@@ -136,7 +189,6 @@
 
   // Independent of the period filter and of the summary: a failure here leaves the figures alone.
   function loadMerchantEvents() {
-    var time = function (t) { return t ? t.replace('T', ' ').replace('Z', '') : ''; };
     return fetch('/admin/api/merchant-events', { credentials: 'same-origin', headers: { accept: 'application/json' } })
       .then(function (res) {
         if (!res.ok) throw new Error('HTTP ' + res.status);
@@ -165,6 +217,12 @@
     $('network').addEventListener('change', function () { $('filters').requestSubmit(); });
     // Switching between live and test data reloads the page, so the test banner comes and goes.
     $('mode').addEventListener('change', function () { window.location.assign('/admin?' + query()); });
+    // refresh.js: the figures again, for the filters last applied (not what is half-typed in the form).
+    document.addEventListener('admin:refresh', function () {
+      var applied = $('dashboard').getAttribute('data-query');
+      load(applied === null ? undefined : applied);
+      loadMerchantEvents();
+    });
     load();
   });
 })();

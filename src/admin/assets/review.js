@@ -112,6 +112,7 @@
     var saved = window.localStorage.getItem('review-operator');
     if (saved) $('review-operator').value = saved;
     $('review-operator').addEventListener('change', function () { window.localStorage.setItem('review-operator', this.value.trim()); });
+    document.addEventListener('admin:refresh', function () { load(); });
     load();
   });
 })();

@@ -16,6 +16,8 @@ export class ApiError extends Error {
     message: string,
     /** Sent with the answer (Retry-After on a 429). */
     readonly headers: Record<string, string> = {},
+    /** The field at fault, as `query.from`, when there is one. */
+    readonly param?: string,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -110,7 +112,8 @@ export default fp<ErrorsPluginOptions>(
       if ((status >= 400 && status < 500) || (err instanceof ApiError && status === 503)) {
         const code = err instanceof ApiError || err.code === 'rate_limited' ? err.code : (FASTIFY_CODES[err.code] ?? CODE_BY_STATUS[status] ?? 'bad_request');
         if (err instanceof ApiError) reply.headers(err.headers);
-        return reply.status(status).send({ error: { code, message: err.message } });
+        const param = err instanceof ApiError && err.param ? { param: err.param } : {};
+        return reply.status(status).send({ error: { code, message: err.message, ...param } });
       }
       req.log.error({ err }, 'unhandled error');
       opts.reportServerError?.(err, req);

@@ -19,11 +19,11 @@ const querystring = {
   },
 } as const;
 
-export function filterOrBadRequest(query: { from?: string; to?: string; network?: string; mode?: string }) {
+function filterOrBadRequest(query: { from?: string; to?: string; network?: string; mode?: string }) {
   try {
     return parseFilter(query);
   } catch (err) {
-    if (err instanceof FilterError) throw new ApiError(400, 'invalid_filter', err.message);
+    if (err instanceof FilterError) throw new ApiError(400, err.code, err.message, {}, err.param);
     throw err;
   }
 }

@@ -3,14 +3,17 @@
  * headers, rate limit and Basic-auth hook are registered inside this context, so none of them
  * reaches the merchant API; with no ADMIN_PASSWORD nothing is registered and /admin is a 404.
  */
+import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import helmet from '@fastify/helmet';
 import type { Config } from '../../config.ts';
 import { loadAssets } from '../../admin/assets.ts';
 import { renderPage } from '../../admin/page.ts';
-import adminApi, { filterOrBadRequest } from './api.ts';
-import { basicAuth } from './basic-auth.ts';
+import { FilterError, parseFilter } from '../../admin/filters.ts';
+import adminApi from './api.ts';
+import { requireAdmin } from './basic-auth.ts';
 import networksAdmin from './networks.ts';
+import paymentsAdmin from './payments.ts';
 
 export interface AdminRoutesOptions {
   config: Config;
@@ -47,17 +50,26 @@ const admin: FastifyPluginAsync<AdminRoutesOptions> = async (app, { config }) =>
   });
   // Slows down password guessing; the limit is per client address.
   app.addHook('onRequest', app.rateLimit({ max: 300, timeWindow: '1 minute' }));
-  app.addHook('onRequest', basicAuth(app, { user: config.operators.adminUser, password }));
+  await requireAdmin(app, { user: config.operators.adminUser, password });
   app.addHook('onSend', async (_req, reply) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
 
   const assets = loadAssets();
-  const version = assets.get('dashboard.js')!.etag.slice(1, 9);
+  // One version for every asset URL: any changed file gives every page new URLs.
+  const version = createHash('sha256').update([...assets.values()].map((a) => a.etag).join()).digest('base64url').slice(0, 8);
 
-  app.get<{ Querystring: { from?: string; to?: string; network?: string; mode?: string } }>('/', { schema: { hide: true } }, async (req, reply) => {
-    const filter = filterOrBadRequest(req.query);
-    return reply.type('text/html; charset=utf-8').send(renderPage(filter, version));
+  app.get<{ Querystring: Record<string, string | undefined> }>('/', { schema: { hide: true } }, async (req, reply) => {
+    reply.type('text/html; charset=utf-8');
+    const q = req.query;
+    try {
+      return renderPage(parseFilter(q), version);
+    } catch (err) {
+      if (!(err instanceof FilterError)) throw err;
+      // The operator's own input back in the form, with what to change.
+      const typed = { from: q.from ?? '', to: q.to ?? '', network: q.network ?? null, livemode: q.mode !== 'test' };
+      return reply.status(400).send(renderPage(typed, version, err.message));
+    }
   });
 
   app.get<{ Params: { name: string } }>('/assets/:name', { schema: { hide: true } }, async (req, reply) => {
@@ -70,6 +82,7 @@ const admin: FastifyPluginAsync<AdminRoutesOptions> = async (app, { config }) =>
 
   await app.register(adminApi, { prefix: '/api' });
   await app.register(networksAdmin, { assetVersion: version });
+  await app.register(paymentsAdmin, { assetVersion: version });
 };
 
 export default admin;
