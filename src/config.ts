@@ -4,6 +4,7 @@
  */
 import net from 'node:net';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { COLLECTION_PATHS, type CollectionPath } from './feexpay/types.ts';
 import { NetworkSettingsError, parseNetworkSettings, type NetworkSettings } from './domain/network-settings.ts';
 import { SIMULATOR_DEFAULT_API_KEY } from './feexpay/simulator/options.ts';
@@ -81,6 +82,21 @@ export interface Config {
     alertmanagerUrl: string | null;
   };
   merchantEvents: MerchantEventsConfig;
+  loadShedding: LoadSheddingConfig;
+}
+
+/** When the service answers 503 `overloaded` instead of taking more work (0 turns a bound off). */
+export interface LoadSheddingConfig {
+  /** Mean event loop delay over one sample above which requests are shed. */
+  maxEventLoopDelayMs: number;
+  /** V8 heap in use above which requests are shed. */
+  maxHeapUsedBytes: number;
+  /** Resident memory above which requests are shed. */
+  maxRssBytes: number;
+  /** How often the loop delay and memory are sampled. */
+  sampleIntervalMs: number;
+  /** The Retry-After of a shed request. */
+  retryAfterSeconds: number;
 }
 
 /** Delivery of merchant events (signed webhooks to the merchants' endpoints). */
@@ -272,6 +288,24 @@ function secondsList(env: Env, name: string, fallback: string): number[] {
   return parts.map(Number);
 }
 
+const MB = 1024 * 1024;
+
+/**
+ * Sheds at a mean loop delay of 1 s (every request then waits that long before its first line
+ * runs), and at 90% of V8's heap limit, before the heap runs out and the process dies with every
+ * request in flight. Resident memory has no default bound: the container's limit is not known here.
+ */
+function loadShedding(env: Env): LoadSheddingConfig {
+  const heapLimitMb = Math.floor(v8.getHeapStatistics().heap_size_limit / MB);
+  return {
+    maxEventLoopDelayMs: int(env, 'LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS', 1_000, 0, 60_000),
+    maxHeapUsedBytes: int(env, 'LOAD_SHED_MAX_HEAP_USED_MB', Math.floor(heapLimitMb * 0.9), 0, 1_048_576) * MB,
+    maxRssBytes: int(env, 'LOAD_SHED_MAX_RSS_MB', 0, 0, 1_048_576) * MB,
+    sampleIntervalMs: int(env, 'LOAD_SHED_SAMPLE_INTERVAL_MS', 1_000, 10, 60_000),
+    retryAfterSeconds: int(env, 'LOAD_SHED_RETRY_AFTER_SECONDS', 10, 1, 3_600),
+  };
+}
+
 const FEEXPAY_KEY = /^fp_[A-Za-z0-9]{64}$/;
 const DEFAULT_FEEXPAY_BASE_URL = 'https://api-v2.feexpay.me';
 
@@ -383,5 +417,6 @@ export function loadConfig(env: Env = process.env): Config {
       concurrency: int(env, 'MERCHANT_WEBHOOK_CONCURRENCY', 64, 1, 1000),
       perEndpointConcurrency: int(env, 'MERCHANT_WEBHOOK_PER_ENDPOINT_CONCURRENCY', 8, 1, 100),
     },
+    loadShedding: loadShedding(env),
   };
 }
