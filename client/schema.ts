@@ -695,7 +695,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            /**
+             * @description `service_unavailable`: The database is unavailable. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`).
+             *
+             *     `overloaded`: The service is overloaded and refused the request before doing anything with it. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`), with backoff.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -707,7 +711,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "service_unavailable",
-                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "message": "The database is unavailable.",
                      *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
                      *       }
                      *     }
@@ -718,7 +722,7 @@ export interface operations {
                              * @description Machine-readable: key your handling on this.
                              * @enum {unknown}
                              */
-                            code: "service_unavailable";
+                            code: "service_unavailable" | "overloaded";
                             /** @description For a person; may change. */
                             message: string;
                             /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
@@ -1189,7 +1193,9 @@ export interface operations {
             /**
              * @description `network_unavailable`: The network is in maintenance: no payment was created. Retry after `Retry-After` seconds, or offer another network.
              *
-             *     `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`).
+             *     `service_unavailable`: The database is unavailable. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`).
+             *
+             *     `overloaded`: The service is overloaded and refused the request before doing anything with it. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`), with backoff.
              */
             503: {
                 headers: {
@@ -1213,7 +1219,7 @@ export interface operations {
                              * @description Machine-readable: key your handling on this.
                              * @enum {unknown}
                              */
-                            code: "network_unavailable" | "service_unavailable";
+                            code: "network_unavailable" | "service_unavailable" | "overloaded";
                             /** @description For a person; may change. */
                             message: string;
                             /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
@@ -1481,7 +1487,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            /**
+             * @description `service_unavailable`: The database is unavailable. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`).
+             *
+             *     `overloaded`: The service is overloaded and refused the request before doing anything with it. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`), with backoff.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1493,7 +1503,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "service_unavailable",
-                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "message": "The database is unavailable.",
                      *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
                      *       }
                      *     }
@@ -1504,7 +1514,7 @@ export interface operations {
                              * @description Machine-readable: key your handling on this.
                              * @enum {unknown}
                              */
-                            code: "service_unavailable";
+                            code: "service_unavailable" | "overloaded";
                             /** @description For a person; may change. */
                             message: string;
                             /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
@@ -1880,7 +1890,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            /**
+             * @description `service_unavailable`: The database is unavailable. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`).
+             *
+             *     `overloaded`: The service is overloaded and refused the request before doing anything with it. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`), with backoff.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1892,7 +1906,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "service_unavailable",
-                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "message": "The database is unavailable.",
                      *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
                      *       }
                      *     }
@@ -1903,7 +1917,7 @@ export interface operations {
                              * @description Machine-readable: key your handling on this.
                              * @enum {unknown}
                              */
-                            code: "service_unavailable";
+                            code: "service_unavailable" | "overloaded";
                             /** @description For a person; may change. */
                             message: string;
                             /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
@@ -2138,7 +2152,9 @@ export interface operations {
             /**
              * @description `fee_preview_unavailable`: FeexPay did not give the fees in time; retry.
              *
-             *     `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`).
+             *     `service_unavailable`: The database is unavailable. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`).
+             *
+             *     `overloaded`: The service is overloaded and refused the request before doing anything with it. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`), with backoff.
              */
             503: {
                 headers: {
@@ -2162,7 +2178,7 @@ export interface operations {
                              * @description Machine-readable: key your handling on this.
                              * @enum {unknown}
                              */
-                            code: "fee_preview_unavailable" | "service_unavailable";
+                            code: "fee_preview_unavailable" | "service_unavailable" | "overloaded";
                             /** @description For a person; may change. */
                             message: string;
                             /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
@@ -2473,7 +2489,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            /**
+             * @description `service_unavailable`: The database is unavailable. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`).
+             *
+             *     `overloaded`: The service is overloaded and refused the request before doing anything with it. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`), with backoff.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2485,7 +2505,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "service_unavailable",
-                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "message": "The database is unavailable.",
                      *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
                      *       }
                      *     }
@@ -2496,7 +2516,7 @@ export interface operations {
                              * @description Machine-readable: key your handling on this.
                              * @enum {unknown}
                              */
-                            code: "service_unavailable";
+                            code: "service_unavailable" | "overloaded";
                             /** @description For a person; may change. */
                             message: string;
                             /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
@@ -2916,7 +2936,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            /**
+             * @description `service_unavailable`: The database is unavailable. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`).
+             *
+             *     `overloaded`: The service is overloaded and refused the request before doing anything with it. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`), with backoff.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2928,7 +2952,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "service_unavailable",
-                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "message": "The database is unavailable.",
                      *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
                      *       }
                      *     }
@@ -2939,7 +2963,7 @@ export interface operations {
                              * @description Machine-readable: key your handling on this.
                              * @enum {unknown}
                              */
-                            code: "service_unavailable";
+                            code: "service_unavailable" | "overloaded";
                             /** @description For a person; may change. */
                             message: string;
                             /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
@@ -3268,7 +3292,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            /**
+             * @description `service_unavailable`: The database is unavailable. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`).
+             *
+             *     `overloaded`: The service is overloaded and refused the request before doing anything with it. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`), with backoff.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3280,7 +3308,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "service_unavailable",
-                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "message": "The database is unavailable.",
                      *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
                      *       }
                      *     }
@@ -3291,7 +3319,7 @@ export interface operations {
                              * @description Machine-readable: key your handling on this.
                              * @enum {unknown}
                              */
-                            code: "service_unavailable";
+                            code: "service_unavailable" | "overloaded";
                             /** @description For a person; may change. */
                             message: string;
                             /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
@@ -3493,7 +3521,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            /**
+             * @description `service_unavailable`: The database is unavailable. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`).
+             *
+             *     `overloaded`: The service is overloaded and refused the request before doing anything with it. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`), with backoff.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3505,7 +3537,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "service_unavailable",
-                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "message": "The database is unavailable.",
                      *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
                      *       }
                      *     }
@@ -3516,7 +3548,7 @@ export interface operations {
                              * @description Machine-readable: key your handling on this.
                              * @enum {unknown}
                              */
-                            code: "service_unavailable";
+                            code: "service_unavailable" | "overloaded";
                             /** @description For a person; may change. */
                             message: string;
                             /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
@@ -3852,7 +3884,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            /**
+             * @description `service_unavailable`: The database is unavailable. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`).
+             *
+             *     `overloaded`: The service is overloaded and refused the request before doing anything with it. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`), with backoff.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3864,7 +3900,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "service_unavailable",
-                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "message": "The database is unavailable.",
                      *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
                      *       }
                      *     }
@@ -3875,7 +3911,7 @@ export interface operations {
                              * @description Machine-readable: key your handling on this.
                              * @enum {unknown}
                              */
-                            code: "service_unavailable";
+                            code: "service_unavailable" | "overloaded";
                             /** @description For a person; may change. */
                             message: string;
                             /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
@@ -4148,7 +4184,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            /**
+             * @description `service_unavailable`: The database is unavailable. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`).
+             *
+             *     `overloaded`: The service is overloaded and refused the request before doing anything with it. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`), with backoff.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4160,7 +4200,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "service_unavailable",
-                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "message": "The database is unavailable.",
                      *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
                      *       }
                      *     }
@@ -4171,7 +4211,7 @@ export interface operations {
                              * @description Machine-readable: key your handling on this.
                              * @enum {unknown}
                              */
-                            code: "service_unavailable";
+                            code: "service_unavailable" | "overloaded";
                             /** @description For a person; may change. */
                             message: string;
                             /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
@@ -4424,7 +4464,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            /**
+             * @description `service_unavailable`: The database is unavailable. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`).
+             *
+             *     `overloaded`: The service is overloaded and refused the request before doing anything with it. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`), with backoff.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4436,7 +4480,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "service_unavailable",
-                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "message": "The database is unavailable.",
                      *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
                      *       }
                      *     }
@@ -4447,7 +4491,7 @@ export interface operations {
                              * @description Machine-readable: key your handling on this.
                              * @enum {unknown}
                              */
-                            code: "service_unavailable";
+                            code: "service_unavailable" | "overloaded";
                             /** @description For a person; may change. */
                             message: string;
                             /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
@@ -4720,7 +4764,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            /**
+             * @description `service_unavailable`: The database is unavailable. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`).
+             *
+             *     `overloaded`: The service is overloaded and refused the request before doing anything with it. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`), with backoff.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4732,7 +4780,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "service_unavailable",
-                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "message": "The database is unavailable.",
                      *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
                      *       }
                      *     }
@@ -4743,7 +4791,7 @@ export interface operations {
                              * @description Machine-readable: key your handling on this.
                              * @enum {unknown}
                              */
-                            code: "service_unavailable";
+                            code: "service_unavailable" | "overloaded";
                             /** @description For a person; may change. */
                             message: string;
                             /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
@@ -5079,7 +5127,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            /**
+             * @description `service_unavailable`: The database is unavailable. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`).
+             *
+             *     `overloaded`: The service is overloaded and refused the request before doing anything with it. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`), with backoff.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5091,7 +5143,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "service_unavailable",
-                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "message": "The database is unavailable.",
                      *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
                      *       }
                      *     }
@@ -5102,7 +5154,7 @@ export interface operations {
                              * @description Machine-readable: key your handling on this.
                              * @enum {unknown}
                              */
-                            code: "service_unavailable";
+                            code: "service_unavailable" | "overloaded";
                             /** @description For a person; may change. */
                             message: string;
                             /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
@@ -5493,7 +5545,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            /**
+             * @description `service_unavailable`: The database is unavailable. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`).
+             *
+             *     `overloaded`: The service is overloaded and refused the request before doing anything with it. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`), with backoff.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5505,7 +5561,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "service_unavailable",
-                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "message": "The database is unavailable.",
                      *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
                      *       }
                      *     }
@@ -5516,7 +5572,7 @@ export interface operations {
                              * @description Machine-readable: key your handling on this.
                              * @enum {unknown}
                              */
-                            code: "service_unavailable";
+                            code: "service_unavailable" | "overloaded";
                             /** @description For a person; may change. */
                             message: string;
                             /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
@@ -5945,7 +6001,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `service_unavailable`: The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`). */
+            /**
+             * @description `service_unavailable`: The database is unavailable. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`).
+             *
+             *     `overloaded`: The service is overloaded and refused the request before doing anything with it. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`), with backoff.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5957,7 +6017,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "service_unavailable",
-                     *         "message": "The database is unavailable, or the service is overloaded.",
+                     *         "message": "The database is unavailable.",
                      *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
                      *       }
                      *     }
@@ -5968,7 +6028,7 @@ export interface operations {
                              * @description Machine-readable: key your handling on this.
                              * @enum {unknown}
                              */
-                            code: "service_unavailable";
+                            code: "service_unavailable" | "overloaded";
                             /** @description For a person; may change. */
                             message: string;
                             /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */

@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import { serverErrorContext } from './observability/sentry.ts';
 import db from './plugins/external/db.ts';
 import metrics from './plugins/external/metrics.ts';
+import loadShedding from './plugins/external/load-shedding.ts';
 import rateLimit from './plugins/external/rate-limit.ts';
 import securityHeaders from './plugins/external/security-headers.ts';
 import swagger from './plugins/external/swagger.ts';
@@ -47,6 +48,8 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { config, db: dbHand
     db: dbHandle,
   });
   await fastify.register(metrics, { exposeRoute: config.metricsPort === null });
+  // Before every route, after the database's start-up (migrations would read as overload).
+  await fastify.register(loadShedding, { settings: config.loadShedding });
   await fastify.register(rateLimit, {
     redisUrl: config.redisUrl,
     perPhonePerHour: config.rateLimit.perPhonePerHour,

@@ -46,7 +46,19 @@ async function destinationFor(file: string, archiveDir: string): Promise<{ dest:
   }
 }
 
+/** A LOG_DIR that is not there is a wrong setting: creating it would report "nothing to archive". */
+function ensureLogDir(dir: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch {
+    throw new Error(`LOG_DIR ${dir} does not exist: is it the directory the service writes its logs to?`);
+  }
+  if (!stat.isDirectory()) throw new Error(`LOG_DIR ${dir} is not a directory`);
+}
+
 export async function archiveLogs(opts: ArchiveOptions): Promise<ArchiveReport> {
+  ensureLogDir(opts.logDir);
   fs.mkdirSync(opts.archiveDir, { recursive: true, mode: 0o750 });
   const scan = scanLogDir(opts.logDir);
   const report: ArchiveReport = { archived: [], failed: [], active: scan.active, kept: [], removed: [] };

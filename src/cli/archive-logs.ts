@@ -6,7 +6,14 @@
 import path from 'node:path';
 import { loadConfig } from '../config.ts';
 import { archiveLogs, type ArchiveReport } from '../archive/archive-logs.ts';
+import { parseCliArgs } from './cli-args.ts';
 import { runCli } from './run-cli.ts';
+
+const USAGE =
+  'usage: npm run archive:logs\n' +
+  'Compresses the rotated log files of LOG_DIR into LOG_ARCHIVE_DIR (default <LOG_DIR>/archive) and\n' +
+  'deletes archives older than LOG_RETENTION_DAYS (default 365). Exit 1 if a file could not be archived.\n';
+parseCliArgs('archive:logs', USAGE, {});
 
 function print(report: ArchiveReport, archiveDir: string, days: number): void {
   const out: string[] = [];
@@ -34,4 +41,4 @@ async function main(): Promise<number> {
   return report.failed.length ? 1 : 0;
 }
 
-runCli('archive:logs', main);
+runCli('archive:logs', main, USAGE);

@@ -4,22 +4,25 @@
  * `npm run audit:export -- --verify file` checks an export; exit code 1 if it was tampered with.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { createKnex } from '../db/knex.ts';
 import { migrateLatest } from '../db/migrate.ts';
 import { exportAuditTrail } from '../audit/export.ts';
 import { verifyAuditExport } from '../audit/verify.ts';
+import { parseCliArgs, UsageError } from './cli-args.ts';
 import { runCli } from './run-cli.ts';
 
-const { values } = parseArgs({
-  options: {
-    from: { type: 'string' },
-    to: { type: 'string' },
-    out: { type: 'string' },
-    verify: { type: 'string' },
-  },
-  strict: true,
+const USAGE =
+  'usage: npm run audit:export -- --from YYYY-MM-DD --to YYYY-MM-DD [--out file]\n' +
+  '       npm run audit:export -- --verify file\n' +
+  'Writes the payment and payout events of those UTC days as hash-chained JSON Lines and a manifest,\n' +
+  'or checks such an export (exit 1 if it was tampered with).\n';
+
+const { values } = parseCliArgs('audit:export', USAGE, {
+  from: { type: 'string' },
+  to: { type: 'string' },
+  out: { type: 'string' },
+  verify: { type: 'string' },
 });
 
 async function main(): Promise<number> {
@@ -29,10 +32,7 @@ async function main(): Promise<number> {
     for (const p of result.problems) process.stdout.write(`  ${p}\n`);
     return result.ok ? 0 : 1;
   }
-  if (!values.from || !values.to) {
-    process.stderr.write('usage: audit:export -- --from YYYY-MM-DD --to YYYY-MM-DD [--out file] | --verify file\n');
-    return 2;
-  }
+  if (!values.from || !values.to) throw new UsageError('--from and --to are required (or --verify)');
   const config = loadConfig();
   const out = values.out ?? path.join(config.operators.reportsDir, 'audit', `payment-events_${values.from}_${values.to}.jsonl`);
   const db = createKnex({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 2 });
@@ -51,4 +51,4 @@ async function main(): Promise<number> {
   }
 }
 
-runCli('audit:export', main);
+runCli('audit:export', main, USAGE);

@@ -5,25 +5,23 @@
  * process's at a time, and the lock (db/embedded-lock.ts) refuses a second one with a message,
  * rather than printing a key written to a copy nobody will read.
  */
-import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
 import { closeDatabase, createKnex } from '../db/knex.ts';
 import { migrateLatest } from '../db/migrate.ts';
 import { createMerchant, parseScopes } from '../merchants/merchants.ts';
+import { parseCliArgs, usageFailure } from './cli-args.ts';
 
-const { values } = parseArgs({ options: { name: { type: 'string' }, scopes: { type: 'string' } } });
+const usage =
+  'usage: npm run merchant:create -- --name "Merchant name" [--scopes payments,payouts]\n' +
+  'Creates a merchant and prints its live and test API keys once (default scope: payments).\n';
+const { values } = parseCliArgs('merchant:create', usage, { name: { type: 'string' }, scopes: { type: 'string' } });
 const name = values.name?.trim();
-const usage = 'usage: npm run merchant:create -- --name "Merchant name" [--scopes payments,payouts]\n';
-if (!name) {
-  process.stderr.write(usage);
-  process.exit(2);
-}
+if (!name) usageFailure('merchant:create', usage, '--name is required');
 let scopes: ReturnType<typeof parseScopes>;
 try {
   scopes = parseScopes(values.scopes ?? 'payments');
 } catch (err) {
-  process.stderr.write(`${(err as Error).message}\n${usage}`);
-  process.exit(2);
+  usageFailure('merchant:create', usage, (err as Error).message);
 }
 try {
   const config = loadConfig();

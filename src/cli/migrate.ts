@@ -11,16 +11,19 @@ import type { Knex } from 'knex';
 import { loadConfig } from '../config.ts';
 import { createKnex } from '../db/knex.ts';
 import { migrateLatest, pendingMigrations } from '../db/migrate.ts';
+import { UsageError } from './cli-args.ts';
 import { runCli } from './run-cli.ts';
 
-const USAGE = 'usage: migrate [--wait[=SECONDS]]   (default wait 600 s)\n';
+const USAGE =
+  'usage: npm run migrate [-- --wait[=SECONDS]]\n' +
+  'Applies the migrations; with --wait, applies none and waits (default 600 s) until they are all applied.\n';
 
 function parseArgs(argv: string[]): { wait: number | null } | 'help' {
   let wait: number | null = null;
   for (const arg of argv) {
     if (arg === '--help' || arg === '-h') return 'help';
     const m = /^--wait(?:=(\d+))?$/.exec(arg);
-    if (!m) throw new Error(`unknown argument "${arg}"\n${USAGE}`);
+    if (!m) throw new UsageError(`unknown argument "${arg}"`);
     wait = m[1] ? Number(m[1]) : 600;
   }
   return { wait };
@@ -64,4 +67,4 @@ async function main(): Promise<number> {
   }
 }
 
-runCli('migrate', main);
+runCli('migrate', main, USAGE);

@@ -3,19 +3,32 @@
  * given one), written to REPORTS_DIR/weekly/ and sent by email (SMTP_URL, ALERT_EMAIL_TO) and to
  * Slack (SLACK_WEBHOOK_URL). Safe to re-run: a week is sent once. Exit 1 if a channel failed.
  */
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { createKnex } from '../db/knex.ts';
 import { migrateLatest } from '../db/migrate.ts';
 import { pastWeek, parseIsoWeek } from '../reports/week.ts';
 import { runWeeklyReport } from '../reports/weekly-job.ts';
+import { parseCliArgs, UsageError } from './cli-args.ts';
 import { runCli } from './run-cli.ts';
 
-const { values } = parseArgs({ options: { week: { type: 'string' } }, strict: true });
+const USAGE =
+  'usage: npm run report:weekly [-- --week 2026-W47]\n' +
+  'Writes the weekly report of the past ISO week (or the given one) to REPORTS_DIR/weekly/ and sends it\n' +
+  '(SMTP_URL and ALERT_EMAIL_TO, SLACK_WEBHOOK_URL). A week is sent once; exit 1 if a channel failed.\n';
+const { values } = parseCliArgs('report:weekly', USAGE, { week: { type: 'string' } });
+
+function weekOf(arg: string | undefined): ReturnType<typeof pastWeek> {
+  if (arg === undefined) return pastWeek();
+  try {
+    return parseIsoWeek(arg);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
 
 async function main(): Promise<number> {
+  const week = weekOf(values.week);
   const config = loadConfig();
-  const week = values.week ? parseIsoWeek(values.week) : pastWeek();
   const db = createKnex({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 4 });
   try {
     // The report_runs table may be newer than the deployed schema when run from a workstation.
@@ -41,4 +54,4 @@ async function main(): Promise<number> {
   }
 }
 
-runCli('report:weekly', main);
+runCli('report:weekly', main, USAGE);

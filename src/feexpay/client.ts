@@ -71,7 +71,9 @@ export function createFeexPayClient(opts: FeexPayClientOptions): FeexPayClient {
     const log = opts.logger;
     if (!log) return;
     if (outcome === 'ok') log.info(line, 'feexpay call');
-    else if (outcome === 'failed') log.warn(line, 'feexpay call failed');
+    // A decline (FeexPay answered that the payment failed) is an ordinary outcome, not a fault.
+    else if (isDecline(fields)) log.info(line, 'feexpay call: payment declined');
+    else if (outcome === 'failed') log.warn(line, 'feexpay refused the request');
     else if (fields.cause === 'bad_response') log.error(line, 'feexpay answer not understood');
     else log.warn(line, 'feexpay call did not complete');
   }
@@ -198,6 +200,15 @@ export function createFeexPayClient(opts: FeexPayClientOptions): FeexPayClient {
   }
 
   return { requestToPay, getStatus, initCard, feePreview };
+}
+
+/**
+ * FeexPay's answer said the payment failed (FAILED, or a refusal naming the customer's side:
+ * funds, number, cancelled, wrong code). A refusal of the request itself (`provider_rejected`:
+ * a bad key, a channel not configured, a body it does not take) is the integration's problem.
+ */
+export function isDecline(fields: { status?: unknown; kind?: unknown; reason?: unknown }): boolean {
+  return fields.status === 'failed' || (fields.kind === 'rejected' && fields.reason !== 'provider_rejected');
 }
 
 /** How a collection call went, for the metric: a refusal is "failed", an unknown outcome a timeout or an error. */

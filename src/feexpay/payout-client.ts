@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { NETWORK_INFO } from '../domain/networks.ts';
 import { PAYOUT_PATHS, type PayoutNetwork } from '../domain/payouts.ts';
-import { interpretRequestToPay, interpretStatus, type FeexPayClientOptions } from './client.ts';
+import { interpretRequestToPay, interpretStatus, isDecline, type FeexPayClientOptions } from './client.ts';
 import { createExchange } from './http-exchange.ts';
 import { REFERENCE_PATTERN } from './status.ts';
 import type { CallOutcome, RequestToPayResult, StatusResult } from './types.ts';
@@ -69,6 +69,7 @@ export function createPayoutClient(opts: PayoutClientOptions): PayoutClient {
       ...fields,
     };
     if (outcome === 'ok') opts.logger?.info(line, 'feexpay payout call');
+    else if (isDecline(line)) opts.logger?.info(line, 'feexpay payout call: payout declined');
     else opts.logger?.warn(line, 'feexpay payout call did not succeed');
   }
 

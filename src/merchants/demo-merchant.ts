@@ -8,12 +8,15 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createMerchant } from './merchants.ts';
 
+const exists = (file: string): Promise<boolean> => fs.access(file).then(() => true, () => false);
+
 export async function ensureDemoMerchant(app: FastifyInstance, dataDir: string): Promise<void> {
   const file = path.join(dataDir, 'demo-merchant-key.txt');
   const [row] = await app.db('merchants').count<{ count: number }[]>('* as count');
   const count = row?.count ?? 0;
   if (Number(count) > 0) {
-    app.log.info({ key_file: file }, 'demo merchant API key is in the key file');
+    // Merchants made by merchant:create, or a key file removed since: there is no key to point to.
+    if (await exists(file)) app.log.info({ key_file: file }, 'demo merchant API key is in the key file');
     return;
   }
   // On the embedded default (no FeexPay account) the demo key is a test key: its payments go to

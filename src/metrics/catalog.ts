@@ -49,6 +49,9 @@ export const FEEXPAY_LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 7.5, 10
 /** HTTP latency of our own API; 0.05 is the p99 target of the benchmark. */
 export const HTTP_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
+/** Which bound of LOAD_SHED_* made the service shed a request. */
+export const LOAD_SHED_REASONS = ['event_loop_delay', 'heap_used', 'rss'] as const;
+
 const network = PAYMENT_NETWORKS;
 const outcome = ['successful', 'failed', 'expired'] as const;
 const reason = ['none', ...FAILURE_REASONS] as const;
@@ -277,6 +280,13 @@ export const serviceMetrics = {
     type: 'gauge',
     help: 'Used fraction of the filesystem that holds LOG_DIR (0 to 1).',
     labels: {},
+    source: 'service',
+  }),
+  requestsShed: def({
+    name: 'feexpay_requests_shed_total',
+    type: 'counter',
+    help: 'Requests answered 503 overloaded by load shedding, by the bound that was passed.',
+    labels: { reason: LOAD_SHED_REASONS },
     source: 'service',
   }),
   ...merchantEventMetrics,

@@ -2,7 +2,9 @@
  * Probes. Liveness is cheap and never touches a dependency (a database outage must not get every
  * pod restarted); readiness reports each dependency and fails only on the database. Each check is
  * bounded, and a failed one says why (the error code, or that nothing answered in time). Redis
- * down is reported, with where the rate limits are counted meanwhile (this process).
+ * down is reported, with where the rate limits are counted meanwhile (this process). An overloaded
+ * process (load shedding, plugins/external/load-shedding.ts) is not ready, so the balancer sends
+ * its traffic elsewhere until it recovers, but it is alive: restarting it would lose its work.
  */
 import type { FastifyPluginAsync } from 'fastify';
 
@@ -34,7 +36,9 @@ const health: FastifyPluginAsync = async (app) => {
     const database = await timed(app.db.raw('SELECT 1'));
     const redis = app.redis ? await timed(app.redis.ping()) : null;
     const feexpay = app.feexpayHealth();
-    const ready = database.ok;
+    const overloaded = app.isUnderPressure();
+    const usage = app.memoryUsage();
+    const ready = database.ok && !overloaded;
     reply.status(ready ? 200 : 503);
     return {
       status: ready ? 'ready' : 'not_ready',
@@ -42,6 +46,12 @@ const health: FastifyPluginAsync = async (app) => {
         database: { status: database.ok ? 'up' : 'down', ...database },
         ...(redis ? { redis: { status: redis.ok ? 'up' : 'down', ...redis, required: false, rate_limits: app.rateCounters.mode === 'redis' && redis.ok ? 'shared' : 'this_process' } } : {}),
         feexpay: { ...feexpay, required: false },
+        load: {
+          status: overloaded ? 'overloaded' : 'ok',
+          event_loop_delay_ms: Math.round(usage.eventLoopDelay),
+          heap_used_bytes: usage.heapUsed,
+          rss_bytes: usage.rssBytes,
+        },
       },
     };
   });

@@ -59,7 +59,11 @@ export const ERROR_CATALOGUE = {
   },
   rate_limited: { status: 429, meaning: 'Too many requests for this API key, or for this phone number on payment creation. Wait `Retry-After` seconds.' },
   internal_error: { status: 500, meaning: 'Unexpected; it has been reported. A POST may be retried with the same `Idempotency-Key`.' },
-  service_unavailable: { status: 503, meaning: 'The database is unavailable, or the service is overloaded. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`).' },
+  service_unavailable: { status: 503, meaning: 'The database is unavailable. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`).' },
+  overloaded: {
+    status: 503,
+    meaning: 'The service is overloaded and refused the request before doing anything with it. Retry after `Retry-After` seconds (a POST with the same `Idempotency-Key`), with backoff.',
+  },
   network_unavailable: { status: 503, meaning: 'The network is in maintenance: no payment was created. Retry after `Retry-After` seconds, or offer another network.' },
   fee_preview_unavailable: { status: 503, meaning: 'FeexPay did not give the fees in time; retry.' },
   request_timeout: { status: 408, meaning: 'The request was not received in time; send it again.' },
@@ -80,7 +84,7 @@ export const ERROR_CATALOGUE = {
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
 /** Codes any authenticated merchant route can answer, whatever it does. */
-export const COMMON_ERRORS = ['unauthorized', 'rate_limited', 'internal_error', 'service_unavailable'] as const satisfies readonly ErrorCode[];
+export const COMMON_ERRORS = ['unauthorized', 'rate_limited', 'internal_error', 'service_unavailable', 'overloaded'] as const satisfies readonly ErrorCode[];
 
 const FieldError = Type.Object({
   param: Type.String({ description: 'The field, as `body.amount`, `query.limit` or `header.idempotency-key`.' }),

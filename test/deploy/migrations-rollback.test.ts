@@ -221,6 +221,6 @@ test('--wait (the API pods\' init container) returns at once on a newer schema, 
   }
   await assert.rejects(
     run(process.execPath, ['--import', 'tsx', 'src/cli/migrate.ts', '--wiat'], { env, timeout: 60_000 }),
-    (err: { code: number; stderr: string }) => err.code === 1 && /unknown argument "--wiat"/.test(err.stderr),
+    (err: { code: number; stderr: string }) => err.code === 2 && /unknown argument "--wiat"/.test(err.stderr),
   );
 });

@@ -92,6 +92,8 @@ describe('request-to-pay outcomes by phone suffix', () => {
     const r = accepted(await pay('03'));
     assert.deepEqual([r.status, r.reason], ['failed', 'insufficient_funds']);
     assert.deepEqual(rec.calls.map((c) => c.outcome), ['failed']);
+    // A decline is FeexPay's ordinary answer, not a failure of the call: info, not a warning.
+    assert.deepEqual(rec.lines.map((l) => [l.level, l.msg]), [['info', 'feexpay call: payment declined']]);
   });
 
   it('04: stays pending', async () => {
@@ -172,6 +174,7 @@ describe('FeexPay refusals', () => {
     const s = await bad.getStatus('3f1c2a8e-9b7d-4c55-8e2f-1a2b3c4d5e6f');
     assert.deepEqual(s.kind === 'unavailable' && s.httpStatus, 401);
     assert.deepEqual(rec.calls.map((c) => c.outcome), ['failed', 'failed']);
+    assert.deepEqual(rec.lines.map((l) => [l.level, l.msg]), [['warn', 'feexpay refused the request'], ['warn', 'feexpay refused the request']]);
   });
 
   it('400 on an amount outside the limits, or another shop', async () => {
@@ -234,6 +237,7 @@ describe('flows', () => {
     for (const [suffix, reason] of Object.entries(expected)) {
       const r = await pay(suffix);
       assert.deepEqual(r.kind === 'rejected' && [r.httpStatus, r.reason], [200, reason], suffix);
+      assert.deepEqual([rec.lines.at(-1)?.level, rec.lines.at(-1)?.msg], ['info', 'feexpay call: payment declined'], suffix);
     }
     assert.equal(sim.counters().payments, 0);
   });

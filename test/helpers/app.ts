@@ -33,6 +33,9 @@ export const TEST_ENV: Record<string, string> = {
   WEBHOOK_TOKEN: 'test-webhook-token-0123456789',
   RECONCILER_ENABLED: 'false',
   RATE_LIMIT_PER_PHONE_PER_HOUR: '1000',
+  // The tests' own PGlite work runs on the loop of the app it shares, and a stall of a second
+  // there is not overload; shedding by loop delay is tested on its own (test/hardening/load-shedding.test.ts).
+  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
 };
 
 export async function startTestApp(
