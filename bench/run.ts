@@ -12,6 +12,7 @@
  *   --events <n>        merchant event deliveries for bench/merchant-events.ts (20000; 0 skips it)
  *   --soak <s>          a long run of that many seconds after the rest (e.g. 600)
  *   --cpu-prof          the services write a V8 CPU profile to bench/results/prof
+ *   --node-args=<flags> more Node flags for both services (e.g. --node-args=--max-semi-space-size=4)
  *   --database <url>    admin connection (BENCH_DATABASE_URL, TEST_DATABASE_URL, or postgres://postgres@127.0.0.1:5432/test)
  *
  * Three servers, each on its own database (created and dropped), take the loads in interleaved
@@ -49,6 +50,7 @@ const { values: args } = parseArgs({
     events: { type: 'string' },
     soak: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
+    'node-args': { type: 'string' },
     database: { type: 'string' },
   },
 });
@@ -95,15 +97,19 @@ function gitCommit(): string {
 
 async function main(): Promise<void> {
   ensureWrk(log);
+  const extraArgs = args['node-args']?.split(' ').filter(Boolean) ?? [];
   const report: Partial<BenchReport> = {
     startedAt: new Date().toISOString(),
     machine: { cpus: os.cpus().length, loadBefore: os.loadavg(), loadAfter: [], node: process.version },
-    options: { ...opts, growthSteps, events, soak: args.soak ?? null, adminUrl: adminUrl.replace(/\/\/[^@]*@/, '//***@'), commit: gitCommit() },
+    options: { ...opts, growthSteps, events, nodeArgs: extraArgs, soak: args.soak ?? null, adminUrl: adminUrl.replace(/\/\/[^@]*@/, '//***@'), commit: gitCommit() },
   };
   // Webhooks off: the creation load measures creation; the webhook load is driven directly.
   const simulator = await startSimulatorProcess({ SIMULATOR_SETTLE_DELAY_MS: '0' }, path.join(logsDir, 'simulator.log'));
   const sentry = await startFakeSentry();
-  const profArgs = (label: string) => (args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.join(resultsDir, 'prof'), '--cpu-prof-name', `${label}-${Date.now()}.cpuprofile`] : []);
+  const profArgs = (label: string) => [
+    ...extraArgs,
+    ...(args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.join(resultsDir, 'prof'), '--cpu-prof-name', `${label}-${Date.now()}.cpuprofile`] : []),
+  ];
   const shipped = { LOG_LEVEL: 'info', LOG_DIR: path.join(logsDir, 'files'), SENTRY_DSN: sentry.dsn, SENTRY_TRACES_SAMPLE_RATE: '0.1', SENTRY_ENVIRONMENT: 'bench' };
   const observability = { off: { LOG_LEVEL: 'silent' }, on: shipped };
   let soak: SoakResult | null = null;
