@@ -14,7 +14,6 @@ export type MetricType = 'counter' | 'gauge' | 'histogram';
 /** Who produces the series: the service itself, a library inside it, Prometheus, or an exporter. */
 export type MetricSource =
   | 'service'
-  | 'fastify-metrics'
   | 'prom-client-defaults'
   | 'prometheus'
   | 'postgres_exporter'
@@ -282,7 +281,7 @@ export const serviceMetrics = {
   ...merchantEventMetrics,
 } as const;
 
-/** Registered by fastify-metrics; the name is passed to it from here. */
+/** Observed by the metrics plugin's onResponse hook (plugins/external/metrics.ts). */
 export const httpMetrics = {
   requestDuration: def({
     name: 'http_request_duration_seconds',
@@ -290,7 +289,7 @@ export const httpMetrics = {
     help: 'HTTP request duration by method, route pattern and status code.',
     labels: { method: null, route: null, status_code: null },
     buckets: HTTP_LATENCY_BUCKETS,
-    source: 'fastify-metrics',
+    source: 'service',
   }),
 } as const;
 
