@@ -32,7 +32,7 @@ import { createBenchDatabase, type BenchDatabase } from './lib/database.ts';
 import { runEventsBench } from './lib/events.ts';
 import { startFakeSentry } from './lib/fake-sentry.ts';
 import { runGrowth } from './lib/growth.ts';
-import { ensureWrk } from './lib/load.ts';
+import { ensureWrk, removeLinesFiles } from './lib/load.ts';
 import { startReference, startService, startSimulatorProcess, type Proc } from './lib/processes.ts';
 import { ratiosOf, writeReport, type BenchReport } from './lib/report.ts';
 import { MODES, runPasses, WEBHOOK_TOKEN, type Mode, type PassOptions, type PassResult } from './lib/scenarios.ts';
@@ -178,6 +178,7 @@ async function main(): Promise<void> {
   } finally {
     await simulator.stop();
     await sentry.close();
+    removeLinesFiles();
   }
   report.events = events > 0 ? await runEventsBench(events, quick, log) : null;
   report.machine!.loadAfter = os.loadavg();

@@ -79,11 +79,18 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
 }
 
 let serial = 0;
+const written: string[] = [];
 /** A file of lines for a wrk script (ids, references), in the temporary directory. */
 export function linesFile(lines: string[]): string {
   const file = path.join(os.tmpdir(), `fgw-bench-${process.pid}-${++serial}.txt`);
   fs.writeFileSync(file, lines.join('\n') + '\n');
+  written.push(file);
   return file;
+}
+
+/** Removes the files linesFile wrote. */
+export function removeLinesFiles(): void {
+  for (const file of written.splice(0)) fs.rmSync(file, { force: true });
 }
 
 let keySerial = 0;
