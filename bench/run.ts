@@ -1,20 +1,26 @@
 /**
- * `npm run bench [-- options]`: the service under load on PostgreSQL, as separate processes.
+ * `npm run bench [-- options]`: the service under load on PostgreSQL, as separate processes, beside
+ * a minimal Fastify + pg reference server doing the same work per request.
  *
- *   --duration <s>      seconds per scenario (10)
+ *   --quick             a run of a few minutes: 4 s per segment, no /metrics pass, no growth,
+ *                       5,000 event deliveries
+ *   --duration <s>      seconds of each load per server per round (8; quick 4)
+ *   --rounds <n>        interleaved rounds (3)
  *   --connections <n>   concurrent connections (50)
- *   --turns <n>         turns per build and load, alternating off/on (2: off, on, on, off)
  *   --growth <list>     stored-payment steps, e.g. 10000,100000 (default), 0 or "none" to skip
  *   --growth-1m         adds the 1,000,000 step
+ *   --events <n>        merchant event deliveries for bench/merchant-events.ts (20000; 0 skips it)
  *   --soak <s>          a long run of that many seconds after the rest (e.g. 600)
- *   --cpu-prof          the service writes a V8 CPU profile per pass to bench/results/prof
+ *   --cpu-prof          the services write a V8 CPU profile to bench/results/prof
+ *   --node-args=<flags> more Node flags for both services (e.g. --node-args=--max-semi-space-size=4)
  *   --database <url>    admin connection (BENCH_DATABASE_URL, TEST_DATABASE_URL, or postgres://postgres@127.0.0.1:5432/test)
  *
- * The two builds run side by side, each on its own database (created and dropped), and take the
- * load in turns (off, on, on, off, ...) so that the machine's drift weighs on both. "Observability off" is the service with
- * LOG_LEVEL=silent and no SENTRY_DSN (so no Sentry and no tracing); "on" is JSON logs at info to
- * a file, Sentry errors and 10% traces sent to a loopback fake. Metrics are collected in both:
- * the service has no switch for them, and Prometheus needs them in production anyway.
+ * Three servers, each on its own database (created and dropped), take the loads in interleaved
+ * rounds, the order rotating: "off" is the service with LOG_LEVEL=silent and no SENTRY_DSN; "on"
+ * is the service as Kubernetes and compose ship it: JSON logs at info on stdout and the LOG_DIR
+ * files, Sentry errors and 10% traces (to a loopback fake); "ref" is bench/reference-server.mjs.
+ * Metrics are collected in both builds of the service: it has no switch for them. The load
+ * generator is wrk, its own process (bench/lib/load.ts).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,33 +28,41 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SIMULATOR_DEFAULT_API_KEY } from '../src/feexpay/simulator/options.ts';
-import { createBenchDatabase } from './lib/database.ts';
+import { createBenchDatabase, type BenchDatabase } from './lib/database.ts';
+import { runEventsBench } from './lib/events.ts';
 import { startFakeSentry } from './lib/fake-sentry.ts';
 import { runGrowth } from './lib/growth.ts';
-import { startService, startSimulatorProcess, type Proc } from './lib/processes.ts';
-import { writeReport, type BenchReport } from './lib/report.ts';
-import { runPasses, WEBHOOK_TOKEN, type Mode, type PassOptions, type PassResult, type Side } from './lib/scenarios.ts';
+import { ensureWrk, removeLinesFiles } from './lib/load.ts';
+import { startReference, startService, startSimulatorProcess, type Proc } from './lib/processes.ts';
+import { ratiosOf, writeReport, type BenchReport } from './lib/report.ts';
+import { MODES, runPasses, WEBHOOK_TOKEN, type Mode, type PassOptions, type PassResult } from './lib/scenarios.ts';
 import { runSoak, type SoakResult } from './lib/soak.ts';
 import { countStatements } from './lib/statements.ts';
 
 const { values: args } = parseArgs({
   options: {
-    duration: { type: 'string', default: '10' },
+    quick: { type: 'boolean', default: false },
+    duration: { type: 'string' },
+    rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
-    turns: { type: 'string', default: '2' },
-    growth: { type: 'string', default: '10000,100000' },
+    growth: { type: 'string' },
     'growth-1m': { type: 'boolean', default: false },
+    events: { type: 'string' },
     soak: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
+    'node-args': { type: 'string' },
     database: { type: 'string' },
   },
 });
 
+const quick = args.quick;
 const adminUrl = args.database ?? process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const resultsDir = path.resolve('bench/results');
 const logsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fgw-bench-'));
-const growthSteps = [...(args.growth === 'none' || args.growth === '0' ? [] : args.growth.split(',').map(Number)), ...(args['growth-1m'] ? [1_000_000] : [])];
-const opts: PassOptions = { connections: Number(args.connections), durationSec: Number(args.duration), turns: Math.max(1, Number(args.turns)), runTag: 1 };
+const growthArg = args.growth ?? (quick ? 'none' : '10000,100000');
+const growthSteps = [...(growthArg === 'none' || growthArg === '0' ? [] : growthArg.split(',').map(Number)), ...(args['growth-1m'] ? [1_000_000] : [])];
+const events = Number(args.events ?? (quick ? 5_000 : 20_000));
+const opts: PassOptions = { connections: Number(args.connections), durationSec: Number(args.duration ?? (quick ? 4 : 8)), rounds: Math.max(1, Number(args.rounds)), quick };
 const log = (line: string) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 function serviceEnv(databaseUrl: string, simulatorUrl: string): Record<string, string> {
@@ -62,66 +76,87 @@ function serviceEnv(databaseUrl: string, simulatorUrl: string): Record<string, s
     // The limits protect real phones and merchants; here one merchant is the whole load.
     RATE_LIMIT_PER_KEY_PER_MINUTE: '1000000',
     RATE_LIMIT_PER_PHONE_PER_HOUR: '10000',
+    // The simulator keeps the bench's payments pending for ever (numbers ending in 04), where real
+    // ones settle within minutes: without this the reconciler would re-check every earlier payment
+    // during the later loads, work that grows with the run, not with the load. It still runs.
+    RECONCILE_AFTER_MS: '3600000',
     NODE_ENV: 'production',
   };
 }
 
-/** The commit measured, marked when src/ has uncommitted changes (the tree is shared). */
+/** The commit measured, marked when src/ has uncommitted changes. */
 function gitCommit(): string {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { encoding: 'utf8' }).trim() !== '';
-    return dirty ? `${head}+uncommitted src changes` : head;
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bench'], { encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head}+uncommitted changes` : head;
   } catch {
     return 'unknown';
   }
 }
 
 async function main(): Promise<void> {
+  ensureWrk(log);
+  const extraArgs = args['node-args']?.split(' ').filter(Boolean) ?? [];
   const report: Partial<BenchReport> = {
     startedAt: new Date().toISOString(),
     machine: { cpus: os.cpus().length, loadBefore: os.loadavg(), loadAfter: [], node: process.version },
-    options: { ...opts, growthSteps, soak: args.soak ?? null, adminUrl: adminUrl.replace(/\/\/[^@]*@/, '//***@'), commit: gitCommit() },
+    options: { ...opts, growthSteps, events, nodeArgs: extraArgs, soak: args.soak ?? null, adminUrl: adminUrl.replace(/\/\/[^@]*@/, '//***@'), commit: gitCommit() },
   };
   // Webhooks off: the creation load measures creation; the webhook load is driven directly.
   const simulator = await startSimulatorProcess({ SIMULATOR_SETTLE_DELAY_MS: '0' }, path.join(logsDir, 'simulator.log'));
   const sentry = await startFakeSentry();
-  const profArgs = (label: string) => (args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.join(resultsDir, 'prof'), '--cpu-prof-name', `${label}-${Date.now()}.cpuprofile`] : []);
-  const observability = {
-    off: { LOG_LEVEL: 'silent' },
-    on: { LOG_LEVEL: 'info', SENTRY_DSN: sentry.dsn, SENTRY_TRACES_SAMPLE_RATE: '0.1', SENTRY_ENVIRONMENT: 'bench' },
-  };
+  const profArgs = (label: string) => [
+    ...extraArgs,
+    ...(args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.join(resultsDir, 'prof'), '--cpu-prof-name', `${label}-${Date.now()}.cpuprofile`] : []),
+  ];
+  const shipped = { LOG_LEVEL: 'info', LOG_DIR: path.join(logsDir, 'files'), SENTRY_DSN: sentry.dsn, SENTRY_TRACES_SAMPLE_RATE: '0.1', SENTRY_ENVIRONMENT: 'bench' };
+  const observability = { off: { LOG_LEVEL: 'silent' }, on: shipped };
   let soak: SoakResult | null = null;
   try {
-    const dbs = { off: await createBenchDatabase(adminUrl, 'off'), on: await createBenchDatabase(adminUrl, 'on') };
-    const services: Partial<Record<Mode, Proc>> = {};
+    const dbs = {} as Record<Mode, BenchDatabase>;
+    for (const m of MODES) dbs[m] = await createBenchDatabase(adminUrl, m);
+    const servers: Partial<Record<Mode, Proc>> = {};
     let passes: Record<Mode, PassResult>;
     try {
       for (const mode of ['off', 'on'] as const) {
-        services[mode] = await startService({ ...serviceEnv(dbs[mode].url, simulator.url), ...observability[mode] }, path.join(logsDir, `service-${mode}.log`), profArgs(mode));
-        log(`service "${mode}": pid ${services[mode]!.pid}, database ${dbs[mode].name}`);
+        servers[mode] = await startService({ ...serviceEnv(dbs[mode].url, simulator.url), ...observability[mode] }, path.join(logsDir, `service-${mode}.log`), profArgs(mode));
       }
-      const side = (mode: Mode, runTag: number): Side => ({ mode, service: services[mode]!, db: dbs[mode], runTag });
-      passes = await runPasses({ off: side('off', 1), on: side('on', 2) }, opts);
-      for (const mode of ['off', 'on'] as const) {
+      servers.ref = await startReference({
+        DATABASE_URL: dbs.ref.url,
+        FEEXPAY_BASE_URL: simulator.url,
+        FEEXPAY_API_KEY: SIMULATOR_DEFAULT_API_KEY,
+        FEEXPAY_SHOP_ID: 'simshop00000001',
+        REFERENCE_API_KEY: dbs.ref.apiKey,
+        REFERENCE_MERCHANT_ID: dbs.ref.merchantId,
+      }, path.join(logsDir, 'reference.log'));
+      for (const m of MODES) log(`${m}: pid ${servers[m]!.pid}, database ${dbs[m].name}`);
+      passes = await runPasses({
+        off: { mode: 'off', service: servers.off!, db: dbs.off },
+        on: { mode: 'on', service: servers.on!, db: dbs.on },
+        ref: { mode: 'ref', service: servers.ref, db: dbs.ref },
+      }, opts);
+      for (const mode of MODES) {
         for (const s of passes[mode].scenarios) {
-          log(`${mode} ${s.scenario}: ${s.requestsPerSec.toFixed(0)} req/s, p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms, non-2xx ${s.non2xx}, errors ${s.errors}, RSS max ${s.rssMaxMb.toFixed(0)} MB, CPU ${s.cpuMsPerRequest.toFixed(2)} ms/req`);
+          log(`${mode} ${s.scenario}: ${s.requestsPerSec.toFixed(0)} req/s, p50 ${s.p50Ms.toFixed(1)} ms, p99 ${s.p99Ms.toFixed(1)} ms, non-2xx ${s.non2xx}, errors ${s.errors}, RSS max ${s.rssMaxMb.toFixed(0)} MB, CPU ${s.cpuMsPerRequest.toFixed(3)} ms/req, PostgreSQL ${s.pgServerMsPerRequest.toFixed(3)} ms/req (own database ${s.pgDatabaseMsPerRequest.toFixed(3)})`);
         }
         const m = passes[mode].metrics;
-        log(`${mode} /metrics with ${m.payments} payments: p50 ${m.p50Ms.toFixed(1)} ms, p99 ${m.p99Ms.toFixed(1)} ms, ${m.bytes} bytes; /health/live p50 ${m.floor.p50Ms.toFixed(1)} ms, p99 ${m.floor.p99Ms.toFixed(1)} ms`);
+        if (m) log(`${mode} /metrics with ${m.payments} payments: p50 ${m.p50Ms.toFixed(1)} ms, p99 ${m.p99Ms.toFixed(1)} ms, ${m.bytes} bytes; /health/live p50 ${m.floor.p50Ms.toFixed(1)} ms, p99 ${m.floor.p99Ms.toFixed(1)} ms`);
       }
       if (args.soak) {
-        await services.off?.stop();
-        services.off = undefined;
-        soak = await runSoak(services.on!, dbs.on, Number(args.soak), { ...opts, runTag: 3 }, log);
+        for (const m of ['off', 'ref'] as const) {
+          await servers[m]?.stop();
+          servers[m] = undefined;
+        }
+        soak = await runSoak(servers.on!, dbs.on, Number(args.soak), opts, log);
       }
     } finally {
-      for (const mode of ['off', 'on'] as const) await services[mode]?.stop();
-      for (const mode of ['off', 'on'] as const) await dbs[mode].drop();
+      for (const m of MODES) await servers[m]?.stop();
+      for (const m of MODES) await dbs[m].drop();
     }
-    const on = passes.on!;
-    const off = passes.off!;
-    off.scenarios.forEach((s, i) => log(`ratio on/off ${s.scenario}: ${(on.scenarios[i]!.requestsPerSec / s.requestsPerSec).toFixed(2)}`));
+    report.passes = passes;
+    report.ratios = ratiosOf(passes);
+    for (const r of report.ratios) log(`ratio ${r.name}: ${r.value.toFixed(2)} (target ${r.target})`);
 
     const sb = await createBenchDatabase(adminUrl, 'statements');
     try {
@@ -135,16 +170,17 @@ async function main(): Promise<void> {
       adminUrl,
       growthSteps,
       (url) => startService({ ...serviceEnv(url, simulator.url), ...observability.off }, path.join(logsDir, 'service-growth.log')),
-      { ...opts, runTag: 4 },
+      opts,
       log,
     );
-    report.passes = { off, on };
     report.sentryEnvelopes = sentry.envelopes();
     report.soak = soak;
   } finally {
     await simulator.stop();
     await sentry.close();
+    removeLinesFiles();
   }
+  report.events = events > 0 ? await runEventsBench(events, quick, log) : null;
   report.machine!.loadAfter = os.loadavg();
   const written = writeReport(resultsDir, report as BenchReport);
   log(`results: ${written.md} and ${written.json}; service logs in ${logsDir}`);

@@ -19,7 +19,8 @@ export interface BenchDatabase {
 }
 
 export async function createBenchDatabase(adminUrl: string, label: string): Promise<BenchDatabase> {
-  const name = `fgw_bench_${label}_${randomBytes(4).toString('hex')}`;
+  // BENCH_DATABASE_PREFIX keeps the names of one user of a shared server apart from another's.
+  const name = `${process.env.BENCH_DATABASE_PREFIX ?? 'fgw_bench_'}${label}_${randomBytes(4).toString('hex')}`;
   const admin = createKnex({ databaseUrl: adminUrl, dataDir: '' });
   await admin.raw(`CREATE DATABASE ${name}`);
   const url = new URL(adminUrl);

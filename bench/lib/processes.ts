@@ -64,6 +64,15 @@ export async function startService(env: Record<string, string>, logFile: string,
   return { pid: child.pid!, url, child, stop: stopper(child) };
 }
 
+/** bench/reference-server.mjs, the minimal Fastify + pg server the service is compared with. */
+export async function startReference(env: Record<string, string>, logFile: string): Promise<Proc> {
+  const port = await freePort();
+  const child = launch(['bench/reference-server.mjs'], { PORT: String(port), ...env }, logFile);
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(`${url}/health/ready`, child, 'the reference server', logFile);
+  return { pid: child.pid!, url, child, stop: stopper(child) };
+}
+
 export async function startSimulatorProcess(env: Record<string, string>, logFile: string): Promise<Proc> {
   const port = await freePort();
   const child = launch(['build/feexpay/simulator/main.js'], { SIMULATOR_PORT: String(port), LOG_LEVEL: 'warn', ...env }, logFile);

@@ -8,7 +8,6 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../src/build-app.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { BenchDatabase } from './database.ts';
-import { nextKey, nextPhone, paymentBody } from './load.ts';
 
 export interface StatementCounts {
   createPayment: number;
@@ -16,6 +15,12 @@ export interface StatementCounts {
   webhook: number;
   sql: Record<string, string[]>;
 }
+
+let serial = 0;
+const nextKey = () => `bench-statements-${process.pid}-${Date.now().toString(36)}-${++serial}`;
+/** A Benin MTN number ending in 04: FeexPay keeps it PENDING, so the webhook re-queries. */
+const nextPhone = () => `22901${String(serial % 1_000_000).padStart(6, '0')}04`;
+const paymentBody = (phone: string) => JSON.stringify({ amount: 1500, currency: 'XOF', network: 'mtn', phone_number: phone, description: 'Bench order' });
 
 export async function countStatements(b: BenchDatabase, simulatorUrl: string, simulatorKey: string, samples = 50): Promise<StatementCounts> {
   const config = loadConfig({
@@ -50,7 +55,7 @@ export async function countStatements(b: BenchDatabase, simulatorUrl: string, si
     const r = await fetch(`${url}/v1/payments`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': nextKey() },
-      body: paymentBody(nextPhone(9)),
+      body: paymentBody(nextPhone()),
     });
     const body = (await r.json()) as { id: string; feexpay_reference: string };
     created.push({ id: body.id, reference: body.feexpay_reference });

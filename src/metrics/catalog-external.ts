@@ -1,23 +1,8 @@
 /**
- * Catalog entries of series the service does not define itself: HTTP timings registered by
- * fastify-metrics, prom-client's runtime defaults, and what Prometheus and the exporters produce.
+ * Catalog entries of series the service does not define itself: prom-client's runtime defaults,
+ * and what Prometheus and the exporters produce.
  */
 import { def } from './metric-def.ts';
-
-/** HTTP latency of our own API; 0.05 is the p99 target of the benchmark. */
-export const HTTP_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
-
-/** Registered by fastify-metrics; the name is passed to it from here. */
-export const httpMetrics = {
-  requestDuration: def({
-    name: 'http_request_duration_seconds',
-    type: 'histogram',
-    help: 'HTTP request duration by method, route pattern and status code.',
-    labels: { method: null, route: null, status_code: null },
-    buckets: HTTP_LATENCY_BUCKETS,
-    source: 'fastify-metrics',
-  }),
-} as const;
 
 /** prom-client's collectDefaultMetrics, the ones dashboards and alerts read. */
 export const runtimeMetrics = {

@@ -11,10 +11,10 @@ import { FEEXPAY_OPERATIONS } from '../feexpay/types.ts';
 import { def, REASON_LABEL as reason, type MetricDef } from './metric-def.ts';
 import { merchantEventMetrics } from './catalog-merchant-events.ts';
 import { payoutMetrics } from './catalog-payouts.ts';
-import { externalMetrics, httpMetrics, runtimeMetrics } from './catalog-external.ts';
+import { externalMetrics, runtimeMetrics } from './catalog-external.ts';
 
 export type { MetricDef, MetricSource, MetricType } from './metric-def.ts';
-export { externalMetrics, httpMetrics, runtimeMetrics } from './catalog-external.ts';
+export { externalMetrics, runtimeMetrics } from './catalog-external.ts';
 
 /**
  * The FeexPay client's default timeouts (FEEXPAY_STATUS_TIMEOUT_MS, FEEXPAY_REQUEST_TIMEOUT_MS),
@@ -26,6 +26,9 @@ export { externalMetrics, httpMetrics, runtimeMetrics } from './catalog-external
 export const FEEXPAY_CLIENT_TIMEOUTS_SECONDS = [10, 30] as const;
 /** Resolves the 5 s FeexPay threshold exactly, the client timeouts, and the 120 s calls integrators see. */
 export const FEEXPAY_LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 7.5, 10, 10.5, 20, 30, 31.5, 60, 120] as const;
+
+/** HTTP latency of our own API; 0.05 is the p99 target of the benchmark. */
+export const HTTP_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
 /** Which bound of LOAD_SHED_* made the service shed a request. */
 export const LOAD_SHED_REASONS = ['event_loop_delay', 'heap_used', 'rss'] as const;
@@ -189,6 +192,18 @@ export const serviceMetrics = {
     source: 'service',
   }),
   ...merchantEventMetrics,
+} as const;
+
+/** Observed by the metrics plugin's onResponse hook (plugins/external/metrics.ts). */
+export const httpMetrics = {
+  requestDuration: def({
+    name: 'http_request_duration_seconds',
+    type: 'histogram',
+    help: 'HTTP request duration by method, route pattern and status code.',
+    labels: { method: null, route: null, status_code: null },
+    buckets: HTTP_LATENCY_BUCKETS,
+    source: 'service',
+  }),
 } as const;
 
 export const catalog = { ...serviceMetrics, ...httpMetrics, ...runtimeMetrics, ...externalMetrics } as const;

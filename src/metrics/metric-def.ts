@@ -6,7 +6,6 @@ export type MetricType = 'counter' | 'gauge' | 'histogram';
 /** Who produces the series: the service itself, a library inside it, Prometheus, or an exporter. */
 export type MetricSource =
   | 'service'
-  | 'fastify-metrics'
   | 'prom-client-defaults'
   | 'prometheus'
   | 'postgres_exporter'

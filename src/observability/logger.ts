@@ -6,7 +6,8 @@
  * stdout is a terminal. With `logDir`, also the four files of the original guide, each rotated by
  * size: app.log (human readable), app.json.log (JSON), error.log (level >= error, JSON) and
  * feexpay.log (lines of the `component: 'feexpay'` child logger, JSON). Files, pretty printing
- * and rotation run in pino's worker thread; the main thread only serialises and masks.
+ * and rotation run in pino's worker thread, stdout too when there are files (one target writes
+ * them all); the main thread only serialises and masks.
  */
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
@@ -47,19 +48,20 @@ function isPretty(opts: LoggerOptions): boolean {
   return opts.pretty ?? (opts.stdout === undefined && process.stdout.isTTY === true);
 }
 
-function fileTargets(opts: LoggerOptions, dir: string): pino.TransportTargetOptions[] {
-  const size = opts.rotation?.size ?? DEFAULT_SIZE;
-  const count = Math.max(0, (opts.rotation?.files ?? DEFAULT_FILES) - 1);
-  const file = (name: string, format: 'json' | 'pretty', extra: Record<string, unknown> = {}) => ({
+/** stdout and the four files from one worker target (rolling-file-transport.mjs says why one). */
+function filesTarget(opts: LoggerOptions, dir: string): pino.TransportSingleOptions {
+  return {
     target: ROLLING_TARGET,
-    options: { dir, name, format, size, count, ...extra },
-  });
-  return [
-    { ...file(LOG_FILES.general, 'pretty'), level: opts.level },
-    { ...file(LOG_FILES.json, 'json'), level: opts.level },
-    { ...file(LOG_FILES.errors, 'json'), level: 'error' },
-    { ...file(LOG_FILES.feexpay, 'json', { component: FEEXPAY_COMPONENT }), level: opts.level },
-  ];
+    options: {
+      dir,
+      names: LOG_FILES,
+      component: FEEXPAY_COMPONENT,
+      size: opts.rotation?.size ?? DEFAULT_SIZE,
+      count: Math.max(0, (opts.rotation?.files ?? DEFAULT_FILES) - 1),
+      stdout: opts.stdout ?? 1,
+      stdoutPretty: isPretty(opts),
+    },
+  };
 }
 
 function stdoutTarget(opts: LoggerOptions): pino.TransportTargetOptions {
@@ -89,11 +91,11 @@ export function baseLoggerOptions(level: string): pino.LoggerOptions {
 export function buildLoggerOptions(opts: LoggerOptions): pino.LoggerOptions {
   const base = baseLoggerOptions(opts.level);
   if (!opts.logDir && !isPretty(opts) && opts.stdout === undefined) return base;
-  const targets = [stdoutTarget(opts), ...(opts.logDir ? fileTargets(opts, opts.logDir) : [])];
+  const transport = opts.logDir ? filesTarget(opts, opts.logDir) : { targets: [stdoutTarget(opts)] };
   // The worker must not inherit the process's --import flags: it needs no TypeScript loader (the
   // targets are JavaScript) and must not preload instrument.ts, which would start a second Sentry
   // client inside the logging thread.
-  return { ...base, transport: { targets, worker: { execArgv: [] } } };
+  return { ...base, transport: { ...transport, worker: { execArgv: [] } } };
 }
 
 const closers = new WeakMap<pino.Logger, () => Promise<void>>();

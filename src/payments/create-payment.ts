@@ -6,6 +6,7 @@
  * if no answer ever establishes the outcome, it goes to review.
  */
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { FastifyBaseLogger } from 'fastify';
 import type { FeexPayClient, FeexPayFor } from '../feexpay/types.ts';
 import { NO_TRACE, type TraceSteps } from '../observability/trace-steps.ts';
@@ -41,8 +42,18 @@ export interface CreatePaymentDeps {
 export type CreatePaymentInput = Omit<CreatePaymentBody, 'network'> & { network: PaymentNetwork };
 
 export function createPaymentCreator(deps: CreatePaymentDeps) {
-  /** Asks FeexPay to collect and records what it answered; returns the next step for the customer, if any. */
-  async function collect(payment: PaymentRow, input: CreatePaymentInput, log: FastifyBaseLogger, trace: TraceSteps): Promise<{ row?: PaymentRow }> {
+  /**
+   * Asks FeexPay to collect and records what it answered. `answer`: the API's view of the payment,
+   * already stored on the key (the common case: FeexPay accepted and the payment waits for the
+   * customer, one statement for both); otherwise `row`, the payment as it stands when known.
+   */
+  async function collect(
+    payment: PaymentRow,
+    input: CreatePaymentInput,
+    key: { merchantId: string; livemode: boolean; key: string },
+    log: FastifyBaseLogger,
+    trace: TraceSteps,
+  ): Promise<{ row?: PaymentRow; answer?: PaymentViewType }> {
     const base = { payment_id: payment.id, amount: input.amount, currency: input.currency, network: input.network };
     const result = await trace.step('http.client', 'FeexPay request-to-pay', () => startCollection(deps.feexpay(payment.livemode), payment, input));
     log.info(
@@ -68,20 +79,38 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
       }
       return {};
     }
-    const attached = await trace.step('db', 'store FeexPay reference', () => deps.payments.attachFeexPay(payment.id, {
-      reference: result.reference,
-      orderId: result.orderId,
-      paymentUrl: result.paymentUrl,
-      nextAction: nextActionOf(result),
-    }));
-    if (attached === 'conflict') {
-      // FeexPay gave this payment a reference another payment already holds.
-      await deps.settler.review(payment, 'contradictory_answers', 'api', { reference: result.reference });
+    const fields = { reference: result.reference, orderId: result.orderId, paymentUrl: result.paymentUrl, nextAction: nextActionOf(result) };
+    if (result.status === 'pending') {
+      // Nothing left to settle: the reference and the key's answer go in one statement.
+      const expected = presentPayment({
+        ...payment,
+        feexpay_reference: fields.reference,
+        feexpay_order_id: fields.orderId ?? null,
+        payment_url: fields.paymentUrl ?? null,
+        next_action: fields.nextAction ?? null,
+      });
+      const attached = await trace.step('db', 'store FeexPay reference and answer', () => deps.payments.attachFeexPayAndAnswer(payment.id, fields, key, expected));
+      if (attached === 'conflict') return conflict(payment, result.reference);
+      if (attached) {
+        const body = presentPayment(attached.row);
+        // The stored answer is the row's unless a concurrent writer moved the payment first (or
+        // PostgreSQL's milliseconds of updated_at differ from those pg's date parsing gives).
+        if (attached.stored && isDeepStrictEqual(attached.stored, body)) return { answer: body };
+        return { row: attached.row };
+      }
       return {};
     }
+    const attached = await trace.step('db', 'store FeexPay reference', () => deps.payments.attachFeexPay(payment.id, fields));
+    if (attached === 'conflict') return conflict(payment, result.reference);
     const outcome = await deps.settler.applyAnswer(attached ?? payment, result.status, 'api', result.reason);
     // The row attachFeexPay returned is current unless the answer itself settled the payment.
     return { row: attached && outcome === 'still_pending' ? attached : undefined };
+  }
+
+  /** FeexPay gave this payment a reference another payment already holds. */
+  async function conflict(payment: PaymentRow, reference: string): Promise<{ row?: PaymentRow }> {
+    await deps.settler.review(payment, 'contradictory_answers', 'api', { reference });
+    return {};
   }
 
   return async function createPayment(
@@ -151,7 +180,8 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
     const payment = claim.payment;
     log.info({ event: 'payment.initiated', payment_id: payment.id, livemode: merchant.livemode, amount: input.amount, currency: input.currency, network: input.network }, 'payment initiated');
 
-    const { row } = await collect(payment, input, log, trace);
+    const { row, answer } = await collect(payment, input, { merchantId, livemode: merchant.livemode, key: idempotencyKey }, log, trace);
+    if (answer) return { kind: 'created', payment: answer };
     const current = row ?? (await deps.payments.findById(payment.id)) ?? payment;
     const body = presentPayment(current);
     await trace.step('db', 'store answer for replays', () => deps.payments.completeKey(merchantId, merchant.livemode, idempotencyKey, 201, body));

@@ -5,6 +5,8 @@
  */
 import type { Knex } from 'knex';
 import { claimDueRows } from '../db/claim-due.ts';
+import { prepared } from '../db/prepared.ts';
+import { transitionRow } from '../db/transition-row.ts';
 import type { CardBrand, Currency, PaymentNetwork } from '../domain/networks.ts';
 import {
   ALLOWED_TRANSITIONS,
@@ -14,7 +16,10 @@ import {
   type SettledStatus,
   type TransitionSource,
 } from '../domain/payment-status.ts';
+import type { PaymentViewType } from '../schemas/payment.ts';
 import type { NextAction } from './collect.ts';
+import { CLAIM_KEY_SQL, readTakenKey, storedKey, type TakenKey } from './idempotency.ts';
+import { createPaymentKeys } from './payment-keys.ts';
 
 export interface PaymentRow {
   id: string;
@@ -67,41 +72,71 @@ export interface ListFilter {
 }
 
 /** What the first request with an Idempotency-Key finds: its new payment, or the key's earlier use. */
-export type KeyClaim =
-  | { kind: 'claimed'; payment: PaymentRow }
-  | { kind: 'taken'; requestHash: string; state: 'in_flight' | 'done'; paymentId: string | null; since: Date; status: number | null; body: unknown };
+export type KeyClaim = { kind: 'claimed'; payment: PaymentRow } | ({ kind: 'taken' } & TakenKey);
+
+/** FeexPay's reference and what the customer does next, as request-to-pay answered them. */
+export interface FeexPayFields {
+  reference: string;
+  orderId?: string;
+  paymentUrl?: string;
+  nextAction?: NextAction | null;
+}
 
 const UNIQUE_VIOLATION = '23505';
-
-/**
- * Keys live in one table for both modes; a test key's are stored under a prefix no client key
- * can take (keys are printable ASCII without spaces), so the same key in test and live mode are
- * two keys, as the modes are two worlds.
- */
-const storedKey = (key: string, livemode: boolean) => (livemode ? key : `test mode ${key}`);
+/** Date.prototype.toISOString's layout, as PostgreSQL's to_char writes it (a binding: knex reads `:MI` as a name). */
+const ISO_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"';
 
 /** The statuses a payment must be in for a move to `to` to be allowed (the trigger's table, inverted). */
 const FROM: Record<SettledStatus, PaymentStatus[]> = Object.fromEntries(
   PAYMENT_STATUSES.filter((s) => s !== 'pending').map((to) => [to, PAYMENT_STATUSES.filter((from) => ALLOWED_TRANSITIONS[from].includes(to))]),
 ) as Record<SettledStatus, PaymentStatus[]>;
 
-export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
-  /** What an earlier use of a key left: its request's hash, state and stored answer. */
-  async function takenKey(merchantId: string, key: string): Promise<Extract<KeyClaim, { kind: 'taken' }> | undefined> {
-    const k = await db('idempotency_keys').where({ merchant_id: merchantId, key }).first();
-    if (!k) return undefined;
-    return {
-      kind: 'taken',
-      requestHash: k.request_hash,
-      state: k.state,
-      paymentId: k.payment_id,
-      since: k.created_at,
-      status: k.response_status,
-      body: k.response_body,
-    };
+/** The hot path's statements (db/prepared.ts says why not through knex's builder). */
+const CLAIM_AND_INSERT = prepared('payments_claim_key_insert', `WITH ${CLAIM_KEY_SQL}
+   INSERT INTO payments (id, merchant_id, livemode, amount, currency, network, method, card_brand, phone_number, description,
+                         customer, metadata, next_check_at, expires_at, status_source)
+   SELECT :id, :merchantId, :livemode, :amount, :currency, :network, :method, :cardBrand, :phone, :description,
+          :customer, :metadata, :nextCheckAt, :expiresAt, 'api'
+   WHERE EXISTS (SELECT 1 FROM claimed)
+   RETURNING *`);
+
+const READ_FOR_MERCHANT = prepared(
+  'payments_read_for_merchant',
+  `SELECT * FROM payments WHERE id = :id AND merchant_id = :merchantId AND livemode = :livemode LIMIT 1`,
+);
+
+const ATTACH_AND_ANSWER = prepared('payments_attach_feexpay_answer', `WITH attached AS (
+     UPDATE payments SET feexpay_reference = :reference, feexpay_order_id = :orderId, payment_url = :paymentUrl, next_action = :nextAction
+     WHERE id = :id AND feexpay_reference IS NULL RETURNING *),
+   completed AS (
+     UPDATE idempotency_keys k SET state = 'done', response_status = 201,
+       response_body = jsonb_set(:answer::jsonb, '{updated_at}', to_jsonb(to_char(a.updated_at AT TIME ZONE 'UTC', :isoFormat)))
+     FROM attached a
+     WHERE k.merchant_id = :merchantId AND k.key = :key AND a.status = 'pending'
+     RETURNING k.response_body)
+   SELECT attached.*, (SELECT response_body FROM completed) AS stored_answer FROM attached`);
+
+/** A statement's rows, or `conflict` when it broke a unique index (a FeexPay reference already held). */
+async function conflictAware(statement: Promise<unknown[]>): Promise<{ rows: unknown[] | 'conflict' }> {
+  try {
+    return { rows: await statement };
+  } catch (err) {
+    if ((err as { code?: string }).code === UNIQUE_VIOLATION) return { rows: 'conflict' };
+    throw err;
   }
+}
+
+export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
+  const feexpayColumns = (f: FeexPayFields) => ({
+    reference: f.reference,
+    orderId: f.orderId ?? null,
+    paymentUrl: f.paymentUrl ?? null,
+    nextAction: f.nextAction ? JSON.stringify(f.nextAction) : null,
+  });
 
   return {
+    ...createPaymentKeys(db, idempotencyTtlHours),
+
     /**
      * One statement, so one round trip and one commit on the hot path: the key is claimed and the
      * payment inserted together, or neither (the key's foreign key is checked at the end of the
@@ -109,28 +144,14 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
      * both inserts no-ops, and the key's row tells what became of its first use.
      */
     async claimKeyAndInsert(key: string, hash: string, p: NewPayment): Promise<KeyClaim> {
-      const claimed = await db.raw(
-        `WITH claimed AS (
-           INSERT INTO idempotency_keys (merchant_id, key, request_hash, state, payment_id, expires_at)
-           VALUES (:merchantId, :key, :hash, 'in_flight', :id, now() + (:ttlHours * interval '1 hour'))
-           ON CONFLICT (merchant_id, key) DO UPDATE
-             SET request_hash = EXCLUDED.request_hash, state = 'in_flight', payment_id = EXCLUDED.payment_id,
-                 response_status = NULL, response_body = NULL, created_at = now(),
-                 expires_at = EXCLUDED.expires_at
-             WHERE idempotency_keys.expires_at < now()
-           RETURNING key)
-         INSERT INTO payments (id, merchant_id, livemode, amount, currency, network, method, card_brand, phone_number, description,
-                               customer, metadata, next_check_at, expires_at, status_source)
-         SELECT :id, :merchantId, :livemode, :amount, :currency, :network, :method, :cardBrand, :phone, :description,
-                :customer, :metadata, :nextCheckAt, :expiresAt, 'api'
-         WHERE EXISTS (SELECT 1 FROM claimed)
-         RETURNING *`,
-        {
+      const claimed = await CLAIM_AND_INSERT(db, {
           merchantId: p.merchant_id,
           key: storedKey(key, p.livemode),
           livemode: p.livemode,
           hash,
           ttlHours: idempotencyTtlHours,
+          paymentId: p.id,
+          payoutId: null,
           id: p.id,
           amount: p.amount,
           currency: p.currency,
@@ -143,56 +164,17 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
           metadata: JSON.stringify(p.metadata),
           nextCheckAt: p.next_check_at,
           expiresAt: p.expires_at,
-        },
-      );
-      if (claimed.rows.length === 1) return { kind: 'claimed', payment: claimed.rows[0] as PaymentRow };
-      const k = await takenKey(p.merchant_id, storedKey(key, p.livemode));
+      });
+      if (claimed.length === 1) return { kind: 'claimed', payment: claimed[0] as unknown as PaymentRow };
+      const taken = await readTakenKey(db, p.merchant_id, storedKey(key, p.livemode));
       // Gone between the two statements only if it expired and was purged: a new claim is the answer.
-      return k ?? this.claimKeyAndInsert(key, hash, p);
-    },
-
-    /** Claims a key for a request on an existing payment (the OTP step): no row is inserted. */
-    async claimKey(merchantId: string, livemode: boolean, key: string, hash: string, paymentId: string): Promise<{ kind: 'claimed' } | Extract<KeyClaim, { kind: 'taken' }>> {
-      const claimed = await db.raw(
-        `INSERT INTO idempotency_keys (merchant_id, key, request_hash, state, payment_id, expires_at)
-         VALUES (:merchantId, :key, :hash, 'in_flight', :paymentId, now() + (:ttlHours * interval '1 hour'))
-         ON CONFLICT (merchant_id, key) DO UPDATE
-           SET request_hash = EXCLUDED.request_hash, state = 'in_flight', payment_id = EXCLUDED.payment_id,
-               response_status = NULL, response_body = NULL, created_at = now(), expires_at = EXCLUDED.expires_at
-           WHERE idempotency_keys.expires_at < now()
-         RETURNING key`,
-        { merchantId, key: storedKey(key, livemode), hash, paymentId, ttlHours: idempotencyTtlHours },
-      );
-      if (claimed.rows.length === 1) return { kind: 'claimed' };
-      return (await takenKey(merchantId, storedKey(key, livemode))) ?? this.claimKey(merchantId, livemode, key, hash, paymentId);
-    },
-
-    /** Whether a key is held (in flight or answered) and not expired: a retry, not a new request. */
-    async isKeyLive(merchantId: string, livemode: boolean, key: string): Promise<boolean> {
-      const row = await db('idempotency_keys').where({ merchant_id: merchantId, key: storedKey(key, livemode) }).where('expires_at', '>', db.fn.now()).first('key');
-      return row !== undefined;
-    },
-
-    /** Stores the answer a key replays from now on. */
-    async completeKey(merchantId: string, livemode: boolean, key: string, status: number, body: unknown): Promise<void> {
-      await db('idempotency_keys')
-        .where({ merchant_id: merchantId, key: storedKey(key, livemode) })
-        .update({ state: 'done', response_status: status, response_body: JSON.stringify(body) });
-    },
-
-    /** Keys are kept for the TTL (at least 24 h); older ones are removed in small batches. */
-    async purgeExpiredKeys(limit = 1000): Promise<number> {
-      return db('idempotency_keys')
-        .whereIn(
-          ['merchant_id', 'key'],
-          db('idempotency_keys').select('merchant_id', 'key').where('expires_at', '<', db.fn.now()).limit(limit),
-        )
-        .del();
+      return taken ? { kind: 'taken', ...taken } : this.claimKeyAndInsert(key, hash, p);
     },
 
     /** Another merchant's payment, or one of the other mode, is not found: the same 404. */
     async findForMerchant(merchantId: string, livemode: boolean, id: string): Promise<PaymentRow | undefined> {
-      return db<PaymentRow>('payments').where({ id, merchant_id: merchantId, livemode }).first();
+      const [row] = await READ_FOR_MERCHANT(db, { id, merchantId, livemode });
+      return row as PaymentRow | undefined;
     },
 
     async findById(id: string): Promise<PaymentRow | undefined> {
@@ -220,26 +202,37 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
      * already holds it: FeexPay cannot have issued one reference for two payments, so that is
      * for a person to look at, never a 500.
      */
-    async attachFeexPay(
+    async attachFeexPay(id: string, fields: FeexPayFields): Promise<PaymentRow | 'conflict' | undefined> {
+      const { rows } = await conflictAware(db.raw(
+        `UPDATE payments SET feexpay_reference = :reference, feexpay_order_id = :orderId, payment_url = :paymentUrl, next_action = :nextAction
+         WHERE id = :id AND feexpay_reference IS NULL RETURNING *`,
+        { id, ...feexpayColumns(fields) },
+      ).then((r: { rows: unknown[] }) => r.rows));
+      return rows === 'conflict' ? rows : (rows[0] as PaymentRow | undefined);
+    },
+
+    /**
+     * attachFeexPay and completeKey in one statement, so one round trip and one commit fewer per
+     * payment, for an answer that leaves the payment pending: `answer` is the payment as the API
+     * will show it, computed before the update; the statement sets its `updated_at` from the
+     * updated row and stores it on the key only if the payment is still pending (no other writer
+     * settled it meanwhile). The caller checks `answer` against the row and stores the key again
+     * when they differ.
+     */
+    async attachFeexPayAndAnswer(
       id: string,
-      fields: { reference: string; orderId?: string; paymentUrl?: string; nextAction?: NextAction | null },
-    ): Promise<PaymentRow | 'conflict' | undefined> {
-      try {
-        const [row] = await db('payments')
-          .where({ id })
-          .whereNull('feexpay_reference')
-          .update({
-            feexpay_reference: fields.reference,
-            feexpay_order_id: fields.orderId ?? null,
-            payment_url: fields.paymentUrl ?? null,
-            next_action: fields.nextAction ? JSON.stringify(fields.nextAction) : null,
-          })
-          .returning('*');
-        return row as PaymentRow | undefined;
-      } catch (err) {
-        if ((err as { code?: string }).code === UNIQUE_VIOLATION) return 'conflict';
-        throw err;
-      }
+      fields: FeexPayFields,
+      key: { merchantId: string; livemode: boolean; key: string },
+      answer: PaymentViewType,
+    ): Promise<{ row: PaymentRow; stored: PaymentViewType | null } | 'conflict' | undefined> {
+      const { rows } = await conflictAware(ATTACH_AND_ANSWER(db, {
+        id, ...feexpayColumns(fields), merchantId: key.merchantId, key: storedKey(key.key, key.livemode), answer: JSON.stringify(answer), isoFormat: ISO_FORMAT,
+      }));
+      if (rows === 'conflict') return rows;
+      const first = rows[0] as (PaymentRow & { stored_answer: PaymentViewType | null }) | undefined;
+      if (!first) return undefined;
+      const { stored_answer: stored, ...row } = first;
+      return { row, stored };
     },
 
     /**
@@ -254,17 +247,7 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
       reason: FailureReason | null,
       detail: Record<string, unknown> | null = null,
     ): Promise<PaymentRow | undefined> {
-      const [row] = await trx('payments')
-        .where({ id })
-        .whereIn('status', FROM[to])
-        .update({
-          status: to,
-          status_source: source,
-          failure_reason: to === 'failed' ? (reason ?? 'unknown') : null,
-          transition_detail: detail ? JSON.stringify(detail) : null,
-        })
-        .returning('*');
-      return row as PaymentRow | undefined;
+      return transitionRow<PaymentRow>(trx, 'payments', id, { to, from: FROM[to], source, reason, detail });
     },
 
     /** Due pending payments for one reconciler pass, leased away from other replicas (db/claim-due.ts). */

@@ -28,6 +28,25 @@ test('same key and same body replays the stored answer without a second FeexPay 
   assert.equal(again.status, 201);
   assert.deepEqual(again.body, first.body);
   assert.equal(t.simulator.byCallbackInfo(first.body.id).requests, 1);
+  // The answer stored with FeexPay's reference in one statement is the payment as it stands.
+  assert.equal(first.body.status, 'pending');
+  assert.ok(first.body.feexpay_reference);
+  const read = await call(t.url, 'GET', `/v1/payments/${first.body.id}`, { apiKey: t.apiKey });
+  assert.deepEqual(read.body, first.body);
+});
+
+test('many pending payments: every first answer equals the payment as read and as replayed', async () => {
+  for (let i = 0; i < 40; i++) {
+    const key = newKey();
+    const first = await post(body(100 + i), key);
+    assert.equal(first.status, 201);
+    const [read, again] = await Promise.all([
+      call(t.url, 'GET', `/v1/payments/${first.body.id}`, { apiKey: t.apiKey }),
+      post(body(100 + i), key),
+    ]);
+    assert.deepEqual(read.body, first.body);
+    assert.deepEqual(again.body, first.body);
+  }
 });
 
 test('key order in the body does not matter', async () => {
