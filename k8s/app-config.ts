@@ -15,7 +15,7 @@ export function appConfigData(s: EnvSettings): Record<string, string> {
     METRICS_PORT: String(PORTS.metrics.port),
     LOG_LEVEL: s.app.logLevel,
     // stdout only (the cluster's log pipeline keeps it) unless a shared logs volume is configured:
-    // file logging doubled every line and cost about a quarter of read throughput.
+    // file logging writes every line a second time (its cost per request: docs/benchmarks.md).
     ...(s.logsVolume ? { LOG_DIR } : {}),
     // Migrations run in the release's migration Job, never in a serving container.
     MIGRATE_ON_START: 'false',

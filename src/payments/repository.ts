@@ -7,80 +7,17 @@ import type { Knex } from 'knex';
 import { claimDueRows } from '../db/claim-due.ts';
 import { prepared } from '../db/prepared.ts';
 import { transitionRow } from '../db/transition-row.ts';
-import type { CardBrand, Currency, PaymentNetwork } from '../domain/networks.ts';
-import {
-  ALLOWED_TRANSITIONS,
-  PAYMENT_STATUSES,
-  type FailureReason,
-  type PaymentStatus,
-  type SettledStatus,
-  type TransitionSource,
-} from '../domain/payment-status.ts';
+import { ALLOWED_TRANSITIONS, PAYMENT_STATUSES, type FailureReason, type PaymentStatus, type SettledStatus, type TransitionSource } from '../domain/payment-status.ts';
 import type { PaymentViewType } from '../schemas/payment.ts';
 import type { NextAction } from './collect.ts';
 import { CLAIM_KEY_SQL, readTakenKey, storedKey, type TakenKey } from './idempotency.ts';
 import { createPaymentKeys } from './payment-keys.ts';
+import type { FeexPayFields, ListFilter, NewPayment, PaymentRow } from './payment-row.ts';
 
-export interface PaymentRow {
-  id: string;
-  merchant_id: string;
-  status: PaymentStatus;
-  amount: number;
-  currency: Currency;
-  /** An operator, or `card` for a card payment. */
-  network: PaymentNetwork;
-  method: 'mobile_money' | 'card';
-  card_brand: CardBrand | null;
-  phone_number: string;
-  description: string | null;
-  customer: { first_name?: string; last_name?: string; email?: string };
-  metadata: Record<string, string>;
-  feexpay_reference: string | null;
-  feexpay_order_id: string | null;
-  payment_url: string | null;
-  /** What the customer must do next (send the OTP, visit the page) while pending. */
-  next_action: NextAction | null;
-  failure_reason: FailureReason | null;
-  status_source: TransitionSource;
-  transition_detail: Record<string, unknown> | null;
-  late_check_at: Date | null;
-  /** false for a test key's payment: simulator only, never counted as money. */
-  livemode: boolean;
-  check_attempts: number;
-  next_check_at: Date;
-  expires_at: Date;
-  created_at: Date;
-  updated_at: Date;
-  settled_at: Date | null;
-}
-
-export type NewPayment = Pick<
-  PaymentRow,
-  'id' | 'merchant_id' | 'livemode' | 'amount' | 'currency' | 'network' | 'phone_number' | 'description' | 'customer' | 'metadata'
-> & Partial<Pick<PaymentRow, 'method' | 'card_brand'>> & { next_check_at: Date; expires_at: Date };
-
-export interface ListFilter {
-  merchantId: string;
-  livemode: boolean;
-  status?: PaymentStatus;
-  network?: PaymentNetwork;
-  createdGte?: Date;
-  createdLt?: Date;
-  /** Keyset position: the last row of the previous page. */
-  after?: { createdAt: Date; id: string };
-  limit: number;
-}
+export type { FeexPayFields, ListFilter, NewPayment, PaymentRow } from './payment-row.ts';
 
 /** What the first request with an Idempotency-Key finds: its new payment, or the key's earlier use. */
 export type KeyClaim = { kind: 'claimed'; payment: PaymentRow } | ({ kind: 'taken' } & TakenKey);
-
-/** FeexPay's reference and what the customer does next, as request-to-pay answered them. */
-export interface FeexPayFields {
-  reference: string;
-  orderId?: string;
-  paymentUrl?: string;
-  nextAction?: NextAction | null;
-}
 
 const UNIQUE_VIOLATION = '23505';
 /** Date.prototype.toISOString's layout, as PostgreSQL's to_char writes it (a binding: knex reads `:MI` as a name). */
@@ -92,20 +29,22 @@ const FROM: Record<SettledStatus, PaymentStatus[]> = Object.fromEntries(
 ) as Record<SettledStatus, PaymentStatus[]>;
 
 /** The hot path's statements (db/prepared.ts says why not through knex's builder). */
-const CLAIM_AND_INSERT = prepared('payments_claim_key_insert', `WITH ${CLAIM_KEY_SQL}
+const CLAIM_AND_INSERT = prepared(
+  'payments_claim_key_insert',
+  `WITH ${CLAIM_KEY_SQL}
    INSERT INTO payments (id, merchant_id, livemode, amount, currency, network, method, card_brand, phone_number, description,
                          customer, metadata, next_check_at, expires_at, status_source)
    SELECT :id, :merchantId, :livemode, :amount, :currency, :network, :method, :cardBrand, :phone, :description,
           :customer, :metadata, :nextCheckAt, :expiresAt, 'api'
    WHERE EXISTS (SELECT 1 FROM claimed)
-   RETURNING *`);
-
-const READ_FOR_MERCHANT = prepared(
-  'payments_read_for_merchant',
-  `SELECT * FROM payments WHERE id = :id AND merchant_id = :merchantId AND livemode = :livemode LIMIT 1`,
+   RETURNING *`,
 );
 
-const ATTACH_AND_ANSWER = prepared('payments_attach_feexpay_answer', `WITH attached AS (
+const READ_FOR_MERCHANT = prepared('payments_read_for_merchant', `SELECT * FROM payments WHERE id = :id AND merchant_id = :merchantId AND livemode = :livemode LIMIT 1`);
+
+const ATTACH_AND_ANSWER = prepared(
+  'payments_attach_feexpay_answer',
+  `WITH attached AS (
      UPDATE payments SET feexpay_reference = :reference, feexpay_order_id = :orderId, payment_url = :paymentUrl, next_action = :nextAction
      WHERE id = :id AND feexpay_reference IS NULL RETURNING *),
    completed AS (
@@ -114,7 +53,8 @@ const ATTACH_AND_ANSWER = prepared('payments_attach_feexpay_answer', `WITH attac
      FROM attached a
      WHERE k.merchant_id = :merchantId AND k.key = :key AND a.status = 'pending'
      RETURNING k.response_body)
-   SELECT attached.*, (SELECT response_body FROM completed) AS stored_answer FROM attached`);
+   SELECT attached.*, (SELECT response_body FROM completed) AS stored_answer FROM attached`,
+);
 
 /** A statement's rows, or `conflict` when it broke a unique index (a FeexPay reference already held). */
 async function conflictAware(statement: Promise<unknown[]>): Promise<{ rows: unknown[] | 'conflict' }> {
@@ -145,25 +85,25 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
      */
     async claimKeyAndInsert(key: string, hash: string, p: NewPayment): Promise<KeyClaim> {
       const claimed = await CLAIM_AND_INSERT(db, {
-          merchantId: p.merchant_id,
-          key: storedKey(key, p.livemode),
-          livemode: p.livemode,
-          hash,
-          ttlHours: idempotencyTtlHours,
-          paymentId: p.id,
-          payoutId: null,
-          id: p.id,
-          amount: p.amount,
-          currency: p.currency,
-          network: p.network,
-          method: p.method ?? 'mobile_money',
-          cardBrand: p.card_brand ?? null,
-          phone: p.phone_number,
-          description: p.description,
-          customer: JSON.stringify(p.customer),
-          metadata: JSON.stringify(p.metadata),
-          nextCheckAt: p.next_check_at,
-          expiresAt: p.expires_at,
+        merchantId: p.merchant_id,
+        key: storedKey(key, p.livemode),
+        livemode: p.livemode,
+        hash,
+        ttlHours: idempotencyTtlHours,
+        paymentId: p.id,
+        payoutId: null,
+        id: p.id,
+        amount: p.amount,
+        currency: p.currency,
+        network: p.network,
+        method: p.method ?? 'mobile_money',
+        cardBrand: p.card_brand ?? null,
+        phone: p.phone_number,
+        description: p.description,
+        customer: JSON.stringify(p.customer),
+        metadata: JSON.stringify(p.metadata),
+        nextCheckAt: p.next_check_at,
+        expiresAt: p.expires_at,
       });
       if (claimed.length === 1) return { kind: 'claimed', payment: claimed[0] as unknown as PaymentRow };
       const taken = await readTakenKey(db, p.merchant_id, storedKey(key, p.livemode));
@@ -194,7 +134,12 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
       if (f.after) {
         q.andWhereRaw('(created_at, id) < (?, ?)', [f.after.createdAt, f.after.id]);
       }
-      return q.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(f.limit);
+      return q
+        .orderBy([
+          { column: 'created_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(f.limit);
     },
 
     /**
@@ -203,11 +148,15 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
      * for a person to look at, never a 500.
      */
     async attachFeexPay(id: string, fields: FeexPayFields): Promise<PaymentRow | 'conflict' | undefined> {
-      const { rows } = await conflictAware(db.raw(
-        `UPDATE payments SET feexpay_reference = :reference, feexpay_order_id = :orderId, payment_url = :paymentUrl, next_action = :nextAction
+      const { rows } = await conflictAware(
+        db
+          .raw(
+            `UPDATE payments SET feexpay_reference = :reference, feexpay_order_id = :orderId, payment_url = :paymentUrl, next_action = :nextAction
          WHERE id = :id AND feexpay_reference IS NULL RETURNING *`,
-        { id, ...feexpayColumns(fields) },
-      ).then((r: { rows: unknown[] }) => r.rows));
+            { id, ...feexpayColumns(fields) },
+          )
+          .then((r: { rows: unknown[] }) => r.rows),
+      );
       return rows === 'conflict' ? rows : (rows[0] as PaymentRow | undefined);
     },
 
@@ -225,9 +174,16 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
       key: { merchantId: string; livemode: boolean; key: string },
       answer: PaymentViewType,
     ): Promise<{ row: PaymentRow; stored: PaymentViewType | null } | 'conflict' | undefined> {
-      const { rows } = await conflictAware(ATTACH_AND_ANSWER(db, {
-        id, ...feexpayColumns(fields), merchantId: key.merchantId, key: storedKey(key.key, key.livemode), answer: JSON.stringify(answer), isoFormat: ISO_FORMAT,
-      }));
+      const { rows } = await conflictAware(
+        ATTACH_AND_ANSWER(db, {
+          id,
+          ...feexpayColumns(fields),
+          merchantId: key.merchantId,
+          key: storedKey(key.key, key.livemode),
+          answer: JSON.stringify(answer),
+          isoFormat: ISO_FORMAT,
+        }),
+      );
       if (rows === 'conflict') return rows;
       const first = rows[0] as (PaymentRow & { stored_answer: PaymentViewType | null }) | undefined;
       if (!first) return undefined;
@@ -292,7 +248,9 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
     },
 
     async setNextAction(id: string, nextAction: NextAction | null): Promise<void> {
-      await db('payments').where({ id, status: 'pending' }).update({ next_action: nextAction ? JSON.stringify(nextAction) : null });
+      await db('payments')
+        .where({ id, status: 'pending' })
+        .update({ next_action: nextAction ? JSON.stringify(nextAction) : null });
     },
 
     async reschedule(id: string, nextCheckAt: Date): Promise<void> {
