@@ -106,7 +106,10 @@ export function buildAlertmanagerConfig(cfg: MonitoringConfig = monitoringConfig
             headers: { Subject: `${slackTitle()} ({{ .CommonLabels.service }})` },
             // Plain text with the same content and links as Slack; Alertmanager's HTML part links
             // through --web.external-url, which docker-compose and docs/deploy.md set to the same URL.
-            text: slackText(cfg).replace(/<([^|>]+)\|([^>]+)>/g, '$2: $1').replace(/:[a-z_]+: /g, '').replace(/\*/g, ''),
+            text: slackText(cfg)
+              .replace(/<([^|>]+)\|([^>]+)>/g, '$2: $1')
+              .replace(/:[a-z_]+: /g, '')
+              .replace(/\*/g, ''),
           },
         ],
       },

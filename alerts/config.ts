@@ -156,8 +156,7 @@ export interface AlertmanagerSettings {
 export const monitoringConfig: MonitoringConfig = {
   job: 'feexpay-gateway',
   service: 'feexpay-gateway',
-  runbookBaseUrl:
-    process.env.RUNBOOK_BASE_URL ?? 'https://github.com/feexpay-gateway/feexpay-gateway/blob/main/alerts/runbooks',
+  runbookBaseUrl: process.env.RUNBOOK_BASE_URL ?? 'https://github.com/feexpay-gateway/feexpay-gateway/blob/main/alerts/runbooks',
   externalUrls: {
     prometheus: process.env.PROMETHEUS_EXTERNAL_URL ?? 'http://localhost:9090',
     alertmanager: process.env.ALERTMANAGER_EXTERNAL_URL ?? 'http://localhost:9093',
@@ -172,12 +171,19 @@ export const monitoringConfig: MonitoringConfig = {
   },
   payments: {
     successRate: {
-      severity: 'critical', threshold: 0.9, window: '30m', for: '10m',
+      severity: 'critical',
+      threshold: 0.9,
+      window: '30m',
+      for: '10m',
       // 0.01/s is 18 finished payments in 30 minutes: below that one failure swings the ratio.
       minRatePerSecond: 0.01,
     },
     networkSuccessRate: {
-      severity: 'warning', threshold: 0.9, window: '30m', for: '15m', minRatePerSecond: 0.01,
+      severity: 'warning',
+      threshold: 0.9,
+      window: '30m',
+      for: '15m',
+      minRatePerSecond: 0.01,
     },
     // The reconciler expires anything pending past the 1 h deadline (PAYMENT_DEADLINE), so a
     // payment pending for 75 minutes means the reconciler missed its deadline by a quarter hour.
@@ -224,7 +230,11 @@ export const monitoringConfig: MonitoringConfig = {
     ],
     burnMinRatePerSecond: 0.05,
     serverErrorSurge: {
-      severity: 'warning', threshold: 0.05, window: '5m', for: '5m', minRatePerSecond: 0.1,
+      severity: 'warning',
+      threshold: 0.05,
+      window: '5m',
+      for: '5m',
+      minRatePerSecond: 0.1,
     },
     // 0.25 s is a bucket bound; the benchmark's p99 target is 0.05 s (docs/benchmarks.md).
     latencyP95Seconds: 0.25,

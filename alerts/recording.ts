@@ -97,11 +97,7 @@ export function recordingGroups(cfg: MonitoringConfig): RuleGroup[] {
   return [
     {
       name: 'feexpay-gateway.payments.recording',
-      rules: [
-        ...paymentRatioWindows(cfg).flatMap((w) => paymentRules(cfg, w, JOB_LABELS)),
-        ...paymentRules(cfg, networkWindow, NETWORK_LABELS),
-        feexpayLatencyRule(cfg),
-      ],
+      rules: [...paymentRatioWindows(cfg).flatMap((w) => paymentRules(cfg, w, JOB_LABELS)), ...paymentRules(cfg, networkWindow, NETWORK_LABELS), feexpayLatencyRule(cfg)],
     },
     {
       name: 'feexpay-gateway.feexpay.recording',

@@ -56,7 +56,12 @@ interface Receiver {
 async function startReceiver(): Promise<Receiver> {
   let hooks: Webhook[] = [];
   const r: Receiver = {
-    url: '', ids: new Set(), received: 0, latencies: [], sampling: false, lastAt: 0,
+    url: '',
+    ids: new Set(),
+    received: 0,
+    latencies: [],
+    sampling: false,
+    lastAt: 0,
     setSecrets: (list) => (hooks = list.map((x) => new Webhook(x))),
     close: async () => undefined,
   };
@@ -76,7 +81,11 @@ async function startReceiver(): Promise<Receiver> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   r.url = `http://127.0.0.1:${(server.address() as { port: number }).port}/events`;
-  r.close = () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+  r.close = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return r;
 }
 
@@ -88,11 +97,21 @@ async function main(): Promise<void> {
   const simulator = await startSimulatorProcess({ SIMULATOR_SETTLE_DELAY_MS: '0' }, path.join(logsDir, 'simulator.log'));
   const service = await startService(
     {
-      DATABASE_URL: bench.url, MIGRATE_ON_START: 'false', FEEXPAY_API_KEY: SIMULATOR_DEFAULT_API_KEY, FEEXPAY_SHOP_ID: 'simshop00000001',
-      FEEXPAY_BASE_URL: simulator.url, WEBHOOK_TOKEN, RATE_LIMIT_PER_KEY_PER_MINUTE: '1000000', RATE_LIMIT_PER_PHONE_PER_HOUR: '10000',
+      DATABASE_URL: bench.url,
+      MIGRATE_ON_START: 'false',
+      FEEXPAY_API_KEY: SIMULATOR_DEFAULT_API_KEY,
+      FEEXPAY_SHOP_ID: 'simshop00000001',
+      FEEXPAY_BASE_URL: simulator.url,
+      WEBHOOK_TOKEN,
+      RATE_LIMIT_PER_KEY_PER_MINUTE: '1000000',
+      RATE_LIMIT_PER_PHONE_PER_HOUR: '10000',
       // Live mode (a FeexPay key) refuses loopback endpoints; the receiver is on loopback.
-      MERCHANT_WEBHOOK_ALLOW_PRIVATE: 'true', MERCHANT_WEBHOOK_PER_ENDPOINT_CONCURRENCY: args['per-endpoint'], MERCHANT_WEBHOOK_CONCURRENCY: args.concurrency,
-      RECONCILER_ENABLED: 'false', LOG_LEVEL: 'warn', NODE_ENV: 'production',
+      MERCHANT_WEBHOOK_ALLOW_PRIVATE: 'true',
+      MERCHANT_WEBHOOK_PER_ENDPOINT_CONCURRENCY: args['per-endpoint'],
+      MERCHANT_WEBHOOK_CONCURRENCY: args.concurrency,
+      RECONCILER_ENABLED: 'false',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
     },
     path.join(logsDir, 'service.log'),
   ).catch(async (err: unknown) => {
@@ -102,7 +121,11 @@ async function main(): Promise<void> {
     throw err;
   });
   const api = (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) =>
-    fetch(service.url + p, { method, headers: { authorization: `Bearer ${bench.apiKey}`, 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+    fetch(service.url + p, {
+      method,
+      headers: { authorization: `Bearer ${bench.apiKey}`, 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   try {
     // Endpoint i is /events/i on the receiver, which checks each delivery with that endpoint's secret.
     const secrets: string[] = [];
@@ -116,48 +139,92 @@ async function main(): Promise<void> {
     const later = new Date(Date.now() + 86_400_000);
     const ids = Array.from({ length: Math.ceil(events / Number(args.endpoints)) }, () => randomUUID());
     for (let i = 0; i < ids.length; i += 5000) {
-      await bench.db('payments').insert(ids.slice(i, i + 5000).map((id, j) => ({
-        id, merchant_id: bench.merchantId, amount: 1000 + j, currency: 'XOF', network: 'mtn', phone_number: '2290167000003', next_check_at: later, expires_at: later,
-      })));
+      await bench.db('payments').insert(
+        ids.slice(i, i + 5000).map((id, j) => ({
+          id,
+          merchant_id: bench.merchantId,
+          amount: 1000 + j,
+          currency: 'XOF',
+          network: 'mtn',
+          phone_number: '2290167000003',
+          next_check_at: later,
+          expires_at: later,
+        })),
+      );
     }
     const cpu0 = cpuSeconds(service.pid);
     const ownCpu0 = process.cpuUsage();
     const t0 = Date.now();
-    await bench.db.raw(`UPDATE payments SET status = 'failed', failure_reason = 'cancelled', status_source = 'webhook' WHERE merchant_id = ? AND status = 'pending'`, [bench.merchantId]);
+    await bench.db.raw(`UPDATE payments SET status = 'failed', failure_reason = 'cancelled', status_source = 'webhook' WHERE merchant_id = ? AND status = 'pending'`, [
+      bench.merchantId,
+    ]);
     const committed = Date.now();
     const deliveries = ids.length * Number(args.endpoints);
     while (rx.ids.size < deliveries && Date.now() - t0 < 300_000) await new Promise((r) => setTimeout(r, 50));
     const seconds = (rx.lastAt - committed) / 1000;
     const throughput = {
-      deliveries, endpoints: Number(args.endpoints), delivered: rx.ids.size, received: rx.received, seconds, perSecond: Math.round(rx.ids.size / seconds),
-      transitionStatementMs: committed - t0, serviceCpuSeconds: cpuSeconds(service.pid) - cpu0,
-      receiverCpuSeconds: (() => { const u = process.cpuUsage(ownCpu0); return (u.user + u.system) / 1e6; })(),
+      deliveries,
+      endpoints: Number(args.endpoints),
+      delivered: rx.ids.size,
+      received: rx.received,
+      seconds,
+      perSecond: Math.round(rx.ids.size / seconds),
+      transitionStatementMs: committed - t0,
+      serviceCpuSeconds: cpuSeconds(service.pid) - cpu0,
+      receiverCpuSeconds: (() => {
+        const u = process.cpuUsage(ownCpu0);
+        return (u.user + u.system) / 1e6;
+      })(),
       loadAverage: os.loadavg()[0] ?? NaN,
     };
-    log(`throughput: ${throughput.delivered}/${deliveries} delivered to ${args.endpoints} endpoints (${throughput.received} received) in ${seconds.toFixed(2)} s: ${throughput.perSecond}/s, service CPU ${throughput.serviceCpuSeconds.toFixed(1)} s, receiver CPU ${throughput.receiverCpuSeconds.toFixed(1)} s, load ${throughput.loadAverage.toFixed(1)}`);
+    log(
+      `throughput: ${throughput.delivered}/${deliveries} delivered to ${args.endpoints} endpoints (${throughput.received} received) in ${seconds.toFixed(2)} s: ${throughput.perSecond}/s, service CPU ${throughput.serviceCpuSeconds.toFixed(1)} s, receiver CPU ${throughput.receiverCpuSeconds.toFixed(1)} s, load ${throughput.loadAverage.toFixed(1)}`,
+    );
 
     log(`latency: creating payments for ${args['load-seconds']} s at ${args['load-concurrency']} concurrent requests`);
     rx.sampling = true;
     const until = Date.now() + Number(args['load-seconds']) * 1000;
     let created = 0;
     let n = 0;
-    await Promise.all(Array.from({ length: Number(args['load-concurrency']) }, async () => {
-      while (Date.now() < until) {
-        const res = await api('POST', '/v1/payments', { amount: 1500, currency: 'XOF', network: 'mtn', phone_number: `2290167${String(++n % 10000).padStart(4, '0')}03` }, { 'idempotency-key': randomUUID() });
-        if (res.status === 201) created += 1;
-        await res.arrayBuffer();
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: Number(args['load-concurrency']) }, async () => {
+        while (Date.now() < until) {
+          const res = await api(
+            'POST',
+            '/v1/payments',
+            { amount: 1500, currency: 'XOF', network: 'mtn', phone_number: `2290167${String(++n % 10000).padStart(4, '0')}03` },
+            { 'idempotency-key': randomUUID() },
+          );
+          if (res.status === 201) created += 1;
+          await res.arrayBuffer();
+        }
+      }),
+    );
     const expected = deliveries + created * Number(args.endpoints);
     while (rx.ids.size < expected && Date.now() - until < 30_000) await new Promise((r) => setTimeout(r, 50));
     const sorted = [...rx.latencies].sort((a, b) => a - b);
     const latency = {
-      payments: created, paymentsPerSecond: Math.round(created / Number(args['load-seconds'])), delivered: rx.latencies.length,
-      p50Ms: quantile(sorted, 0.5), p95Ms: quantile(sorted, 0.95), p99Ms: quantile(sorted, 0.99), maxMs: sorted.at(-1) ?? NaN,
+      payments: created,
+      paymentsPerSecond: Math.round(created / Number(args['load-seconds'])),
+      delivered: rx.latencies.length,
+      p50Ms: quantile(sorted, 0.5),
+      p95Ms: quantile(sorted, 0.95),
+      p99Ms: quantile(sorted, 0.99),
+      maxMs: sorted.at(-1) ?? NaN,
     };
-    log(`latency under load: ${latency.payments} payments (${latency.paymentsPerSecond}/s), event to receipt p50 ${latency.p50Ms} ms, p95 ${latency.p95Ms} ms, p99 ${latency.p99Ms} ms, max ${latency.maxMs} ms`);
+    log(
+      `latency under load: ${latency.payments} payments (${latency.paymentsPerSecond}/s), event to receipt p50 ${latency.p50Ms} ms, p95 ${latency.p95Ms} ms, p99 ${latency.p99Ms} ms, max ${latency.maxMs} ms`,
+    );
     const duplicates = rx.received - rx.ids.size;
-    const report = { at: new Date().toISOString(), perEndpointConcurrency: Number(args['per-endpoint']), concurrency: Number(args.concurrency), throughput, latency, duplicates, cpus: os.cpus().length };
+    const report = {
+      at: new Date().toISOString(),
+      perEndpointConcurrency: Number(args['per-endpoint']),
+      concurrency: Number(args.concurrency),
+      throughput,
+      latency,
+      duplicates,
+      cpus: os.cpus().length,
+    };
     const file = path.resolve(`bench/results/merchant-events-${report.at.replace(/[:.]/g, '-')}.json`);
     fs.writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
     log(`duplicates received: ${duplicates}; report: ${path.relative(process.cwd(), file)}`);

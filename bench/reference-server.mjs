@@ -44,23 +44,50 @@ const READ = `select * from "payments" where "id" = $1 and "merchant_id" = $2 an
 
 /** @param {any} p */
 const present = (p) => ({
-  id: p.id, object: 'payment', status: p.status, amount: Number(p.amount), currency: p.currency, network: p.network,
-  method: p.method, card_brand: p.card_brand, phone_last4: p.phone_number.slice(-4), livemode: p.livemode,
-  description: p.description, metadata: p.metadata, feexpay_reference: p.feexpay_reference, payment_url: p.payment_url,
-  next_action: null, failure_reason: p.failure_reason, created_at: p.created_at.toISOString(),
-  updated_at: p.updated_at.toISOString(), settled_at: p.settled_at ? p.settled_at.toISOString() : null,
+  id: p.id,
+  object: 'payment',
+  status: p.status,
+  amount: Number(p.amount),
+  currency: p.currency,
+  network: p.network,
+  method: p.method,
+  card_brand: p.card_brand,
+  phone_last4: p.phone_number.slice(-4),
+  livemode: p.livemode,
+  description: p.description,
+  metadata: p.metadata,
+  feexpay_reference: p.feexpay_reference,
+  payment_url: p.payment_url,
+  next_action: null,
+  failure_reason: p.failure_reason,
+  created_at: p.created_at.toISOString(),
+  updated_at: p.updated_at.toISOString(),
+  settled_at: p.settled_at ? p.settled_at.toISOString() : null,
 });
 
 const nullable = (/** @type {string} */ type) => ({ type: [type, 'null'] });
 const paymentView = {
   type: 'object',
   properties: {
-    id: { type: 'string' }, object: { type: 'string' }, status: { type: 'string' }, amount: { type: 'integer' },
-    currency: { type: 'string' }, network: { type: 'string' }, method: { type: 'string' }, card_brand: nullable('string'),
-    phone_last4: { type: 'string' }, livemode: { type: 'boolean' }, description: nullable('string'),
-    metadata: { type: 'object', additionalProperties: { type: 'string' } }, feexpay_reference: nullable('string'),
-    payment_url: nullable('string'), next_action: nullable('object'), failure_reason: nullable('string'),
-    created_at: { type: 'string' }, updated_at: { type: 'string' }, settled_at: nullable('string'),
+    id: { type: 'string' },
+    object: { type: 'string' },
+    status: { type: 'string' },
+    amount: { type: 'integer' },
+    currency: { type: 'string' },
+    network: { type: 'string' },
+    method: { type: 'string' },
+    card_brand: nullable('string'),
+    phone_last4: { type: 'string' },
+    livemode: { type: 'boolean' },
+    description: nullable('string'),
+    metadata: { type: 'object', additionalProperties: { type: 'string' } },
+    feexpay_reference: nullable('string'),
+    payment_url: nullable('string'),
+    next_action: nullable('object'),
+    failure_reason: nullable('string'),
+    created_at: { type: 'string' },
+    updated_at: { type: 'string' },
+    settled_at: nullable('string'),
   },
 };
 
@@ -68,15 +95,26 @@ const paymentView = {
 function requestToPay(/** @type {Record<string, unknown>} */ payload) {
   const body = Buffer.from(JSON.stringify(payload));
   return new Promise((resolve, reject) => {
-    const req = http.request(feexpay, {
-      method: 'POST', agent,
-      headers: { authorization: `Bearer ${env.FEEXPAY_API_KEY}`, accept: 'application/json', 'content-type': 'application/json', 'content-length': String(body.length) },
-    }, (res) => {
-      const chunks = /** @type {Buffer[]} */ ([]);
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => { try { resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))); } catch (e) { reject(e); } });
-      res.on('error', reject);
-    });
+    const req = http.request(
+      feexpay,
+      {
+        method: 'POST',
+        agent,
+        headers: { authorization: `Bearer ${env.FEEXPAY_API_KEY}`, accept: 'application/json', 'content-type': 'application/json', 'content-length': String(body.length) },
+      },
+      (res) => {
+        const chunks = /** @type {Buffer[]} */ ([]);
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          } catch (e) {
+            reject(e);
+          }
+        });
+        res.on('error', reject);
+      },
+    );
     req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
     req.on('error', reject);
     req.end(body);
@@ -88,46 +126,71 @@ app.addHook('onRequest', async (req, reply) => {
   if (req.headers.authorization !== `Bearer ${apiKey}`) return reply.code(401).send({ error: { code: 'unauthorized' } });
 });
 
-app.get('/v1/payments/:id', {
-  schema: { params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] }, response: { 200: paymentView } },
-}, async (req, reply) => {
-  const { id } = /** @type {{ id: string }} */ (req.params);
-  const { rows } = await pool.query(READ, [id, merchantId, true]);
-  if (!rows[0]) return reply.code(404).send({ error: { code: 'not_found' } });
-  return present(rows[0]);
-});
-
-app.post('/v1/payments', {
-  schema: {
-    headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } }, required: ['idempotency-key'] },
-    body: {
-      type: 'object', additionalProperties: false, required: ['amount', 'currency', 'network', 'phone_number'],
-      properties: {
-        amount: { type: 'integer', minimum: 100, maximum: 2_000_000 }, currency: { type: 'string', enum: ['XOF'] },
-        network: { type: 'string' }, phone_number: { type: 'string', pattern: '^[0-9]{8,15}$' }, description: { type: 'string', maxLength: 255 },
-      },
-    },
-    response: { 201: paymentView },
+app.get(
+  '/v1/payments/:id',
+  {
+    schema: { params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] }, response: { 200: paymentView } },
   },
-}, async (req, reply) => {
-  const b = /** @type {{ amount: number, currency: string, network: string, phone_number: string, description?: string }} */ (req.body);
-  const key = /** @type {string} */ (req.headers['idempotency-key']);
-  const id = randomUUID();
-  const inserted = await pool.query(CLAIM_AND_INSERT, [merchantId, key, 'hash', id, b.amount, b.currency, b.network, b.phone_number, b.description ?? null]);
-  if (!inserted.rows[0]) return reply.code(409).send({ error: { code: 'idempotency_key_in_use' } });
-  const answer = await requestToPay({
-    phoneNumber: b.phone_number, amount: b.amount, shop: env.FEEXPAY_SHOP_ID, description: b.description ?? 'Paiement',
-    first_name: '', last_name: '', email: '', callback_info: id, reseau: 'MTN',
-  });
-  const attached = await pool.query(ATTACH, [id, answer.reference ?? null, answer.order_id ?? null, answer.payment_url ?? null]);
-  const payment = present(attached.rows[0] ?? inserted.rows[0]);
-  await pool.query(COMPLETE, [merchantId, key, JSON.stringify(payment)]);
-  return reply.code(201).send(payment);
-});
+  async (req, reply) => {
+    const { id } = /** @type {{ id: string }} */ (req.params);
+    const { rows } = await pool.query(READ, [id, merchantId, true]);
+    if (!rows[0]) return reply.code(404).send({ error: { code: 'not_found' } });
+    return present(rows[0]);
+  },
+);
+
+app.post(
+  '/v1/payments',
+  {
+    schema: {
+      headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } }, required: ['idempotency-key'] },
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['amount', 'currency', 'network', 'phone_number'],
+        properties: {
+          amount: { type: 'integer', minimum: 100, maximum: 2_000_000 },
+          currency: { type: 'string', enum: ['XOF'] },
+          network: { type: 'string' },
+          phone_number: { type: 'string', pattern: '^[0-9]{8,15}$' },
+          description: { type: 'string', maxLength: 255 },
+        },
+      },
+      response: { 201: paymentView },
+    },
+  },
+  async (req, reply) => {
+    const b = /** @type {{ amount: number, currency: string, network: string, phone_number: string, description?: string }} */ (req.body);
+    const key = /** @type {string} */ (req.headers['idempotency-key']);
+    const id = randomUUID();
+    const inserted = await pool.query(CLAIM_AND_INSERT, [merchantId, key, 'hash', id, b.amount, b.currency, b.network, b.phone_number, b.description ?? null]);
+    if (!inserted.rows[0]) return reply.code(409).send({ error: { code: 'idempotency_key_in_use' } });
+    const answer = await requestToPay({
+      phoneNumber: b.phone_number,
+      amount: b.amount,
+      shop: env.FEEXPAY_SHOP_ID,
+      description: b.description ?? 'Paiement',
+      first_name: '',
+      last_name: '',
+      email: '',
+      callback_info: id,
+      reseau: 'MTN',
+    });
+    const attached = await pool.query(ATTACH, [id, answer.reference ?? null, answer.order_id ?? null, answer.payment_url ?? null]);
+    const payment = present(attached.rows[0] ?? inserted.rows[0]);
+    await pool.query(COMPLETE, [merchantId, key, JSON.stringify(payment)]);
+    return reply.code(201).send(payment);
+  },
+);
 
 app.get('/health/ready', async () => ({ status: 'ok' }));
 
 await app.listen({ host: '127.0.0.1', port: Number(env.PORT ?? 0) });
-const stop = () => { void app.close().then(() => pool.end()).then(() => process.exit(0)); };
+const stop = () => {
+  void app
+    .close()
+    .then(() => pool.end())
+    .then(() => process.exit(0));
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -122,26 +122,37 @@ async function main(): Promise<void> {
       for (const mode of ['off', 'on'] as const) {
         servers[mode] = await startService({ ...serviceEnv(dbs[mode].url, simulator.url), ...observability[mode] }, path.join(logsDir, `service-${mode}.log`), profArgs(mode));
       }
-      servers.ref = await startReference({
-        DATABASE_URL: dbs.ref.url,
-        FEEXPAY_BASE_URL: simulator.url,
-        FEEXPAY_API_KEY: SIMULATOR_DEFAULT_API_KEY,
-        FEEXPAY_SHOP_ID: 'simshop00000001',
-        REFERENCE_API_KEY: dbs.ref.apiKey,
-        REFERENCE_MERCHANT_ID: dbs.ref.merchantId,
-      }, path.join(logsDir, 'reference.log'));
+      servers.ref = await startReference(
+        {
+          DATABASE_URL: dbs.ref.url,
+          FEEXPAY_BASE_URL: simulator.url,
+          FEEXPAY_API_KEY: SIMULATOR_DEFAULT_API_KEY,
+          FEEXPAY_SHOP_ID: 'simshop00000001',
+          REFERENCE_API_KEY: dbs.ref.apiKey,
+          REFERENCE_MERCHANT_ID: dbs.ref.merchantId,
+        },
+        path.join(logsDir, 'reference.log'),
+      );
       for (const m of MODES) log(`${m}: pid ${servers[m]!.pid}, database ${dbs[m].name}`);
-      passes = await runPasses({
-        off: { mode: 'off', service: servers.off!, db: dbs.off },
-        on: { mode: 'on', service: servers.on!, db: dbs.on },
-        ref: { mode: 'ref', service: servers.ref, db: dbs.ref },
-      }, opts);
+      passes = await runPasses(
+        {
+          off: { mode: 'off', service: servers.off!, db: dbs.off },
+          on: { mode: 'on', service: servers.on!, db: dbs.on },
+          ref: { mode: 'ref', service: servers.ref, db: dbs.ref },
+        },
+        opts,
+      );
       for (const mode of MODES) {
         for (const s of passes[mode].scenarios) {
-          log(`${mode} ${s.scenario}: ${s.requestsPerSec.toFixed(0)} req/s, p50 ${s.p50Ms.toFixed(1)} ms, p99 ${s.p99Ms.toFixed(1)} ms, non-2xx ${s.non2xx}, errors ${s.errors}, RSS max ${s.rssMaxMb.toFixed(0)} MB, CPU ${s.cpuMsPerRequest.toFixed(3)} ms/req, PostgreSQL ${s.pgServerMsPerRequest.toFixed(3)} ms/req (own database ${s.pgDatabaseMsPerRequest.toFixed(3)})`);
+          log(
+            `${mode} ${s.scenario}: ${s.requestsPerSec.toFixed(0)} req/s, p50 ${s.p50Ms.toFixed(1)} ms, p99 ${s.p99Ms.toFixed(1)} ms, non-2xx ${s.non2xx}, errors ${s.errors}, RSS max ${s.rssMaxMb.toFixed(0)} MB, CPU ${s.cpuMsPerRequest.toFixed(3)} ms/req, PostgreSQL ${s.pgServerMsPerRequest.toFixed(3)} ms/req (own database ${s.pgDatabaseMsPerRequest.toFixed(3)})`,
+          );
         }
         const m = passes[mode].metrics;
-        if (m) log(`${mode} /metrics with ${m.payments} payments: p50 ${m.p50Ms.toFixed(1)} ms, p99 ${m.p99Ms.toFixed(1)} ms, ${m.bytes} bytes; /health/live p50 ${m.floor.p50Ms.toFixed(1)} ms, p99 ${m.floor.p99Ms.toFixed(1)} ms`);
+        if (m)
+          log(
+            `${mode} /metrics with ${m.payments} payments: p50 ${m.p50Ms.toFixed(1)} ms, p99 ${m.p99Ms.toFixed(1)} ms, ${m.bytes} bytes; /health/live p50 ${m.floor.p50Ms.toFixed(1)} ms, p99 ${m.floor.p99Ms.toFixed(1)} ms`,
+          );
       }
       if (args.soak) {
         for (const m of ['off', 'ref'] as const) {

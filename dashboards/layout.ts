@@ -4,9 +4,7 @@ import { externalMetrics } from '../src/metrics/catalog.ts';
 import type { MonitoringConfig } from '../alerts/config.ts';
 import { eq, sel } from '../alerts/promql.ts';
 import { ns } from './selectors.ts';
-import {
-  instanceVariable, jobVariable, namespaceVariable, networkVariable, postgresDatasource, PROM_DS, prometheusDatasource,
-} from './variables.ts';
+import { instanceVariable, jobVariable, namespaceVariable, networkVariable, postgresDatasource, PROM_DS, prometheusDatasource } from './variables.ts';
 
 export const TAG = 'feexpay';
 
@@ -37,20 +35,24 @@ function alertAnnotations(cfg: MonitoringConfig): dashboard.AnnotationQueryBuild
 }
 
 function common(cfg: MonitoringConfig, m: { uid: string; title: string; description: string }): dashboard.DashboardBuilder {
-  return new dashboard.DashboardBuilder(m.title)
-    .uid(m.uid)
-    .description(m.description)
-    .tags([TAG])
-    // Provisioned from code: edits in the UI would be lost on the next deploy, so none are offered.
-    .readonly()
-    .timezone('browser')
-    .time({ from: 'now-6h', to: 'now' })
-    .refresh('1m')
-    .tooltip(dashboard.DashboardCursorSync.Crosshair)
-    // Every dashboard tagged feexpay, as a dropdown, keeping time range and environment.
-    .link(new dashboard.DashboardLinkBuilder('FeexPay dashboards').type(dashboard.DashboardLinkType.Dashboards).tags([TAG]).asDropdown(true).includeVars(true).keepTime(true))
-    .link(new dashboard.DashboardLinkBuilder('Runbooks').type(dashboard.DashboardLinkType.Link).url(cfg.runbookBaseUrl).targetBlank(true).icon('doc'))
-    .link(new dashboard.DashboardLinkBuilder('Alertmanager').type(dashboard.DashboardLinkType.Link).url(`${cfg.externalUrls.alertmanager}/#/alerts`).targetBlank(true).icon('bolt'));
+  return (
+    new dashboard.DashboardBuilder(m.title)
+      .uid(m.uid)
+      .description(m.description)
+      .tags([TAG])
+      // Provisioned from code: edits in the UI would be lost on the next deploy, so none are offered.
+      .readonly()
+      .timezone('browser')
+      .time({ from: 'now-6h', to: 'now' })
+      .refresh('1m')
+      .tooltip(dashboard.DashboardCursorSync.Crosshair)
+      // Every dashboard tagged feexpay, as a dropdown, keeping time range and environment.
+      .link(new dashboard.DashboardLinkBuilder('FeexPay dashboards').type(dashboard.DashboardLinkType.Dashboards).tags([TAG]).asDropdown(true).includeVars(true).keepTime(true))
+      .link(new dashboard.DashboardLinkBuilder('Runbooks').type(dashboard.DashboardLinkType.Link).url(cfg.runbookBaseUrl).targetBlank(true).icon('doc'))
+      .link(
+        new dashboard.DashboardLinkBuilder('Alertmanager').type(dashboard.DashboardLinkType.Link).url(`${cfg.externalUrls.alertmanager}/#/alerts`).targetBlank(true).icon('bolt'),
+      )
+  );
 }
 
 export function baseDashboard(cfg: MonitoringConfig, m: DashboardMeta): dashboard.DashboardBuilder {

@@ -72,12 +72,7 @@ export const redBelow = (limit: number): dashboard.Threshold[] => [
 
 function targets(queries: Query[]): prometheus.DataqueryBuilder[] {
   return queries.map((q, i) => {
-    const b = new prometheus.DataqueryBuilder()
-      .datasource(PROM_DS)
-      .refId(REF_IDS[i]!)
-      .expr(q.expr)
-      .legendFormat(q.legend)
-      .editorMode(prometheus.QueryEditorMode.Code);
+    const b = new prometheus.DataqueryBuilder().datasource(PROM_DS).refId(REF_IDS[i]!).expr(q.expr).legendFormat(q.legend).editorMode(prometheus.QueryEditorMode.Code);
     return q.instant ? b.instant().format(prometheus.PromQueryFormat.Table) : b.range();
   });
 }
@@ -89,7 +84,11 @@ function links(list: Link[] | undefined): dashboard.DashboardLinkBuilder[] {
 type AnyPanel = timeseries.PanelBuilder | stat.PanelBuilder | table.PanelBuilder;
 
 function decorate<P extends AnyPanel>(p: P, c: Common): P {
-  p.title(c.title).description(c.description).unit(c.unit).height(c.height ?? 8).span(c.width ?? 12);
+  p.title(c.title)
+    .description(c.description)
+    .unit(c.unit)
+    .height(c.height ?? 8)
+    .span(c.width ?? 12);
   p.thresholds(new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(c.thresholds));
   if (c.decimals !== undefined) p.decimals(c.decimals);
   if (c.noValue !== undefined) p.noValue(c.noValue);
@@ -103,7 +102,13 @@ export function timeseriesPanel(spec: PromPanel & { stack?: boolean }): timeseri
   const p = new timeseries.PanelBuilder()
     .datasource(PROM_DS)
     .targets(targets(spec.queries))
-    .legend(new common.VizLegendOptionsBuilder().displayMode(common.LegendDisplayMode.Table).placement(common.LegendPlacement.Bottom).showLegend(true).calcs(['mean', 'max', 'lastNotNull']))
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .displayMode(common.LegendDisplayMode.Table)
+        .placement(common.LegendPlacement.Bottom)
+        .showLegend(true)
+        .calcs(['mean', 'max', 'lastNotNull']),
+    )
     .fillOpacity(10)
     .lineWidth(1);
   if (!isNeutral(spec.thresholds)) {

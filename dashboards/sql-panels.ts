@@ -36,24 +36,50 @@ export const SQL_ROW = 'From the payments database';
 
 export function sqlPanels(): dashboard.RowBuilder {
   return new dashboard.RowBuilder(SQL_ROW)
-    .withPanel(sqlPanel({
-      kind: 'timeseries', format: 'time_series', sql: SQL.perDay, unit: 'short', thresholds: NO_LIMIT, decimals: 0,
-      title: 'Payments per day by status',
-      description: 'Payments created per day, by current status, counted in PostgreSQL.',
-    }))
-    .withPanel(sqlPanel({
-      kind: 'table', format: 'table', sql: SQL.statusShare24h, unit: 'short', thresholds: NO_LIMIT,
-      title: 'Status share over the last 24 hours',
-      description: 'Payments created in the last 24 hours by status, with each status share of the total (successful = success rate).',
-    }))
-    .withPanel(sqlPanel({
-      kind: 'table', format: 'table', sql: SQL.totalsPerCurrency, unit: 'short', thresholds: NO_LIMIT, decimals: 0,
-      title: 'Collected per currency',
-      description: 'Count and total amount of successful payments settled in the selected time range, per currency.',
-    }))
-    .withPanel(sqlPanel({
-      kind: 'table', format: 'table', sql: SQL.latestFailed, unit: 'short', thresholds: NO_LIMIT,
-      title: 'Latest failed payments',
-      description: 'The 50 most recent failed payments with their failure reason and FeexPay reference. No customer data.',
-    }));
+    .withPanel(
+      sqlPanel({
+        kind: 'timeseries',
+        format: 'time_series',
+        sql: SQL.perDay,
+        unit: 'short',
+        thresholds: NO_LIMIT,
+        decimals: 0,
+        title: 'Payments per day by status',
+        description: 'Payments created per day, by current status, counted in PostgreSQL.',
+      }),
+    )
+    .withPanel(
+      sqlPanel({
+        kind: 'table',
+        format: 'table',
+        sql: SQL.statusShare24h,
+        unit: 'short',
+        thresholds: NO_LIMIT,
+        title: 'Status share over the last 24 hours',
+        description: 'Payments created in the last 24 hours by status, with each status share of the total (successful = success rate).',
+      }),
+    )
+    .withPanel(
+      sqlPanel({
+        kind: 'table',
+        format: 'table',
+        sql: SQL.totalsPerCurrency,
+        unit: 'short',
+        thresholds: NO_LIMIT,
+        decimals: 0,
+        title: 'Collected per currency',
+        description: 'Count and total amount of successful payments settled in the selected time range, per currency.',
+      }),
+    )
+    .withPanel(
+      sqlPanel({
+        kind: 'table',
+        format: 'table',
+        sql: SQL.latestFailed,
+        unit: 'short',
+        thresholds: NO_LIMIT,
+        title: 'Latest failed payments',
+        description: 'The 50 most recent failed payments with their failure reason and FeexPay reference. No customer data.',
+      }),
+    );
 }

@@ -23,42 +23,55 @@ export function triageRow(cfg: MonitoringConfig): dashboard.RowBuilder {
   const surge = cfg.api.serverErrorSurge;
   const common = { unit: 'percentunit', width: 4, height: 6, noValue: 'no calls' } as const;
   return new dashboard.RowBuilder(TRIAGE_ROW)
-    .withPanel(statPanel({
-      ...common,
-      title: 'FeexPay errors (5m)',
-      description: `Share of calls FeexPay answered 5xx, broke or garbled, per operation. Red from ${pct(errors.threshold)}, where FeexPayApiErrorsHigh pages: the outage is FeexPay's.`,
-      thresholds: redAbove(errors.threshold), links: runbook(cfg, 'FeexPayApiErrorsHigh'),
-      queries: [{ expr: share('error'), legend: '{{operation}}' }],
-    }))
-    .withPanel(statPanel({
-      ...common,
-      title: 'FeexPay timeouts (5m)',
-      description: `Share of calls that hit the client timeout (FeexPay hanging), per operation. Red from ${pct(timeouts.threshold)}, where FeexPayApiTimeoutsHigh pages.`,
-      thresholds: redAbove(timeouts.threshold), links: runbook(cfg, 'FeexPayApiTimeoutsHigh'),
-      queries: [{ expr: share('timeout'), legend: '{{operation}}' }],
-    }))
-    .withPanel(statPanel({
-      ...common,
-      noValue: 'no requests',
-      title: 'API 5xx (5m)',
-      description: `Share of our API's requests answered 5xx. Red from ${pct(surge.threshold)} (FeexPayGatewayServerErrorSurge): the outage is ours. A FeexPay outage leaves this at 0: payments go pending instead.`,
-      thresholds: redAbove(surge.threshold), links: runbook(cfg, 'FeexPayGatewayServerErrorSurge'),
-      queries: [{ expr: guardedRatio(sumBy(http(re('status_code', '5..'))), sumBy(http()), []), legend: '5xx' }],
-    }))
-    .withPanel(statPanel({
-      ...common,
-      unit: 's',
-      noValue: 'no requests',
-      title: 'API p95 (5m)',
-      description: `95th percentile duration of our API's requests over 5 minutes; red from ${cfg.api.latencyP95Seconds} s.`,
-      thresholds: redAbove(cfg.api.latencyP95Seconds),
-      queries: [{ expr: quantile(0.95, sel(recorded.instanceHttpBuckets('5m'), ...gw(cfg))), legend: 'p95' }],
-    }))
-    .withPanel(new AlertListPanelBuilder({
-      title: 'FeexPay gateway alerts',
-      description: 'Pending and firing alerts of this service in the selected environment, from Prometheus; each links to its runbook.',
-      service: cfg.service,
-      width: 8,
-      height: 6,
-    }));
+    .withPanel(
+      statPanel({
+        ...common,
+        title: 'FeexPay errors (5m)',
+        description: `Share of calls FeexPay answered 5xx, broke or garbled, per operation. Red from ${pct(errors.threshold)}, where FeexPayApiErrorsHigh pages: the outage is FeexPay's.`,
+        thresholds: redAbove(errors.threshold),
+        links: runbook(cfg, 'FeexPayApiErrorsHigh'),
+        queries: [{ expr: share('error'), legend: '{{operation}}' }],
+      }),
+    )
+    .withPanel(
+      statPanel({
+        ...common,
+        title: 'FeexPay timeouts (5m)',
+        description: `Share of calls that hit the client timeout (FeexPay hanging), per operation. Red from ${pct(timeouts.threshold)}, where FeexPayApiTimeoutsHigh pages.`,
+        thresholds: redAbove(timeouts.threshold),
+        links: runbook(cfg, 'FeexPayApiTimeoutsHigh'),
+        queries: [{ expr: share('timeout'), legend: '{{operation}}' }],
+      }),
+    )
+    .withPanel(
+      statPanel({
+        ...common,
+        noValue: 'no requests',
+        title: 'API 5xx (5m)',
+        description: `Share of our API's requests answered 5xx. Red from ${pct(surge.threshold)} (FeexPayGatewayServerErrorSurge): the outage is ours. A FeexPay outage leaves this at 0: payments go pending instead.`,
+        thresholds: redAbove(surge.threshold),
+        links: runbook(cfg, 'FeexPayGatewayServerErrorSurge'),
+        queries: [{ expr: guardedRatio(sumBy(http(re('status_code', '5..'))), sumBy(http()), []), legend: '5xx' }],
+      }),
+    )
+    .withPanel(
+      statPanel({
+        ...common,
+        unit: 's',
+        noValue: 'no requests',
+        title: 'API p95 (5m)',
+        description: `95th percentile duration of our API's requests over 5 minutes; red from ${cfg.api.latencyP95Seconds} s.`,
+        thresholds: redAbove(cfg.api.latencyP95Seconds),
+        queries: [{ expr: quantile(0.95, sel(recorded.instanceHttpBuckets('5m'), ...gw(cfg))), legend: 'p95' }],
+      }),
+    )
+    .withPanel(
+      new AlertListPanelBuilder({
+        title: 'FeexPay gateway alerts',
+        description: 'Pending and firing alerts of this service in the selected environment, from Prometheus; each links to its runbook.',
+        service: cfg.service,
+        width: 8,
+        height: 6,
+      }),
+    );
 }

@@ -18,10 +18,7 @@ export const PG_DS: DataSourceRef = { type: 'grafana-postgresql-datasource', uid
 const ALL = { selected: true, text: 'All', value: '$__all' };
 
 export function prometheusDatasource(): dashboard.DatasourceVariableBuilder {
-  return new dashboard.DatasourceVariableBuilder(DS_VARIABLE)
-    .label('Data source')
-    .type('prometheus')
-    .description('Prometheus holding the FeexPay gateway series.');
+  return new dashboard.DatasourceVariableBuilder(DS_VARIABLE).label('Data source').type('prometheus').description('Prometheus holding the FeexPay gateway series.');
 }
 
 export function postgresDatasource(): dashboard.DatasourceVariableBuilder {

@@ -106,10 +106,7 @@ export function apiDeployment(s: EnvSettings): Deployment {
         spec: {
           ...basePodSpec(s),
           terminationGracePeriodSeconds: gracePeriodSeconds(s),
-          topologySpreadConstraints: [
-            spread('topology.kubernetes.io/zone', 'ScheduleAnyway'),
-            spread('kubernetes.io/hostname', 'DoNotSchedule'),
-          ],
+          topologySpreadConstraints: [spread('topology.kubernetes.io/zone', 'ScheduleAnyway'), spread('kubernetes.io/hostname', 'DoNotSchedule')],
           initContainers: [schemaWaitContainer(s)],
           containers: [apiContainer(s)],
         },
@@ -139,9 +136,7 @@ export function apiAutoscaler(s: EnvSettings): HorizontalPodAutoscaler {
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: NAMES.deployment },
       minReplicas: s.replicas.min,
       maxReplicas: s.replicas.max,
-      metrics: [
-        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: s.replicas.targetCpuPercent } } },
-      ],
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: s.replicas.targetCpuPercent } } }],
       behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
     },
   });

@@ -29,7 +29,11 @@ type RuleGroups = IPrometheusRule['spec']['groups'];
 
 /** `alerts.yml` -> `feexpay-gateway-alerts`: one PrometheusRule per generated rule file. */
 export function ruleObjectName(fileName: string): string {
-  const base = fileName.replace(/\.ya?ml$/, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  const base = fileName
+    .replace(/\.ya?ml$/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return `${APP_NAME}-${base}`;
 }
 
@@ -50,7 +54,11 @@ export function prometheusRules(s: EnvSettings, ruleFiles: Record<string, string
 export const DASHBOARD_LABEL = { grafana_dashboard: '1' } as const;
 
 export function dashboardObjectName(fileName: string): string {
-  const base = fileName.replace(/\.json$/, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  const base = fileName
+    .replace(/\.json$/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return `${APP_NAME}-dashboard-${base}`.slice(0, 63).replace(/-+$/, '');
 }
 

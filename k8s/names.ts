@@ -54,7 +54,11 @@ export function commonLabels(env: string, version: string): Labels {
 /** The image tag, used as the version label and as SENTRY_RELEASE. */
 export function imageTag(image: string): string {
   const at = image.indexOf('@');
-  if (at >= 0) return image.slice(at + 1).replace(/^sha256:/, '').slice(0, 12);
+  if (at >= 0)
+    return image
+      .slice(at + 1)
+      .replace(/^sha256:/, '')
+      .slice(0, 12);
   const colon = image.lastIndexOf(':');
   return colon > image.lastIndexOf('/') ? image.slice(colon + 1) : 'latest';
 }

@@ -102,13 +102,7 @@ export function nodeCommand(script: string, preload: string[] = [], args: string
   return ['node', ...flags, '--enable-source-maps', ...preload.flatMap((p) => ['--import', p]), script, ...args];
 }
 
-export function baseContainer(
-  s: EnvSettings,
-  name: string,
-  command: string[],
-  resources: Resources,
-  secretKeys?: readonly SecretKeyDoc[],
-): IContainer {
+export function baseContainer(s: EnvSettings, name: string, command: string[], resources: Resources, secretKeys?: readonly SecretKeyDoc[]): IContainer {
   return {
     name,
     image: s.image,

@@ -11,7 +11,7 @@ export interface SecretKeyDoc {
 }
 
 export const APP_SECRET_KEYS: readonly SecretKeyDoc[] = [
-  { key: 'DATABASE_URL', required: true, purpose: 'PostgreSQL URL (postgres://user:password@host:5432/db), or PgBouncer\'s' },
+  { key: 'DATABASE_URL', required: true, purpose: "PostgreSQL URL (postgres://user:password@host:5432/db), or PgBouncer's" },
   { key: 'REDIS_URL', required: false, purpose: 'Redis URL for shared rate-limit counters (required when the settings say redis: true, the default)' },
   { key: 'FEEXPAY_API_KEY', required: true, purpose: 'FeexPay API key (fp_ and 64 letters or digits)' },
   { key: 'WEBHOOK_TOKEN', required: true, purpose: 'Token FeexPay webhooks must carry' },

@@ -117,9 +117,11 @@ export interface LogsVolume {
   size: string;
 }
 
-const packageVersion = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-  version: string;
-}).version;
+const packageVersion = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 /** The default image names no real registry: synth refuses it for production. */
 export const PLACEHOLDER_REGISTRY = 'registry.example.com/';

@@ -33,8 +33,25 @@ type ModelCtor = new (data: never) => Validatable;
 
 const MODELS: Record<string, ModelCtor> = {};
 for (const m of [
-  AlertmanagerConfig, PrometheusRule, ServiceMonitor, Certificate, HTTPRoute, ReferenceGrant, Deployment, HorizontalPodAutoscaler, CronJob, Job,
-  Ingress, NetworkPolicy, PodDisruptionBudget, ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service, ServiceAccount,
+  AlertmanagerConfig,
+  PrometheusRule,
+  ServiceMonitor,
+  Certificate,
+  HTTPRoute,
+  ReferenceGrant,
+  Deployment,
+  HorizontalPodAutoscaler,
+  CronJob,
+  Job,
+  Ingress,
+  NetworkPolicy,
+  PodDisruptionBudget,
+  ConfigMap,
+  Namespace,
+  PersistentVolumeClaim,
+  Secret,
+  Service,
+  ServiceAccount,
 ] as const) {
   const probe = new (m as unknown as new (d?: object) => { apiVersion: string; kind: string })();
   MODELS[`${probe.apiVersion}/${probe.kind}`] = m as unknown as ModelCtor;

@@ -41,7 +41,12 @@ export function ensureWritableDirectory(variable: string, dir: string): void {
     fs.rmSync(probe);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'EEXIST' || e.code === 'ENOTDIR' ? 'is not a directory' : e.code === 'EACCES' || e.code === 'EPERM' ? 'is not writable by this process' : `cannot be used (${e.code ?? e.message})`;
+    const why =
+      e.code === 'EEXIST' || e.code === 'ENOTDIR'
+        ? 'is not a directory'
+        : e.code === 'EACCES' || e.code === 'EPERM'
+          ? 'is not writable by this process'
+          : `cannot be used (${e.code ?? e.message})`;
     throw new ConfigError(variable, `${why}: ${dir}`);
   }
 }

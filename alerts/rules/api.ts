@@ -42,13 +42,9 @@ function serverErrorSurge(cfg: MonitoringConfig): AlertingRule {
     name: 'FeexPayGatewayServerErrorSurge',
     knobs: k,
     component: 'api',
-    expr:
-      `${recorded.httpErrorRatio(k.window)}${job} > ${num(k.threshold)}\n` +
-      `and ${ON_JOB}\n${recorded.httpRequestRate(k.window)}${job} > ${num(k.minRatePerSecond)}`,
+    expr: `${recorded.httpErrorRatio(k.window)}${job} > ${num(k.threshold)}\n` + `and ${ON_JOB}\n${recorded.httpRequestRate(k.window)}${job} > ${num(k.minRatePerSecond)}`,
     summary: `More than ${pct(k.threshold)} of API requests fail with a server error.`,
-    description:
-      `{{ $value | humanizePercentage }} of requests to {{ $labels.job }} answered 5xx over the last ` +
-      `${k.window} (limit ${pct(k.threshold)}).`,
+    description: `{{ $value | humanizePercentage }} of requests to {{ $labels.job }} answered 5xx over the last ` + `${k.window} (limit ${pct(k.threshold)}).`,
     measured: { value: '{{ $value | humanizePercentage }}', threshold: pct(k.threshold) },
   });
 }

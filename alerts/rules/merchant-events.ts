@@ -34,9 +34,7 @@ export function merchantEventAlerts(cfg: MonitoringConfig): AlertingRule[] {
       knobs: failing,
       component: 'service',
       // The floor on endpoints keeps two merchants' broken test endpoints from paging anyone.
-      expr:
-        `${endpoints(cfg, 'failing')} / ${ON_JOB} ${active} > ${num(failing.threshold)}\n` +
-        `and ${ON_JOB}\n${active} >= ${num(failing.minEndpoints)}`,
+      expr: `${endpoints(cfg, 'failing')} / ${ON_JOB} ${active} > ${num(failing.threshold)}\n` + `and ${ON_JOB}\n${active} >= ${num(failing.minEndpoints)}`,
       summary: `More than ${pct(failing.threshold)} of merchant webhook endpoints are failing at once.`,
       description:
         `{{ $value | humanizePercentage }} of the active merchant webhook endpoints of {{ $labels.job }} ` +

@@ -23,8 +23,7 @@ export function successRateAlerts(cfg: MonitoringConfig): AlertingRule[] {
         `and ${ON_JOB}\n${recorded.paymentFinishedRate(all.window)}{${eq('job', cfg.job)}} > ${num(all.minRatePerSecond)}`,
       summary: `Payment success rate is below ${pct(all.threshold)}.`,
       description:
-        `Only {{ $value | humanizePercentage }} of the payments that finished on {{ $labels.job }} ` +
-        `over the last ${all.window} succeeded (floor ${pct(all.threshold)}).`,
+        `Only {{ $value | humanizePercentage }} of the payments that finished on {{ $labels.job }} ` + `over the last ${all.window} succeeded (floor ${pct(all.threshold)}).`,
       measured: { value: '{{ $value | humanizePercentage }}', threshold: pct(all.threshold) },
     }),
     alert(cfg, {
@@ -37,8 +36,7 @@ export function successRateAlerts(cfg: MonitoringConfig): AlertingRule[] {
         `${recorded.networkFinishedRate(net.window)}{${eq('job', cfg.job)}} > ${num(net.minRatePerSecond)}`,
       summary: `Payment success rate on one mobile-money network is below ${pct(net.threshold)}.`,
       description:
-        `Only {{ $value | humanizePercentage }} of {{ $labels.network }} payments on {{ $labels.job }} ` +
-        `succeeded over the last ${net.window} (floor ${pct(net.threshold)}).`,
+        `Only {{ $value | humanizePercentage }} of {{ $labels.network }} payments on {{ $labels.job }} ` + `succeeded over the last ${net.window} (floor ${pct(net.threshold)}).`,
       measured: { value: '{{ $value | humanizePercentage }}', threshold: pct(net.threshold) },
     }),
   ];
@@ -84,9 +82,7 @@ function feexpayRatioAlert(cfg: MonitoringConfig, kind: 'error' | 'timeout'): Al
     knobs: k,
     component: 'feexpay',
     // The volume guard keeps a quiet night (two calls, both failing) from paging anyone.
-    expr:
-      `${ratio}${job} > ${num(k.threshold)}\n` +
-      `and ${ON_OPERATION}\n${recorded.feexpayCallRate(k.window)}${job} > ${num(k.minRatePerSecond)}`,
+    expr: `${ratio}${job} > ${num(k.threshold)}\n` + `and ${ON_OPERATION}\n${recorded.feexpayCallRate(k.window)}${job} > ${num(k.minRatePerSecond)}`,
     summary: kind === 'error' ? 'FeexPay answers a large share of calls with errors.' : 'A large share of FeexPay calls time out.',
     description:
       `{{ $value | humanizePercentage }} of FeexPay {{ $labels.operation }} calls from {{ $labels.job }} ${what} ` +
@@ -131,8 +127,7 @@ export function feexpayAlerts(cfg: MonitoringConfig): AlertingRule[] {
       expr: `${sumIncrease(deliveries, '1h', JOB_LABELS)} > ${num(hooks.maxPerHour)}`,
       summary: `More than ${hooks.maxPerHour} FeexPay webhooks per hour fail.`,
       description:
-        `{{ $value | printf "%.0f" }} FeexPay webhook deliveries to {{ $labels.job }} ended in ` +
-        `${hooks.results.join(' or ')} over the last hour (limit ${hooks.maxPerHour}).`,
+        `{{ $value | printf "%.0f" }} FeexPay webhook deliveries to {{ $labels.job }} ended in ` + `${hooks.results.join(' or ')} over the last hour (limit ${hooks.maxPerHour}).`,
       measured: { value: '{{ $value | printf "%.0f" }} per hour', threshold: `${hooks.maxPerHour} per hour` },
     }),
     alert(cfg, {

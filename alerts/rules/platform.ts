@@ -104,9 +104,7 @@ export function infraAlerts(cfg: MonitoringConfig): AlertingRule[] {
       knobs: i.redisMemory,
       component: 'infra',
       // maxmemory 0 means unlimited: the ratio would be +Inf, so such an instance is left out.
-      expr:
-        `${sel(series(externalMetrics.redisMemoryUsed), redisJob)} / ${redisMax} > ${num(i.redisMemory.threshold)}\n` +
-        `and ${redisMax} > 0`,
+      expr: `${sel(series(externalMetrics.redisMemoryUsed), redisJob)} / ${redisMax} > ${num(i.redisMemory.threshold)}\n` + `and ${redisMax} > 0`,
       summary: `Redis uses more than ${pct(i.redisMemory.threshold)} of its maxmemory.`,
       description: `Redis at {{ $labels.instance }} uses {{ $value | humanizePercentage }} of maxmemory (limit ${pct(i.redisMemory.threshold)}).`,
       measured: { value: '{{ $value | humanizePercentage }}', threshold: pct(i.redisMemory.threshold) },
@@ -135,9 +133,7 @@ export function infraAlerts(cfg: MonitoringConfig): AlertingRule[] {
       component: 'infra',
       expr: `${used}\n/ ${capacity} > ${num(i.volumeDisk.threshold)}`,
       summary: `A FeexPay persistent volume is more than ${pct(i.volumeDisk.threshold)} full.`,
-      description:
-        `Volume {{ $labels.persistentvolumeclaim }} in {{ $labels.namespace }} is {{ $value | humanizePercentage }} full ` +
-        `(limit ${pct(i.volumeDisk.threshold)}).`,
+      description: `Volume {{ $labels.persistentvolumeclaim }} in {{ $labels.namespace }} is {{ $value | humanizePercentage }} full ` + `(limit ${pct(i.volumeDisk.threshold)}).`,
       measured: { value: '{{ $value | humanizePercentage }}', threshold: pct(i.volumeDisk.threshold) },
     }),
   ];

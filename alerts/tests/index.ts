@@ -20,11 +20,7 @@ export type { TestGroup, AlertRuleTest, ExpectedAlert } from './model.ts';
 export function buildRuleTestModels(cfg: MonitoringConfig = monitoringConfig): Record<string, TestGroup[]> {
   const book = new RuleBook(buildRuleGroups(cfg));
   return {
-    'tests/payments.test.yml': [
-      ...successRateGroups(cfg, book),
-      ...networkSuccessRateGroups(cfg, book),
-      ...stuckPendingGroups(cfg, book),
-    ],
+    'tests/payments.test.yml': [...successRateGroups(cfg, book), ...networkSuccessRateGroups(cfg, book), ...stuckPendingGroups(cfg, book)],
     'tests/feexpay.test.yml': [
       ...feexpayRatioGroups(cfg, book, 'error'),
       ...feexpayRatioGroups(cfg, book, 'timeout'),

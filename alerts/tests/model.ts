@@ -65,9 +65,7 @@ export class RuleBook {
   }
 
   get(alert: string, match: Record<string, string> = {}): AlertingRule {
-    const found = this.rules.filter(
-      (r) => r.alert === alert && Object.entries(match).every(([k, v]) => r.labels[k] === v),
-    );
+    const found = this.rules.filter((r) => r.alert === alert && Object.entries(match).every(([k, v]) => r.labels[k] === v));
     if (found.length !== 1) throw new Error(`${found.length} rules match ${alert} ${JSON.stringify(match)}`);
     return found[0]!;
   }

@@ -42,7 +42,15 @@ export async function runGrowth(
         const post = await postLoad(service, b, o);
         const ids = await samplePaymentIds(b, 5_000);
         const get = await getLoad(service, b, ids, o);
-        results.push({ stored: target, seedSeconds, postPerSec: post.requestsPerSec, postP99Ms: post.p99Ms, getPerSec: get.requestsPerSec, getP50Ms: get.p50Ms, getP99Ms: get.p99Ms });
+        results.push({
+          stored: target,
+          seedSeconds,
+          postPerSec: post.requestsPerSec,
+          postP99Ms: post.p99Ms,
+          getPerSec: get.requestsPerSec,
+          getP50Ms: get.p50Ms,
+          getP99Ms: get.p99Ms,
+        });
         log(`growth ${target}: POST ${post.requestsPerSec.toFixed(0)}/s p99 ${post.p99Ms} ms; GET ${get.requestsPerSec.toFixed(0)}/s p50 ${get.p50Ms} p99 ${get.p99Ms} ms`);
       } finally {
         await service.stop();

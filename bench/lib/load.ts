@@ -67,7 +67,19 @@ export function parseWrk(out: string): LoadResult {
 }
 
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
-  const args = ['-t1', `-c${o.connections}`, `-d${Math.max(1, Math.round(o.durationSec))}s`, '--latency', '--timeout', '10s', '-s', path.join(SCRIPTS, `${o.script}.lua`), o.url, '--', ...o.args];
+  const args = [
+    '-t1',
+    `-c${o.connections}`,
+    `-d${Math.max(1, Math.round(o.durationSec))}s`,
+    '--latency',
+    '--timeout',
+    '10s',
+    '-s',
+    path.join(SCRIPTS, `${o.script}.lua`),
+    o.url,
+    '--',
+    ...o.args,
+  ];
   const child = spawn(WRK, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';

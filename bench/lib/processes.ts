@@ -28,7 +28,10 @@ async function waitReady(url: string, child: ChildProcess, what: string, logFile
   const until = Date.now() + 60_000;
   while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`${what} exited at start (code ${child.exitCode}); see ${logFile}`);
-    const ok = await fetch(url).then((r) => r.status < 500, () => false);
+    const ok = await fetch(url).then(
+      (r) => r.status < 500,
+      () => false,
+    );
     if (ok) return;
     await sleep(100);
   }

@@ -58,7 +58,10 @@ export function toMarkdown(r: BenchReport): string {
   lines.push(`# Benchmark ${r.startedAt}`, '');
   lines.push(`${r.machine.cpus} CPUs, load average before ${r.machine.loadBefore.map(f2).join(' ')}, after ${r.machine.loadAfter.map(f2).join(' ')}; Node ${r.machine.node}.`);
   lines.push(`Options: ${JSON.stringify(r.options)}`, '');
-  lines.push('Servers: off = the service, LOG_LEVEL=silent, no Sentry; shipped = JSON logs at info with the LOG_DIR files, Sentry 10% traces; reference = bench/reference-server.mjs.', '');
+  lines.push(
+    'Servers: off = the service, LOG_LEVEL=silent, no Sentry; shipped = JSON logs at info with the LOG_DIR files, Sentry 10% traces; reference = bench/reference-server.mjs.',
+    '',
+  );
   lines.push('| scenario | server | req/s | p50 ms | p99 ms | non-2xx/errors | RSS max MB | server CPU ms/req | PostgreSQL CPU ms/req (all) | PostgreSQL CPU ms/req (own db) |');
   lines.push('| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: |');
   const labels = { off: 'off', on: 'shipped', ref: 'reference' } as const;
@@ -74,7 +77,8 @@ export function toMarkdown(r: BenchReport): string {
   for (const x of r.ratios) lines.push(`| ${x.name} | ${f2(x.value)} | ${x.target} | ${x.met ? 'met' : 'missed'} |`);
   const rss = Math.max(...r.passes.on.scenarios.map((s) => s.rssMaxMb));
   lines.push(`| RSS as shipped under load, MB | ${f0(rss)} | <= ${RSS_TARGET_MB} | ${rss <= RSS_TARGET_MB ? 'met' : 'missed'} |`);
-  if (r.events) lines.push(`| merchant event deliveries per second | ${f0(r.events.perSecond)} | >= ${EVENTS_TARGET} | ${r.events.perSecond >= EVENTS_TARGET ? 'met' : 'missed'} |`);
+  if (r.events)
+    lines.push(`| merchant event deliveries per second | ${f0(r.events.perSecond)} | >= ${EVENTS_TARGET} | ${r.events.perSecond >= EVENTS_TARGET ? 'met' : 'missed'} |`);
   lines.push('');
   const withMetrics = (['off', 'on'] as const).filter((m) => r.passes[m].metrics);
   if (withMetrics.length) {
@@ -86,16 +90,26 @@ export function toMarkdown(r: BenchReport): string {
     }
     lines.push('');
   }
-  lines.push(`Statements per operation (knex query events, BEGIN/COMMIT included): create ${f1(r.statements.createPayment)}, read ${f1(r.statements.getPayment)}, webhook ${f1(r.statements.webhook)}.`);
-  lines.push(`Committed transactions per created payment (pg_stat_database.xact_commit over the creation load; it also holds what else the server committed meanwhile, such as reconciler passes): off ${f2(r.passes.off.commitsPerPayment)}, shipped ${f2(r.passes.on.commitsPerPayment)}, reference ${f2(r.passes.ref.commitsPerPayment)}.`);
+  lines.push(
+    `Statements per operation (knex query events, BEGIN/COMMIT included): create ${f1(r.statements.createPayment)}, read ${f1(r.statements.getPayment)}, webhook ${f1(r.statements.webhook)}.`,
+  );
+  lines.push(
+    `Committed transactions per created payment (pg_stat_database.xact_commit over the creation load; it also holds what else the server committed meanwhile, such as reconciler passes): off ${f2(r.passes.off.commitsPerPayment)}, shipped ${f2(r.passes.on.commitsPerPayment)}, reference ${f2(r.passes.ref.commitsPerPayment)}.`,
+  );
   lines.push(`Sentry envelopes received by the loopback fake: ${r.sentryEnvelopes}.`, '');
   if (r.events) {
-    lines.push(`Merchant events (bench/merchant-events.ts): ${r.events.delivered}/${r.events.deliveries} delivered at ${f0(r.events.perSecond)}/s, ${r.events.duplicates} duplicates; under payment load event to receipt p50 ${f0(r.events.latency.p50Ms)} ms, p99 ${f0(r.events.latency.p99Ms)} ms (${path.basename(r.events.file)}).`, '');
+    lines.push(
+      `Merchant events (bench/merchant-events.ts): ${r.events.delivered}/${r.events.deliveries} delivered at ${f0(r.events.perSecond)}/s, ${r.events.duplicates} duplicates; under payment load event to receipt p50 ${f0(r.events.latency.p50Ms)} ms, p99 ${f0(r.events.latency.p99Ms)} ms (${path.basename(r.events.file)}).`,
+      '',
+    );
   }
   if (r.growth.length) {
     lines.push('| payments stored | seed s | POST req/s | POST p99 ms | GET req/s | GET p50 ms | GET p99 ms |');
     lines.push('| --: | --: | --: | --: | --: | --: | --: |');
-    for (const g of r.growth) lines.push(`| ${g.stored.toLocaleString('en')} | ${f1(g.seedSeconds)} | ${f0(g.postPerSec)} | ${f1(g.postP99Ms)} | ${f0(g.getPerSec)} | ${f1(g.getP50Ms)} | ${f1(g.getP99Ms)} |`);
+    for (const g of r.growth)
+      lines.push(
+        `| ${g.stored.toLocaleString('en')} | ${f1(g.seedSeconds)} | ${f0(g.postPerSec)} | ${f1(g.postP99Ms)} | ${f0(g.getPerSec)} | ${f1(g.getP50Ms)} | ${f1(g.getP99Ms)} |`,
+      );
     lines.push('');
   }
   if (r.soak) {

@@ -86,9 +86,18 @@ function merge(scenario: string, parts: Segment[]): ScenarioResult {
     timeouts: sum((p) => p.r.timeouts),
     rssMaxMb: Math.max(...parts.map((p) => p.rss.maxMb)),
     rssMeanMb: mean((p) => p.rss.meanMb),
-    cpuMsPerRequest: perRequest(sum((p) => p.cpuSeconds), total),
-    pgServerMsPerRequest: perRequest(sum((p) => p.pg.serverSeconds), answered),
-    pgDatabaseMsPerRequest: perRequest(sum((p) => p.pg.databaseSeconds), answered),
+    cpuMsPerRequest: perRequest(
+      sum((p) => p.cpuSeconds),
+      total,
+    ),
+    pgServerMsPerRequest: perRequest(
+      sum((p) => p.pg.serverSeconds),
+      answered,
+    ),
+    pgDatabaseMsPerRequest: perRequest(
+      sum((p) => p.pg.databaseSeconds),
+      answered,
+    ),
   };
 }
 
@@ -184,7 +193,11 @@ export async function runPasses(sides: Record<Mode, Side>, o: PassOptions): Prom
 
   const result = {} as Record<Mode, PassResult>;
   for (const m of services) {
-    result[m] = { scenarios: [post[m], get[m], webhook[m]], metrics: o.quick ? null : await metricsOf(sides[m], o, post[m].requestsPerSec), commitsPerPayment: commitsPerPayment[m] };
+    result[m] = {
+      scenarios: [post[m], get[m], webhook[m]],
+      metrics: o.quick ? null : await metricsOf(sides[m], o, post[m].requestsPerSec),
+      commitsPerPayment: commitsPerPayment[m],
+    };
   }
   result.ref = { scenarios: [post.ref, get.ref], metrics: null, commitsPerPayment: commitsPerPayment.ref };
   return result;

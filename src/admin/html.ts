@@ -2,8 +2,7 @@
  * What every admin page shares: escaping, the head (viewport for phones, our stylesheet, scripts
  * by URL only: the CSP forbids inline ones) and the header with its links and payment search.
  */
-export const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export type AdminSection = 'dashboard' | 'payments' | 'networks';
 

@@ -21,9 +21,7 @@ const REFRESH_CONTROL = `<p class="refresh"><span id="refresh-status">Auto-refre
     <button type="button" id="refresh-toggle" aria-pressed="false">Pause auto-refresh</button></p>`;
 
 function filtersForm(filter: PageFilter): string {
-  const options = ['<option value="">all networks</option>']
-    .concat(NETWORKS.map((n) => `<option value="${n}"${n === filter.network ? ' selected' : ''}>${n}</option>`))
-    .join('');
+  const options = ['<option value="">all networks</option>'].concat(NETWORKS.map((n) => `<option value="${n}"${n === filter.network ? ' selected' : ''}>${n}</option>`)).join('');
   return `<form id="filters" method="get" action="/admin">
     <label>From <input type="date" name="from" id="from" value="${escapeHtml(filter.from)}" required></label>
     <label>To <input type="date" name="to" id="to" value="${escapeHtml(filter.to)}" required></label>
@@ -51,11 +49,15 @@ export function renderPage(filter: PageFilter, assetVersion: string, problem?: s
 </div>
 <main id="dashboard" data-state="${problem ? 'invalid' : 'loading'}" data-mode="${filter.livemode ? 'live' : 'test'}" data-refresh-seconds="${REFRESH_SECONDS}">
   <p id="error" role="alert"${problem ? '' : ' hidden'}>${problem ? escapeHtml(problem) : ''}</p>
-  ${problem ? '' : `${cards('Today', 'today', 'today (UTC)')}
+  ${
+    problem
+      ? ''
+      : `${cards('Today', 'today', 'today (UTC)')}
   ${glanceSection()}
   ${cards('Last 24 hours', 'last24', 'last 24 h')}
   ${cards('Selected period', 'period', 'in period')}
-  ${detailSection()}`}
+  ${detailSection()}`
+  }
 </main>`;
   return layout({
     title: 'admin',

@@ -14,10 +14,9 @@ export interface PayoutSummary {
 
 export async function payoutSummary(db: Knex, r: Range): Promise<PayoutSummary> {
   const w = where(r);
-  const { rows } = (await db.raw(
-    `SELECT status, currency, count(*)::int AS count, sum(amount)::float8 AS amount FROM payouts WHERE ${w.sql} GROUP BY 1, 2`,
-    w.bindings,
-  )) as { rows: { status: PayoutStatus; currency: string; count: number; amount: number }[] };
+  const { rows } = (await db.raw(`SELECT status, currency, count(*)::int AS count, sum(amount)::float8 AS amount FROM payouts WHERE ${w.sql} GROUP BY 1, 2`, w.bindings)) as {
+    rows: { status: PayoutStatus; currency: string; count: number; amount: number }[];
+  };
   const byStatus = Object.fromEntries(PAYOUT_STATUSES.map((s) => [s, 0])) as Record<PayoutStatus, number>;
   const paid = new Map<string, { currency: string; count: number; amount: number }>();
   for (const row of rows) {

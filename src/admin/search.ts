@@ -43,7 +43,22 @@ export async function findPayments(db: Knex, q: string): Promise<FoundPayment[]>
       void w.where('p.feexpay_reference', q);
       if (UUID_RE.test(q)) void w.orWhere('p.id', q.toLowerCase());
     })
-    .select('p.id', 'p.livemode', 'p.status', 'p.amount', 'p.currency', 'p.network', 'p.phone_number', 'p.feexpay_reference', 'p.failure_reason', 'p.created_at', 'p.settled_at', 'p.expires_at', 'm.id as merchant_id', 'm.name as merchant_name')
+    .select(
+      'p.id',
+      'p.livemode',
+      'p.status',
+      'p.amount',
+      'p.currency',
+      'p.network',
+      'p.phone_number',
+      'p.feexpay_reference',
+      'p.failure_reason',
+      'p.created_at',
+      'p.settled_at',
+      'p.expires_at',
+      'm.id as merchant_id',
+      'm.name as merchant_name',
+    )
     .orderBy('p.created_at', 'desc')
     .limit(2);
   return rows.map((r) => ({

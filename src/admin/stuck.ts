@@ -58,7 +58,14 @@ export const oldestStuck = (db: Knex, f: StuckFilter) =>
     .limit(STUCK_SHOWN);
 
 export const countStuck = (db: Knex, f: StuckFilter) =>
-  db.from(stuckQuery(db, f).select(db.raw('1')).limit(STUCK_COUNT_CAP + 1).as('s')).select(db.raw('count(*)::int AS count'));
+  db
+    .from(
+      stuckQuery(db, f)
+        .select(db.raw('1'))
+        .limit(STUCK_COUNT_CAP + 1)
+        .as('s'),
+    )
+    .select(db.raw('count(*)::int AS count'));
 
 export async function stuckPending(db: Knex, f: StuckFilter): Promise<StuckPending> {
   const [[counted], rows] = await Promise.all([

@@ -25,7 +25,11 @@ export interface ArchiveReport {
   removed: string[];
 }
 
-const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+const stamp = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 
 function fileHash(file: string): string {
   return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -41,7 +45,10 @@ async function destinationFor(file: string, archiveDir: string): Promise<{ dest:
   for (let i = 0; ; i++) {
     const dest = path.join(archiveDir, `${base}${i ? `-${i}` : ''}.gz`);
     if (!fs.existsSync(dest)) return { dest, alreadyArchived: false };
-    const same = await gunzipHash(dest).then((h) => h === fileHash(file), () => false);
+    const same = await gunzipHash(dest).then(
+      (h) => h === fileHash(file),
+      () => false,
+    );
     if (same) return { dest, alreadyArchived: true };
   }
 }

@@ -13,7 +13,12 @@ export function applyRetention(archiveDir: string, retentionDays: number, now: D
   const cutoff = now.getTime() - retentionDays * DAY_MS;
   const kept: string[] = [];
   const removed: string[] = [];
-  const names = fs.existsSync(archiveDir) ? fs.readdirSync(archiveDir).filter((n) => n.endsWith('.gz')).sort() : [];
+  const names = fs.existsSync(archiveDir)
+    ? fs
+        .readdirSync(archiveDir)
+        .filter((n) => n.endsWith('.gz'))
+        .sort()
+    : [];
   for (const name of names) {
     const file = path.join(archiveDir, name);
     const stat = fs.lstatSync(file);

@@ -29,7 +29,10 @@ export async function verifyAuditExport(file: string, manifestFile = manifestPat
   let prev = manifest.genesis_hash;
   let count = 0;
   // Per stream: payment lines, then payout lines, each in id order.
-  const seen = { payment: { count: 0, first: null as string | null, last: null as string | null }, payout: { count: 0, first: null as string | null, last: null as string | null } };
+  const seen = {
+    payment: { count: 0, first: null as string | null, last: null as string | null },
+    payout: { count: 0, first: null as string | null, last: null as string | null },
+  };
   const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
   for await (const line of lines) {
     count++;

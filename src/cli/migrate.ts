@@ -14,9 +14,7 @@ import { migrateLatest, pendingMigrations } from '../db/migrate.ts';
 import { UsageError } from './cli-args.ts';
 import { runCli } from './run-cli.ts';
 
-const USAGE =
-  'usage: npm run migrate [-- --wait[=SECONDS]]\n' +
-  'Applies the migrations; with --wait, applies none and waits (default 600 s) until they are all applied.\n';
+const USAGE = 'usage: npm run migrate [-- --wait[=SECONDS]]\n' + 'Applies the migrations; with --wait, applies none and waits (default 600 s) until they are all applied.\n';
 
 function parseArgs(argv: string[]): { wait: number | null } | 'help' {
   let wait: number | null = null;

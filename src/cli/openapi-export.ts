@@ -8,11 +8,15 @@ import { servedOpenApiDocument } from '../openapi/document.ts';
 const USAGE = 'usage: npm run openapi:export -- <file.json>\nWrites the OpenAPI document the service serves at /docs/json.\n';
 const { positionals } = parseCliArgs('openapi:export', USAGE, {}, true);
 
-runCli('openapi:export', async () => {
-  const [file, ...extra] = positionals;
-  if (!file || extra.length) throw new UsageError(file ? 'one file only' : 'the file to write is required');
-  const doc = await servedOpenApiDocument();
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(doc, null, 2) + '\n');
-  return 0;
-}, USAGE);
+runCli(
+  'openapi:export',
+  async () => {
+    const [file, ...extra] = positionals;
+    if (!file || extra.length) throw new UsageError(file ? 'one file only' : 'the file to write is required');
+    const doc = await servedOpenApiDocument();
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(doc, null, 2) + '\n');
+    return 0;
+  },
+  USAGE,
+);

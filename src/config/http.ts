@@ -37,7 +37,10 @@ function trustProxy(env: Env, name: string): false | number | string[] {
     if (hops > 10) throw new ConfigError(name, `hop count must be between 0 and 10, got ${hops}`);
     return hops;
   }
-  const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   const bad = entries.find((e) => !isAddressOrCidr(e));
   if (raw === 'true' || bad !== undefined || entries.length === 0) {
     throw new ConfigError(name, `must be false, a hop count (1) or a list of addresses / CIDR ranges (10.0.0.0/8,127.0.0.1), got "${bad ?? raw}"`);

@@ -18,7 +18,10 @@ export function reconcilerSettings(env: Env): Config['reconciler'] {
 /** `XOF=1000000,XAF=500000`: a cap per currency; a currency left out keeps its default. */
 export function caps(env: Env, name: string, fallback: number): Record<'XOF' | 'XAF', number> {
   const out = { XOF: fallback, XAF: fallback };
-  for (const part of str(env, name, '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of str(env, name, '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^(XOF|XAF)=(\d{1,15})$/.exec(part);
     if (!m) throw new ConfigError(name, `must look like XOF=1000000,XAF=1000000, got "${part}"`);
     out[m[1] as 'XOF' | 'XAF'] = Number(m[2]);

@@ -24,5 +24,10 @@ export function listNewestFirst<Row extends object>(db: Knex, table: 'payments' 
   if (f.createdGte) q.andWhere('created_at', '>=', f.createdGte);
   if (f.createdLt) q.andWhere('created_at', '<', f.createdLt);
   if (f.after) q.andWhereRaw('(created_at, id) < (?, ?)', [f.after.createdAt, f.after.id]);
-  return q.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(f.limit) as unknown as Promise<Row[]>;
+  return q
+    .orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .limit(f.limit) as unknown as Promise<Row[]>;
 }

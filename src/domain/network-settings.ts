@@ -27,7 +27,10 @@ export class NetworkSettingsError extends Error {}
 /** Applies a patch, refusing limits outside FeexPay's or a minimum above the maximum. */
 export function applyPatch(base: NetworkSetting, patch: NetworkSettingPatch, what: string): NetworkSetting {
   const next = { ...base, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as NetworkSetting;
-  for (const [key, name] of [['minAmount', 'min'], ['maxAmount', 'max']] as const) {
+  for (const [key, name] of [
+    ['minAmount', 'min'],
+    ['maxAmount', 'max'],
+  ] as const) {
     const v = next[key];
     if (!Number.isSafeInteger(v) || v < AMOUNT_LIMITS.min || v > AMOUNT_LIMITS.max) {
       throw new NetworkSettingsError(`${what}.${name} must be a whole number from ${AMOUNT_LIMITS.min} to ${AMOUNT_LIMITS.max}`);
@@ -71,7 +74,10 @@ export function parseNetworkSettings(settingsJson: string | undefined, maintenan
     if (!isNetwork(network)) throw new NetworkSettingsError(`NETWORK_SETTINGS names an unknown network "${network}"`);
     settings[network] = applyPatch(settings[network], patchOf(raw, `NETWORK_SETTINGS.${network}`), `NETWORK_SETTINGS.${network}`);
   }
-  for (const name of (maintenance ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const name of (maintenance ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (!isNetwork(name)) throw new NetworkSettingsError(`NETWORK_MAINTENANCE names an unknown network "${name}"`);
     settings[name] = { ...settings[name], enabled: false };
   }

@@ -6,13 +6,25 @@
  */
 
 export const NETWORKS = [
-  'mtn', 'moov', 'celtiis_bj', 'coris',
-  'togocom_tg', 'moov_tg',
-  'mtn_ci', 'moov_ci', 'orange_ci', 'wave_ci',
-  'orange_sn', 'free_sn', 'wave_sn',
-  'moov_bf', 'orange_bf', 'wave_bf',
+  'mtn',
+  'moov',
+  'celtiis_bj',
+  'coris',
+  'togocom_tg',
+  'moov_tg',
+  'mtn_ci',
+  'moov_ci',
+  'orange_ci',
+  'wave_ci',
+  'orange_sn',
+  'free_sn',
+  'wave_sn',
+  'moov_bf',
+  'orange_bf',
+  'wave_bf',
   'mtn_cg',
-  'orange_ml', 'mobicash_ml',
+  'orange_ml',
+  'mobicash_ml',
 ] as const;
 
 export type Network = (typeof NETWORKS)[number];

@@ -11,14 +11,5 @@
  * - rejected: wrong token or malformed body (anyone on the internet can produce these).
  * - error: the service failed while handling it (answered 5xx, FeexPay retries).
  */
-export const WEBHOOK_RESULTS = [
-  'processed',
-  'duplicate',
-  'unconfirmed',
-  'pairing_mismatch',
-  'review',
-  'unknown_reference',
-  'rejected',
-  'error',
-] as const;
+export const WEBHOOK_RESULTS = ['processed', 'duplicate', 'unconfirmed', 'pairing_mismatch', 'review', 'unknown_reference', 'rejected', 'error'] as const;
 export type WebhookResult = (typeof WEBHOOK_RESULTS)[number];

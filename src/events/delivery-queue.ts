@@ -81,10 +81,7 @@ export function createDeliveryQueue(db: Knex, retryScheduleSeconds: readonly num
 
     /** Claimed deliveries not attempted after all (shutdown): due again now, numbered as before. */
     async release(ids: number[]): Promise<void> {
-      await db.raw(
-        `UPDATE event_deliveries SET next_attempt_at = now(), attempts = attempts - 1 WHERE id = ANY(?::bigint[]) AND status = 'pending'`,
-        [`{${ids.join(',')}}`],
-      );
+      await db.raw(`UPDATE event_deliveries SET next_attempt_at = now(), attempts = attempts - 1 WHERE id = ANY(?::bigint[]) AND status = 'pending'`, [`{${ids.join(',')}}`]);
     },
 
     /**
@@ -141,7 +138,12 @@ export function createDeliveryQueue(db: Knex, retryScheduleSeconds: readonly num
           .andWhere({ status: 'enabled' })
           .update({ status: 'disabled', disabled_at: trx.fn.now() })
           .returning(['id', 'merchant_id'])) as { id: string; merchant_id: string }[];
-        if (disabled.length) await cancelPending(trx, disabled.map((d) => d.id), 'failed');
+        if (disabled.length)
+          await cancelPending(
+            trx,
+            disabled.map((d) => d.id),
+            'failed',
+          );
         return disabled;
       });
     },

@@ -51,14 +51,25 @@ export function createEndpointRepository(db: Knex) {
         if (Number(counted?.count ?? 0) >= max) throw new EndpointLimitReached();
         const secret = newSecret();
         const [row] = await trx<EndpointRow>('webhook_endpoints')
-          .insert({ id: randomUUID(), merchant_id: scope.id, livemode: scope.livemode, url: e.url, description: e.description, enabled_events: e.enabledEvents, secret: secret.stored })
+          .insert({
+            id: randomUUID(),
+            merchant_id: scope.id,
+            livemode: scope.livemode,
+            url: e.url,
+            description: e.description,
+            enabled_events: e.enabledEvents,
+            secret: secret.stored,
+          })
           .returning('*');
         return { row: row as EndpointRow, secret: secret.shown };
       });
     },
 
     async list(scope: MerchantScope): Promise<EndpointRow[]> {
-      return live(db, scope).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]);
+      return live(db, scope).orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ]);
     },
 
     async find(scope: MerchantScope, id: string): Promise<EndpointRow | undefined> {
@@ -91,10 +102,7 @@ export function createEndpointRepository(db: Knex) {
 
 /** What was still to be delivered to these endpoints will not be. */
 export async function cancelPending(trx: Knex | Knex.Transaction, endpointIds: string[], status: 'cancelled' | 'failed'): Promise<void> {
-  await trx('event_deliveries')
-    .whereIn('endpoint_id', endpointIds)
-    .andWhere({ status: 'pending' })
-    .update({ status, finished_at: trx.fn.now() });
+  await trx('event_deliveries').whereIn('endpoint_id', endpointIds).andWhere({ status: 'pending' }).update({ status, finished_at: trx.fn.now() });
 }
 
 export type EndpointRepository = ReturnType<typeof createEndpointRepository>;

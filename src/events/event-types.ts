@@ -17,7 +17,7 @@ export const EVENT_DESCRIPTIONS: Record<EventType, string> = {
   'payment.needs_review': 'FeexPay gave an answer that cannot be trusted as is; an operator will settle it.',
   'payout.succeeded': 'FeexPay confirmed the payout: the money reached the beneficiary.',
   'payout.failed': 'FeexPay stated the payout failed (failure_reason says why); no money left.',
-  'payout.needs_review': 'The payout\'s outcome could not be established from FeexPay; an operator will settle it. Do not resend it meanwhile.',
+  'payout.needs_review': "The payout's outcome could not be established from FeexPay; an operator will settle it. Do not resend it meanwhile.",
 };
 
 export const isPayoutEvent = (type: string): boolean => type.startsWith('payout.');

@@ -53,7 +53,12 @@ export function createEventRepository(db: Knex) {
       if (f.after) {
         q.andWhereRaw('(created_at, id) < (SELECT created_at, id FROM events WHERE id = ? AND merchant_id = ?)', [f.after, f.merchantId]);
       }
-      return q.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(f.limit);
+      return q
+        .orderBy([
+          { column: 'created_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(f.limit);
     },
 
     async find(scope: MerchantScope, id: string): Promise<EventRow | undefined> {
@@ -64,7 +69,10 @@ export function createEventRepository(db: Knex) {
       const deliveries = await db<DeliveryRow>('event_deliveries').where({ event_id: eventId }).orderBy('id');
       const attempts = deliveries.length
         ? await db<AttemptRow>('event_delivery_attempts')
-            .whereIn('delivery_id', deliveries.map((d) => d.id))
+            .whereIn(
+              'delivery_id',
+              deliveries.map((d) => d.id),
+            )
             .orderBy([{ column: 'delivery_id' }, { column: 'attempt' }])
         : [];
       return { deliveries, attempts };

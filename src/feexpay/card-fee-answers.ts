@@ -15,10 +15,7 @@ const ref = (v: unknown): string | undefined => {
   return s !== undefined && REFERENCE_PATTERN.test(s) ? s : undefined;
 };
 
-export type CardInitAnswer =
-  | { kind: 'accepted'; reference: string; paymentUrl: string }
-  | { kind: 'refused'; reason: FailureReason }
-  | { kind: 'not_understood'; why: string };
+export type CardInitAnswer = { kind: 'accepted'; reference: string; paymentUrl: string } | { kind: 'refused'; reason: FailureReason } | { kind: 'not_understood'; why: string };
 
 /** Success is `status` SUCCESSFUL/SUCCESS/200 with `data.url` (or `url`); the reference is polled like any payment's. */
 export function parseCardInitAnswer(raw: unknown, allowHttp = false): CardInitAnswer {
@@ -38,9 +35,7 @@ export function parseCardInitAnswer(raw: unknown, allowHttp = false): CardInitAn
   return { kind: 'accepted', reference, paymentUrl };
 }
 
-export type FeePreviewAnswer =
-  | { kind: 'ok'; amount: number; fees: number; total: number; customerPaysFees: boolean }
-  | { kind: 'not_understood'; why: string };
+export type FeePreviewAnswer = { kind: 'ok'; amount: number; fees: number; total: number; customerPaysFees: boolean } | { kind: 'not_understood'; why: string };
 
 /** `{ iffees, amount, total, message }`: `iffees` says whether the customer pays the fees on top. */
 export function parseFeePreviewAnswer(raw: unknown, asked: number): FeePreviewAnswer {

@@ -60,12 +60,7 @@ export function createFeexPayClient(opts: FeexPayClientOptions): FeexPayClient {
     maxBodyBytes: MAX_BODY_BYTES,
   });
 
-  function report(
-    operation: FeexPayOperation,
-    outcome: CallOutcome,
-    durationMs: number,
-    fields: Record<string, unknown>,
-  ): void {
+  function report(operation: FeexPayOperation, outcome: CallOutcome, durationMs: number, fields: Record<string, unknown>): void {
     opts.observe?.(operation, outcome, durationMs / 1000);
     const line = { feexpay: true, operation, outcome, durationMs: Math.round(durationMs), ...fields };
     const log = opts.logger;
@@ -190,11 +185,7 @@ export function createFeexPayClient(opts: FeexPayClientOptions): FeexPayClient {
       reference,
       httpStatus: ex.kind === 'answer' ? ex.httpStatus : undefined,
       kind: result.kind,
-      ...(result.kind === 'found'
-        ? { status: result.status, reason: result.reason }
-        : result.kind === 'unavailable'
-          ? { cause: result.cause }
-          : {}),
+      ...(result.kind === 'found' ? { status: result.status, reason: result.reason } : result.kind === 'unavailable' ? { cause: result.cause } : {}),
     });
     return result;
   }

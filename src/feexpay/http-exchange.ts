@@ -11,9 +11,7 @@
  */
 import { Agent } from 'undici';
 
-export type Exchange =
-  | { kind: 'answer'; httpStatus: number; text: string | undefined }
-  | { kind: 'failed'; cause: 'timeout' | 'network' };
+export type Exchange = { kind: 'answer'; httpStatus: number; text: string | undefined } | { kind: 'failed'; cause: 'timeout' | 'network' };
 
 export type ExchangeFn = (method: 'GET' | 'POST', url: string, timeoutMs: number, body?: unknown) => Promise<Exchange>;
 

@@ -60,7 +60,10 @@ const SDK_CODES: Record<string, FailureReason> = {
 export const REFERENCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 function word(value: string): string {
-  return value.trim().toUpperCase().replace(/[\s_-]+/g, ' ');
+  return value
+    .trim()
+    .toUpperCase()
+    .replace(/[\s_-]+/g, ' ');
 }
 
 export function normaliseStatus(raw: unknown): NormalisedStatus | undefined {
@@ -210,10 +213,7 @@ export function parseRequestToPayAnswer(httpStatus: number, raw: unknown, allowH
   };
 }
 
-export type StatusAnswer =
-  | FoundStatus
-  | { kind: 'not_found' }
-  | { kind: 'not_understood'; why: string };
+export type StatusAnswer = FoundStatus | { kind: 'not_found' } | { kind: 'not_understood'; why: string };
 
 const NOT_FOUND_MESSAGE = /not\s*found|introuvable|n'existe pas|does not exist/i;
 

@@ -95,9 +95,7 @@ export type FeePreviewResult =
   | { kind: 'unavailable'; cause: UnknownCause | 'rejected'; httpStatus?: number; durationMs: number };
 
 export type StatusResult =
-  | (FoundStatus & { durationMs: number })
-  | { kind: 'not_found'; durationMs: number }
-  | { kind: 'unavailable'; cause: UnknownCause; httpStatus?: number; durationMs: number };
+  (FoundStatus & { durationMs: number }) | { kind: 'not_found'; durationMs: number } | { kind: 'unavailable'; cause: UnknownCause; httpStatus?: number; durationMs: number };
 
 export const FEEXPAY_OPERATIONS = ['request_to_pay', 'status', 'card_init', 'fee_preview', 'payout', 'payout_status'] as const;
 export type FeexPayOperation = (typeof FEEXPAY_OPERATIONS)[number];

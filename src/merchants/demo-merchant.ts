@@ -8,7 +8,11 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createMerchant } from './merchants.ts';
 
-const exists = (file: string): Promise<boolean> => fs.access(file).then(() => true, () => false);
+const exists = (file: string): Promise<boolean> =>
+  fs.access(file).then(
+    () => true,
+    () => false,
+  );
 
 export async function ensureDemoMerchant(app: FastifyInstance, dataDir: string): Promise<void> {
   const file = path.join(dataDir, 'demo-merchant-key.txt');
@@ -27,5 +31,9 @@ export async function ensureDemoMerchant(app: FastifyInstance, dataDir: string):
   const live = app.feexpayHealth().mode === 'live';
   await fs.writeFile(file, (live ? apiKey : testApiKey) + '\n', { mode: 0o600 });
   if (live) app.log.warn({ key_file: file, key_mode: 'live' }, 'created a demo merchant; its LIVE API key is in the key file: its payments go to the configured FeexPay');
-  else app.log.warn({ key_file: file, key_mode: 'test' }, 'created a demo merchant; its TEST API key (fgw_test_...) is in the key file: payments go to the built-in simulator, no money moves');
+  else
+    app.log.warn(
+      { key_file: file, key_mode: 'test' },
+      'created a demo merchant; its TEST API key (fgw_test_...) is in the key file: payments go to the built-in simulator, no money moves',
+    );
 }

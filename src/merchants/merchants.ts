@@ -41,7 +41,14 @@ function newApiKey(mode: KeyMode): { apiKey: string; hash: string; prefix: strin
 
 /** `payments,payouts` as the scopes it names; throws on an unknown or empty list. */
 export function parseScopes(list: string): ApiScope[] {
-  const scopes = [...new Set(list.split(',').map((s) => s.trim()).filter(Boolean))];
+  const scopes = [
+    ...new Set(
+      list
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
   const unknown = scopes.filter((s) => !(API_SCOPES as readonly string[]).includes(s));
   if (scopes.length === 0 || unknown.length > 0) throw new Error(`scopes must be a comma-separated list of ${API_SCOPES.join(', ')}`);
   return scopes as ApiScope[];
@@ -49,16 +56,16 @@ export function parseScopes(list: string): ApiScope[] {
 
 /** pg parses text[] into an array; some drivers hand back the literal `{a,b}`. */
 function scopesOf(value: unknown): ApiScope[] {
-  const list = Array.isArray(value) ? value : String(value ?? '').replace(/^\{|\}$/g, '').split(',');
+  const list = Array.isArray(value)
+    ? value
+    : String(value ?? '')
+        .replace(/^\{|\}$/g, '')
+        .split(',');
   return list.filter((s): s is ApiScope => (API_SCOPES as readonly string[]).includes(s));
 }
 
 /** A merchant with one live and one test key, each shown to the caller once and stored hashed. Without scopes it collects payments only. */
-export async function createMerchant(
-  db: Knex,
-  name: string,
-  scopes: readonly ApiScope[] = ['payments'],
-): Promise<{ merchant: Merchant; apiKey: string; testApiKey: string }> {
+export async function createMerchant(db: Knex, name: string, scopes: readonly ApiScope[] = ['payments']): Promise<{ merchant: Merchant; apiKey: string; testApiKey: string }> {
   const live = newApiKey('live');
   const test = newApiKey('test');
   const merchant = { id: randomUUID(), name, scopes: [...scopes] };
@@ -95,12 +102,18 @@ export interface MerchantListing {
 const LISTED = ['id', 'name', 'api_key_prefix', 'test_api_key_prefix', 'created_at', 'disabled_at'] as const;
 
 export async function listMerchants(db: Knex): Promise<MerchantListing[]> {
-  return db('merchants').select(...LISTED).orderBy('created_at', 'desc').limit(1000);
+  return db('merchants')
+    .select(...LISTED)
+    .orderBy('created_at', 'desc')
+    .limit(1000);
 }
 
 /** Disables both of a merchant's keys (kept disabled if it already was); undefined when there is no such merchant. */
 export async function disableMerchant(db: Knex, id: string): Promise<MerchantListing | undefined> {
-  const [row] = await db('merchants').where({ id }).update({ disabled_at: db.raw('coalesce(disabled_at, now())') }).returning([...LISTED]);
+  const [row] = await db('merchants')
+    .where({ id })
+    .update({ disabled_at: db.raw('coalesce(disabled_at, now())') })
+    .returning([...LISTED]);
   return row;
 }
 
@@ -108,6 +121,9 @@ export async function disableMerchant(db: Knex, id: string): Promise<MerchantLis
 export async function rotateApiKey(db: Knex, id: string, mode: KeyMode): Promise<{ merchant: MerchantListing; apiKey: string } | undefined> {
   const key = newApiKey(mode);
   const columns = mode === 'live' ? { api_key_hash: key.hash, api_key_prefix: key.prefix } : { test_api_key_hash: key.hash, test_api_key_prefix: key.prefix };
-  const [row] = await db('merchants').where({ id }).update(columns).returning([...LISTED]);
+  const [row] = await db('merchants')
+    .where({ id })
+    .update(columns)
+    .returning([...LISTED]);
   return row ? { merchant: row, apiKey: key.apiKey } : undefined;
 }

@@ -36,7 +36,6 @@ export const LOAD_SHED_REASONS = ['event_loop_delay', 'heap_used', 'rss'] as con
 const network = PAYMENT_NETWORKS;
 const outcome = ['successful', 'failed', 'expired'] as const;
 
-
 export const serviceMetrics = {
   paymentsInitiated: def({
     name: 'feexpay_payments_initiated_total',

@@ -4,15 +4,7 @@ import { FAILURE_REASONS } from '../domain/payment-status.ts';
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
 /** Who produces the series: the service itself, a library inside it, Prometheus, or an exporter. */
-export type MetricSource =
-  | 'service'
-  | 'prom-client-defaults'
-  | 'prometheus'
-  | 'postgres_exporter'
-  | 'redis_exporter'
-  | 'node_exporter'
-  | 'kube-state-metrics'
-  | 'kubelet';
+export type MetricSource = 'service' | 'prom-client-defaults' | 'prometheus' | 'postgres_exporter' | 'redis_exporter' | 'node_exporter' | 'kube-state-metrics' | 'kubelet';
 
 export interface MetricDef<L extends string = string> {
   /** Full series name as Prometheus stores it (counters end in _total). */

@@ -47,11 +47,7 @@ export class Notifier {
   private draining: Promise<void> | null = null;
 
   constructor(private readonly opts: NotifierOptions) {
-    this.channels = [
-      ...(opts.email ? [createEmailChannel(opts.email)] : []),
-      ...(opts.slack ? [createSlackChannel(opts.slack)] : []),
-      ...(opts.channels ?? []),
-    ];
+    this.channels = [...(opts.email ? [createEmailChannel(opts.email)] : []), ...(opts.slack ? [createSlackChannel(opts.slack)] : []), ...(opts.channels ?? [])];
     this.throttle = new Throttle(opts.windowMs ?? DEFAULT_WINDOW_MS, opts.maxPerHour ?? DEFAULT_MAX_PER_HOUR);
     this.now = opts.now ?? Date.now;
   }

@@ -4,9 +4,7 @@
  * hour-long outage sends a handful of messages rather than one per failed payment.
  */
 
-export type Decision =
-  | { send: true; suppressed: number; suppressedSince?: number }
-  | { send: false };
+export type Decision = { send: true; suppressed: number; suppressedSince?: number } | { send: false };
 
 interface FingerprintState {
   lastSentAt: number;

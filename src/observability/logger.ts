@@ -110,10 +110,14 @@ export function createLogger(opts: LoggerOptions): pino.Logger {
     const stream = pino.destination({ dest: 1, sync: false, minLength: MIN_WRITE_BYTES });
     const flusher = setInterval(() => stream.flush(), FLUSH_EVERY_MS).unref();
     const logger = pino(options, stream);
-    closers.set(logger, () => new Promise((resolve) => {
-      clearInterval(flusher);
-      stream.flush(() => resolve());
-    }));
+    closers.set(
+      logger,
+      () =>
+        new Promise((resolve) => {
+          clearInterval(flusher);
+          stream.flush(() => resolve());
+        }),
+    );
     return logger;
   }
   const stream = pino.transport(transport);
@@ -127,20 +131,24 @@ export function createLogger(opts: LoggerOptions): pino.Logger {
     if (open) process.stderr.write(`logger transport failed: ${err.message}\n`);
   });
   const logger = pino(options, guarded as unknown as pino.DestinationStream);
-  closers.set(logger, () => new Promise<void>((resolve) => {
-    open = false;
-    // The worker flushes every target, then closes; 'close' means the files are complete. The
-    // worker is unref'd, so without a timer of our own the process could exit before that.
-    const keepAlive = setInterval(() => {}, 1000);
-    const done = () => {
-      clearInterval(keepAlive);
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(done, CLOSE_TIMEOUT_MS);
-    stream.once('close', done);
-    stream.end();
-  }));
+  closers.set(
+    logger,
+    () =>
+      new Promise<void>((resolve) => {
+        open = false;
+        // The worker flushes every target, then closes; 'close' means the files are complete. The
+        // worker is unref'd, so without a timer of our own the process could exit before that.
+        const keepAlive = setInterval(() => {}, 1000);
+        const done = () => {
+          clearInterval(keepAlive);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(done, CLOSE_TIMEOUT_MS);
+        stream.once('close', done);
+        stream.end();
+      }),
+  );
   return logger;
 }
 

@@ -12,12 +12,43 @@ export const REDACTED = '[redacted]';
 
 // Normalised key names (lower case, no separators) whose value is always replaced.
 const SENSITIVE_EXACT = new Set([
-  'phone', 'phonenumber', 'phoneno', 'msisdn', 'mobile', 'mobilenumber', 'tel', 'telephone',
-  'firstname', 'lastname', 'fullname', 'surname', 'givenname', 'customername', 'payername',
-  'username', 'email', 'emailaddress', 'mail',
-  'authorization', 'proxyauthorization', 'cookie', 'setcookie',
-  'apikey', 'xapikey', 'password', 'passwd', 'secret', 'clientsecret', 'otp', 'pin',
-  'token', 'webhooktoken', 'accesstoken', 'refreshtoken', 'smtpurl', 'webhookurl',
+  'phone',
+  'phonenumber',
+  'phoneno',
+  'msisdn',
+  'mobile',
+  'mobilenumber',
+  'tel',
+  'telephone',
+  'firstname',
+  'lastname',
+  'fullname',
+  'surname',
+  'givenname',
+  'customername',
+  'payername',
+  'username',
+  'email',
+  'emailaddress',
+  'mail',
+  'authorization',
+  'proxyauthorization',
+  'cookie',
+  'setcookie',
+  'apikey',
+  'xapikey',
+  'password',
+  'passwd',
+  'secret',
+  'clientsecret',
+  'otp',
+  'pin',
+  'token',
+  'webhooktoken',
+  'accesstoken',
+  'refreshtoken',
+  'smtpurl',
+  'webhookurl',
   // A customer object holds nothing but personal data: mask it whole.
   'customer',
 ]);
@@ -30,8 +61,7 @@ export function isSensitiveKey(key: string): boolean {
   const cached = keyCache.get(key);
   if (cached !== undefined) return cached;
   const k = key.toLowerCase().replace(/[^a-z0-9]/g, '');
-  const result =
-    SENSITIVE_EXACT.has(k) || k.endsWith('token') || SENSITIVE_PARTS.some((part) => k.includes(part));
+  const result = SENSITIVE_EXACT.has(k) || k.endsWith('token') || SENSITIVE_PARTS.some((part) => k.includes(part));
   // Keys come from code, not from input, so the cache stays small; the bound is a safety net.
   if (keyCache.size < 10_000) keyCache.set(key, result);
   return result;

@@ -47,7 +47,7 @@ function sizeBytes(size) {
   if (typeof size === 'number') return size;
   const m = /^(\d+(?:\.\d+)?)\s*([bkmg]?)$/i.exec(size.trim());
   if (!m) return Infinity;
-  return Number(m[1]) * ({ '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 })[/** @type {'' | 'b' | 'k' | 'm' | 'g'} */ (m[2]?.toLowerCase() ?? '')];
+  return Number(m[1]) * { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[/** @type {'' | 'b' | 'k' | 'm' | 'g'} */ (m[2]?.toLowerCase() ?? '')];
 }
 
 /** pino writes `{"level":30,...`; anything else is parsed. @param {string} line */
@@ -139,18 +139,17 @@ async function rolledFile(opts, name) {
 /** @typedef {ReturnType<typeof pino.destination>} Destination */
 
 /** @param {Destination} dest */
-const ended = (dest) => new Promise((resolve) => {
-  dest.once('close', resolve);
-  dest.once('error', resolve);
-  dest.end();
-});
+const ended = (dest) =>
+  new Promise((resolve) => {
+    dest.once('close', resolve);
+    dest.once('error', resolve);
+    dest.end();
+  });
 
 /** @param {LogFilesOptions} opts */
 export default async function logFiles(opts) {
   fs.mkdirSync(opts.dir, { recursive: true });
-  const [general, json, errors, feexpay] = await Promise.all(
-    [opts.names.general, opts.names.json, opts.names.errors, opts.names.feexpay].map((name) => rolledFile(opts, name)),
-  );
+  const [general, json, errors, feexpay] = await Promise.all([opts.names.general, opts.names.json, opts.names.errors, opts.names.feexpay].map((name) => rolledFile(opts, name)));
   // At low traffic a payment's lines must not wait for others to come: periodicFlush bounds the delay.
   const stdout = pino.destination({ dest: opts.stdout, sync: false, mkdir: true, minLength: MIN_WRITE_BYTES, periodicFlush: FLUSH_EVERY_MS });
   const stdoutPretty = opts.stdoutPretty ? prettyFactory({ colorize: opts.stdout === 1 }) : null;
@@ -179,7 +178,15 @@ export default async function logFiles(opts) {
     const put = (dest, text) => {
       if (text !== '' && !dest.write(text)) full.push(dest);
     };
-    put(stdout, stdoutPretty ? lines.filter(Boolean).map((l) => stdoutPretty(l)).join('') : out);
+    put(
+      stdout,
+      stdoutPretty
+        ? lines
+            .filter(Boolean)
+            .map((l) => stdoutPretty(l))
+            .join('')
+        : out,
+    );
     put(json.dest, out);
     put(general.dest, human);
     put(errors.dest, errs);

@@ -43,7 +43,6 @@ export function scrubTransaction<T extends { breadcrumbs?: unknown; spans?: { de
   return event;
 }
 
-
 /** Initialises the SDK; instrument.ts passes the module it imported. */
 export function initSentry(module: Sdk, settings: SentrySettings): void {
   module.init({

@@ -33,9 +33,7 @@ export async function startCollection(client: FeexPayClient, payment: PaymentRow
       callbackInfo: payment.id,
       ...customer,
     });
-    return card.kind === 'accepted'
-      ? { kind: 'accepted', reference: card.reference, status: 'pending', paymentUrl: card.paymentUrl, durationMs: card.durationMs }
-      : card;
+    return card.kind === 'accepted' ? { kind: 'accepted', reference: card.reference, status: 'pending', paymentUrl: card.paymentUrl, durationMs: card.durationMs } : card;
   }
   return client.requestToPay({
     network: payment.network as Network,

@@ -128,25 +128,29 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
     // when the quota is spent.
     const quota = await deps.phoneQuota?.(input.phone_number, merchant.livemode);
     if (quota && !quota.allowed && !(await deps.payments.isKeyLive(merchantId, merchant.livemode, idempotencyKey))) throw quota.refusal;
-    const claim = await trace.step('db', 'claim key, insert payment', () => deps.payments.claimKeyAndInsert(idempotencyKey, hash, {
-      id: randomUUID(),
-      merchant_id: merchantId,
-      livemode: merchant.livemode,
-      amount: input.amount,
-      currency: input.currency,
-      network: input.network,
-      method: input.method ?? 'mobile_money',
-      card_brand: input.card_brand ?? null,
-      phone_number: input.phone_number,
-      description: input.description ?? null,
-      customer: input.customer ?? {},
-      metadata: input.metadata ?? {},
-      next_check_at: new Date(now + deps.timing.firstCheckAfterMs),
-      expires_at: new Date(now + deps.timing.deadlineMs),
-    })).catch(async (err: unknown) => {
-      await quota?.refund();
-      throw err;
-    });
+    const claim = await trace
+      .step('db', 'claim key, insert payment', () =>
+        deps.payments.claimKeyAndInsert(idempotencyKey, hash, {
+          id: randomUUID(),
+          merchant_id: merchantId,
+          livemode: merchant.livemode,
+          amount: input.amount,
+          currency: input.currency,
+          network: input.network,
+          method: input.method ?? 'mobile_money',
+          card_brand: input.card_brand ?? null,
+          phone_number: input.phone_number,
+          description: input.description ?? null,
+          customer: input.customer ?? {},
+          metadata: input.metadata ?? {},
+          next_check_at: new Date(now + deps.timing.firstCheckAfterMs),
+          expires_at: new Date(now + deps.timing.deadlineMs),
+        }),
+      )
+      .catch(async (err: unknown) => {
+        await quota?.refund();
+        throw err;
+      });
     if (claim.kind === 'taken') await quota?.refund();
 
     if (claim.kind === 'taken') {
@@ -178,7 +182,10 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
     if (merchant.livemode) deps.metrics.paymentsInitiated.inc({ network: input.network });
     else deps.metrics.testModePayments.inc({ event: 'initiated' });
     const payment = claim.payment;
-    log.info({ event: 'payment.initiated', payment_id: payment.id, livemode: merchant.livemode, amount: input.amount, currency: input.currency, network: input.network }, 'payment initiated');
+    log.info(
+      { event: 'payment.initiated', payment_id: payment.id, livemode: merchant.livemode, amount: input.amount, currency: input.currency, network: input.network },
+      'payment initiated',
+    );
 
     const { row, answer } = await collect(payment, input, { merchantId, livemode: merchant.livemode, key: idempotencyKey }, log, trace);
     if (answer) return { kind: 'created', payment: answer };

@@ -26,11 +26,7 @@ export function createDeliveries(db: Knex) {
      * confirm: the reconciler tries them (with the pairing checks) before giving up on a payment.
      */
     async candidateReferences(paymentId: string, limit = 5): Promise<string[]> {
-      const rows = await db('webhook_deliveries')
-        .distinct('reference')
-        .where({ payment_id: paymentId, result: 'unconfirmed' })
-        .whereNotNull('reference')
-        .limit(limit);
+      const rows = await db('webhook_deliveries').distinct('reference').where({ payment_id: paymentId, result: 'unconfirmed' }).whereNotNull('reference').limit(limit);
       return rows.map((r: { reference: string }) => r.reference);
     },
   };

@@ -13,9 +13,15 @@ export function requestHash(body: unknown): string {
     Array.isArray(v)
       ? v.map(canonical)
       : v && typeof v === 'object'
-        ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
         : v;
-  return createHash('sha256').update(JSON.stringify(canonical(body))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(body)))
+    .digest('hex');
 }
 
 /**
@@ -75,10 +81,7 @@ export async function completeKey(db: Knex | Knex.Transaction, merchantId: strin
 }
 
 /** What an earlier use of the key means for this request. */
-export type KeyVerdict =
-  | { kind: 'replay'; status: number; body: unknown }
-  | { kind: 'key_reused' }
-  | { kind: 'in_flight'; paymentId: string | null; since: Date };
+export type KeyVerdict = { kind: 'replay'; status: number; body: unknown } | { kind: 'key_reused' } | { kind: 'in_flight'; paymentId: string | null; since: Date };
 
 export function judgeTakenKey(taken: Omit<TakenKey, 'payoutId'>, hash: string): KeyVerdict {
   if (taken.requestHash !== hash) return { kind: 'key_reused' };

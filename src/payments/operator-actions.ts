@@ -97,7 +97,12 @@ export function createOperatorActions(deps: OperatorDeps) {
      * Closes a review item whose payment is final (a late success: refunded out of band, say) or
      * that has no payment. Items of a payment under review close with the payment's decision.
      */
-    async resolveItem(itemId: string, operator: string, resolution: string, note: string): Promise<{ kind: 'resolved'; item: ReviewItemRow } | { kind: 'not_found' | 'already_resolved' | 'decide_payment' }> {
+    async resolveItem(
+      itemId: string,
+      operator: string,
+      resolution: string,
+      note: string,
+    ): Promise<{ kind: 'resolved'; item: ReviewItemRow } | { kind: 'not_found' | 'already_resolved' | 'decide_payment' }> {
       const item = await deps.reviews.find(itemId);
       if (!item) return { kind: 'not_found' };
       if (item.resolved_at) return { kind: 'already_resolved' };

@@ -9,7 +9,11 @@ import type { PaymentRow } from './repository.ts';
 
 type Mismatch = Extract<ReviewCause, 'amount_mismatch' | 'phone_mismatch' | 'network_mismatch'>;
 
-const label = (s: string) => s.trim().toUpperCase().replace(/[\s_-]+/g, ' ');
+const label = (s: string) =>
+  s
+    .trim()
+    .toUpperCase()
+    .replace(/[\s_-]+/g, ' ');
 
 /** For a payment (or payout) that holds the reference: the first fact FeexPay gives that disagrees with it. */
 export function mismatchOf(p: Pick<PaymentRow, 'amount' | 'phone_number' | 'network'>, st: FoundStatus): Mismatch | undefined {

@@ -30,7 +30,10 @@ export function createPaymentKeys(db: Knex, idempotencyTtlHours: number) {
 
     /** Whether a key is held (in flight or answered) and not expired: a retry, not a new request. */
     async isKeyLive(merchantId: string, livemode: boolean, key: string): Promise<boolean> {
-      const row = await db('idempotency_keys').where({ merchant_id: merchantId, key: storedKey(key, livemode) }).where('expires_at', '>', db.fn.now()).first('key');
+      const row = await db('idempotency_keys')
+        .where({ merchant_id: merchantId, key: storedKey(key, livemode) })
+        .where('expires_at', '>', db.fn.now())
+        .first('key');
       return row !== undefined;
     },
 
@@ -42,10 +45,7 @@ export function createPaymentKeys(db: Knex, idempotencyTtlHours: number) {
     /** Keys are kept for the TTL (at least 24 h); older ones are removed in small batches. */
     async purgeExpiredKeys(limit = 1000): Promise<number> {
       return db('idempotency_keys')
-        .whereIn(
-          ['merchant_id', 'key'],
-          db('idempotency_keys').select('merchant_id', 'key').where('expires_at', '<', db.fn.now()).limit(limit),
-        )
+        .whereIn(['merchant_id', 'key'], db('idempotency_keys').select('merchant_id', 'key').where('expires_at', '<', db.fn.now()).limit(limit))
         .del();
     },
   };

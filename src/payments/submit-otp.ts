@@ -75,18 +75,20 @@ export function createOtpSubmitter(deps: SubmitOtpDeps) {
       return { kind: 'not_awaiting', body };
     }
 
-    const result = await trace.step('http.client', 'FeexPay request-to-pay with the code', () => deps.feexpay(livemode).requestToPay({
-      network: taken.network as Network,
-      phoneNumber: taken.phone_number,
-      amount: Number(taken.amount),
-      description: taken.description ?? undefined,
-      firstName: taken.customer?.first_name,
-      lastName: taken.customer?.last_name,
-      email: taken.customer?.email,
-      callbackInfo: taken.id,
-      otp,
-      reference: taken.feexpay_reference!,
-    }));
+    const result = await trace.step('http.client', 'FeexPay request-to-pay with the code', () =>
+      deps.feexpay(livemode).requestToPay({
+        network: taken.network as Network,
+        phoneNumber: taken.phone_number,
+        amount: Number(taken.amount),
+        description: taken.description ?? undefined,
+        firstName: taken.customer?.first_name,
+        lastName: taken.customer?.last_name,
+        email: taken.customer?.email,
+        callbackInfo: taken.id,
+        otp,
+        reference: taken.feexpay_reference!,
+      }),
+    );
     const base = { payment_id: taken.id, network: taken.network };
     log.info({ event: 'payment.otp_submitted', ...base, result: result.kind, duration_ms: result.durationMs }, 'OTP sent to FeexPay');
 

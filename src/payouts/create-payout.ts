@@ -15,10 +15,7 @@ import { presentPayout } from './present.ts';
 import type { PayoutRepository, PayoutRow } from './repository.ts';
 import type { PayoutSettler } from './settle.ts';
 
-export type CreatePayoutOutcome =
-  | { kind: 'created'; payout: PayoutViewType }
-  | TakenOutcome<PayoutViewType>
-  | { kind: 'cap_exceeded'; cap: number; used: number };
+export type CreatePayoutOutcome = { kind: 'created'; payout: PayoutViewType } | TakenOutcome<PayoutViewType> | { kind: 'cap_exceeded'; cap: number; used: number };
 
 export interface CreatePayoutDeps {
   payouts: PayoutRepository;
@@ -115,7 +112,10 @@ export function createPayoutCreator(deps: CreatePayoutDeps) {
 
     const payout = claim.payout;
     if (payout.livemode) deps.metrics.payoutsRequested.inc({ network: payout.network });
-    log.info({ event: 'payout.initiated', payout_id: payout.id, livemode: payout.livemode, amount: input.amount, currency: input.currency, network: input.network }, 'payout initiated');
+    log.info(
+      { event: 'payout.initiated', payout_id: payout.id, livemode: payout.livemode, amount: input.amount, currency: input.currency, network: input.network },
+      'payout initiated',
+    );
     await transfer(payout, log);
     const current = (await deps.payouts.findById(payout.id)) ?? payout;
     const body = presentPayout(current);

@@ -38,7 +38,8 @@ export function createPayoutSettler(deps: PayoutSettlerDeps) {
   /** `fromPending`: the payout's first move, counted once by outcome (a review settled later is not counted again). */
   function record(row: PayoutRow, fromPending: boolean): void {
     // Test payouts are no money: they stay out of the money metrics (and their alerts).
-    if (fromPending && row.livemode) deps.metrics.payoutOutcomes.inc({ network: row.network, outcome: row.status as 'successful' | 'failed' | 'needs_review', reason: row.failure_reason ?? 'none' });
+    if (fromPending && row.livemode)
+      deps.metrics.payoutOutcomes.inc({ network: row.network, outcome: row.status as 'successful' | 'failed' | 'needs_review', reason: row.failure_reason ?? 'none' });
     if (row.status === 'successful' && row.livemode) deps.metrics.amountPaidOut.inc({ network: row.network, currency: row.currency }, Number(row.amount));
     deps.log.info(
       {
@@ -57,7 +58,13 @@ export function createPayoutSettler(deps: PayoutSettlerDeps) {
     );
   }
 
-  async function settle(p: PayoutRow, to: 'successful' | 'failed', source: PayoutSource, reason: FailureReason | null, detail: Record<string, unknown> | null = null): Promise<PayoutSettleOutcome> {
+  async function settle(
+    p: PayoutRow,
+    to: 'successful' | 'failed',
+    source: PayoutSource,
+    reason: FailureReason | null,
+    detail: Record<string, unknown> | null = null,
+  ): Promise<PayoutSettleOutcome> {
     const row = await deps.payouts.transition(deps.db, p.id, to, source, reason, detail);
     if (!row) return 'already_final';
     record(row, p.status === 'pending');
@@ -76,7 +83,10 @@ export function createPayoutSettler(deps: PayoutSettlerDeps) {
       deps.log.info({ event: 'payout.review', review_item: item.id, payout_id: p.id, cause, livemode: false }, 'test payout under review');
     } else if (item) {
       deps.metrics.reviewItemsOpened.inc({ cause: item.cause });
-      deps.log.warn({ event: 'payout.review', review_item: item.id, payout_id: p.id, cause, feexpay_reference: item.feexpay_reference }, 'payout outcome not established: review item opened');
+      deps.log.warn(
+        { event: 'payout.review', review_item: item.id, payout_id: p.id, cause, feexpay_reference: item.feexpay_reference },
+        'payout outcome not established: review item opened',
+      );
       deps.onReview?.(item);
     }
     return 'review';

@@ -2,13 +2,21 @@
 import { integer, percent, seconds, sumByCurrency, totalsByCurrency, trend, type WeeklyReport } from './report.ts';
 
 export function renderSlack(r: WeeklyReport): { text: string } {
-  const collected = totalsByCurrency(r).map((t) => `${integer(t.amount)} ${t.currency}`).join(', ') || 'nothing';
-  const reasons = r.failureReasons.slice(0, 3).map((f) => `${f.reason} ${integer(f.count)}`).join(', ') || 'none';
+  const collected =
+    totalsByCurrency(r)
+      .map((t) => `${integer(t.amount)} ${t.currency}`)
+      .join(', ') || 'nothing';
+  const reasons =
+    r.failureReasons
+      .slice(0, 3)
+      .map((f) => `${f.reason} ${integer(f.count)}`)
+      .join(', ') || 'none';
   const expired = r.expired.reduce((n, e) => n + e.count, 0);
-  const latency = r.latency.available
-    ? r.latency.rows.map((l) => `${l.operation} p95 ${seconds(l.p95)}`).join(', ') || 'no calls'
-    : 'not available';
-  const paidOut = sumByCurrency(r.payouts.paidOut).map((t) => `${integer(t.amount)} ${t.currency}`).join(', ') || 'nothing';
+  const latency = r.latency.available ? r.latency.rows.map((l) => `${l.operation} p95 ${seconds(l.p95)}`).join(', ') || 'no calls' : 'not available';
+  const paidOut =
+    sumByCurrency(r.payouts.paidOut)
+      .map((t) => `${integer(t.amount)} ${t.currency}`)
+      .join(', ') || 'nothing';
   const incidents = r.incidents.available ? String(r.incidents.alerts.length) : 'not available';
   const lines = [
     `*feexpay-gateway weekly report ${r.label}*`,

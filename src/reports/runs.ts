@@ -34,7 +34,9 @@ export async function claimRun(db: Knex, report: string, period: string): Promis
 export type Step = 'files_written_at' | 'email_sent_at' | 'slack_sent_at';
 
 export async function markStep(db: Knex, report: string, period: string, step: Step): Promise<void> {
-  await db('report_runs').where({ report, period }).update({ [step]: db.fn.now() });
+  await db('report_runs')
+    .where({ report, period })
+    .update({ [step]: db.fn.now() });
 }
 
 export async function finishRun(db: Knex, report: string, period: string, outcome: { complete: boolean; error?: string }): Promise<void> {

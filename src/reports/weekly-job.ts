@@ -76,14 +76,26 @@ export async function runWeeklyReport(db: Knex, opts: WeeklyJobOptions): Promise
     await markStep(db, REPORT_NAME, label, 'files_written_at');
 
     const subject = `feexpay-gateway weekly report ${label}: ${integer(report.week.total)} payments, ${percent(report.week.successRate)} success`;
-    const email = await channel(run.email_sent_at, opts.email !== null && opts.email.to.length > 0, async () => {
-      await sendEmail(opts.email!, { subject, html, text: slack.text.replaceAll('*', ''), csvName: `${label}.csv`, csv });
-      await markStep(db, REPORT_NAME, label, 'email_sent_at');
-    }, errors, 'email');
-    const slackOutcome = await channel(run.slack_sent_at, opts.slackWebhookUrl !== null, async () => {
-      await postSlack(opts.slackWebhookUrl!, slack);
-      await markStep(db, REPORT_NAME, label, 'slack_sent_at');
-    }, errors, 'slack');
+    const email = await channel(
+      run.email_sent_at,
+      opts.email !== null && opts.email.to.length > 0,
+      async () => {
+        await sendEmail(opts.email!, { subject, html, text: slack.text.replaceAll('*', ''), csvName: `${label}.csv`, csv });
+        await markStep(db, REPORT_NAME, label, 'email_sent_at');
+      },
+      errors,
+      'email',
+    );
+    const slackOutcome = await channel(
+      run.slack_sent_at,
+      opts.slackWebhookUrl !== null,
+      async () => {
+        await postSlack(opts.slackWebhookUrl!, slack);
+        await markStep(db, REPORT_NAME, label, 'slack_sent_at');
+      },
+      errors,
+      'slack',
+    );
 
     const complete = errors.length === 0;
     await finishRun(db, REPORT_NAME, label, { complete, error: errors.join('; ') || undefined });

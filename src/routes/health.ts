@@ -44,7 +44,9 @@ const health: FastifyPluginAsync = async (app) => {
       status: ready ? 'ready' : 'not_ready',
       checks: {
         database: { status: database.ok ? 'up' : 'down', ...database },
-        ...(redis ? { redis: { status: redis.ok ? 'up' : 'down', ...redis, required: false, rate_limits: app.rateCounters.mode === 'redis' && redis.ok ? 'shared' : 'this_process' } } : {}),
+        ...(redis
+          ? { redis: { status: redis.ok ? 'up' : 'down', ...redis, required: false, rate_limits: app.rateCounters.mode === 'redis' && redis.ok ? 'shared' : 'this_process' } }
+          : {}),
         feexpay: { ...feexpay, required: false },
         load: {
           status: overloaded ? 'overloaded' : 'ok',

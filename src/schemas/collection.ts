@@ -2,13 +2,9 @@
 import Type, { type Static } from 'typebox';
 import { AMOUNT_LIMITS, NETWORKS } from '../domain/networks.ts';
 
-export const NextAction = Type.Union(
-  [
-    Type.Object({ type: Type.Literal('otp_required') }),
-    Type.Object({ type: Type.Literal('redirect_to_url'), url: Type.String() }),
-  ],
-  { description: 'What the customer must do before the payment can move: send the code FeexPay texted, or visit the page.' },
-);
+export const NextAction = Type.Union([Type.Object({ type: Type.Literal('otp_required') }), Type.Object({ type: Type.Literal('redirect_to_url'), url: Type.String() })], {
+  description: 'What the customer must do before the payment can move: send the code FeexPay texted, or visit the page.',
+});
 export type NextAction = Static<typeof NextAction>;
 
 /** Where a redirect network's page (or the card page) sends the customer back: https only. */

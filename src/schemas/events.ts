@@ -36,17 +36,20 @@ export const CreateEndpointBody = Type.Object(
 );
 export type CreateEndpointBody = Static<typeof CreateEndpointBody>;
 
-export const EndpointView = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  object: Type.Literal('webhook_endpoint'),
-  livemode: Type.Boolean(),
-  url: Type.String(),
-  description: Type.Union([Type.String(), Type.Null()]),
-  enabled_events: Type.Array(Type.String()),
-  status: Type.Enum(['enabled', 'disabled'], { description: 'disabled: every attempt failed for days; create a new endpoint.' }),
-  secret: Type.Optional(Type.String({ description: 'whsec_<base64>: returned on creation and on rotation only.' })),
-  created_at: Type.String({ format: 'date-time' }),
-}, { examples: [{ ...ENDPOINT_EXAMPLE, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }] });
+export const EndpointView = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    object: Type.Literal('webhook_endpoint'),
+    livemode: Type.Boolean(),
+    url: Type.String(),
+    description: Type.Union([Type.String(), Type.Null()]),
+    enabled_events: Type.Array(Type.String()),
+    status: Type.Enum(['enabled', 'disabled'], { description: 'disabled: every attempt failed for days; create a new endpoint.' }),
+    secret: Type.Optional(Type.String({ description: 'whsec_<base64>: returned on creation and on rotation only.' })),
+    created_at: Type.String({ format: 'date-time' }),
+  },
+  { examples: [{ ...ENDPOINT_EXAMPLE, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }] },
+);
 export type EndpointView = Static<typeof EndpointView>;
 
 export const EndpointList = Type.Object({ object: Type.Literal('list'), data: Type.Array(EndpointView) }, { examples: [{ object: 'list', data: [ENDPOINT_EXAMPLE] }] });

@@ -93,27 +93,30 @@ export const PAYMENT_EXAMPLE = {
   settled_at: null,
 };
 
-export const PaymentView = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  object: Type.Literal('payment'),
-  status: Type.Enum([...PAYMENT_STATUSES], { description: PAYMENT_STATUS_HELP }),
-  amount: Type.Integer(),
-  currency: Type.String(),
-  network: Type.String(),
-  method: Type.Enum(['mobile_money', 'card']),
-  card_brand: Type.Union([Type.Enum([...CARD_BRANDS]), Type.Null()]),
-  phone_last4: Type.String(),
-  livemode: Type.Boolean({ description: 'false for a test key\'s payment: made on the built-in simulator, no money moved.' }),
-  description: Type.Union([Type.String(), Type.Null()]),
-  metadata: Type.Record(Type.String(), Type.String()),
-  feexpay_reference: Type.Union([Type.String(), Type.Null()]),
-  payment_url: Type.Union([Type.String(), Type.Null()]),
-  failure_reason: Type.Union([Type.String(), Type.Null()]),
-  next_action: Type.Union([NextAction, Type.Null()]),
-  created_at: Type.String({ format: 'date-time' }),
-  updated_at: Type.String({ format: 'date-time' }),
-  settled_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-}, { examples: [PAYMENT_EXAMPLE] });
+export const PaymentView = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    object: Type.Literal('payment'),
+    status: Type.Enum([...PAYMENT_STATUSES], { description: PAYMENT_STATUS_HELP }),
+    amount: Type.Integer(),
+    currency: Type.String(),
+    network: Type.String(),
+    method: Type.Enum(['mobile_money', 'card']),
+    card_brand: Type.Union([Type.Enum([...CARD_BRANDS]), Type.Null()]),
+    phone_last4: Type.String(),
+    livemode: Type.Boolean({ description: "false for a test key's payment: made on the built-in simulator, no money moved." }),
+    description: Type.Union([Type.String(), Type.Null()]),
+    metadata: Type.Record(Type.String(), Type.String()),
+    feexpay_reference: Type.Union([Type.String(), Type.Null()]),
+    payment_url: Type.Union([Type.String(), Type.Null()]),
+    failure_reason: Type.Union([Type.String(), Type.Null()]),
+    next_action: Type.Union([NextAction, Type.Null()]),
+    created_at: Type.String({ format: 'date-time' }),
+    updated_at: Type.String({ format: 'date-time' }),
+    settled_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  { examples: [PAYMENT_EXAMPLE] },
+);
 
 export type PaymentViewType = Static<typeof PaymentView>;
 
@@ -124,10 +127,7 @@ export type PaymentViewType = Static<typeof PaymentView>;
 export const PaymentSchema = { ...PaymentView, $id: 'Payment', title: 'Payment' };
 export const PaymentRef = Type.Unsafe<PaymentViewType>({ $ref: 'Payment#' });
 
-export const PaymentParams = Type.Object(
-  { id: Type.String({ format: 'uuid', description: 'The payment id.', examples: [PAYMENT_EXAMPLE.id] }) },
-  { additionalProperties: false },
-);
+export const PaymentParams = Type.Object({ id: Type.String({ format: 'uuid', description: 'The payment id.', examples: [PAYMENT_EXAMPLE.id] }) }, { additionalProperties: false });
 
 export const ListPaymentsQuery = Type.Object(
   {

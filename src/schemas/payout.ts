@@ -6,7 +6,11 @@ import { MOTIF_PATTERN, PAYOUT_LIMITS, PAYOUT_NETWORKS, PAYOUT_STATUSES } from '
 export const CreatePayoutBody = Type.Object(
   {
     // The per-country minimum (50 in Benin, 100 elsewhere) is checked by the route, naming the field.
-    amount: Type.Integer({ minimum: 1, maximum: PAYOUT_LIMITS.max, description: `Whole currency units, ${PAYOUT_LIMITS.minBenin} (Benin) or ${PAYOUT_LIMITS.min} to ${PAYOUT_LIMITS.max}.` }),
+    amount: Type.Integer({
+      minimum: 1,
+      maximum: PAYOUT_LIMITS.max,
+      description: `Whole currency units, ${PAYOUT_LIMITS.minBenin} (Benin) or ${PAYOUT_LIMITS.min} to ${PAYOUT_LIMITS.max}.`,
+    }),
     currency: Type.Enum([...CURRENCIES]),
     network: Type.Enum([...PAYOUT_NETWORKS], { description: 'FeexPay operator code of the beneficiary.' }),
     phone_number: Type.String({ pattern: '^[0-9]{8,15}$', description: "Beneficiary's number: digits with country code, no +." }),
@@ -33,28 +37,43 @@ export const PAYOUT_STATUS_HELP = [
 ].join(' ');
 
 const PAYOUT_EXAMPLE = {
-  id: '7d3c2f0e-4b1a-4c5d-9e8f-1a2b3c4d5e6f', object: 'payout', status: 'pending', amount: 5000, currency: 'XOF', network: 'mtn',
-  phone_last4: '0042', livemode: true, motif: 'Refund order 42', metadata: { order: '42' }, feexpay_reference: '3f1c2a8e-9b7d-4c55-8e2f-1a2b3c4d5e6f',
-  failure_reason: null, created_at: '2026-12-01T10:00:00.000Z', updated_at: '2026-12-01T10:00:01.000Z', settled_at: null,
+  id: '7d3c2f0e-4b1a-4c5d-9e8f-1a2b3c4d5e6f',
+  object: 'payout',
+  status: 'pending',
+  amount: 5000,
+  currency: 'XOF',
+  network: 'mtn',
+  phone_last4: '0042',
+  livemode: true,
+  motif: 'Refund order 42',
+  metadata: { order: '42' },
+  feexpay_reference: '3f1c2a8e-9b7d-4c55-8e2f-1a2b3c4d5e6f',
+  failure_reason: null,
+  created_at: '2026-12-01T10:00:00.000Z',
+  updated_at: '2026-12-01T10:00:01.000Z',
+  settled_at: null,
 };
 
-export const PayoutView = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  object: Type.Literal('payout'),
-  status: Type.Enum([...PAYOUT_STATUSES], { description: PAYOUT_STATUS_HELP }),
-  amount: Type.Integer(),
-  currency: Type.String(),
-  network: Type.String(),
-  phone_last4: Type.String(),
-  livemode: Type.Boolean({ description: "false for a test key's payout: made on the built-in simulator, no money moved." }),
-  motif: Type.String(),
-  metadata: Type.Record(Type.String(), Type.String()),
-  feexpay_reference: Type.Union([Type.String(), Type.Null()]),
-  failure_reason: Type.Union([Type.String(), Type.Null()]),
-  created_at: Type.String({ format: 'date-time' }),
-  updated_at: Type.String({ format: 'date-time' }),
-  settled_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-}, { examples: [PAYOUT_EXAMPLE] });
+export const PayoutView = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    object: Type.Literal('payout'),
+    status: Type.Enum([...PAYOUT_STATUSES], { description: PAYOUT_STATUS_HELP }),
+    amount: Type.Integer(),
+    currency: Type.String(),
+    network: Type.String(),
+    phone_last4: Type.String(),
+    livemode: Type.Boolean({ description: "false for a test key's payout: made on the built-in simulator, no money moved." }),
+    motif: Type.String(),
+    metadata: Type.Record(Type.String(), Type.String()),
+    feexpay_reference: Type.Union([Type.String(), Type.Null()]),
+    failure_reason: Type.Union([Type.String(), Type.Null()]),
+    created_at: Type.String({ format: 'date-time' }),
+    updated_at: Type.String({ format: 'date-time' }),
+    settled_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  { examples: [PAYOUT_EXAMPLE] },
+);
 export type PayoutViewType = Static<typeof PayoutView>;
 
 export const ListPayoutsQuery = Type.Object(
@@ -70,8 +89,11 @@ export const ListPayoutsQuery = Type.Object(
 );
 export type ListPayoutsQuery = Static<typeof ListPayoutsQuery>;
 
-export const PayoutList = Type.Object({
-  object: Type.Literal('list'),
-  data: Type.Array(PayoutView),
-  next_cursor: Type.Union([Type.String(), Type.Null()]),
-}, { examples: [{ object: 'list', data: [PAYOUT_EXAMPLE], next_cursor: null }] });
+export const PayoutList = Type.Object(
+  {
+    object: Type.Literal('list'),
+    data: Type.Array(PayoutView),
+    next_cursor: Type.Union([Type.String(), Type.Null()]),
+  },
+  { examples: [{ object: 'list', data: [PAYOUT_EXAMPLE], next_cursor: null }] },
+);

@@ -22,16 +22,10 @@ export type ReviewItemsQuery = Static<typeof ReviewItemsQuery>;
 export const PaymentIdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 export const ItemIdParams = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,17}$' }) }, { additionalProperties: false });
 
-export const AttachReferenceBody = Type.Object(
-  { reference: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' }), operator: Operator },
-  { additionalProperties: false },
-);
+export const AttachReferenceBody = Type.Object({ reference: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' }), operator: Operator }, { additionalProperties: false });
 export type AttachReferenceBody = Static<typeof AttachReferenceBody>;
 
-export const DecisionBody = Type.Object(
-  { status: Type.Enum(['successful', 'failed']), reason: Reason, operator: Operator },
-  { additionalProperties: false },
-);
+export const DecisionBody = Type.Object({ status: Type.Enum(['successful', 'failed']), reason: Reason, operator: Operator }, { additionalProperties: false });
 export type DecisionBody = Static<typeof DecisionBody>;
 
 export const BulkDecisionBody = Type.Object(

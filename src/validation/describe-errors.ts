@@ -31,7 +31,15 @@ const FORMATS: Record<string, string> = {
   uri: 'a URL',
 };
 
-const TYPES: Record<string, string> = { integer: 'an integer', number: 'a number', string: 'a string', object: 'an object', array: 'an array', boolean: 'true or false', null: 'null' };
+const TYPES: Record<string, string> = {
+  integer: 'an integer',
+  number: 'a number',
+  string: 'a string',
+  object: 'an object',
+  array: 'an array',
+  boolean: 'true or false',
+  null: 'null',
+};
 
 /** Codes for a problem with one particular field, where the API has a more precise one. */
 const FIELD_CODES: Record<string, ErrorCode> = { 'header.idempotency-key': 'idempotency_key_required' };
@@ -56,7 +64,10 @@ function words(e: AjvError): string {
     case 'additionalProperties':
       return 'is not a known field';
     case 'type':
-      return `must be ${String(p.type).split(',').map((t) => TYPES[t] ?? t).join(' or ')}`;
+      return `must be ${String(p.type)
+        .split(',')
+        .map((t) => TYPES[t] ?? t)
+        .join(' or ')}`;
     case 'enum':
       return `must be one of: ${(p.allowedValues as unknown[]).map(String).join(', ')}`;
     case 'const':

@@ -113,12 +113,14 @@ export function createWebhookHandler(deps: WebhookDeps) {
       throw err;
     }
     const { result, payment } = decision;
-    await trace.step('db', 'record delivery', () => deps.deliveries.record({
-      reference: p.reference,
-      paymentId: payment?.id ?? null,
-      claimedStatus: claimedOf(p),
-      result,
-    }));
+    await trace.step('db', 'record delivery', () =>
+      deps.deliveries.record({
+        reference: p.reference,
+        paymentId: payment?.id ?? null,
+        claimedStatus: claimedOf(p),
+        result,
+      }),
+    );
     deps.metrics.webhookDeliveries.inc({ result });
     log.info(
       {

@@ -30,8 +30,7 @@ const body = (serial: number, over: Partial<CreateBody> = {}): CreateBody => ({
   ...over,
 });
 
-const create = (b: unknown, key: string = newKey()) =>
-  c.api.POST('/v1/payments', { params: { header: { 'idempotency-key': key } }, body: b as CreateBody });
+const create = (b: unknown, key: string = newKey()) => c.api.POST('/v1/payments', { params: { header: { 'idempotency-key': key } }, body: b as CreateBody });
 
 describe('payments through the generated client', () => {
   test('create, replay, then read the payment until FeexPay settles it', async () => {

@@ -39,11 +39,14 @@ test("Redocly's recommended ruleset finds no error and no warning", async () => 
   const file = path.join(dir, 'openapi.json');
   fs.writeFileSync(file, JSON.stringify(doc));
   const bin = path.resolve('node_modules/.bin/redocly');
-  const out = await run(bin, ['lint', '--config', path.resolve('redocly.yaml'), '--format', 'json', file], { env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } }).catch(
-    (err: { stdout: string }) => err,
-  );
+  const out = await run(bin, ['lint', '--config', path.resolve('redocly.yaml'), '--format', 'json', file], {
+    env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+  }).catch((err: { stdout: string }) => err);
   const report = JSON.parse(out.stdout.slice(out.stdout.indexOf('{'))) as { totals: { errors: number; warnings: number }; problems: { ruleId: string; message: string }[] };
-  assert.deepEqual(report.problems.map((p) => `${p.ruleId}: ${p.message}`), []);
+  assert.deepEqual(
+    report.problems.map((p) => `${p.ruleId}: ${p.message}`),
+    [],
+  );
   assert.deepEqual(report.totals, { ...report.totals, errors: 0, warnings: 0 });
   fs.rmSync(dir, { recursive: true, force: true });
 });

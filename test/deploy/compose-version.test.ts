@@ -15,7 +15,9 @@ import { parse } from 'yaml';
 /** Compose's interpolation, enough for this file: `${NAME:-default}` and `${NAME}` (unset), `$$`. */
 function interpolate(value: unknown): unknown {
   if (typeof value === 'string') {
-    return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}/g, (all, _name: string | undefined, fallback: string | undefined) => (all === '$$' ? '$' : (fallback ?? '')));
+    return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}/g, (all, _name: string | undefined, fallback: string | undefined) =>
+      all === '$$' ? '$' : (fallback ?? ''),
+    );
   }
   if (Array.isArray(value)) return value.map(interpolate);
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v)]));

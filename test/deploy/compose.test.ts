@@ -45,10 +45,12 @@ function envOf(name: string): Record<string, string> {
 
 /** Bind mounts as [host path, container path]. */
 function binds(svc: Service): [string, string][] {
-  return (svc.volumes ?? []).filter((v) => v.startsWith('./') || v.startsWith('/')).map((v) => {
-    const [host, target] = v.split(':');
-    return [host!, target!];
-  });
+  return (svc.volumes ?? [])
+    .filter((v) => v.startsWith('./') || v.startsWith('/'))
+    .map((v) => {
+      const [host, target] = v.split(':');
+      return [host!, target!];
+    });
 }
 
 /** The host file behind a container path, through the service's bind mounts. */
@@ -154,24 +156,36 @@ test('Prometheus scrapes compose services by their names', needsSynth, () => {
   assert.deepEqual(apiJob.static_configs[0].targets, [`api:${api.METRICS_PORT ?? api.PORT}`]);
 });
 
-test('the mounted Prometheus configuration passes promtool check config', { skip: (!synthesized && 'synth.ts not written yet') || (spawnSync('promtool', ['--version']).status !== 0 && 'promtool not installed') }, () => {
-  const out = execFileSync('promtool', ['check', 'config', 'dist/prometheus/prometheus.yml'], { encoding: 'utf8' });
-  assert.match(out, /SUCCESS/);
-  assert.doesNotMatch(out, /0 rule files found/);
-});
+test(
+  'the mounted Prometheus configuration passes promtool check config',
+  { skip: (!synthesized && 'synth.ts not written yet') || (spawnSync('promtool', ['--version']).status !== 0 && 'promtool not installed') },
+  () => {
+    const out = execFileSync('promtool', ['check', 'config', 'dist/prometheus/prometheus.yml'], { encoding: 'utf8' });
+    assert.match(out, /SUCCESS/);
+    assert.doesNotMatch(out, /0 rule files found/);
+  },
+);
 
-test('the mounted Alertmanager configuration passes amtool check-config', { skip: (!synthesized && 'synth.ts not written yet') || (spawnSync('amtool', ['--version']).status !== 0 && 'amtool not installed') }, () => {
-  const out = execFileSync('amtool', ['check-config', 'dist/alertmanager/alertmanager.yml'], { encoding: 'utf8' });
-  assert.match(out, /SUCCESS/);
-});
+test(
+  'the mounted Alertmanager configuration passes amtool check-config',
+  { skip: (!synthesized && 'synth.ts not written yet') || (spawnSync('amtool', ['--version']).status !== 0 && 'amtool not installed') },
+  () => {
+    const out = execFileSync('amtool', ['check-config', 'dist/alertmanager/alertmanager.yml'], { encoding: 'utf8' });
+    assert.match(out, /SUCCESS/);
+  },
+);
 
 test('Grafana provisioning: datasources parse and dashboards use provisioned uids or variables', () => {
-  const ds = parse(readFileSync('deploy/grafana/provisioning/datasources/datasources.yml', 'utf8')) as { datasources: { uid: string; type: string; secureJsonData?: Record<string, string> }[] };
+  const ds = parse(readFileSync('deploy/grafana/provisioning/datasources/datasources.yml', 'utf8')) as {
+    datasources: { uid: string; type: string; secureJsonData?: Record<string, string> }[];
+  };
   const uids = new Set(ds.datasources.map((d) => d.uid));
   assert.ok(uids.has('prometheus') && uids.has('postgres'));
   for (const d of ds.datasources) for (const v of Object.values(d.secureJsonData ?? {})) assert.match(v, /^\$[A-Z_]+$/, 'secrets come from the environment');
   if (!synthesized || !existsSync('dist/grafana')) return;
-  for (const file of execFileSync('ls', ['dist/grafana'], { encoding: 'utf8' }).split('\n').filter((f) => f.endsWith('.json'))) {
+  for (const file of execFileSync('ls', ['dist/grafana'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((f) => f.endsWith('.json'))) {
     const json = readFileSync(`dist/grafana/${file}`, 'utf8');
     for (const m of json.matchAll(/"datasource":\s*\{[^}]*"uid":\s*"([^"]+)"/g)) {
       const uid = m[1]!;
@@ -180,7 +194,7 @@ test('Grafana provisioning: datasources parse and dashboards use provisioned uid
   }
 });
 
-test('PostgreSQL is not bound on the host\'s 5432 (a local server listens there); Compose 2.24+ is documented', () => {
+test("PostgreSQL is not bound on the host's 5432 (a local server listens there); Compose 2.24+ is documented", () => {
   for (const p of services.postgres!.ports ?? []) {
     const host = p.split(':').slice(0, -1).join(':');
     assert.doesNotMatch(host, /(^|:)5432$/, p);

@@ -9,7 +9,11 @@ import { RUN_AS } from '../../k8s/pod.ts';
 import { nodeCommandFiles, sourceOf } from './helpers.ts';
 
 const dockerfile = readFileSync('Dockerfile', 'utf8');
-const lines = dockerfile.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+const lines = dockerfile
+  .replace(/\\\n/g, ' ')
+  .split('\n')
+  .map((l) => l.trim())
+  .filter((l) => l && !l.startsWith('#'));
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
   scripts: Record<string, string>;
   dependencies: Record<string, string>;
@@ -47,7 +51,8 @@ test('the Node line is declared once: .nvmrc, within engines, and 20 (end of lif
   const major = Number(readFileSync('.nvmrc', 'utf8').trim());
   const engines = (pkg as unknown as { engines: { node: string } }).engines.node;
   const lines = engines.split('||').map((r) => r.trim());
-  const allows = (m: number) => lines.some((r) => (r.startsWith('^') ? Number(r.slice(1).split('.')[0]) === m : r.startsWith('>=') ? m >= Number(r.slice(2).split('.')[0]) : false));
+  const allows = (m: number) =>
+    lines.some((r) => (r.startsWith('^') ? Number(r.slice(1).split('.')[0]) === m : r.startsWith('>=') ? m >= Number(r.slice(2).split('.')[0]) : false));
   assert.ok(allows(major), `engines "${engines}" must allow Node ${major}`);
   assert.ok(!allows(20), `engines "${engines}" must not allow Node 20`);
   for (const lts of [22, 24, 26]) assert.ok(allows(lts), `engines "${engines}" must allow the LTS line ${lts}`);
@@ -84,7 +89,10 @@ test('the runtime stage gets node_modules from deps and build/ from build, and n
   const copies = runtime.filter((l) => l.startsWith('COPY '));
   assert.ok(copies.includes('COPY --from=deps /app/node_modules ./node_modules'), 'production node_modules');
   assert.ok(copies.includes('COPY --from=build /app/build ./build'), 'the compiled build/');
-  assert.ok(copies.some((l) => /^COPY (\S+ )*package\.json (\S+ )*\.\/$/.test(l)), 'package.json: "type": "module" makes build/*.js ESM');
+  assert.ok(
+    copies.some((l) => /^COPY (\S+ )*package\.json (\S+ )*\.\/$/.test(l)),
+    'package.json: "type": "module" makes build/*.js ESM',
+  );
   for (const c of copies) {
     assert.doesNotMatch(c, /\bsrc\b|tsconfig/, `${c}: no TypeScript in the image`);
     assert.doesNotMatch(c, /--from=build \S*node_modules/, `${c}: the build stage's node_modules hold development dependencies`);
@@ -97,7 +105,7 @@ test('runs as a non-root numeric user (uid >= 10000) with a node-based health ch
   const [uid, gid] = /^USER (\d+):(\d+)$/.exec(users.at(-1)!)!.slice(1).map(Number);
   // Above host users' range (kube-score, Polaris): the same uid the pods declare.
   assert.ok(uid! >= 10000 && gid! >= 10000, users.at(-1));
-  assert.deepEqual([uid, gid], [RUN_AS, RUN_AS], 'the pods declare the image\'s user (runAsUser, fsGroup)');
+  assert.deepEqual([uid, gid], [RUN_AS, RUN_AS], "the pods declare the image's user (runAsUser, fsGroup)");
   const health = stage('runtime').find((l) => l.startsWith('HEALTHCHECK'))!;
   const cmd = JSON.parse(health.slice(health.indexOf(' CMD ') + 5)) as string[];
   assert.deepEqual(cmd.slice(0, 2), ['node', '-e']);
@@ -119,7 +127,10 @@ test('the command is `npm start` without npm: compiled JavaScript, Sentry preloa
 });
 
 test('.dockerignore is an allow-list that keeps secrets and local state out', () => {
-  const rules = readFileSync('.dockerignore', 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const rules = readFileSync('.dockerignore', 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   assert.equal(rules[0], '*', 'everything is excluded first');
   const allowed = rules.filter((r) => r.startsWith('!')).map((r) => r.slice(1));
   assert.deepEqual(allowed.sort(), ['package-lock.json', 'package.json', 'src/', 'tsconfig.build.json', 'tsconfig.json']);

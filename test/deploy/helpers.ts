@@ -91,10 +91,7 @@ export function withAllOptions(env: EnvName): EnvSettings {
 /** Every variant the tests check: each environment as shipped, and each with all options on. */
 export function allOutputs(inputs: MonitoringInputs = fixtureInputs): Output[] {
   const root = rootWithCronScripts();
-  return ENV_NAMES.flatMap((env) => [
-    render(env, shipped(env), inputs),
-    render(`${env}+options`, withAllOptions(env), inputs, root),
-  ]);
+  return ENV_NAMES.flatMap((env) => [render(env, shipped(env), inputs), render(`${env}+options`, withAllOptions(env), inputs, root)]);
 }
 
 export interface PodTemplateRef {
@@ -130,7 +127,14 @@ export function podTemplates(objects: Manifest[]): PodTemplateRef[] {
   const out: PodTemplateRef[] = [];
   for (const o of objects) {
     const spec = o.spec as Record<string, any> | undefined;
-    const tpl = o.kind === 'CronJob' ? spec?.jobTemplate?.spec?.template : ['Deployment', 'Job', 'StatefulSet', 'DaemonSet'].includes(o.kind) ? spec?.template : o.kind === 'Pod' ? { spec, metadata: o.metadata } : undefined;
+    const tpl =
+      o.kind === 'CronJob'
+        ? spec?.jobTemplate?.spec?.template
+        : ['Deployment', 'Job', 'StatefulSet', 'DaemonSet'].includes(o.kind)
+          ? spec?.template
+          : o.kind === 'Pod'
+            ? { spec, metadata: o.metadata }
+            : undefined;
     if (tpl) out.push({ owner: o, spec: tpl.spec as PodSpec, labels: (tpl.metadata?.labels ?? {}) as Record<string, string> });
   }
   return out;
@@ -140,7 +144,10 @@ export function containersOf(spec: PodSpec): Container[] {
   return [...(spec.initContainers ?? []), ...spec.containers];
 }
 
-export function selectorMatches(selector: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] }, labels: Record<string, string>): boolean {
+export function selectorMatches(
+  selector: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] },
+  labels: Record<string, string>,
+): boolean {
   const eq = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
   const ex = (selector.matchExpressions ?? []).every((e) => {
     const has = e.key in labels;
@@ -171,7 +178,6 @@ export const SECRET_PATTERNS: [string, RegExp][] = [
   ['GitHub token', /gh[pousr]_[A-Za-z0-9]{36}/],
   ['JWT', /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/],
 ];
-
 
 /**
  * Runs `npm run synth` (as `node --import tsx synth.ts`) so checks read the dist/ it really

@@ -60,7 +60,7 @@ function receiversFor(amc: any, labels: Record<string, string>): string[] {
 
 const needsAmtool = { skip: !hasAmtool && 'amtool not installed (.ci/install-monitoring-tools.sh)' };
 
-test('the top route matches this service only: the cluster keeps Watchdog and other teams\' alerts', needsAmtool, () => {
+test("the top route matches this service only: the cluster keeps Watchdog and other teams' alerts", needsAmtool, () => {
   const amc = amConfigOf(shipped('production'));
   assert.deepEqual(amc.spec.route.matchers, [{ name: 'service', matchType: '=', value: 'feexpay-gateway' }]);
   assert.deepEqual(receiversFor(amc, { alertname: 'Watchdog', severity: 'none' }), ['cluster-default']);
@@ -69,14 +69,18 @@ test('the top route matches this service only: the cluster keeps Watchdog and ot
   assert.deepEqual(receiversFor(amc, { alertname: 'FeexPayHighLatency', severity: 'warning', service: 'feexpay-gateway' }), ['slack-warning']);
 });
 
-test('inhibitions mute only this service\'s alerts', () => {
+test("inhibitions mute only this service's alerts", () => {
   const amc = amConfigOf(shipped('production'));
   for (const rule of amc.spec.inhibitRules) {
-    for (const side of [rule.sourceMatch, rule.targetMatch]) assert.ok(side.some((m: any) => m.name === 'service' && m.value === 'feexpay-gateway'), JSON.stringify(rule));
+    for (const side of [rule.sourceMatch, rule.targetMatch])
+      assert.ok(
+        side.some((m: any) => m.name === 'service' && m.value === 'feexpay-gateway'),
+        JSON.stringify(rule),
+      );
   }
 });
 
-test('staging has its own receivers: no page to production\'s on-call, its own Slack channel', () => {
+test("staging has its own receivers: no page to production's on-call, its own Slack channel", () => {
   const prod = amConfigOf(shipped('production'));
   const staging = amConfigOf(shipped('staging'));
   const destinations = (amc: any) => ({

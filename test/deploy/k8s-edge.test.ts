@@ -48,13 +48,20 @@ test('the public host routes /v1 and nothing else, through an HTTPRoute (and the
     const host = out.settings.edge.host;
     const prefixes = routedPrefixes(out, host);
     assert.deepEqual([...new Set(prefixes)], [...PUBLIC_PATHS], out.label);
-    for (const path of ['/v1/payments', '/v1/payments/pay_1', '/v1/webhooks/feexpay/some-token']) assert.ok(prefixes.some((p) => prefixMatches(p, path)), `${out.label}: ${path}`);
+    for (const path of ['/v1/payments', '/v1/payments/pay_1', '/v1/webhooks/feexpay/some-token'])
+      assert.ok(
+        prefixes.some((p) => prefixMatches(p, path)),
+        `${out.label}: ${path}`,
+      );
     for (const path of ['/admin', '/admin/assets/dashboard.css', '/docs', '/docs/json', '/health/ready', '/metrics', '/']) {
       assert.ok(!prefixes.some((p) => prefixMatches(p, path)), `${out.label}: ${path} is reachable on ${host}`);
     }
     const route = out.objects.find((o) => o.kind === 'HTTPRoute' && (o.spec as any).hostnames.includes(host)) as any;
     assert.ok(route, `${out.label}: an HTTPRoute on ${host}`);
-    assert.deepEqual(route.spec.parentRefs.map((r: any) => r.name), [out.settings.edge.gateway!.name]);
+    assert.deepEqual(
+      route.spec.parentRefs.map((r: any) => r.name),
+      [out.settings.edge.gateway!.name],
+    );
     // A create may wait for FeexPay's whole timeout: the route must not cut it first.
     const feexpaySeconds = out.settings.app.feexpayRequestTimeoutMs / 1000;
     for (const rule of route.spec.rules) assert.ok(parseInt(rule.timeouts.request, 10) > feexpaySeconds, rule.timeouts.request);
@@ -76,6 +83,10 @@ test('with options: Ingress on the same paths, a Certificate for the host, a gra
   assert.deepEqual(grant.spec.from, [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: out.settings.edge.gateway!.namespace }]);
   assert.deepEqual(routedPrefixes(out, internal!.host), [...INTERNAL_PATHS]);
   for (const plain of outputs.filter((o) => !o.label.endsWith('+options'))) {
-    assert.deepEqual(plain.objects.filter((o) => ['Ingress', 'Certificate', 'ReferenceGrant'].includes(o.kind)), [], `${plain.label}: options off`);
+    assert.deepEqual(
+      plain.objects.filter((o) => ['Ingress', 'Certificate', 'ReferenceGrant'].includes(o.kind)),
+      [],
+      `${plain.label}: options off`,
+    );
   }
 });

@@ -44,7 +44,11 @@ test('the groups inside the PrometheusRules pass promtool check rules', { skip: 
 
 test('after npm run synth, dist/k8s holds the same groups as dist/prometheus', () => {
   assert.ok(runSynth(), 'synth.ts exists');
-  const k8sFiles = Object.fromEntries(readdirSync('dist/k8s').filter((f) => f.endsWith('.yaml')).map((f) => [f, readFileSync(join('dist/k8s', f), 'utf8')]));
+  const k8sFiles = Object.fromEntries(
+    readdirSync('dist/k8s')
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => [f, readFileSync(join('dist/k8s', f), 'utf8')]),
+  );
   const distRules = parseFiles(k8sFiles).filter((o) => o.kind === 'PrometheusRule');
   const promFiles = Object.keys(ruleFiles).filter((f) => existsSync(join('dist/prometheus', f)));
   assert.equal(promFiles.length, Object.keys(ruleFiles).length, 'dist/prometheus lacks a rule file');
@@ -59,8 +63,14 @@ test('the AlertmanagerConfig keeps every route, receiver and inhibition, and no 
   const amc = objects.find((o) => o.kind === 'AlertmanagerConfig')!;
   const spec = amc.spec as any;
   const src = alertmanager as any;
-  assert.deepEqual(spec.receivers.map((r: any) => r.name), src.receivers.map((r: any) => r.name));
-  assert.deepEqual(spec.route.routes.map((r: any) => r.receiver), src.route.routes.map((r: any) => r.receiver));
+  assert.deepEqual(
+    spec.receivers.map((r: any) => r.name),
+    src.receivers.map((r: any) => r.name),
+  );
+  assert.deepEqual(
+    spec.route.routes.map((r: any) => r.receiver),
+    src.route.routes.map((r: any) => r.receiver),
+  );
   assert.deepEqual(spec.route.groupBy, src.route.group_by);
   assert.equal(spec.inhibitRules.length, src.inhibit_rules.length);
   for (const r of spec.receivers) {

@@ -102,14 +102,21 @@ test('probe, Service, Ingress, HTTPRoute, ServiceMonitor and NetworkPolicy ports
       const selected = templates.filter((t) => t.owner.metadata.namespace === svc.metadata.namespace && selectorMatches({ matchLabels: spec.selector }, t.labels));
       assert.ok(selected.length > 0, `${out.label}: Service ${svc.metadata.name} selects no pods`);
       for (const p of spec.ports) {
-        for (const t of selected) assert.ok(t.spec.containers.some((c) => c.ports?.some((cp) => cp.name === p.targetPort)), `${out.label}: targetPort ${p.targetPort}`);
+        for (const t of selected)
+          assert.ok(
+            t.spec.containers.some((c) => c.ports?.some((cp) => cp.name === p.targetPort)),
+            `${out.label}: targetPort ${p.targetPort}`,
+          );
       }
     }
     for (const ing of out.objects.filter((o) => o.kind === 'Ingress')) {
       for (const rule of (ing.spec as any).rules) {
         for (const path of rule.http.paths) {
           const svc = find(out, 'Service', path.backend.service.name, ing.metadata.namespace) as any;
-          assert.ok(svc?.spec.ports.some((p: any) => p.name === path.backend.service.port.name), `${out.label}: Ingress backend`);
+          assert.ok(
+            svc?.spec.ports.some((p: any) => p.name === path.backend.service.port.name),
+            `${out.label}: Ingress backend`,
+          );
         }
       }
     }
@@ -117,7 +124,10 @@ test('probe, Service, Ingress, HTTPRoute, ServiceMonitor and NetworkPolicy ports
       for (const rule of (route.spec as any).rules) {
         for (const ref of rule.backendRefs) {
           const svc = find(out, 'Service', ref.name, route.metadata.namespace) as any;
-          assert.ok(svc?.spec.ports.some((p: any) => p.port === ref.port), `${out.label}: HTTPRoute ${route.metadata.name} backend ${ref.name}:${ref.port}`);
+          assert.ok(
+            svc?.spec.ports.some((p: any) => p.port === ref.port),
+            `${out.label}: HTTPRoute ${route.metadata.name} backend ${ref.name}:${ref.port}`,
+          );
         }
       }
     }
@@ -125,7 +135,11 @@ test('probe, Service, Ingress, HTTPRoute, ServiceMonitor and NetworkPolicy ports
       const spec = sm.spec as any;
       const services = out.objects.filter((o) => o.kind === 'Service' && o.metadata.namespace === sm.metadata.namespace && selectorMatches(spec.selector, o.metadata.labels ?? {}));
       assert.equal(services.length, 1, `${out.label}: ServiceMonitor selects ${services.length} Services`);
-      for (const ep of spec.endpoints) assert.ok((services[0]!.spec as any).ports.some((p: any) => p.name === ep.port), `endpoint port ${ep.port}`);
+      for (const ep of spec.endpoints)
+        assert.ok(
+          (services[0]!.spec as any).ports.some((p: any) => p.name === ep.port),
+          `endpoint port ${ep.port}`,
+        );
       // The rules and dashboards select job="<monitoringConfig.job>": the Service must yield it.
       assert.equal(services[0]!.metadata.labels?.[spec.jobLabel], monitoringConfig.job, `${out.label}: job label`);
     }

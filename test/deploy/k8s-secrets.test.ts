@@ -9,7 +9,11 @@ const SECRET_NAME = /(PASSWORD|TOKEN|SECRET|API_KEY|DSN|WEBHOOK_URL)$|^(DATABASE
 
 test('the output holds no Secret object', () => {
   for (const out of outputs) {
-    assert.deepEqual(out.objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name), [], out.label);
+    assert.deepEqual(
+      out.objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name),
+      [],
+      out.label,
+    );
   }
 });
 
@@ -28,7 +32,11 @@ test('no string in any manifest looks like a credential', () => {
 
 test('the patterns catch what they are meant to catch', () => {
   const samples = [`fp_${'a1'.repeat(32)}`, 'postgres://app:hunter2@db:5432/pay', 'https://hooks.slack.com/services/T000/B000/abcdefXYZ'];
-  for (const s of samples) assert.ok(SECRET_PATTERNS.some(([, re]) => re.test(s)), s);
+  for (const s of samples)
+    assert.ok(
+      SECRET_PATTERNS.some(([, re]) => re.test(s)),
+      s,
+    );
 });
 
 test('secret-named variables come from the Secret, never from a literal or the ConfigMap', () => {

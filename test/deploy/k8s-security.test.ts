@@ -83,7 +83,11 @@ test('the API rolls out without losing capacity, spreads across nodes and zones,
     const [wait, ...others] = d.spec.template.spec.initContainers;
     assert.equal(others.length, 0);
     assert.deepEqual(wait.command.slice(-2), ['build/cli/migrate.js', '--wait=600']);
-    assert.deepEqual(wait.env.map((e: any) => e.name), ['DATABASE_URL', 'MIGRATION_DATABASE_URL'], 'the schema wait sees only the database URLs');
+    assert.deepEqual(
+      wait.env.map((e: any) => e.name),
+      ['DATABASE_URL', 'MIGRATION_DATABASE_URL'],
+      'the schema wait sees only the database URLs',
+    );
   }
 });
 
@@ -95,8 +99,11 @@ test('one migration Job per release, named by its content, apart from the servin
     assert.match(job.metadata.name, /^feexpay-gateway-migrate-[0-9a-f]{10}$/);
     const [c] = job.spec.template.spec.containers;
     assert.deepEqual(c.command.slice(-1), ['build/cli/migrate.js']);
-    assert.deepEqual(c.env.map((e: any) => e.name), ['DATABASE_URL', 'MIGRATION_DATABASE_URL']);
-    assert.equal(c.image, (out.objects.find((o) => o.kind === 'Deployment') as any).spec.template.spec.containers[0].image, 'the release\'s own image');
+    assert.deepEqual(
+      c.env.map((e: any) => e.name),
+      ['DATABASE_URL', 'MIGRATION_DATABASE_URL'],
+    );
+    assert.equal(c.image, (out.objects.find((o) => o.kind === 'Deployment') as any).spec.template.spec.containers[0].image, "the release's own image");
     assert.ok(job.spec.activeDeadlineSeconds > 0 && job.spec.ttlSecondsAfterFinished > 0);
     const policy = out.objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name.endsWith('-jobs')) as any;
     assert.ok(policy.spec.podSelector.matchExpressions[0].values.includes('migrate'), `${out.label}: the Job pods have a policy`);

@@ -50,14 +50,30 @@ test('the connection budget: HPA maximum + surge, each with a full pool, plus Jo
 test('a settings file and SYNTH_* variables set host, namespace, release label and image', () => {
   const dir = mkdtempSync(join(tmpdir(), 'synth-settings-'));
   const file = join(dir, 'production.yaml');
-  writeFileSync(file, ['namespace: payments', 'edge:', '  host: pay.acme.example', '  ingress: { className: traefik }', 'prometheusSelectorLabels: { release: kps }', `image: ${TEST_IMAGE}`, ''].join('\n'));
+  writeFileSync(
+    file,
+    [
+      'namespace: payments',
+      'edge:',
+      '  host: pay.acme.example',
+      '  ingress: { className: traefik }',
+      'prometheusSelectorLabels: { release: kps }',
+      `image: ${TEST_IMAGE}`,
+      '',
+    ].join('\n'),
+  );
   const s = synthSettings(parseSynthArgs(['production', '--settings', file], {}), {});
   assert.equal(s.namespace, 'payments');
   assert.equal(s.edge.host, 'pay.acme.example');
   assert.deepEqual(s.edge.ingress, { className: 'traefik' });
   assert.deepEqual(s.edge.gateway, envSettings('production').edge.gateway, 'what the file does not name keeps its default');
   assert.deepEqual(s.prometheusSelectorLabels, { release: 'kps' });
-  const fromEnv = synthSettings(parseSynthArgs(['production', '--settings', file], {}), { SYNTH_HOST: 'pay.env.example', SYNTH_RELEASE: 'monitoring', SYNTH_NAMESPACE: 'pay2', SYNTH_IMAGE: 'r.internal/x@sha256:' + 'f'.repeat(64) });
+  const fromEnv = synthSettings(parseSynthArgs(['production', '--settings', file], {}), {
+    SYNTH_HOST: 'pay.env.example',
+    SYNTH_RELEASE: 'monitoring',
+    SYNTH_NAMESPACE: 'pay2',
+    SYNTH_IMAGE: 'r.internal/x@sha256:' + 'f'.repeat(64),
+  });
   assert.equal(fromEnv.edge.host, 'pay.env.example', 'the environment wins over the file');
   assert.equal(fromEnv.namespace, 'pay2');
   assert.deepEqual(fromEnv.prometheusSelectorLabels, { release: 'monitoring' });

@@ -23,7 +23,9 @@ const root = rootWithCronScripts();
 for (const [name, settings] of variants) {
   test(`k8s output "${name}" matches the committed snapshot`, () => {
     const files = renderK8s(settings, fixtureInputs, root);
-    const text = Object.entries(files).map(([file, yaml]) => `######## ${file}\n${yaml}`).join('\n');
+    const text = Object.entries(files)
+      .map(([file, yaml]) => `######## ${file}\n${yaml}`)
+      .join('\n');
     const path = new URL(`k8s-${name}.yaml`, dir);
     if (update || !existsSync(path)) {
       mkdirSync(dir, { recursive: true });

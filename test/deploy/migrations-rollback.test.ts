@@ -165,9 +165,7 @@ test('first-time migrations in 4 processes at once (as init containers or Jobs s
   const fresh = await newTarget();
   try {
     const outs = await Promise.all(
-      Array.from({ length: 4 }, () =>
-        run(process.execPath, ['--import', 'tsx', 'src/cli/migrate.ts'], { env: { PATH: process.env.PATH ?? '', ...fresh.env }, timeout: 120_000 }),
-      ),
+      Array.from({ length: 4 }, () => run(process.execPath, ['--import', 'tsx', 'src/cli/migrate.ts'], { env: { PATH: process.env.PATH ?? '', ...fresh.env }, timeout: 120_000 })),
     );
     const applied = outs.map((o) => o.stdout.trim());
     assert.equal(applied.filter((l) => l === `applied: ${OURS.join(', ')}`).length, 1, applied.join(' | '));
@@ -197,7 +195,7 @@ test('a migrator behind a stuck one gives up after its lock timeout, naming the 
   }
 });
 
-test('--wait (the API pods\' init container) returns at once on a newer schema, fails in time on an unmigrated one', async () => {
+test("--wait (the API pods' init container) returns at once on a newer schema, fails in time on an unmigrated one", async () => {
   const env = { PATH: process.env.PATH ?? '', ...target.env };
   const ready = await run(process.execPath, ['--import', 'tsx', 'src/cli/migrate.ts', '--wait=30'], { env, timeout: 60_000 });
   assert.match(ready.stdout, /schema ready for this build/);

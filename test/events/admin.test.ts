@@ -34,10 +34,11 @@ describe('admin merchant events', () => {
     const outcomes = new Map(view.body.recent_deliveries.map((d: any) => [d.endpoint_id, d.outcome]));
     assert.equal(outcomes.get(ok.id), 'succeeded');
     assert.equal(outcomes.get(bad.id), 'http_error');
-    assert.deepEqual(
-      (({ endpoint_id, host, status }) => ({ endpoint_id, host, status }))(view.body.failing_endpoints[0]),
-      { endpoint_id: bad.id, host: new URL(rx.url).host, status: 'enabled' },
-    );
+    assert.deepEqual((({ endpoint_id, host, status }) => ({ endpoint_id, host, status }))(view.body.failing_endpoints[0]), {
+      endpoint_id: bad.id,
+      host: new URL(rx.url).host,
+      status: 'enabled',
+    });
     const text = JSON.stringify(view.body);
     assert.equal(text.includes('s3cr3t-in-url'), false);
     assert.equal(text.includes(bad.secret.slice(6)), false);

@@ -103,7 +103,10 @@ describe('events', () => {
     const all = await api('GET', '/v1/events?limit=2');
     assert.equal(all.status, 200);
     assert.equal(all.body.data.length, 2);
-    assert.deepEqual(all.body.data.map((e: { data: { id: string } }) => e.data.id), [payments[2]!.id, payments[1]!.id]);
+    assert.deepEqual(
+      all.body.data.map((e: { data: { id: string } }) => e.data.id),
+      [payments[2]!.id, payments[1]!.id],
+    );
     assert.ok(all.body.next_cursor);
     const next = await api('GET', `/v1/events?limit=2&cursor=${all.body.next_cursor}`);
     assert.equal(next.body.data[0].data.id, payments[0]!.id);
@@ -127,7 +130,10 @@ describe('events', () => {
     const ep = await createEndpoint(t, `${rx.url}/redeliver`);
     const res = await api('POST', `/v1/events/${late.id}/redeliver`);
     assert.equal(res.status, 202);
-    assert.deepEqual(res.body.deliveries.map((d: { endpoint_id: string }) => d.endpoint_id), [ep.id]);
+    assert.deepEqual(
+      res.body.deliveries.map((d: { endpoint_id: string }) => d.endpoint_id),
+      [ep.id],
+    );
     await waitFor(async () => rx.at('/redeliver').length === 1);
     await waitFor(async () => (await api('GET', `/v1/events/${late.id}`)).body.deliveries[0].status === 'delivered');
     await api('POST', `/v1/events/${late.id}/redeliver`);
@@ -138,7 +144,10 @@ describe('events', () => {
       const d = (await api('GET', `/v1/events/${late.id}`)).body;
       return d.deliveries[0].attempts.length === 2 && d;
     });
-    assert.deepEqual(detail.deliveries[0].attempts.map((x: { attempt: number }) => x.attempt), [1, 2]);
+    assert.deepEqual(
+      detail.deliveries[0].attempts.map((x: { attempt: number }) => x.attempt),
+      [1, 2],
+    );
     assert.equal(rx.at('/succeeded-only').length, 0);
     await api('DELETE', `/v1/webhook_endpoints/${ep.id}`);
     await api('DELETE', `/v1/webhook_endpoints/${succeededOnly.id}`);
@@ -163,7 +172,10 @@ describe('the OpenAPI document', () => {
     const { EVENT_TYPES } = await import('../../src/events/event-types.ts');
     assert.deepEqual(Object.keys(doc.webhooks).sort(), [...EVENT_TYPES].sort());
     const hook = doc.webhooks['payment.succeeded'].post;
-    assert.deepEqual(hook.parameters.map((p: { name: string }) => p.name), ['webhook-id', 'webhook-timestamp', 'webhook-signature']);
+    assert.deepEqual(
+      hook.parameters.map((p: { name: string }) => p.name),
+      ['webhook-id', 'webhook-timestamp', 'webhook-signature'],
+    );
     const schema = hook.requestBody.content['application/json'].schema;
     assert.deepEqual(Object.keys(schema.properties).sort(), ['data', 'id', 'timestamp', 'type']);
     assert.equal(schema.properties.type.const, 'payment.succeeded');

@@ -36,7 +36,10 @@ describe('an endpoint that keeps failing', () => {
       return body.deliveries[0].status === 'failed' && body.deliveries[0];
     }, 8_000);
     // Attempts at 0 s and 1 s: the second finds the endpoint failing past the 1 s limit.
-    assert.deepEqual(d.attempts.map((a: any) => a.outcome), ['http_error', 'http_error']);
+    assert.deepEqual(
+      d.attempts.map((a: any) => a.outcome),
+      ['http_error', 'http_error'],
+    );
     assert.equal(d.next_attempt_at, null);
     const endpoint = await waitFor(async () => {
       const r = (await call(t.url, 'GET', `/v1/webhook_endpoints/${ep.id}`, { apiKey: t.apiKey })).body;

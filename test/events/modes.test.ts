@@ -40,7 +40,10 @@ describe('modes', () => {
 
     const [liveEvent] = await eventsOf(t, livePayment.id);
     const listed = await call(t.url, 'GET', '/v1/events', { apiKey: keys.test });
-    assert.deepEqual(listed.body.data.map((e: { data: { id: string } }) => e.data.id), [testPayment.id]);
+    assert.deepEqual(
+      listed.body.data.map((e: { data: { id: string } }) => e.data.id),
+      [testPayment.id],
+    );
     assert.equal((await call(t.url, 'GET', `/v1/events/${liveEvent.id}`, { apiKey: keys.test })).status, 404);
     assert.equal((await call(t.url, 'POST', `/v1/events/${liveEvent.id}/redeliver`, { apiKey: keys.test })).status, 404);
     await call(t.url, 'POST', `/v1/events/${liveEvent.id}/redeliver`, { apiKey: keys.live });

@@ -52,36 +52,51 @@ describe('transactional outbox', () => {
     const events = await eventsOf(t, id);
     assert.equal(events.length, 1);
     assert.equal(events[0].type, 'payment.succeeded');
-    assert.deepEqual((await deliveriesOf(events[0].id)).map((d) => [d.endpoint_id, d.status]), [[endpointId, 'pending']]);
+    assert.deepEqual(
+      (await deliveriesOf(events[0].id)).map((d) => [d.endpoint_id, d.status]),
+      [[endpointId, 'pending']],
+    );
   });
 
-  test('on PostgreSQL, another connection sees neither the transition nor the event before commit', { skip: !process.env.TEST_DATABASE_URL && 'PGlite has one connection' }, async () => {
-    const id = await pendingPayment();
-    const other = t.database.connectAgain();
-    await t.database.db.transaction(async (trx) => {
-      await t.app.payments.repo.transition(trx, id, 'failed', 'reconciler', 'cancelled');
-      assert.equal((await other('payments').where({ id }).first()).status, 'pending');
-      assert.deepEqual(await other('events').where({ payment_id: id }), []);
-    });
-    assert.equal((await other('events').where({ payment_id: id })).length, 1);
-  });
+  test(
+    'on PostgreSQL, another connection sees neither the transition nor the event before commit',
+    { skip: !process.env.TEST_DATABASE_URL && 'PGlite has one connection' },
+    async () => {
+      const id = await pendingPayment();
+      const other = t.database.connectAgain();
+      await t.database.db.transaction(async (trx) => {
+        await t.app.payments.repo.transition(trx, id, 'failed', 'reconciler', 'cancelled');
+        assert.equal((await other('payments').where({ id }).first()).status, 'pending');
+        assert.deepEqual(await other('events').where({ payment_id: id }), []);
+      });
+      assert.equal((await other('events').where({ payment_id: id })).length, 1);
+    },
+  );
 
   test('a status written by hand (an operator) has its event too; other updates add none', async () => {
     const id = await pendingPayment();
     await t.database.db('payments').where({ id }).update({ status: 'expired', status_source: 'reconciler' });
     await t.database.db('payments').where({ id }).update({ description: 'touched later' });
     const events = await eventsOf(t, id);
-    assert.deepEqual(events.map((e) => e.type), ['payment.expired']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['payment.expired'],
+    );
   });
 
   test('a payment sent to review has payment.needs_review, and its decision the event of the outcome', async () => {
     const id = await pendingPayment();
     const db = t.database.db;
     await db('payments').where({ id }).update({ status: 'needs_review', status_source: 'reconciler' });
-    await db('payments').where({ id }).update({ status: 'successful', status_source: 'operator', transition_detail: JSON.stringify({ operator: 'Ama Mensah' }) });
+    await db('payments')
+      .where({ id })
+      .update({ status: 'successful', status_source: 'operator', transition_detail: JSON.stringify({ operator: 'Ama Mensah' }) });
     const events = await eventsOf(t, id);
     assert.equal(JSON.stringify(events[1].snapshot).includes('Ama Mensah'), false, "no operator's name in the event");
-    assert.deepEqual(events.map((e) => e.type), ['payment.needs_review', 'payment.succeeded']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['payment.needs_review', 'payment.succeeded'],
+    );
     const review = await call(t.url, 'GET', `/v1/events/${events[0].id}`, { apiKey: t.apiKey });
     assert.equal(review.body.data.status, 'needs_review');
     const payment = await call(t.url, 'GET', `/v1/payments/${id}`, { apiKey: t.apiKey });
@@ -108,6 +123,9 @@ describe('transactional outbox', () => {
     const id = await pendingPayment();
     await t.database.db.transaction((trx) => t.app.payments.repo.transition(trx, id, 'failed', 'webhook', 'cancelled'));
     const [event] = await eventsOf(t, id);
-    assert.deepEqual((await deliveriesOf(event.id)).map((d) => d.endpoint_id), [endpointId]);
+    assert.deepEqual(
+      (await deliveriesOf(event.id)).map((d) => d.endpoint_id),
+      [endpointId],
+    );
   });
 });

@@ -12,11 +12,7 @@ export interface Received {
   at: number;
 }
 
-export type Behaviour =
-  | { kind: 'status'; status: number; delayMs?: number }
-  | { kind: 'huge'; bytes: number }
-  | { kind: 'redirect'; location: string }
-  | { kind: 'hang' };
+export type Behaviour = { kind: 'status'; status: number; delayMs?: number } | { kind: 'huge'; bytes: number } | { kind: 'redirect'; location: string } | { kind: 'hang' };
 
 export interface Receiver {
   url: string;

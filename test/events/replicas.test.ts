@@ -36,7 +36,16 @@ async function settleMany(merchantId: string, n: number): Promise<void> {
   const ids = Array.from({ length: n }, () => randomUUID());
   const later = new Date(Date.now() + 3_600_000);
   await db('payments').insert(
-    ids.map((id, i) => ({ id, merchant_id: merchantId, amount: 1000 + i, currency: 'XOF', network: 'mtn', phone_number: beninPhone('04', i % 90), next_check_at: later, expires_at: later })),
+    ids.map((id, i) => ({
+      id,
+      merchant_id: merchantId,
+      amount: 1000 + i,
+      currency: 'XOF',
+      network: 'mtn',
+      phone_number: beninPhone('04', i % 90),
+      next_check_at: later,
+      expires_at: later,
+    })),
   );
   await db('payments').whereIn('id', ids).update({ status: 'failed', failure_reason: 'cancelled', status_source: 'webhook' });
 }
@@ -62,7 +71,13 @@ describe('two replicas', () => {
     const rows = await a.database.db('event_deliveries').where({ endpoint_id: ep.id });
     assert.equal(rows.length, 200);
     assert.ok(rows.every((r) => r.status === 'delivered' && r.attempts === 1));
-    const [counted] = await a.database.db('event_delivery_attempts').whereIn('delivery_id', rows.map((r) => r.id)).count('* as count');
+    const [counted] = await a.database
+      .db('event_delivery_attempts')
+      .whereIn(
+        'delivery_id',
+        rows.map((r) => r.id),
+      )
+      .count('* as count');
     assert.equal(Number(counted?.count), 200);
     const [na, nb] = [await attemptsIn(a), await attemptsIn(b)];
     assert.equal(na + nb, 200);
@@ -93,7 +108,10 @@ describe('two replicas', () => {
       .groupBy('d.id', 'd.attempts', 'd.next_attempt_at')
       .select('d.id', 'd.attempts', 'd.next_attempt_at', db.raw('count(x.id)::int AS recorded'));
     assert.equal(rows.length, 40);
-    assert.ok(rows.every((r) => r.attempts === r.recorded), JSON.stringify(rows.filter((r) => r.attempts !== r.recorded)));
+    assert.ok(
+      rows.every((r) => r.attempts === r.recorded),
+      JSON.stringify(rows.filter((r) => r.attempts !== r.recorded)),
+    );
     assert.ok(rows.filter((r) => r.attempts === 0).every((r) => new Date(r.next_attempt_at).getTime() <= Date.now()));
   });
 });

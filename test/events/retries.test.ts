@@ -39,7 +39,13 @@ describe('retries', () => {
     await waitFor(async () => rx.at('/flaky').length === 1);
     rx.behave('/flaky', { kind: 'status', status: 204 });
     const d = await deliveryOf(p.id, (x) => x.status === 'delivered');
-    assert.deepEqual(d.attempts.map((a: any) => [a.attempt, a.outcome, a.response_status]), [[1, 'http_error', 500], [2, 'succeeded', 204]]);
+    assert.deepEqual(
+      d.attempts.map((a: any) => [a.attempt, a.outcome, a.response_status]),
+      [
+        [1, 'http_error', 500],
+        [2, 'succeeded', 204],
+      ],
+    );
     assert.equal(d.attempts[0].response_body, 'answer 500');
     const [first, second] = rx.at('/flaky');
     assert.equal(first!.headers['webhook-id'], second!.headers['webhook-id']);
@@ -64,11 +70,17 @@ describe('retries', () => {
     const [slow, hang, redirect, huge] = eps.map((e) => byEndpoint.get(e.id) as any);
     for (const d of [slow, hang]) {
       assert.equal(d.status, 'failed');
-      assert.deepEqual(d.attempts.map((a: any) => a.outcome), ['timeout', 'timeout', 'timeout']);
+      assert.deepEqual(
+        d.attempts.map((a: any) => a.outcome),
+        ['timeout', 'timeout', 'timeout'],
+      );
       for (const a of d.attempts) assert.ok(a.duration_ms >= 990 && a.duration_ms < 2_000, `bounded by the 1 s timeout: ${a.duration_ms}`);
     }
     assert.equal(redirect.status, 'failed');
-    assert.deepEqual(redirect.attempts.map((a: any) => a.response_status), [302, 302, 302]);
+    assert.deepEqual(
+      redirect.attempts.map((a: any) => a.response_status),
+      [302, 302, 302],
+    );
     assert.equal(rx.at('/redirected').length, 0, 'a redirect is never followed');
     assert.equal(huge.status, 'delivered');
     assert.ok(huge.attempts[0].duration_ms < 1_000, 'a huge body is not read to its end');

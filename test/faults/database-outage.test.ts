@@ -143,7 +143,13 @@ test('database down under load: 503 service_unavailable fast, readiness says why
   }
   const keys = refused.map((a) => a.key);
   const perKey = await database.db('idempotency_keys').whereIn('key', keys).whereNotNull('payment_id').select('key', 'payment_id');
-  const payments = await database.db('payments').whereIn('id', perKey.map((r) => r.payment_id)).count<{ n: number }[]>('* as n');
+  const payments = await database
+    .db('payments')
+    .whereIn(
+      'id',
+      perKey.map((r) => r.payment_id),
+    )
+    .count<{ n: number }[]>('* as n');
   assert.equal(Number(payments[0]?.n), perKey.length, 'one payment per idempotency key');
   for (const r of perKey) {
     assert.ok(app.feexpaySimulator!.byCallbackInfo(r.payment_id).requests <= 1, 'FeexPay asked once per payment');

@@ -105,18 +105,32 @@ test('webhooks dropped, then FeexPay down after it settled them: nothing moves u
   try {
     waiting = [...(await createPending('00', 4)), ...(await createPending('01', 2)), ...(await createPending('13', 2))];
     sim.setDownMode('503');
-    assert.ok(waiting.every((p) => p.feexpay_reference !== null), 'FeexPay accepted them');
+    assert.ok(
+      waiting.every((p) => p.feexpay_reference !== null),
+      'FeexPay accepted them',
+    );
     const errorsBefore = metricValue(await scrape(t.url), FEEXPAY_CALLS, { operation: 'status', outcome: 'error' });
     // Past the settle delay: FeexPay has decided, but cannot be asked; the service must wait.
     await new Promise((r) => setTimeout(r, 2_500));
     assert.ok(metricValue(await scrape(t.url), FEEXPAY_CALLS, { operation: 'status', outcome: 'error' }) > errorsBefore, 'status errors counted');
-    const stored = await storedPayments(t.database.db, waiting.map((p) => p.id));
+    const stored = await storedPayments(
+      t.database.db,
+      waiting.map((p) => p.id),
+    );
     for (const p of waiting) assert.equal(stored.get(p.id)?.status, 'pending', 'FeexPay unreachable: the reconciler must not decide');
   } finally {
     sim.setDownMode('off');
     sim.setSettleDelay(50);
   }
-  await waitFor(() => allFinal(t.database.db, waiting.map((p) => p.id)), 10_000, 100);
+  await waitFor(
+    () =>
+      allFinal(
+        t.database.db,
+        waiting.map((p) => p.id),
+      ),
+    10_000,
+    100,
+  );
   sim.setWebhookUrl(`${t.url}/v1/webhooks/feexpay/${t.config.webhookToken}`);
 });
 

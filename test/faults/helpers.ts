@@ -13,7 +13,10 @@ export interface Acknowledged {
   status: number;
 }
 
-export type CreateOutcome = { kind: 'ok'; status: number; body: { id: string; status: string; feexpay_reference: string | null } } | { kind: 'error'; status: number; code: string } | { kind: 'no_answer'; error: string };
+export type CreateOutcome =
+  | { kind: 'ok'; status: number; body: { id: string; status: string; feexpay_reference: string | null } }
+  | { kind: 'error'; status: number; code: string }
+  | { kind: 'no_answer'; error: string };
 
 /** One POST /v1/payments, with every outcome (including a dead connection) as a value. */
 export async function createPayment(base: string, apiKey: string, key: string, phone: string, amount = 1500): Promise<CreateOutcome> {

@@ -22,7 +22,13 @@ const FROM_SOURCE = ['--import', 'tsx', 'src/server.ts'];
 /** A first start on the embedded database (initdb) under a full test suite can take most of a minute. */
 const READY_TIMEOUT_MS = 90_000;
 
-export async function startServiceProcess(env: Record<string, string>, port: number, logFile: string, args = FROM_SOURCE, readyTimeoutMs = READY_TIMEOUT_MS): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  env: Record<string, string>,
+  port: number,
+  logFile: string,
+  args = FROM_SOURCE,
+  readyTimeoutMs = READY_TIMEOUT_MS,
+): Promise<ServiceProcess> {
   const out = fs.openSync(logFile, 'a');
   const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
@@ -37,7 +43,9 @@ export async function startServiceProcess(env: Record<string, string>, port: num
     await waitFor(
       async () => {
         if (gone) throw new Error(`the service exited during start; see ${logFile}`);
-        return fetch(`${url}/health/ready`).then((r) => r.ok).catch(() => false);
+        return fetch(`${url}/health/ready`)
+          .then((r) => r.ok)
+          .catch(() => false);
       },
       readyTimeoutMs,
       100,

@@ -111,7 +111,10 @@ test('SIGKILL under load, restart: nothing acknowledged is lost, nothing is doub
 
   service = await startServiceProcess(env, port, logFile);
   const cutOff = attempts.filter((a) => a.outcome.kind !== 'ok');
-  assert.ok(attempts.every((a) => a.outcome.kind !== 'error'), 'before the kill, every answer was a 2xx');
+  assert.ok(
+    attempts.every((a) => a.outcome.kind !== 'error'),
+    'before the kill, every answer was a 2xx',
+  );
   const retried = await Promise.all(cutOff.map((a) => createPayment(service!.url, apiKey, a.key, a.phone)));
   for (const r of retried) {
     const fine = (r.kind === 'ok' && r.status === 201) || (r.kind === 'error' && r.status === 409);
@@ -120,10 +123,7 @@ test('SIGKILL under load, restart: nothing acknowledged is lost, nothing is doub
 
   const tally = (xs: Awaited<ReturnType<typeof createPayment>>[]) => xs.map((r) => (r.kind === 'ok' ? r.status : r.kind === 'error' ? r.status : 'none')).join(',');
   process.stdout.write(`# before the kill: ${attempts.length - cutOff.length} acknowledged, ${cutOff.length} cut off; retried: ${tally(retried)}\n`);
-  const acknowledged = [
-    ...attempts.flatMap((a) => (a.outcome.kind === 'ok' ? [a.outcome.body.id] : [])),
-    ...retried.flatMap((r) => (r.kind === 'ok' ? [r.body.id] : [])),
-  ];
+  const acknowledged = [...attempts.flatMap((a) => (a.outcome.kind === 'ok' ? [a.outcome.body.id] : [])), ...retried.flatMap((r) => (r.kind === 'ok' ? [r.body.id] : []))];
   // Suffix 04 stays PENDING at FeexPay: it ends expired at the deadline; all others as FeexPay says.
   // Nothing may stay pending: under review is not pending.
   await waitFor(
@@ -146,12 +146,28 @@ test('SIGKILL under load, restart: nothing acknowledged is lost, nothing is doub
     // no lookup by our id. It goes to review, never to expired.
     const unreferenced = new Set((await db('payments').whereNull('feexpay_reference').select('id')).map((r) => r.id as string));
     const stillPendingAtFeexPay = (id: string) => sim.byCallbackInfo(id).payments[0]?.status === 'PENDING';
-    await assertSettledAsFeexPaySays(db, sim, ids.filter((id) => !unreferenced.has(id) && !stillPendingAtFeexPay(id)));
-    const notReviewed = await db('payments').whereIn('id', [...unreferenced]).whereNot('status', 'needs_review').count<{ n: number }[]>('* as n');
+    await assertSettledAsFeexPaySays(
+      db,
+      sim,
+      ids.filter((id) => !unreferenced.has(id) && !stillPendingAtFeexPay(id)),
+    );
+    const notReviewed = await db('payments')
+      .whereIn('id', [...unreferenced])
+      .whereNot('status', 'needs_review')
+      .count<{ n: number }[]>('* as n');
     assert.equal(Number(notReviewed[0]?.n), 0, 'a payment without a FeexPay reference at its deadline is under review');
-    const open = await db('review_items').whereIn('payment_id', [...unreferenced]).whereNull('resolved_at').countDistinct<{ n: number }[]>('payment_id as n');
+    const open = await db('review_items')
+      .whereIn('payment_id', [...unreferenced])
+      .whereNull('resolved_at')
+      .countDistinct<{ n: number }[]>('payment_id as n');
     assert.equal(Number(open[0]?.n), unreferenced.size, 'each with an open review item');
-    const left = await db('payments').whereIn('id', ids.filter((id) => !unreferenced.has(id) && stillPendingAtFeexPay(id))).whereNot('status', 'expired').count<{ n: number }[]>('* as n');
+    const left = await db('payments')
+      .whereIn(
+        'id',
+        ids.filter((id) => !unreferenced.has(id) && stillPendingAtFeexPay(id)),
+      )
+      .whereNot('status', 'expired')
+      .count<{ n: number }[]>('* as n');
     assert.equal(Number(left[0]?.n), 0, 'what FeexPay itself still holds pending is expired at the deadline');
     await assertNoExpiredSuccess(db, sim, ids);
     const keyed = await db('idempotency_keys').whereNotNull('payment_id').countDistinct<{ n: number }[]>('payment_id as n');

@@ -123,15 +123,21 @@ test('silent database: every request gets 503 within the bound, readiness says w
     assert.equal(a.status, 503, `${a.what} answered ${a.status} after ${a.ms} ms`);
     assert.ok(a.ms < MAX_ANSWER_MS, `${a.what} took ${a.ms} ms`);
   }
-  t.diagnostic(`second wave: 503 after ${Math.min(...again.map((a) => a.ms))}-${Math.max(...again.map((a) => a.ms))} ms, ${Math.round((Date.now() - silencedAt) / 1000)} s into the silence`);
+  t.diagnostic(
+    `second wave: 503 after ${Math.min(...again.map((a) => a.ms))}-${Math.max(...again.map((a) => a.ms))} ms, ${Math.round((Date.now() - silencedAt) / 1000)} s into the silence`,
+  );
 
   proxy.restore();
   const restoredAt = Date.now();
   await waitFor(async () => (await call(url, 'GET', '/health/ready')).status === 200, 20_000, 100);
-  const created = await waitFor(async () => {
-    const r = await createPayment(url, apiKey, newKey('silent'), phoneFor('00'));
-    return r.kind === 'ok' ? r : undefined;
-  }, 20_000, 200);
+  const created = await waitFor(
+    async () => {
+      const r = await createPayment(url, apiKey, newKey('silent'), phoneFor('00'));
+      return r.kind === 'ok' ? r : undefined;
+    },
+    20_000,
+    200,
+  );
   assert.equal(created.status, 201);
   t.diagnostic(`served again ${Date.now() - restoredAt} ms after packets flowed`);
   const list = await call(url, 'GET', '/v1/payments?limit=5', { apiKey });

@@ -78,7 +78,12 @@ describe('request-to-pay outcomes by phone suffix', () => {
     assert.deepEqual({ status: s.status, amount: s.amount, reason: s.reason }, { status: 'successful', amount: 1500, reason: undefined });
   });
 
-  for (const [suffix, reason] of [['01', 'insufficient_funds'], ['02', 'payer_not_found'], ['13', 'payer_not_found'], ['10', 'cancelled']] as const) {
+  for (const [suffix, reason] of [
+    ['01', 'insufficient_funds'],
+    ['02', 'payer_not_found'],
+    ['13', 'payer_not_found'],
+    ['10', 'cancelled'],
+  ] as const) {
     it(`${suffix}: pending, then failed with ${reason}`, async () => {
       const r = accepted(await pay(suffix));
       assert.equal(r.status, 'pending');
@@ -91,9 +96,15 @@ describe('request-to-pay outcomes by phone suffix', () => {
   it('03: HTTP 200 with status FAILED at once', async () => {
     const r = accepted(await pay('03'));
     assert.deepEqual([r.status, r.reason], ['failed', 'insufficient_funds']);
-    assert.deepEqual(rec.calls.map((c) => c.outcome), ['failed']);
+    assert.deepEqual(
+      rec.calls.map((c) => c.outcome),
+      ['failed'],
+    );
     // A decline is FeexPay's ordinary answer, not a failure of the call: info, not a warning.
-    assert.deepEqual(rec.lines.map((l) => [l.level, l.msg]), [['info', 'feexpay call: payment declined']]);
+    assert.deepEqual(
+      rec.lines.map((l) => [l.level, l.msg]),
+      [['info', 'feexpay call: payment declined']],
+    );
   });
 
   it('04: stays pending', async () => {
@@ -109,7 +120,10 @@ describe('request-to-pay outcomes by phone suffix', () => {
     assert.equal(r.kind, 'unknown');
     assert.equal(r.kind === 'unknown' && r.cause, 'timeout');
     assert.ok(r.durationMs >= 1490 && r.durationMs < 3900, `duration ${r.durationMs}`);
-    assert.deepEqual(rec.calls.map((c) => [c.operation, c.outcome]), [['request_to_pay', 'timeout']]);
+    assert.deepEqual(
+      rec.calls.map((c) => [c.operation, c.outcome]),
+      [['request_to_pay', 'timeout']],
+    );
     const found = await waitFor(() => sim.byCallbackInfo(callbackInfo).payments[0], 1000, 'payment');
     const s = await pollUntilFinal(found.reference);
     assert.equal(s.status, 'successful');
@@ -126,7 +140,10 @@ describe('request-to-pay outcomes by phone suffix', () => {
     const r = await pay('06', { callbackInfo: 'five_hundred' });
     assert.deepEqual(r.kind === 'unknown' && [r.cause, r.httpStatus], ['server_error', 500]);
     assert.deepEqual(sim.byCallbackInfo('five_hundred'), { requests: 1, payments: [] });
-    assert.deepEqual(rec.calls.map((c) => c.outcome), ['error']);
+    assert.deepEqual(
+      rec.calls.map((c) => c.outcome),
+      ['error'],
+    );
   });
 
   it('07: garbage 200 is unknown (bad_response), though the payment exists and succeeds', async () => {
@@ -154,7 +171,10 @@ describe('request-to-pay outcomes by phone suffix', () => {
     }
     const s = await client.getStatus(r.reference);
     assert.equal(s.kind === 'found' && s.status, 'successful');
-    assert.deepEqual(rec.calls.filter((c) => c.operation === 'status').map((c) => c.outcome), ['error', 'error', 'ok']);
+    assert.deepEqual(
+      rec.calls.filter((c) => c.operation === 'status').map((c) => c.outcome),
+      ['error', 'error', 'ok'],
+    );
   });
 
   it('12: variant shapes (IN PENDING STATE, SUCCESS, nested data, no amount) are understood', async () => {
@@ -173,8 +193,17 @@ describe('FeexPay refusals', () => {
     assert.deepEqual(r.kind === 'rejected' && [r.httpStatus, r.reason], [401, 'provider_rejected']);
     const s = await bad.getStatus('3f1c2a8e-9b7d-4c55-8e2f-1a2b3c4d5e6f');
     assert.deepEqual(s.kind === 'unavailable' && s.httpStatus, 401);
-    assert.deepEqual(rec.calls.map((c) => c.outcome), ['failed', 'failed']);
-    assert.deepEqual(rec.lines.map((l) => [l.level, l.msg]), [['warn', 'feexpay refused the request'], ['warn', 'feexpay refused the request']]);
+    assert.deepEqual(
+      rec.calls.map((c) => c.outcome),
+      ['failed', 'failed'],
+    );
+    assert.deepEqual(
+      rec.lines.map((l) => [l.level, l.msg]),
+      [
+        ['warn', 'feexpay refused the request'],
+        ['warn', 'feexpay refused the request'],
+      ],
+    );
   });
 
   it('400 on an amount outside the limits, or another shop', async () => {
@@ -198,7 +227,16 @@ describe('flows', () => {
 
   it('redirect operators answer with payment_url and order_id; nothing settles until the customer acts', async () => {
     for (const network of Object.keys(REDIRECT_PHONES) as (keyof typeof REDIRECT_PHONES)[]) {
-      const r = accepted(await client.requestToPay({ network, phoneNumber: REDIRECT_PHONES[network], amount: 200, callbackInfo: network, returnUrl: 'https://shop.example/back', cancelUrl: 'https://shop.example/cancel' }));
+      const r = accepted(
+        await client.requestToPay({
+          network,
+          phoneNumber: REDIRECT_PHONES[network],
+          amount: 200,
+          callbackInfo: network,
+          returnUrl: 'https://shop.example/back',
+          cancelUrl: 'https://shop.example/cancel',
+        }),
+      );
       assert.equal(r.paymentUrl, `${sim.url}/checkout/${r.reference}`);
       assert.equal(r.orderId, r.reference);
       assert.equal(sim.payment(r.reference)?.awaitingCustomer, true);
@@ -254,7 +292,7 @@ describe('flows', () => {
     assert.ok(rec.calls.some((c) => c.operation === 'card_init' && c.outcome === 'ok'));
   });
 
-  it('fee preview: the SDKs\' customer fees, per operator', async () => {
+  it("fee preview: the SDKs' customer fees, per operator", async () => {
     const r = await client.feePreview('mtn', 10_000);
     assert.deepEqual(r.kind === 'ok' && [r.fees, r.total, r.customerPaysFees], [170, 10_170, true]);
     const wave = await client.feePreview('wave_ci', 10_000);
@@ -297,7 +335,10 @@ describe('transport failures', () => {
     assert.deepEqual(r.kind === 'unknown' && [r.cause, r.httpStatus], ['server_error', 503]);
     const s = await client.getStatus('0b7e0f9e-0000-4000-8000-000000000000');
     assert.deepEqual(s.kind === 'unavailable' && [s.cause, s.httpStatus], ['server_error', 503]);
-    assert.deepEqual(rec.calls.map((c) => c.outcome), ['error', 'error']);
+    assert.deepEqual(
+      rec.calls.map((c) => c.outcome),
+      ['error', 'error'],
+    );
   });
 
   it('down mode hang: timeouts', async () => {
@@ -306,7 +347,10 @@ describe('transport failures', () => {
     assert.equal(r.kind === 'unknown' && r.cause, 'timeout');
     const s = await client.getStatus('0b7e0f9e-0000-4000-8000-000000000000');
     assert.equal(s.kind === 'unavailable' && s.cause, 'timeout');
-    assert.deepEqual(rec.calls.map((c) => c.outcome), ['timeout', 'timeout']);
+    assert.deepEqual(
+      rec.calls.map((c) => c.outcome),
+      ['timeout', 'timeout'],
+    );
     sim.setDownMode('off');
     assert.equal((await pay('00')).kind, 'accepted');
   });
@@ -315,7 +359,10 @@ describe('transport failures', () => {
     const dead = createFeexPayClient({ baseUrl: 'http://127.0.0.1:1', apiKey: sim.apiKey, shopId: SHOP, requestTimeoutMs: 500, statusTimeoutMs: 500, observe: rec.observe });
     const r = await dead.requestToPay({ network: 'mtn', phoneNumber: bj('00'), amount: 100, callbackInfo: 'x' });
     assert.equal(r.kind === 'unknown' && r.cause, 'network');
-    assert.deepEqual(rec.calls.map((c) => c.outcome), ['error']);
+    assert.deepEqual(
+      rec.calls.map((c) => c.outcome),
+      ['error'],
+    );
   });
 
   /** A client against a one-route server that answers with `respond`. */
@@ -374,7 +421,13 @@ describe('observe() and logs', () => {
   it('observe is called once per call with seconds', async () => {
     const r = accepted(await pay('00'));
     await client.getStatus(r.reference);
-    assert.deepEqual(rec.calls.map((c) => [c.operation, c.outcome]), [['request_to_pay', 'ok'], ['status', 'ok']]);
+    assert.deepEqual(
+      rec.calls.map((c) => [c.operation, c.outcome]),
+      [
+        ['request_to_pay', 'ok'],
+        ['status', 'ok'],
+      ],
+    );
     for (const c of rec.calls) assert.ok(c.seconds > 0 && c.seconds < 1);
   });
 

@@ -40,8 +40,7 @@ export function rawApi(target: () => { url: string; apiKey: string }) {
     ...extra,
   });
 
-  const rtp = (suffix: string, extra: Record<string, unknown> = {}, op = 'mtn') =>
-    call('POST', `/api/transactions/public/requesttopay/${op}`, rtpBody(suffix, extra));
+  const rtp = (suffix: string, extra: Record<string, unknown> = {}, op = 'mtn') => call('POST', `/api/transactions/public/requesttopay/${op}`, rtpBody(suffix, extra));
 
   return { call, rtp, rtpBody };
 }

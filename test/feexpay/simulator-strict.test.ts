@@ -27,7 +27,12 @@ async function form(path: string, fields: Record<string, string>, key: string | 
 
 describe('refuses what FeexPay refuses', () => {
   it('an 8-digit Benin number, a Togo number on mtn, a Benin number on togocom_tg', async () => {
-    for (const [op, phoneNumber] of [['mtn', '22997000000'], ['mtn', '22890000000'], ['togocom_tg', '2290167000000'], ['mtn_ci', '2250700000000']] as const) {
+    for (const [op, phoneNumber] of [
+      ['mtn', '22997000000'],
+      ['mtn', '22890000000'],
+      ['togocom_tg', '2290167000000'],
+      ['mtn_ci', '2250700000000'],
+    ] as const) {
       const r = await call('POST', `/api/transactions/public/requesttopay/${op}`, rtpBody('00', { phoneNumber }));
       assert.equal(r.status, 400, `${op} ${phoneNumber}`);
       assert.match(r.json.message, /phoneNumber/);
@@ -47,7 +52,7 @@ describe('refuses what FeexPay refuses', () => {
     assert.equal((await rtp('00', { otp: '12' }, 'coris')).status, 400);
   });
 
-  it('orange_sn without the customer\'s code', async () => {
+  it("orange_sn without the customer's code", async () => {
     const r = await rtp('00', { phoneNumber: '221770000000' }, 'orange_sn');
     assert.equal(r.status, 400);
     assert.match(r.json.message, /#144#391#/);
@@ -140,8 +145,14 @@ describe('checkout and card pages', () => {
 describe('SDK error signals and fee preview', () => {
   it('suffixes 14 to 19 answer 200 with the signal and create nothing', async () => {
     const bodies = await Promise.all(['14', '15', '16', '17', '18', '19'].map((s) => rtp(s)));
-    assert.deepEqual(bodies.map((b) => b.status), [200, 200, 200, 200, 200, 200]);
-    assert.deepEqual(bodies.map((b) => b.json.statusCode ?? b.json.responsemsg ?? b.json.message), ['10', '37', '92', '555', 'UNKNOWN MOBILE NUMBER', 'Network Unavailable']);
+    assert.deepEqual(
+      bodies.map((b) => b.status),
+      [200, 200, 200, 200, 200, 200],
+    );
+    assert.deepEqual(
+      bodies.map((b) => b.json.statusCode ?? b.json.responsemsg ?? b.json.message),
+      ['10', '37', '92', '555', 'UNKNOWN MOBILE NUMBER', 'Network Unavailable'],
+    );
     assert.equal(fx.sim.counters().payments, 0);
   });
 

@@ -53,7 +53,10 @@ describe('webhooks', () => {
     const r = await rtp('00');
     await waitFor(() => fx.hook.deliveries.length === 3, 2000, 'three attempts');
     await sleep(100);
-    assert.deepEqual(fx.hook.deliveries.map((d) => d.answered), [500, 500, 200]);
+    assert.deepEqual(
+      fx.hook.deliveries.map((d) => d.answered),
+      [500, 500, 200],
+    );
     assert.deepEqual(fx.sim.counters().webhooks, { attempts: 3, delivered: 1, failed: 2 });
     assert.deepEqual([fx.sim.payment(r.json.reference)?.webhookAttempts, fx.sim.payment(r.json.reference)?.webhooksDelivered], [3, 1]);
   });
@@ -72,7 +75,10 @@ describe('webhooks', () => {
     await rtp('04');
     await waitFor(() => fx.hook.deliveries.length === 3, 2000, 'duplicates');
     await sleep(150);
-    assert.deepEqual(fx.hook.deliveries.map((d) => d.body.reference), [dup.json.reference, dup.json.reference, dup.json.reference]);
+    assert.deepEqual(
+      fx.hook.deliveries.map((d) => d.body.reference),
+      [dup.json.reference, dup.json.reference, dup.json.reference],
+    );
     assert.equal(fx.sim.payment(lost.json.reference)?.status, 'SUCCESSFUL');
   });
 

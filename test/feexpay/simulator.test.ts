@@ -78,7 +78,10 @@ describe('control API over HTTP', () => {
     assert.equal(counters.json.statusCalls, 1);
     const lookup = await call('GET', '/_simulator/payments?callback_info=ctl_1', undefined, null);
     assert.equal(lookup.json.requests, 2);
-    assert.deepEqual(lookup.json.payments.map((p: { reference: string }) => p.reference), [r.json.reference]);
+    assert.deepEqual(
+      lookup.json.payments.map((p: { reference: string }) => p.reference),
+      [r.json.reference],
+    );
 
     const forced = await call('POST', `/_simulator/payments/${r.json.reference}/status`, { status: 'FAILED', reason: 'PAYER_NOT_FOUND' }, null);
     assert.deepEqual([forced.json.status, forced.json.reason], ['FAILED', 'PAYER_NOT_FOUND']);

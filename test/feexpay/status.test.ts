@@ -1,13 +1,7 @@
 /** Unit table: every status word, reason, code, SDK error signal and answer shape listed in docs/feexpay.md. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  amountOf,
-  normaliseReason,
-  normaliseStatus,
-  parseRequestToPayAnswer,
-  parseStatusAnswer,
-} from '../../src/feexpay/status.ts';
+import { amountOf, normaliseReason, normaliseStatus, parseRequestToPayAnswer, parseStatusAnswer } from '../../src/feexpay/status.ts';
 import { interpretCardInit, interpretFeePreview, interpretRequestToPay, interpretStatus } from '../../src/feexpay/interpret.ts';
 import { parseCardInitAnswer, parseFeePreviewAnswer } from '../../src/feexpay/card-fee-answers.ts';
 
@@ -116,20 +110,20 @@ describe('parseRequestToPayAnswer', () => {
       { payment_url: 'https://pay.example/x', order_id: 'ord-1' },
       { kind: 'accepted', reference: 'ord-1', status: 'pending', paymentUrl: 'https://pay.example/x', orderId: 'ord-1' },
     ],
+    ['201 OTP request', 201, { reference: REF, status: 'PENDING', otp_required: true }, { kind: 'accepted', reference: REF, status: 'pending', otpRequired: true }],
+    ['201 OTP request by message only', 201, { reference: REF, message: 'Please send the OTP' }, { kind: 'accepted', reference: REF, status: 'pending', otpRequired: true }],
     [
-      '201 OTP request',
-      201,
-      { reference: REF, status: 'PENDING', otp_required: true },
-      { kind: 'accepted', reference: REF, status: 'pending', otpRequired: true },
+      'redirect to a page that is not https',
+      200,
+      { reference: REF, status: 'PENDING', payment_url: 'javascript:alert(1)' },
+      { kind: 'not_understood', why: 'unusable payment_url' },
     ],
     [
-      '201 OTP request by message only',
-      201,
-      { reference: REF, message: 'Please send the OTP' },
-      { kind: 'accepted', reference: REF, status: 'pending', otpRequired: true },
+      'redirect over plain http from the real FeexPay',
+      200,
+      { reference: REF, status: 'PENDING', payment_url: 'http://pay.example/x' },
+      { kind: 'not_understood', why: 'unusable payment_url' },
     ],
-    ['redirect to a page that is not https', 200, { reference: REF, status: 'PENDING', payment_url: 'javascript:alert(1)' }, { kind: 'not_understood', why: 'unusable payment_url' }],
-    ['redirect over plain http from the real FeexPay', 200, { reference: REF, status: 'PENDING', payment_url: 'http://pay.example/x' }, { kind: 'not_understood', why: 'unusable payment_url' }],
     ['unknown status word', 200, { reference: REF, status: 'COMPLETED' }, { kind: 'not_understood', why: 'unrecognised status' }],
     ['no status', 200, { reference: REF }, { kind: 'not_understood', why: 'unrecognised status' }],
     ['pending without reference', 200, { status: 'PENDING' }, { kind: 'not_understood', why: 'no reference' }],
@@ -146,13 +140,29 @@ describe('parseRequestToPayAnswer', () => {
 describe('parseStatusAnswer', () => {
   type Expected = ReturnType<typeof parseStatusAnswer> extends infer R ? (R extends { kind: 'found' } ? Omit<R, 'answer'> : R) : never;
   const table: [string, unknown, Expected][] = [
-    ['PENDING', { reference: REF, amount: 100, status: 'PENDING', phoneNumber: '2290167000000', reason: '' }, { kind: 'found', reference: REF, status: 'pending', amount: 100, phoneNumber: '2290167000000' }],
+    [
+      'PENDING',
+      { reference: REF, amount: 100, status: 'PENDING', phoneNumber: '2290167000000', reason: '' },
+      { kind: 'found', reference: REF, status: 'pending', amount: 100, phoneNumber: '2290167000000' },
+    ],
     ['IN PENDING STATE', { reference: REF, status: 'IN PENDING STATE' }, { kind: 'found', reference: REF, status: 'pending' }],
     ['SUCCESSFUL', { reference: REF, amount: 100, status: 'SUCCESSFUL', reason: '' }, { kind: 'found', reference: REF, status: 'successful', amount: 100 }],
-    ['SUCCESS, phone_number, no amount', { reference: REF, status: 'SUCCESS', phone_number: '2290167000000' }, { kind: 'found', reference: REF, status: 'successful', phoneNumber: '2290167000000' }],
-    ['phone as a JSON number, reseau', { reference: REF, status: 'SUCCESSFUL', phoneNumber: 2290167000000, reseau: 'MTN' }, { kind: 'found', reference: REF, status: 'successful', phoneNumber: '2290167000000', networkLabel: 'MTN' }],
+    [
+      'SUCCESS, phone_number, no amount',
+      { reference: REF, status: 'SUCCESS', phone_number: '2290167000000' },
+      { kind: 'found', reference: REF, status: 'successful', phoneNumber: '2290167000000' },
+    ],
+    [
+      'phone as a JSON number, reseau',
+      { reference: REF, status: 'SUCCESSFUL', phoneNumber: 2290167000000, reseau: 'MTN' },
+      { kind: 'found', reference: REF, status: 'successful', phoneNumber: '2290167000000', networkLabel: 'MTN' },
+    ],
     ['nested data', { data: { reference: REF, status: 'SUCCESSFUL', amount: '100' } }, { kind: 'found', reference: REF, status: 'successful', amount: 100 }],
-    ['FAILED low balance', { reference: REF, status: 'FAILED', reason: 'LOW_BALANCE_OR_PAYEE_LIMIT_REACHED_OR_NOT_ALLOWED' }, { kind: 'found', reference: REF, status: 'failed', reason: 'insufficient_funds' }],
+    [
+      'FAILED low balance',
+      { reference: REF, status: 'FAILED', reason: 'LOW_BALANCE_OR_PAYEE_LIMIT_REACHED_OR_NOT_ALLOWED' },
+      { kind: 'found', reference: REF, status: 'failed', reason: 'insufficient_funds' },
+    ],
     ['FAILED PAYER_NOT_FOUND', { reference: REF, status: 'FAILED', reason: 'PAYER_NOT_FOUND' }, { kind: 'found', reference: REF, status: 'failed', reason: 'payer_not_found' }],
     ['FAILED PAYER NOT FOUND', { reference: REF, status: 'FAILED', reason: 'PAYER NOT FOUND' }, { kind: 'found', reference: REF, status: 'failed', reason: 'payer_not_found' }],
     ['FAILED code 10', { reference: REF, status: 'FAILED', statusCode: 10 }, { kind: 'found', reference: REF, status: 'failed', reason: 'insufficient_funds' }],
@@ -182,9 +192,16 @@ describe('parseStatusAnswer', () => {
     it(name, () => assert.deepEqual(withoutAnswer(parseStatusAnswer(REF, body)), expected));
   }
 
-  it('keeps FeexPay\'s answer for review items without names, email or the full phone number', () => {
+  it("keeps FeexPay's answer for review items without names, email or the full phone number", () => {
     const r = parseStatusAnswer(REF, {
-      reference: REF, status: 'SUCCESSFUL', amount: 150, phoneNumber: 2290167000042, first_name: 'Ada', last_name: 'L', email: 'a@example.com', reseau: 'MTN',
+      reference: REF,
+      status: 'SUCCESSFUL',
+      amount: 150,
+      phoneNumber: 2290167000042,
+      first_name: 'Ada',
+      last_name: 'L',
+      email: 'a@example.com',
+      reseau: 'MTN',
     });
     assert.equal(r.kind, 'found');
     if (r.kind !== 'found') return;
@@ -233,7 +250,10 @@ describe('HTTP answer interpretation', () => {
     assert.deepEqual(parseCardInitAnswer({ status: 'SUCCESSFUL', reference: REF, data: { url: 'http://evil.example/x' } }), { kind: 'not_understood', why: 'no card page url' });
     // Plain http only when FeexPay itself is reached over http (a simulator).
     assert.deepEqual(parseCardInitAnswer({ status: 'SUCCESSFUL', reference: REF, data: { url: 'http://simulator:4010/checkout/1' } }, true).kind, 'accepted');
-    assert.deepEqual(parseCardInitAnswer({ status: 'SUCCESSFUL', reference: REF, data: { url: 'javascript:alert(1)' } }, true), { kind: 'not_understood', why: 'no card page url' });
+    assert.deepEqual(parseCardInitAnswer({ status: 'SUCCESSFUL', reference: REF, data: { url: 'javascript:alert(1)' } }, true), {
+      kind: 'not_understood',
+      why: 'no card page url',
+    });
     assert.deepEqual(parseCardInitAnswer({ status: 'FAILED', statusCode: '10' }), { kind: 'refused', reason: 'insufficient_funds' });
     assert.deepEqual(parseCardInitAnswer({ message: 'Network Unavailable' }), { kind: 'refused', reason: 'network_unavailable' });
     assert.deepEqual(parseCardInitAnswer({ status: 'PENDING' }), { kind: 'not_understood', why: 'unrecognised status' });
@@ -241,7 +261,13 @@ describe('HTTP answer interpretation', () => {
     assert.deepEqual(interpretCardInit(answer(400, 'bad'), 1), { kind: 'rejected', httpStatus: 400, reason: 'provider_rejected', durationMs: 1 });
   });
   it('fee preview: { iffees, amount, total } with total >= amount', () => {
-    assert.deepEqual(parseFeePreviewAnswer({ iffees: true, amount: 1000, total: 1017, message: 'ok' }, 1000), { kind: 'ok', amount: 1000, fees: 17, total: 1017, customerPaysFees: true });
+    assert.deepEqual(parseFeePreviewAnswer({ iffees: true, amount: 1000, total: 1017, message: 'ok' }, 1000), {
+      kind: 'ok',
+      amount: 1000,
+      fees: 17,
+      total: 1017,
+      customerPaysFees: true,
+    });
     assert.deepEqual(parseFeePreviewAnswer({ iffees: false, amount: '1000', total: '1000' }, 1000), { kind: 'ok', amount: 1000, fees: 0, total: 1000, customerPaysFees: false });
     assert.deepEqual(parseFeePreviewAnswer({ amount: 1000, total: 900 }, 1000), { kind: 'not_understood', why: 'no total' });
     assert.deepEqual(parseFeePreviewAnswer({ amount: 5, total: 9 }, 1000), { kind: 'not_understood', why: 'amount mismatch' });

@@ -15,24 +15,79 @@ export const headerValue = fc.string({ unit: headerChar, maxLength: 300 });
  * characters, and very long runs, mixed into ordinary text.
  */
 const nastyUnit = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom('\u0000', '\ud800', '\udbff', '\udc00', '\udfff', '\u0301', '\u0361', '\u202e', '\u200b', '\ufeff', '\uffff', '\ufffe', '\u001b', '\u007f', '\u0085', '\u2028', '\ud83d\ude00', '\ud83d', '\ude00\ud83d', 'e\u0301\u0301\u0301', '\\u0000', '%00', '\r\n') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      '\u0000',
+      '\ud800',
+      '\udbff',
+      '\udc00',
+      '\udfff',
+      '\u0301',
+      '\u0361',
+      '\u202e',
+      '\u200b',
+      '\ufeff',
+      '\uffff',
+      '\ufffe',
+      '\u001b',
+      '\u007f',
+      '\u0085',
+      '\u2028',
+      '\ud83d\ude00',
+      '\ud83d',
+      '\ude00\ud83d',
+      'e\u0301\u0301\u0301',
+      '\\u0000',
+      '%00',
+      '\r\n',
+    ),
+  },
   { weight: 3, arbitrary: fc.string({ unit: 'binary', maxLength: 3 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 3 }) },
   { weight: 2, arbitrary: fc.constantFrom('a', 'Z', '0', ' ', '-', '_', '.') },
 );
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 6, arbitrary: fc.array(nastyUnit, { maxLength: 12 }).map((parts) => parts.join('')) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom(99, 100, 101, 255, 256, 500, 501, 4_000, 20_000), fc.constantFrom('a', 'é', '\u0301', '😀', '\u0000', '\ud800')).map(([n, c]) => c.repeat(n)) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom(99, 100, 101, 255, 256, 500, 501, 4_000, 20_000), fc.constantFrom('a', 'é', '\u0301', '😀', '\u0000', '\ud800'))
+      .map(([n, c]) => c.repeat(n)),
+  },
 );
 
 /** Date-time texts around every edge a parser or PostgreSQL has: leap seconds, year 0 and 9999, JS's limits, offsets, impossible days. */
 export const dateText = fc.oneof(
   fc.constantFrom(
-    '2024-06-30T23:59:60Z', '2016-12-31T23:59:60.999Z', '2024-02-29T00:00:00Z', '2023-02-29T00:00:00Z', '2024-02-30T00:00:00Z',
-    '0000-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z', '-271821-04-20T00:00:00Z', '+275760-09-13T00:00:00Z',
-    '-000001-01-01T00:00:00Z', '1970-01-01T00:00:00Z', '2024-01-01T00:00:00+14:00', '2024-01-01T00:00:00-12:00', '2024-01-01T24:00:00Z',
-    '2024-13-01T00:00:00Z', '2024-01-01T00:00:00.123456789Z', '2024-01-01t00:00:00z', '2024-01-01 00:00:00Z', '2024-01-01', '2024-01-01T00:00Z',
-    'now', 'Infinity', '-infinity', 'epoch', '', ' ', 'NaN',
+    '2024-06-30T23:59:60Z',
+    '2016-12-31T23:59:60.999Z',
+    '2024-02-29T00:00:00Z',
+    '2023-02-29T00:00:00Z',
+    '2024-02-30T00:00:00Z',
+    '0000-01-01T00:00:00Z',
+    '0001-01-01T00:00:00Z',
+    '9999-12-31T23:59:59.999Z',
+    '-271821-04-20T00:00:00Z',
+    '+275760-09-13T00:00:00Z',
+    '-000001-01-01T00:00:00Z',
+    '1970-01-01T00:00:00Z',
+    '2024-01-01T00:00:00+14:00',
+    '2024-01-01T00:00:00-12:00',
+    '2024-01-01T24:00:00Z',
+    '2024-13-01T00:00:00Z',
+    '2024-01-01T00:00:00.123456789Z',
+    '2024-01-01t00:00:00z',
+    '2024-01-01 00:00:00Z',
+    '2024-01-01',
+    '2024-01-01T00:00Z',
+    'now',
+    'Infinity',
+    '-infinity',
+    'epoch',
+    '',
+    ' ',
+    'NaN',
   ),
   fc.date({ min: new Date(-8_640_000_000_000_000), max: new Date(8_640_000_000_000_000), noInvalidDate: true }).map((d) => d.toISOString()),
   hostileString,
@@ -41,14 +96,18 @@ export const dateText = fc.oneof(
 /** Cursors: well-formed ones with hostile dates or ids, truncated ones, and random base64url. */
 export const cursorText = fc.oneof(
   fc
-    .tuple(dateText, fc.oneof(fc.uuid(), fc.constantFrom('-'.repeat(36), '0'.repeat(36), 'ffffffff-ffff-ffff-ffff-fffffffffff\u0000', 'FFFFFFFF-FFFF-4FFF-8FFF-FFFFFFFFFFFF', ''), hostileString), fc.boolean())
+    .tuple(
+      dateText,
+      fc.oneof(fc.uuid(), fc.constantFrom('-'.repeat(36), '0'.repeat(36), 'ffffffff-ffff-ffff-ffff-fffffffffff\u0000', 'FFFFFFFF-FFFF-4FFF-8FFF-FFFFFFFFFFFF', ''), hostileString),
+      fc.boolean(),
+    )
     .map(([at, id, extra]) => Buffer.from(`${at}|${id}${extra ? '|x' : ''}`).toString('base64url')),
   fc.uint8Array({ maxLength: 120 }).map((a) => Buffer.from(a).toString('base64url')),
   fc.string({ unit: fc.constantFrom(...'ABCabc019-_'.split('')), maxLength: 210 }),
 );
 
 /** Path or query text: mostly URL-safe, with stray `%`, encoded bytes and unicode thrown in. */
-const urlChar = fc.constantFrom(...'abcXYZ019-_.~%/:@!$&\'()*+,;=?#'.split(''), '%00', '%ff', '%2e%2e', '%C3%A9', '%E2%80%AE', '%');
+const urlChar = fc.constantFrom(..."abcXYZ019-_.~%/:@!$&'()*+,;=?#".split(''), '%00', '%ff', '%2e%2e', '%C3%A9', '%E2%80%AE', '%');
 /** encodeURIComponent refuses lone surrogates: those go as the UTF-8 bytes a careless client would send. */
 const encodeAny = (s: string) => {
   try {
@@ -68,7 +127,9 @@ export const urlText = fc.oneof(
 const queryValue = fc.oneof(urlText, dateText.map(encodeAny), cursorText);
 
 export const queryString = fc
-  .array(fc.tuple(fc.oneof(fc.constantFrom('limit', 'cursor', 'status', 'network', 'created_gte', 'created_lt', 'from', 'to', '__proto__', 'constructor'), urlText), queryValue), { maxLength: 6 })
+  .array(fc.tuple(fc.oneof(fc.constantFrom('limit', 'cursor', 'status', 'network', 'created_gte', 'created_lt', 'from', 'to', '__proto__', 'constructor'), urlText), queryValue), {
+    maxLength: 6,
+  })
   .map((pairs) => (pairs.length ? '?' + pairs.map(([k, v]) => `${k}=${v}`).join('&') : ''));
 
 /** The listing's own parameters, each with edge values: dates, cursors, limits. */
@@ -136,11 +197,7 @@ export const mutatedPaymentBody = fc
 
 /** A valid payment body whose free text (metadata, names, email, description, otp) is hostile. */
 export const hostileTextPaymentBody = fc
-  .tuple(
-    validPaymentBody,
-    fc.constantFrom('metadata value', 'metadata key', 'first_name', 'last_name', 'email', 'description', 'otp'),
-    hostileString,
-  )
+  .tuple(validPaymentBody, fc.constantFrom('metadata value', 'metadata key', 'first_name', 'last_name', 'email', 'description', 'otp'), hostileString)
   .map(([body, field, text]) => {
     switch (field) {
       case 'metadata value':
@@ -169,12 +226,10 @@ export const protoPoisonText = fc
   );
 
 /** Nested arrays/objects as deep as the body limit allows. */
-export const deepJsonText = fc
-  .tuple(fc.integer({ min: 1_000, max: 30_000 }), fc.boolean(), fc.boolean())
-  .map(([depth, arrays, wrapped]) => {
-    const inner = arrays ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
-    return wrapped ? `{"reference":"REF-DEEP","x":${inner}}` : inner;
-  });
+export const deepJsonText = fc.tuple(fc.integer({ min: 1_000, max: 30_000 }), fc.boolean(), fc.boolean()).map(([depth, arrays, wrapped]) => {
+  const inner = arrays ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+  return wrapped ? `{"reference":"REF-DEEP","x":${inner}}` : inner;
+});
 
 export const bodyText = fc.oneof(
   hostileJson.map((v) => JSON.stringify(v) ?? ''),

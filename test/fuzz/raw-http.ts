@@ -15,24 +15,18 @@ export interface RawAnswer {
 
 const agent = new http.Agent({ keepAlive: false });
 
-export function rawRequest(
-  base: string,
-  opts: { method: string; path: string; headers?: Record<string, string>; body?: string | Buffer },
-): Promise<RawAnswer> {
+export function rawRequest(base: string, opts: { method: string; path: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<RawAnswer> {
   const url = new URL(base);
   // Node sends a DELETE or OPTIONS body with no length at all, which a server must read as the
   // start of the next request: framed explicitly, the bytes stay this request's body.
   const headers = opts.body === undefined ? opts.headers : { ...opts.headers, 'content-length': String(Buffer.byteLength(opts.body)) };
   return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: url.hostname, port: url.port, method: opts.method, path: opts.path, headers, agent, timeout: 15_000 },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
+    const req = http.request({ host: url.hostname, port: url.port, method: opts.method, path: opts.path, headers, agent, timeout: 15_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
     req.on('timeout', () => req.destroy(new Error(`no answer to ${opts.method} ${opts.path}`)));
     req.on('error', reject);
     if (opts.body !== undefined) req.write(opts.body);

@@ -148,11 +148,19 @@ test('bytes that are not HTTP: a 4xx or a closed connection, never a 5xx or a ha
     'POST /v1/webhooks/feexpay/x HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n{"a"',
   );
   await fc.assert(
-    fc.asyncProperty(fc.oneof(requestLine, hugeHeader, badFraming, fc.uint8Array({ minLength: 1, maxLength: 300 }).map((a) => Buffer.from(a))), async (bytes) => {
-      const answer = await rawExchange(t.url, bytes);
-      const status = /^HTTP\/1\.[01] (\d{3})/.exec(answer)?.[1];
-      assert.ok(status === undefined || /^[24]/.test(status), `answered ${answer.slice(0, 200)}`);
-    }),
+    fc.asyncProperty(
+      fc.oneof(
+        requestLine,
+        hugeHeader,
+        badFraming,
+        fc.uint8Array({ minLength: 1, maxLength: 300 }).map((a) => Buffer.from(a)),
+      ),
+      async (bytes) => {
+        const answer = await rawExchange(t.url, bytes);
+        const status = /^HTTP\/1\.[01] (\d{3})/.exec(answer)?.[1];
+        assert.ok(status === undefined || /^[24]/.test(status), `answered ${answer.slice(0, 200)}`);
+      },
+    ),
     runs(Math.ceil(RUNS / 2)),
   );
 });

@@ -36,8 +36,7 @@ after(async () => {
   await t.close();
 });
 
-const post = (body: string, type = 'application/json', path = HOOK) =>
-  rawRequest(t.url, { method: 'POST', path, headers: { 'content-type': type }, body });
+const post = (body: string, type = 'application/json', path = HOOK) => rawRequest(t.url, { method: 'POST', path, headers: { 'content-type': type }, body });
 
 function assertHandled(status: number, body: string, what: string): void {
   assert.ok(status >= 200 && status < 500, `${what} answered ${status}: ${body.slice(0, 300)}`);
@@ -81,7 +80,11 @@ test('every delivery with the right token is recorded, read or refused, whatever
   let sent = 0;
   await fc.assert(
     fc.asyncProperty(
-      fc.record({ reference: fc.oneof(hostileString, fc.constantFrom(...pending.map((p) => p.reference))), status: fc.option(hostileString, { nil: undefined }), callback_info: fc.option(hostileString, { nil: undefined }) }),
+      fc.record({
+        reference: fc.oneof(hostileString, fc.constantFrom(...pending.map((p) => p.reference))),
+        status: fc.option(hostileString, { nil: undefined }),
+        callback_info: fc.option(hostileString, { nil: undefined }),
+      }),
       async (payload) => {
         const text = JSON.stringify(payload);
         const answer = await post(text);
@@ -121,9 +124,7 @@ test('a well-formed webhook that lies about the status moves nothing: FeexPay st
       fc.option(fc.oneof(fc.integer(), fc.double({ noNaN: true })), { nil: undefined }),
       fc.boolean(),
       async (p, status, amount, byCallbackOnly) => {
-        const payload = byCallbackOnly
-          ? { reference: `UNKNOWN-${status.length}`, status, amount, callback_info: p.id }
-          : { reference: p.reference, status, amount };
+        const payload = byCallbackOnly ? { reference: `UNKNOWN-${status.length}`, status, amount, callback_info: p.id } : { reference: p.reference, status, amount };
         const answer = await post(JSON.stringify(payload));
         assert.equal(answer.status, 200, answer.body);
       },

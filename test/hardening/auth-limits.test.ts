@@ -34,10 +34,17 @@ test('TRUST_PROXY: off by default, a hop count or addresses and CIDR ranges; any
   assert.equal(loadConfig({ ...TEST_ENV, TRUST_PROXY: '2' }).trustProxy, 2);
   assert.deepEqual(loadConfig({ ...TEST_ENV, TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,loopback,fd00::/8' }).trustProxy, ['10.0.0.0/8', '127.0.0.1', 'loopback', 'fd00::/8']);
   for (const bad of ['true', '10.0.0.0/33', 'proxy.internal', '1.2.3.4/x', '11', ',']) {
-    assert.throws(() => loadConfig({ ...TEST_ENV, TRUST_PROXY: bad }), (err: Error) => err instanceof ConfigError && /TRUST_PROXY/.test(err.message), bad);
+    assert.throws(
+      () => loadConfig({ ...TEST_ENV, TRUST_PROXY: bad }),
+      (err: Error) => err instanceof ConfigError && /TRUST_PROXY/.test(err.message),
+      bad,
+    );
   }
   const hops = trustProxyOption(2) as (a: string, hop: number) => boolean;
-  assert.deepEqual([0, 1, 2].map((h) => hops('10.0.0.1', h)), [true, true, false]);
+  assert.deepEqual(
+    [0, 1, 2].map((h) => hops('10.0.0.1', h)),
+    [true, true, false],
+  );
 });
 
 test('wrong admin passwords are limited per client; distinct X-Forwarded-For values do not escape the limit', async () => {
@@ -47,7 +54,10 @@ test('wrong admin passwords are limited per client; distinct X-Forwarded-For val
     statuses.push(r.status);
   }
   assert.deepEqual(statuses.slice(0, LIMIT), Array(LIMIT).fill(401));
-  assert.ok(statuses.slice(LIMIT).every((s) => s === 429), statuses.join(','));
+  assert.ok(
+    statuses.slice(LIMIT).every((s) => s === 429),
+    statuses.join(','),
+  );
   // Locked out means locked out: the right password from that client waits for the window too.
   const right = await call(direct.url, 'GET', '/admin/api/summary', { headers: { authorization: basic('ops', ADMIN.ADMIN_PASSWORD) } });
   assert.equal(right.status, 429);
@@ -72,7 +82,11 @@ test('failed API key lookups are limited per client; a key that worked lately is
   // Malformed keys cost no lookup and are not counted; a client elsewhere is not affected.
   assert.equal((await call(proxied.url, 'GET', '/v1/payments', { apiKey: 'nope', headers: { 'x-forwarded-for': '192.0.2.51' } })).status, 401);
   assert.equal((await call(proxied.url, 'GET', '/v1/payments', { apiKey: wrongKey(99), headers: { 'x-forwarded-for': '192.0.2.51' } })).status, 401);
-  assert.equal((await call(proxied.url, 'GET', '/v1/payments', { apiKey: proxied.apiKey, headers: { 'x-forwarded-for': ip } })).status, 200, 'a key found valid lately still works');
+  assert.equal(
+    (await call(proxied.url, 'GET', '/v1/payments', { apiKey: proxied.apiKey, headers: { 'x-forwarded-for': ip } })).status,
+    200,
+    'a key found valid lately still works',
+  );
   const { apiKey: fresh } = await createMerchant(proxied.database.db, 'merchant never seen');
   assert.equal((await call(proxied.url, 'GET', '/v1/payments', { apiKey: fresh, headers: { 'x-forwarded-for': ip } })).status, 429, 'a key never seen waits for the window');
   assert.equal((await call(proxied.url, 'GET', '/v1/payments', { apiKey: fresh, headers: { 'x-forwarded-for': '192.0.2.52' } })).status, 200);

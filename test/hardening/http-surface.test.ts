@@ -46,7 +46,11 @@ test('API answers carry nosniff, no-store, a deny-all CSP, no referrer, no frami
 });
 
 test('413 and 431 answer in the API error shape', async () => {
-  const big = await call(t.url, 'POST', '/v1/payments', { apiKey: t.apiKey, rawBody: `{"pad":"${'x'.repeat(70_000)}"}`, headers: { 'content-type': 'application/json', 'idempotency-key': newKey() } });
+  const big = await call(t.url, 'POST', '/v1/payments', {
+    apiKey: t.apiKey,
+    rawBody: `{"pad":"${'x'.repeat(70_000)}"}`,
+    headers: { 'content-type': 'application/json', 'idempotency-key': newKey() },
+  });
   assert.equal(big.status, 413);
   assert.deepEqual(Object.keys(big.body), ['error']);
   assert.equal(big.body.error.code, 'payload_too_large');
@@ -118,7 +122,10 @@ test('the built-in simulator (its control API included) answers loopback clients
 test('the standalone simulator: control API for loopback only unless SIMULATOR_CONTROL_FROM_NETWORK=true', async (c) => {
   const external = nonLoopbackAddress();
   if (!external) return c.skip('no non-loopback IPv4 address on this machine');
-  for (const [controlFromNetwork, expected] of [[false, 404], [true, 200]] as const) {
+  for (const [controlFromNetwork, expected] of [
+    [false, 404],
+    [true, 200],
+  ] as const) {
     const sim = await startSimulator({ host: '0.0.0.0', controlFromNetwork });
     try {
       const port = new URL(sim.url).port;

@@ -63,8 +63,13 @@ test('past the heap bound: 503 overloaded with Retry-After, nothing written; pro
 
   assert.ok((await shedCount(t, 'heap_used')) >= 2, 'shed requests are counted by reason');
   const logFile = path.join(LOG_DIR, 'load-shedding-heap.log');
-  const line = await waitFor(async () =>
-    fs.existsSync(logFile) && fs.readFileSync(logFile, 'utf8').split('\n').find((l) => l.includes('overloaded: shedding requests')),
+  const line = await waitFor(
+    async () =>
+      fs.existsSync(logFile) &&
+      fs
+        .readFileSync(logFile, 'utf8')
+        .split('\n')
+        .find((l) => l.includes('overloaded: shedding requests')),
   );
   const entry = JSON.parse(line);
   assert.equal(entry.level, 40);
@@ -84,10 +89,14 @@ test('a blocked event loop sheds API requests, and the service serves again once
   const blocker = setInterval(() => busyFor(500), 20);
   let shed;
   try {
-    shed = await waitFor(async () => {
-      const r = await call(t.url, 'GET', '/v1/payments?limit=1', { apiKey: t.apiKey });
-      return r.status === 503 && r;
-    }, 30_000, 0);
+    shed = await waitFor(
+      async () => {
+        const r = await call(t.url, 'GET', '/v1/payments?limit=1', { apiKey: t.apiKey });
+        return r.status === 503 && r;
+      },
+      30_000,
+      0,
+    );
     const ready = await call(t.url, 'GET', '/health/ready');
     assert.equal(ready.body.checks.load.status, 'overloaded');
     assert.ok(ready.body.checks.load.event_loop_delay_ms >= 100, `loop delay ${ready.body.checks.load.event_loop_delay_ms} ms`);

@@ -49,7 +49,10 @@ test('a replay gets its stored answer, even when the phone has no quota left', a
   const keys = [newKey('r'), newKey('r'), newKey('r')];
   const first = [];
   for (const k of keys) first.push(await post(body(phone), k));
-  assert.deepEqual(first.map((r) => r.status), [201, 201, 201]);
+  assert.deepEqual(
+    first.map((r) => r.status),
+    [201, 201, 201],
+  );
   assert.equal((await post(body(phone), newKey('r'))).status, 429);
   for (const [i, k] of keys.entries()) {
     const again = await post(body(phone), k);

@@ -106,13 +106,23 @@ test('Redis gone: the limit still holds in each process, JSON log lines only, re
 
   const readLog = () => fs.readFileSync(path.join(LOG_DIR, 'redis-limits-a.log'), 'utf8').split('\n').filter(Boolean);
   // The log is written by pino's worker: the recovery line may take a moment to reach the file.
-  const log = await waitFor(async () => {
-    const lines = readLog();
-    return lines.some((l) => l.includes('"event":"rate_limit.shared"')) && lines;
-  }, 5_000, 100).catch(() => readLog());
+  const log = await waitFor(
+    async () => {
+      const lines = readLog();
+      return lines.some((l) => l.includes('"event":"rate_limit.shared"')) && lines;
+    },
+    5_000,
+    100,
+  ).catch(() => readLog());
   for (const line of log) assert.doesNotThrow(() => JSON.parse(line), `not a JSON line: ${line.slice(0, 120)}`);
-  assert.ok(log.some((l) => l.includes('"event":"rate_limit.fallback"')), 'the fallback is logged');
-  assert.ok(log.some((l) => l.includes('"event":"rate_limit.shared"')), 'the recovery is logged');
+  assert.ok(
+    log.some((l) => l.includes('"event":"rate_limit.fallback"')),
+    'the fallback is logged',
+  );
+  assert.ok(
+    log.some((l) => l.includes('"event":"rate_limit.shared"')),
+    'the recovery is logged',
+  );
   assert.ok(!log.some((l) => l.includes('[ioredis]')));
 });
 

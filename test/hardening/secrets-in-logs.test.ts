@@ -29,11 +29,15 @@ test('a merchant key or the webhook token in a URL is masked in the request log'
   await call(t.url, 'POST', `/v1/webhooks/feexpay/${token}/extra?token=${token}`, { body: {} });
   await call(t.url, 'POST', `/v1/webhooks/feexpay/${token}`, { body: { reference: 'bad ref' } });
   const keyTail = t.apiKey.slice(4);
-  const lines = await waitFor(async () => {
-    const text = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
-    const found = text.split('\n').filter((l) => l.includes('request completed'));
-    return found.length >= 6 && found;
-  }, 5_000, 100);
+  const lines = await waitFor(
+    async () => {
+      const text = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
+      const found = text.split('\n').filter((l) => l.includes('request completed'));
+      return found.length >= 6 && found;
+    },
+    5_000,
+    100,
+  );
   const all = fs.readFileSync(logFile, 'utf8');
   assert.ok(!all.includes(keyTail), 'the merchant key is in the log');
   assert.ok(!all.includes(token), 'the webhook token is in the log');

@@ -61,8 +61,16 @@ const refusals: [string, Record<string, string>, RegExp, string[]?][] = [
   ['HOST a name that does not resolve', { HOST: 'no-such-host.invalid', DATA_DIR: dataDir('d5') }, /HOST does not resolve to an address of this machine: no-such-host\.invalid/],
   ['SENTRY_DSN=notaurl', { SENTRY_DSN: 'notaurl', DATA_DIR: dataDir('d6') }, /SENTRY_DSN must be a Sentry DSN/, WITH_SENTRY],
   ['SENTRY_DSN without a project', { SENTRY_DSN: 'https://key@sentry.example/', DATA_DIR: dataDir('d7') }, /SENTRY_DSN must be a Sentry DSN/],
-  ['NODE_ENV=production on the embedded database', { NODE_ENV: 'production', DATA_DIR: dataDir('d8') }, /DATABASE_URL is required when NODE_ENV=production \(set ALLOW_EMBEDDED_DATABASE=true/],
-  ['a live FeexPay key on the embedded database', { FEEXPAY_API_KEY: LIVE_KEY, FEEXPAY_SHOP_ID: 'shop0123456', WEBHOOK_TOKEN: 'w'.repeat(20), DATA_DIR: dataDir('d9') }, /DATABASE_URL is required with a live FEEXPAY_API_KEY/],
+  [
+    'NODE_ENV=production on the embedded database',
+    { NODE_ENV: 'production', DATA_DIR: dataDir('d8') },
+    /DATABASE_URL is required when NODE_ENV=production \(set ALLOW_EMBEDDED_DATABASE=true/,
+  ],
+  [
+    'a live FeexPay key on the embedded database',
+    { FEEXPAY_API_KEY: LIVE_KEY, FEEXPAY_SHOP_ID: 'shop0123456', WEBHOOK_TOKEN: 'w'.repeat(20), DATA_DIR: dataDir('d9') },
+    /DATABASE_URL is required with a live FEEXPAY_API_KEY/,
+  ],
   ['TRUST_PROXY=true', { TRUST_PROXY: 'true', DATA_DIR: dataDir('d10') }, /TRUST_PROXY must be false, a hop count/],
 ];
 
@@ -123,7 +131,11 @@ test('DATABASE_URL reachable only after a while: the start waits, then serves', 
 
 test('ALLOW_EMBEDDED_DATABASE=true lets production run on the embedded database', async () => {
   const port = await freePort();
-  const service = await startServiceProcess({ NODE_ENV: 'production', ALLOW_EMBEDDED_DATABASE: 'true', DATA_DIR: dataDir('allowed'), RECONCILER_ENABLED: 'false' }, port, path.join(LOG_DIR, 'startup-embedded-allowed.log'));
+  const service = await startServiceProcess(
+    { NODE_ENV: 'production', ALLOW_EMBEDDED_DATABASE: 'true', DATA_DIR: dataDir('allowed'), RECONCILER_ENABLED: 'false' },
+    port,
+    path.join(LOG_DIR, 'startup-embedded-allowed.log'),
+  );
   await service.stop();
 });
 

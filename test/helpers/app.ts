@@ -38,17 +38,10 @@ export const TEST_ENV: Record<string, string> = {
   LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
 };
 
-export async function startTestApp(
-  name: string,
-  env: Record<string, string> = {},
-  database?: TestDatabase,
-  standalone?: SimulatorControl & { url: string },
-): Promise<TestApp> {
+export async function startTestApp(name: string, env: Record<string, string> = {}, database?: TestDatabase, standalone?: SimulatorControl & { url: string }): Promise<TestApp> {
   fs.mkdirSync(LOG_DIR, { recursive: true });
   const db = database ?? (await createTestDatabase());
-  const feexpayEnv = standalone
-    ? { FEEXPAY_API_KEY: standalone.apiKey, FEEXPAY_SHOP_ID: 'simshop00000001', FEEXPAY_BASE_URL: standalone.url }
-    : {};
+  const feexpayEnv = standalone ? { FEEXPAY_API_KEY: standalone.apiKey, FEEXPAY_SHOP_ID: 'simshop00000001', FEEXPAY_BASE_URL: standalone.url } : {};
   const config = loadConfig({ ...TEST_ENV, ...feexpayEnv, ...env });
   const app = await buildApp(config, { db: db.db, logFile: path.join(LOG_DIR, `${name}.log`) });
   await app.listen({ host: '127.0.0.1', port: 0 });

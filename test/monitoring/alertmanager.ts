@@ -21,11 +21,7 @@ export interface AmServer {
 export async function startAlertmanager(configYaml: string): Promise<AmServer> {
   const dir = mkdtempSync(join(tmpdir(), 'feexpay-am-'));
   writeFileSync(join(dir, 'alertmanager.yml'), configYaml);
-  const { url, stop } = await startDaemon(ALERTMANAGER_BIN, [
-    `--config.file=${join(dir, 'alertmanager.yml')}`,
-    `--storage.path=${join(dir, 'data')}`,
-    '--cluster.listen-address=',
-  ]);
+  const { url, stop } = await startDaemon(ALERTMANAGER_BIN, [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'data')}`, '--cluster.listen-address=']);
   return {
     async post(alerts) {
       const res = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });

@@ -56,9 +56,7 @@ export function dashboardExprs(): Expr[] {
 }
 
 export function ruleExprs(): Expr[] {
-  return buildRuleGroups().flatMap((g) =>
-    g.rules.map((r) => ({ where: `${g.name} ${isAlertingRule(r) ? r.alert : r.record}`, expr: r.expr, origin: 'rule' as const })),
-  );
+  return buildRuleGroups().flatMap((g) => g.rules.map((r) => ({ where: `${g.name} ${isAlertingRule(r) ? r.alert : r.record}`, expr: r.expr, origin: 'rule' as const })));
 }
 
 export function recordedNames(): Set<string> {

@@ -34,7 +34,7 @@ export async function startDaemon(bin: string, args: string[]): Promise<Daemon> 
       await exited;
     },
   };
-  for (const until = Date.now() + READY_WITHIN_MS; ; ) {
+  for (const until = Date.now() + READY_WITHIN_MS; ;) {
     try {
       if ((await fetch(`${url}/-/ready`)).ok) return daemon;
     } catch {

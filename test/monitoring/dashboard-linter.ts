@@ -9,7 +9,10 @@ import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 import { substituteGrafana } from './promql.ts';
 
-interface Ref { uid?: string; type?: string }
+interface Ref {
+  uid?: string;
+  type?: string;
+}
 interface Template {
   name: string;
   type: string;
@@ -20,7 +23,12 @@ interface Template {
   allValue?: string;
   refresh?: number;
 }
-interface Target { expr?: string; panelId?: number; hide?: boolean; datasource?: Ref | string }
+interface Target {
+  expr?: string;
+  panelId?: number;
+  hide?: boolean;
+  datasource?: Ref | string;
+}
 interface Panel {
   id?: number;
   type: string;
@@ -32,24 +40,74 @@ interface Panel {
   options?: { reduceOptions?: { fields?: string } };
   fieldConfig?: { defaults?: { unit?: string; mappings?: unknown[] }; overrides?: Array<{ properties?: Array<{ id: string; value: unknown }> }> };
 }
-export interface LintDashboard { title: string; editable?: boolean; panels: Panel[]; templating: { list: Template[] } }
+export interface LintDashboard {
+  title: string;
+  editable?: boolean;
+  panels: Panel[];
+  templating: { list: Template[] };
+}
 
-export interface Finding { rule: string; severity: 'error' | 'warning'; where: string; message: string }
+export interface Finding {
+  rule: string;
+  severity: 'error' | 'warning';
+  where: string;
+  message: string;
+}
 
 const PANELS_WITH_QUERIES = ['singlestat', 'gauge', 'table', 'stat', 'state-timeline', 'timeseries'];
 const TITLED = ['stat', 'singlestat', 'graph', 'table', 'timeseries', 'gauge'];
 const DATASOURCED = ['singlestat', 'graph', 'table', 'timeseries'];
 /** The unit ids rule_panel_units.go accepts that our dashboards could use (its full list is Grafana's). */
 const VALID_UNITS = new Set([
-  'none', 'string', 'short', 'percent', 'percentunit', 'locale', 'bytes', 'decbytes', 'bits', 'Bps', 'bps',
-  'ns', 'µs', 'ms', 's', 'm', 'h', 'd', 'dtdurationms', 'dtdurations', 'dthms', 'dtdhms', 'hertz',
-  'cps', 'ops', 'reqps', 'rps', 'wps', 'iops', 'cpm', 'opm', 'rpm', 'wpm', 'bool', 'bool_yes_no', 'bool_on_off',
-  'dateTimeAsIso', 'dateTimeFromNow', 'currencyUSD', 'currencyEUR',
+  'none',
+  'string',
+  'short',
+  'percent',
+  'percentunit',
+  'locale',
+  'bytes',
+  'decbytes',
+  'bits',
+  'Bps',
+  'bps',
+  'ns',
+  'µs',
+  'ms',
+  's',
+  'm',
+  'h',
+  'd',
+  'dtdurationms',
+  'dtdurations',
+  'dthms',
+  'dtdhms',
+  'hertz',
+  'cps',
+  'ops',
+  'reqps',
+  'rps',
+  'wps',
+  'iops',
+  'cpm',
+  'opm',
+  'rpm',
+  'wpm',
+  'bool',
+  'bool_yes_no',
+  'bool_on_off',
+  'dateTimeAsIso',
+  'dateTimeFromNow',
+  'currencyUSD',
+  'currencyEUR',
 ]);
 
 const queryText = (q: unknown): string => (typeof q === 'string' ? q : ((q as { query?: string } | undefined)?.query ?? ''));
 const dsUid = (ds: Ref | string | null | undefined): string => (typeof ds === 'string' ? ds : (ds?.uid ?? ''));
-const titleCase = (s: string) => s.split(/(?=[^A-Za-z0-9])|(?<=[^A-Za-z0-9])/).map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()).join('');
+const titleCase = (s: string) =>
+  s
+    .split(/(?=[^A-Za-z0-9])|(?<=[^A-Za-z0-9])/)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase())
+    .join('');
 
 function allPanels(d: LintDashboard): Panel[] {
   return d.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
@@ -61,7 +119,13 @@ function templateDatasource(d: LintDashboard): Template | undefined {
 const isPrometheus = (d: LintDashboard) => queryText(templateDatasource(d)?.query) === 'prometheus';
 
 /** Parse errors and every vector selector's matchers, with the function and range around it. */
-interface Selector { matchers: Array<{ name: string; op: string; value: string }>; text: string; range: string | null; fn: string | null; matrixParent: boolean }
+interface Selector {
+  matchers: Array<{ name: string; op: string; value: string }>;
+  text: string;
+  range: string | null;
+  fn: string | null;
+  matrixParent: boolean;
+}
 function parse(expr: string): { ok: boolean; selectors: Selector[] } {
   const src = substituteGrafana(expr);
   const tree = parser.parse(src);
@@ -78,7 +142,8 @@ function parse(expr: string): { ok: boolean; selectors: Selector[] } {
         const name = m.getChild('LabelName');
         const value = m.getChild('StringLiteral');
         const op = name?.nextSibling;
-        if (name && value && op) matchers.push({ name: src.slice(name.from, name.to), op: src.slice(op.from, op.to), value: JSON.parse(src.slice(value.from, value.to)) as string });
+        if (name && value && op)
+          matchers.push({ name: src.slice(name.from, name.to), op: src.slice(op.from, op.to), value: JSON.parse(src.slice(value.from, value.to)) as string });
       }
       let outer = node.parent;
       let range: string | null = null;
@@ -106,7 +171,8 @@ function checkVariable(d: LintDashboard, name: string, out: (sev: Finding['sever
   const t = d.templating.list.find((x) => x.name === name);
   if (!t) return out('error', `is missing the ${name} template`);
   const uid = dsUid(t.datasource);
-  if (!['$datasource', '${datasource}', '$prometheus_datasource', '${prometheus_datasource}'].includes(uid)) out('error', `${name} template should use datasource '$datasource', is currently '${uid}'`);
+  if (!['$datasource', '${datasource}', '$prometheus_datasource', '${prometheus_datasource}'].includes(uid))
+    out('error', `${name} template should use datasource '$datasource', is currently '${uid}'`);
   if (t.type !== 'query') out('error', `${name} template should be a Prometheus query, is currently '${t.type}'`);
   if (t.label !== titleCase(name)) out('warning', `${name} template should be a labeled '${titleCase(name)}', is currently '${t.label}'`);
   if (!t.multi) out('error', `${name} template should be a multi select`);
@@ -129,14 +195,24 @@ const dashboardRules: Record<string, DashboardRule> = {
       if (!labels.has(t.label ?? '')) out('warning', `templated data source variable labeled '${t.label}', should be labeled '${[...labels].join("' or '")}'`);
     }
   },
-  'template-job-rule': (d, out) => { if (isPrometheus(d)) checkVariable(d, 'job', out); },
-  'template-instance-rule': (d, out) => { if (isPrometheus(d)) checkVariable(d, 'instance', out); },
+  'template-job-rule': (d, out) => {
+    if (isPrometheus(d)) checkVariable(d, 'job', out);
+  },
+  'template-instance-rule': (d, out) => {
+    if (isPrometheus(d)) checkVariable(d, 'instance', out);
+  },
   'template-label-promql-rule': (d, out) => {
     if (!isPrometheus(d)) return;
     for (const t of d.templating.list.filter((x) => x.type === 'query')) {
       const m = /([a-z_]+)\((.+)\)/.exec(queryText(t.query));
-      if (!m) { out('error', `template '${t.name}' invalid 'query': ${queryText(t.query)}`); continue; }
-      if (!['label_names', 'label_values', 'metrics', 'query_result'].includes(m[1]!)) { out('error', `template '${t.name}' invalid 'function': ${m[1]}`); continue; }
+      if (!m) {
+        out('error', `template '${t.name}' invalid 'query': ${queryText(t.query)}`);
+        continue;
+      }
+      if (!['label_names', 'label_values', 'metrics', 'query_result'].includes(m[1]!)) {
+        out('error', `template '${t.name}' invalid 'function': ${m[1]}`);
+        continue;
+      }
       // label_values(<series selector>, <label>): the selector is the PromQL part.
       const arg = m[1] === 'label_values' && m[2]!.includes(',') ? m[2]!.slice(0, m[2]!.lastIndexOf(',')) : m[2]!;
       if (m[1] !== 'metrics' && !parse(arg).ok) out('error', `template '${t.name}' invalid templated label '${queryText(t.query)}'`);
@@ -144,10 +220,13 @@ const dashboardRules: Record<string, DashboardRule> = {
   },
   'template-on-time-change-reload-rule': (d, out) => {
     for (const t of d.templating.list.filter((x) => x.type === 'query')) {
-      if (t.refresh !== 2) out('error', `templated datasource variable named '${t.name}', should be set to be refreshed 'On Time Range Change (value 2)', is currently '${t.refresh}'`);
+      if (t.refresh !== 2)
+        out('error', `templated datasource variable named '${t.name}', should be set to be refreshed 'On Time Range Change (value 2)', is currently '${t.refresh}'`);
     }
   },
-  'uneditable-dashboard': (d, out) => { if (d.editable) out('error', "is editable, it should be set to 'editable: false'"); },
+  'uneditable-dashboard': (d, out) => {
+    if (d.editable) out('error', "is editable, it should be set to 'editable: false'");
+  },
 };
 
 const panelRules: Record<string, PanelRule> = {
@@ -157,7 +236,8 @@ const panelRules: Record<string, PanelRule> = {
     if (!allowed.includes(dsUid(p.datasource))) out('error', `does not use a templated datasource, uses '${dsUid(p.datasource)}'`);
   },
   'panel-title-description-rule': (_d, p, out) => {
-    if (TITLED.includes(p.type) && (!p.title || !p.description)) out('error', `has missing title or description, currently has title '${p.title ?? ''}' and description: '${p.description ?? ''}'`);
+    if (TITLED.includes(p.type) && (!p.title || !p.description))
+      out('error', `has missing title or description, currently has title '${p.title ?? ''}' and description: '${p.description ?? ''}'`);
   },
   'panel-units-rule': (_d, p, out) => {
     if (!TITLED.includes(p.type)) return;
@@ -167,16 +247,21 @@ const panelRules: Record<string, PanelRule> = {
     const unit = (overrides.find((o) => o.id === 'unit')?.value as string | undefined) || p.fieldConfig?.defaults?.unit || '';
     if (!VALID_UNITS.has(unit)) out('error', `has no or invalid units defined: '${unit}'`);
   },
-  'panel-no-targets-rule': (_d, p, out) => { if (TITLED.includes(p.type) && !p.targets) out('error', 'has no targets'); },
+  'panel-no-targets-rule': (_d, p, out) => {
+    if (TITLED.includes(p.type) && !p.targets) out('error', 'has no targets');
+  },
 };
 
 const isLoki = (d: LintDashboard, t: Target) => queryText(templateDatasource(d)?.query) === 'loki' || (typeof t.datasource === 'object' && t.datasource?.type === 'loki');
 
 const targetRules: Record<string, TargetRule> = {
   // No LogQL parser runs here: a Loki target is reported rather than passed unchecked. We have none.
-  'target-logql-rule': (d, p, t, out) => { if (!t.hide && isLoki(d, t) && PANELS_WITH_QUERIES.includes(p.type) && t.expr) out('error', `LogQL not verifiable here: '${t.expr}'`); },
+  'target-logql-rule': (d, p, t, out) => {
+    if (!t.hide && isLoki(d, t) && PANELS_WITH_QUERIES.includes(p.type) && t.expr) out('error', `LogQL not verifiable here: '${t.expr}'`);
+  },
   'target-logql-auto-rule': (d, p, t, out) => {
-    if (!t.hide && isLoki(d, t) && PANELS_WITH_QUERIES.includes(p.type) && /\[(?!\$__auto\])[^\]]+\]/.test(t.expr ?? '')) out('error', `LogQL query '${t.expr}' should use $__auto`);
+    if (!t.hide && isLoki(d, t) && PANELS_WITH_QUERIES.includes(p.type) && /\[(?!\$__auto\])[^\]]+\]/.test(t.expr ?? ''))
+      out('error', `LogQL query '${t.expr}' should use $__auto`);
   },
   'target-promql-rule': (d, p, t, out) => {
     if (!isPrometheus(d) || !PANELS_WITH_QUERIES.includes(p.type)) return;
@@ -197,13 +282,19 @@ const targetRules: Record<string, TargetRule> = {
     if (!isPrometheus(d)) return;
     const { ok, selectors } = parse(t.expr ?? '');
     if (!ok) return;
-    for (const s of selectors) { const e = matcherError(s, 'job'); if (e) out('error', `invalid PromQL query '${t.expr}': ${e}`); }
+    for (const s of selectors) {
+      const e = matcherError(s, 'job');
+      if (e) out('error', `invalid PromQL query '${t.expr}': ${e}`);
+    }
   },
   'target-instance-rule': (d, _p, t, out) => {
     if (!isPrometheus(d)) return;
     const { ok, selectors } = parse(t.expr ?? '');
     if (!ok) return;
-    for (const s of selectors) { const e = matcherError(s, 'instance'); if (e) out('error', `invalid PromQL query '${t.expr}': ${e}`); }
+    for (const s of selectors) {
+      const e = matcherError(s, 'instance');
+      if (e) out('error', `invalid PromQL query '${t.expr}': ${e}`);
+    }
   },
   // Upstream tests the selector's printed form for a `_total` suffix, so only bare selectors are
   // caught; test/monitoring/promql.test.ts checks every catalog counter properly.

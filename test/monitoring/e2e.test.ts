@@ -24,7 +24,7 @@ let serial = 0;
 
 /** Creates `n` payments whose simulator outcome is `outcome` (last two phone digits), 20 at a time. */
 async function pay(app: TestApp, outcome: '00' | '03', n: number): Promise<void> {
-  for (let done = 0; done < n; ) {
+  for (let done = 0; done < n;) {
     const batch = Math.min(20, n - done);
     const answers = await Promise.all(
       Array.from({ length: batch }, () =>
@@ -155,6 +155,6 @@ describe('FeexPay failing fast (503 to everything) on a real Prometheus', () => 
     assert.equal(feexpay?.metric.operation, 'request_to_pay');
     assert.ok(Number(feexpay?.value[1]) > k.threshold, `panel reads ${feexpay?.value[1]}`);
     const [api] = await prom.query(allSelected(panel('API 5xx (5m)')));
-    assert.equal(Number(api?.value[1]), 0, 'no 5xx from us during FeexPay\'s outage');
+    assert.equal(Number(api?.value[1]), 0, "no 5xx from us during FeexPay's outage");
   });
 });

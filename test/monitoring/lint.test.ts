@@ -5,9 +5,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import {
-  alertNames, buildAlertmanagerConfig, buildRuleGroups, isAlertingRule, isRecordingRule, MAX_RULES_PER_GROUP, monitoringConfig,
-} from '../../alerts/index.ts';
+import { alertNames, buildAlertmanagerConfig, buildRuleGroups, isAlertingRule, isRecordingRule, MAX_RULES_PER_GROUP, monitoringConfig } from '../../alerts/index.ts';
 import { buildRuleTestModels } from '../../alerts/tests/index.ts';
 import { API_UID, DATABASE_UID, INFRA_UID, PAYMENTS_UID, buildDashboards } from '../../dashboards/index.ts';
 import { FEEXPAY_CLIENT_TIMEOUTS_SECONDS, serviceMetrics } from '../../src/metrics/catalog.ts';
@@ -85,22 +83,37 @@ describe('alert rules', () => {
 });
 
 describe('promtool unit tests cover every alert', () => {
-  const cases = Object.values(buildRuleTestModels()).flat().flatMap((g) => g.alert_rule_test);
+  const cases = Object.values(buildRuleTestModels())
+    .flat()
+    .flatMap((g) => g.alert_rule_test);
   for (const name of alertNames()) {
     test(name, () => {
       const mine = cases.filter((c) => c.alertname === name);
-      assert.ok(mine.some((c) => c.exp_alerts.length > 0), 'a case where it fires');
-      assert.ok(mine.some((c) => c.exp_alerts.length === 0), 'a case where it stays quiet');
+      assert.ok(
+        mine.some((c) => c.exp_alerts.length > 0),
+        'a case where it fires',
+      );
+      assert.ok(
+        mine.some((c) => c.exp_alerts.length === 0),
+        'a case where it stays quiet',
+      );
     });
   }
 
   const RATIO_ALERTS = [
-    'FeexPayPaymentSuccessRateLow', 'FeexPayNetworkSuccessRateLow', 'FeexPayApiLatencyHigh', 'FeexPayGatewayErrorBudgetBurn',
-    'FeexPayGatewayServerErrorSurge', 'FeexPayApiErrorsHigh', 'FeexPayApiTimeoutsHigh',
+    'FeexPayPaymentSuccessRateLow',
+    'FeexPayNetworkSuccessRateLow',
+    'FeexPayApiLatencyHigh',
+    'FeexPayGatewayErrorBudgetBurn',
+    'FeexPayGatewayServerErrorSurge',
+    'FeexPayApiErrorsHigh',
+    'FeexPayApiTimeoutsHigh',
   ];
   for (const name of RATIO_ALERTS) {
     test(`${name}: a quiet-night case (low volume, high failure ratio) stays silent`, () => {
-      const quiet = Object.values(buildRuleTestModels()).flat().filter((g) => /quiet/.test(g.title));
+      const quiet = Object.values(buildRuleTestModels())
+        .flat()
+        .filter((g) => /quiet/.test(g.title));
       assert.ok(quiet.some((g) => g.alert_rule_test.some((c) => c.alertname === name && c.exp_alerts.length === 0)));
     });
   }
@@ -131,7 +144,9 @@ describe('alertmanager', () => {
 
 describe('dashboards', () => {
   test('uids are fixed and unique, builds are identical', () => {
-    const uids = dashboards().map(([, d]) => d.uid).sort();
+    const uids = dashboards()
+      .map(([, d]) => d.uid)
+      .sort();
     assert.deepEqual(uids, [API_UID, DATABASE_UID, INFRA_UID, PAYMENTS_UID].sort());
     assert.equal(JSON.stringify(buildDashboards()), JSON.stringify(buildDashboards()));
   });
@@ -141,10 +156,17 @@ describe('dashboards', () => {
     test(`${file}: variables, links, annotations`, () => {
       const vars = d.templating.list.map((v) => v.name);
       for (const v of prometheus ? ['datasource', 'namespace', 'job', 'instance'] : ['datasource']) assert.ok(vars.includes(v), `variable ${v}`);
-      assert.ok(d.links?.some((l) => l.type === 'dashboards'), 'links to the other dashboards');
+      assert.ok(
+        d.links?.some((l) => l.type === 'dashboards'),
+        'links to the other dashboards',
+      );
       const ids = panels(d).map((p) => p.id);
       assert.equal(new Set(ids).size, ids.length, 'panel ids unique');
-      if (prometheus) assert.ok(d.annotations?.list.some((a) => /ALERTS\{alertstate="firing"/.test(a.expr ?? '')), 'firing alerts drawn as annotations');
+      if (prometheus)
+        assert.ok(
+          d.annotations?.list.some((a) => /ALERTS\{alertstate="firing"/.test(a.expr ?? '')),
+          'firing alerts drawn as annotations',
+        );
     });
 
     for (const p of panels(d).filter((x) => x.type !== 'alertlist')) {
@@ -156,7 +178,8 @@ describe('dashboards', () => {
         const steps = p.fieldConfig?.defaults?.thresholds?.steps ?? [];
         assert.ok(steps.length > 0, 'explicit thresholds');
         assert.ok(!steps.some((st) => (st as { value: number | null }).value === 80), 'not the default red at 80');
-        if (p.type === 'stat' && steps.length === 1) assert.notEqual((p.options as { colorMode?: string } | undefined)?.colorMode, 'background', 'no coloured background without a limit');
+        if (p.type === 'stat' && steps.length === 1)
+          assert.notEqual((p.options as { colorMode?: string } | undefined)?.colorMode, 'background', 'no coloured background without a limit');
         assert.match(p.datasource?.uid ?? '', /^\$\{\w+\}$/, 'panel datasource is a template variable');
         assert.ok(p.targets?.length, 'has queries');
         for (const t of p.targets ?? []) assert.match(t.datasource?.uid ?? '', /^\$\{\w+\}$/, 'target datasource is a template variable');
@@ -180,19 +203,40 @@ describe('dashboards', () => {
     const bad: LintDashboard = {
       title: 'bad',
       editable: true,
-      templating: { list: [{ name: 'ds', type: 'datasource', label: 'Prom', query: 'prometheus' }, { name: 'job', type: 'query', label: 'job', query: 'label_values(up, job)', datasource: { uid: '${ds}' }, multi: false, allValue: '.*', refresh: 1 }] },
+      templating: {
+        list: [
+          { name: 'ds', type: 'datasource', label: 'Prom', query: 'prometheus' },
+          { name: 'job', type: 'query', label: 'job', query: 'label_values(up, job)', datasource: { uid: '${ds}' }, multi: false, allValue: '.*', refresh: 1 },
+        ],
+      },
       panels: [
-        { type: 'timeseries', title: 'x', datasource: { uid: 'prom-uid' }, fieldConfig: { defaults: { unit: 'furlongs' } },
-          targets: [{ expr: 'sum(rate(http_requests_total[5m]))' }, { expr: 'sum(rate(' }] },
+        {
+          type: 'timeseries',
+          title: 'x',
+          datasource: { uid: 'prom-uid' },
+          fieldConfig: { defaults: { unit: 'furlongs' } },
+          targets: [{ expr: 'sum(rate(http_requests_total[5m]))' }, { expr: 'sum(rate(' }],
+        },
         { type: 'stat', title: 'no targets', description: 'd', fieldConfig: { defaults: { unit: 's' } } },
       ],
     };
     const rules = new Set(lintDashboard(bad).map((f) => f.rule));
     for (const r of [
-      'template-datasource-rule', 'template-job-rule', 'template-instance-rule', 'template-on-time-change-reload-rule', 'uneditable-dashboard',
-      'panel-datasource-rule', 'panel-title-description-rule', 'panel-units-rule', 'panel-no-targets-rule',
-      'target-promql-rule', 'target-rate-interval-rule', 'target-job-rule', 'target-instance-rule',
-    ]) assert.ok(rules.has(r), `${r} fires`);
+      'template-datasource-rule',
+      'template-job-rule',
+      'template-instance-rule',
+      'template-on-time-change-reload-rule',
+      'uneditable-dashboard',
+      'panel-datasource-rule',
+      'panel-title-description-rule',
+      'panel-units-rule',
+      'panel-no-targets-rule',
+      'target-promql-rule',
+      'target-rate-interval-rule',
+      'target-job-rule',
+      'target-instance-rule',
+    ])
+      assert.ok(rules.has(r), `${r} fires`);
     const counter = lintDashboard({ ...bad, panels: [{ type: 'timeseries', title: 't', description: 'd', targets: [{ expr: 'sum(http_requests_total)' }] }] });
     assert.ok(counter.some((f) => f.rule === 'target-counter-agg-rule'));
     const labels = lintDashboard({ ...bad, templating: { list: [...bad.templating.list, { name: 'v', type: 'query', query: 'label_values(up{, job)', refresh: 2 }] } });
@@ -228,7 +272,16 @@ describe('dashboards', () => {
   });
 
   test('counts are whole numbers', () => {
-    const counts = ['Payments started', 'Pending now', 'Money collected in range', 'Webhook errors per hour', 'Rejected deliveries per hour', 'Pending backlog by network', 'Container restarts', 'Restarts'];
+    const counts = [
+      'Payments started',
+      'Pending now',
+      'Money collected in range',
+      'Webhook errors per hour',
+      'Rejected deliveries per hour',
+      'Pending backlog by network',
+      'Container restarts',
+      'Restarts',
+    ];
     const all = dashboards().flatMap(([, d]) => panels(d));
     for (const title of counts) {
       const p = all.find((x) => x.title === title);

@@ -28,7 +28,9 @@ const cfg: MonitoringConfig = {
   ...monitoringConfig,
   externalUrls: { prometheus: 'https://prometheus.example.test', alertmanager: 'https://alertmanager.example.test', grafana: 'https://grafana.example.test' },
 };
-const rule = buildRuleGroups(cfg).flatMap((g) => g.rules.filter(isAlertingRule)).find((r) => r.alert === 'FeexPayApiErrorsHigh')!;
+const rule = buildRuleGroups(cfg)
+  .flatMap((g) => g.rules.filter(isAlertingRule))
+  .find((r) => r.alert === 'FeexPayApiErrorsHigh')!;
 
 /** The rule's annotations as Prometheus would render them for `value` on `operation`. */
 function annotations(operation: string, value: string): Record<string, string> {
@@ -56,7 +58,14 @@ describe('notifications as Slack receives them', () => {
       buildAlertmanagerYaml({
         ...cfg,
         // Fast groups for the test; the email receiver points at a closed port and just fails.
-        alertmanager: { ...cfg.alertmanager, slackApiUrlFile: join(secrets, 'slack'), smtpPasswordFile: join(secrets, 'smtp'), smarthost: '127.0.0.1:9', groupWait: '1s', groupInterval: '1s' },
+        alertmanager: {
+          ...cfg.alertmanager,
+          slackApiUrlFile: join(secrets, 'slack'),
+          smtpPasswordFile: join(secrets, 'smtp'),
+          smarthost: '127.0.0.1:9',
+          groupWait: '1s',
+          groupInterval: '1s',
+        },
       }),
     );
     const labels = (operation: string) => ({ alertname: rule.alert, ...rule.labels, job: cfg.job, namespace: 'production', operation });

@@ -43,7 +43,10 @@ test('a payment left pending by a FeexPay outage reads its age from the database
   assert.ok(fresh >= 0 && fresh < 30, `a new payment is seconds old, read ${fresh}`);
 
   // As if it had been created two hours ago, before this process started: the age is the payment's.
-  await t.database.db('payments').where({ id: pay.body.id }).update({ created_at: t.database.db.raw("now() - interval '2 hours'") });
+  await t.database
+    .db('payments')
+    .where({ id: pay.body.id })
+    .update({ created_at: t.database.db.raw("now() - interval '2 hours'") });
   const old = await gauge();
   assert.ok(old >= 7200 && old < 7230, `two hours old, read ${old}`);
   const uptime = process.uptime();

@@ -39,8 +39,12 @@ describe('synth', () => {
     const b = digest();
     assert.deepEqual(b, a);
     for (const f of [
-      'grafana/feexpay-payments.json', 'grafana/feexpay-api.json', 'grafana/feexpay-infrastructure.json',
-      'prometheus/recording-rules.yml', 'prometheus/alerting-rules.yml', 'prometheus/prometheus.yml',
+      'grafana/feexpay-payments.json',
+      'grafana/feexpay-api.json',
+      'grafana/feexpay-infrastructure.json',
+      'prometheus/recording-rules.yml',
+      'prometheus/alerting-rules.yml',
+      'prometheus/prometheus.yml',
       'alertmanager/alertmanager.yml',
     ]) {
       assert.ok(a[f], `wrote dist/${f}`);

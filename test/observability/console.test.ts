@@ -22,7 +22,11 @@ type Line = Record<string, unknown> & { level: number; msg: string };
 function lines(): Line[] {
   const file = path.join(LOG_DIR, `${NAME}.log`);
   if (!fs.existsSync(file)) return [];
-  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Line);
 }
 
 /** Creates a payment and waits until it is final and its webhook's request line is written. */
@@ -54,15 +58,19 @@ test('the service calling its own simulator writes no request lines; the payment
   assert.deepEqual(simulatorRequests, [], 'no request line for /_feexpay');
   const messages = own.filter((l) => l.level >= 30).map((l) => l.msg);
   assert.ok(messages.includes('payment initiated') && messages.includes('payment transition') && messages.includes('FeexPay webhook handled'), messages.join(' | '));
-  assert.ok(messages.filter((m) => m === 'request completed').length >= 2, 'the merchant\'s and the webhook\'s requests are logged');
+  assert.ok(messages.filter((m) => m === 'request completed').length >= 2, "the merchant's and the webhook's requests are logged");
   assert.ok(own.length <= 12, `${own.length} lines for one payment: ${messages.join(' | ')}`);
 });
 
-test('a decline is FeexPay\'s answer at info, not a warning about a failed call', async () => {
+test("a decline is FeexPay's answer at info, not a warning about a failed call", async () => {
   // 03: FeexPay answers the request-to-pay 200 with status FAILED (insufficient funds).
   const { own } = await settledPayment('03', 2);
   const answer = own.find((l) => l.component === 'feexpay' && l.operation === 'request_to_pay');
   assert.deepEqual([answer?.level, answer?.msg, answer?.httpStatus], [30, 'feexpay call: payment declined', 200]);
-  assert.deepEqual(own.filter((l) => l.level >= 40).map((l) => l.msg), [], 'no warning for an ordinary decline');
+  assert.deepEqual(
+    own.filter((l) => l.level >= 40).map((l) => l.msg),
+    [],
+    'no warning for an ordinary decline',
+  );
   assert.ok(own.some((l) => l.msg === 'payment transition' && l.to === 'failed'));
 });

@@ -17,9 +17,20 @@ const WEBHOOK_TOKEN = 'whTok3n-d0-not-leak';
 
 /** Every value the logs must never contain, whatever the shape it was logged in. */
 const FORBIDDEN = [
-  '2290167000000', '0167000000', '01 67 00 00 00', '22507080910',
-  'koffi.mensah@example.bj', 'ama@example.ci', 'Koffi', 'Mensah', 'Kouassi',
-  KEY, 'Zk8Qw2Lm', WEBHOOK_TOKEN, 'c2VjcmV0OnBhc3M', 'session=s3cr3t',
+  '2290167000000',
+  '0167000000',
+  '01 67 00 00 00',
+  '22507080910',
+  'koffi.mensah@example.bj',
+  'ama@example.ci',
+  'Koffi',
+  'Mensah',
+  'Kouassi',
+  KEY,
+  'Zk8Qw2Lm',
+  WEBHOOK_TOKEN,
+  'c2VjcmV0OnBhc3M',
+  'session=s3cr3t',
 ];
 
 function tmpDir(): string {
@@ -27,7 +38,11 @@ function tmpDir(): string {
 }
 
 function jsonLines(file: string): Record<string, unknown>[] {
-  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 test('no personal data or secret reaches stdout or any of the four files', async () => {
@@ -35,8 +50,12 @@ test('no personal data or secret reaches stdout or any of the four files', async
   const stdout = path.join(dir, 'stdout.jsonl');
   const log = createLogger({ level: 'debug', logDir: dir, stdout });
 
-  log.info({ paymentId: PAYMENT_ID, amount: 2500, phone: '2290167000000', nested: { a: { b: { msisdn: 2290167000000 } } } },
-    'payment %s created for %s', PAYMENT_ID, '+229 01 67 00 00 00');
+  log.info(
+    { paymentId: PAYMENT_ID, amount: 2500, phone: '2290167000000', nested: { a: { b: { msisdn: 2290167000000 } } } },
+    'payment %s created for %s',
+    PAYMENT_ID,
+    '+229 01 67 00 00 00',
+  );
   log.info({ payer: { contact: 2290167000000, note: 'reach me on 0167000000 or koffi.mensah@example.bj' } }, 'note');
   const refused = Object.assign(new Error(`FeexPay refused 2290167000000 (koffi.mensah@example.bj) key ${KEY}`), {
     statusCode: 400,
@@ -50,18 +69,23 @@ test('no personal data or secret reaches stdout or any of the four files', async
   log.debug(`retrying with Authorization: Basic c2VjcmV0OnBhc3M=`);
 
   const feexpay = log.child({ component: FEEXPAY_COMPONENT });
-  feexpay.info({
-    operation: 'request_to_pay',
-    body: { phoneNumber: 2290167000000, amount: 2500, shop: 'shop1', first_name: 'Koffi', last_name: 'Mensah', callback_info: PAYMENT_ID },
-    answer: { reference: REFERENCE, status: 'PENDING' },
-  }, 'FeexPay request');
+  feexpay.info(
+    {
+      operation: 'request_to_pay',
+      body: { phoneNumber: 2290167000000, amount: 2500, shop: 'shop1', first_name: 'Koffi', last_name: 'Mensah', callback_info: PAYMENT_ID },
+      answer: { reference: REFERENCE, status: 'PENDING' },
+    },
+    'FeexPay request',
+  );
   feexpay.error({ reference: REFERENCE }, `status check failed for ${REFERENCE} from 2290167000000`);
   log.info({ ctx: { component: 'feexpay' } }, 'nested component is not the feexpay logger');
 
   // A real Fastify app with this logger: its request lines must not carry the webhook token.
   const app = Fastify({ loggerInstance: log, logController: new CompletedRequestLog() });
   app.post('/v1/webhooks/feexpay/:token', async () => ({ ok: true }));
-  app.get('/boom', async () => { throw new Error('db down while paying 2290167000000'); });
+  app.get('/boom', async () => {
+    throw new Error('db down while paying 2290167000000');
+  });
   await app.inject({ method: 'POST', url: `/v1/webhooks/feexpay/${WEBHOOK_TOKEN}`, headers: { authorization: `Bearer ${KEY}` }, payload: {} });
   await app.inject({ method: 'GET', url: '/boom' });
   await app.close();
@@ -77,7 +101,11 @@ test('no personal data or secret reaches stdout or any of the four files', async
   }
 
   const all = jsonLines(path.join(dir, LOG_FILES.json));
-  assert.deepEqual(jsonLines(stdout).map((l) => l.msg), all.map((l) => l.msg), 'stdout and app.json.log hold the same lines');
+  assert.deepEqual(
+    jsonLines(stdout).map((l) => l.msg),
+    all.map((l) => l.msg),
+    'stdout and app.json.log hold the same lines',
+  );
   const created = all.find((l) => String(l.msg).startsWith('payment'));
   assert.equal(created?.msg, `payment ${PAYMENT_ID} created for [phone]`);
   assert.equal(created?.paymentId, PAYMENT_ID);
@@ -93,7 +121,10 @@ test('no personal data or secret reaches stdout or any of the four files', async
 
   const errors = jsonLines(path.join(dir, LOG_FILES.errors));
   assert.ok(errors.length >= 4, 'the error lines, including the 500 of /boom');
-  assert.ok(errors.every((l) => Number(l.level) >= 50), 'error.log holds errors only');
+  assert.ok(
+    errors.every((l) => Number(l.level) >= 50),
+    'error.log holds errors only',
+  );
 
   const fx = jsonLines(path.join(dir, LOG_FILES.feexpay));
   assert.equal(fx.length, 2);
@@ -151,7 +182,10 @@ test('by default: masked JSON lines on stdout, or pretty text when asked, with n
       cwd: path.resolve(import.meta.dirname, '../..'),
       encoding: 'utf8',
     });
-  const json = run('json').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const json = run('json')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.equal(json.length, 2);
   assert.equal(json[0]?.msg, 'pay from [phone] [email]');
   assert.equal(json[0]?.phone, '[redacted]');
@@ -196,5 +230,8 @@ test('a stdout file in a directory that does not exist yet gets its directory, a
   const log = createLogger({ level: 'info', stdout: file });
   log.info({ paymentId: PAYMENT_ID }, 'first line');
   await closeLogger(log);
-  assert.deepEqual(jsonLines(file).map((l) => [l.msg, l.paymentId]), [['first line', PAYMENT_ID]]);
+  assert.deepEqual(
+    jsonLines(file).map((l) => [l.msg, l.paymentId]),
+    [['first line', PAYMENT_ID]],
+  );
 });

@@ -15,8 +15,17 @@ import type { ChannelName, NotifyResult } from '../../src/notify/types.ts';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-interface Smtp { url: string; mails: string[]; close(): Promise<void> }
-interface Slack { url: string; posts: { text: string; blocks: unknown[] }[]; status: number; close(): Promise<void> }
+interface Smtp {
+  url: string;
+  mails: string[];
+  close(): Promise<void>;
+}
+interface Slack {
+  url: string;
+  posts: { text: string; blocks: unknown[] }[];
+  status: number;
+  close(): Promise<void>;
+}
 
 async function startSmtp(): Promise<Smtp> {
   const mails: string[] = [];
@@ -130,7 +139,10 @@ test('fingerprints are throttled separately, under a global hourly cap', async (
     notifier.notify({ fingerprint: 'a', severity: 'warning', title: 'A', text: 'again' });
     for (let i = 0; i < 10; i++) notifier.notify({ fingerprint: `net-${i}`, severity: 'critical', title: `N${i}`, text: 'down' });
     await notifier.idle();
-    assert.deepEqual(slack.posts.map((p) => p.text.split('\n')[0]?.split('] ')[1]), ['A', 'B', 'N0', 'N1', 'N2']);
+    assert.deepEqual(
+      slack.posts.map((p) => p.text.split('\n')[0]?.split('] ')[1]),
+      ['A', 'B', 'N0', 'N1', 'N2'],
+    );
 
     now = HOUR; // the cap has freed up: net-5, held back by the cap, goes out with its count
     notifier.notify({ fingerprint: 'net-5', severity: 'critical', title: 'N5', text: 'down' });

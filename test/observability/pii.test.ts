@@ -35,7 +35,11 @@ test('masks emails, FeexPay keys, bearer and basic credentials, URL credentials,
 
 test('masks names and contact fields inside FeexPay bodies quoted as text', () => {
   const body = JSON.stringify({
-    phoneNumber: 2290167000000, first_name: 'Koffi', last_name: "Mensah d'Abomey", email: 'k@example.com', amount: 100,
+    phoneNumber: 2290167000000,
+    first_name: 'Koffi',
+    last_name: "Mensah d'Abomey",
+    email: 'k@example.com',
+    amount: 100,
     reference: UUID,
   });
   const out = maskString(`FeexPay answered 400: ${body}`);

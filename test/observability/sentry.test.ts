@@ -64,7 +64,10 @@ test('errors only: 5xx and the capture helpers arrive tagged and scrubbed, 4xx n
 
     const evs = events(sentry.items);
     assert.equal(evs.length, 5, 'two 5xx from Fastify and three direct captures');
-    assert.ok(sentry.items.every((i) => i.type !== 'transaction'), 'no traces when tracing is off');
+    assert.ok(
+      sentry.items.every((i) => i.type !== 'transaction'),
+      'no traces when tracing is off',
+    );
     for (const e of evs) {
       assert.equal(e.environment, 'test');
       assert.equal(e.release, 'fxg@1.2.3');
@@ -76,7 +79,12 @@ test('errors only: 5xx and the capture helpers arrive tagged and scrubbed, 4xx n
 
     const fastifyPayment = evs.find((e) => e.tags?.route === '/v1/payments/:id/fail');
     assert.deepEqual(fastifyPayment?.tags, {
-      kind: 'server_error', payment_id: PAYMENT_ID, network: 'mtn', route: '/v1/payments/:id/fail', method: 'POST', status_code: '500',
+      kind: 'server_error',
+      payment_id: PAYMENT_ID,
+      network: 'mtn',
+      route: '/v1/payments/:id/fail',
+      method: 'POST',
+      status_code: '500',
     });
     assert.equal(fastifyPayment?.exception.values[0].value, 'database refused insert for [phone] / [email]');
     assert.match(fastifyPayment?.contexts.details.url, /^\/v1\/payments\/3f1c2a9e-0b7d-4c1e-9a55-426614174000\/fail\?phone=\[phone\]$/);
@@ -118,7 +126,10 @@ test('with tracing: transactions are named by route and carry no personal data e
     assert.equal(failed.contexts.trace.status, 'internal_error');
     assert.equal(failed.breadcrumbs, undefined, 'traces carry no breadcrumbs');
     const read = sentry.items.find((i) => i.type === 'transaction' && i.payload.transaction === 'GET /v1/payments/:id')?.payload as Record<string, any>;
-    assert.ok(read.spans.some((sp: { op: string; description: string }) => sp.op === 'http.client' && sp.description === 'FeexPay status'), JSON.stringify(read.spans));
+    assert.ok(
+      read.spans.some((sp: { op: string; description: string }) => sp.op === 'http.client' && sp.description === 'FeexPay status'),
+      JSON.stringify(read.spans),
+    );
     const linked = events(sentry.items).find((e) => e.tags?.route === '/v1/payments/:id/fail');
     assert.equal(linked?.contexts.trace.trace_id, failed.contexts.trace.trace_id, 'the 5xx event links to its trace');
     const evs = events(sentry.items);
@@ -130,10 +141,13 @@ test('with tracing: transactions are named by route and carry no personal data e
   }
 });
 
-test('with tracing: a payment\'s database statements and FeexPay calls are spans of its route\'s transaction', async () => {
+test("with tracing: a payment's database statements and FeexPay calls are spans of its route's transaction", async () => {
   const sentry = await startFakeSentry();
   try {
-    const out = (await runFixture({ SENTRY_DSN: sentry.dsn, SENTRY_TRACES_SAMPLE_RATE: '1' }, 'test/observability/fixtures/sentry-payment-app.ts')) as unknown as { statuses: number[]; flushed: boolean };
+    const out = (await runFixture({ SENTRY_DSN: sentry.dsn, SENTRY_TRACES_SAMPLE_RATE: '1' }, 'test/observability/fixtures/sentry-payment-app.ts')) as unknown as {
+      statuses: number[];
+      flushed: boolean;
+    };
     assert.deepEqual(out.statuses, [201, 200, 200]);
     assert.equal(out.flushed, true);
     const spansOf = (name: string) => {
@@ -149,7 +163,10 @@ test('with tracing: a payment\'s database statements and FeexPay calls are spans
     ]);
     assert.deepEqual(spansOf('GET /v1/payments/:id'), ['db read payment']);
     assert.deepEqual(spansOf('POST /v1/webhooks/feexpay/:token'), ['db find payment', 'http.client FeexPay status', 'db settle', 'db record delivery']);
-    assertNoSecrets(sentry.bodies.filter((b) => b.includes('"type":"transaction"')), ['2290167', 'koffi.mensah@example.bj', 'Koffi', 'test-webhook-token']);
+    assertNoSecrets(
+      sentry.bodies.filter((b) => b.includes('"type":"transaction"')),
+      ['2290167', 'koffi.mensah@example.bj', 'Koffi', 'test-webhook-token'],
+    );
   } finally {
     await sentry.close();
   }
@@ -164,7 +181,12 @@ test('settings come from the environment with the documented defaults', () => {
   assert.equal(sentrySettingsFromEnv({}), null);
   assert.equal(sentrySettingsFromEnv({ SENTRY_DSN: '  ' }), null);
   assert.deepEqual(sentrySettingsFromEnv({ SENTRY_DSN: 'http://k@h/1' }), {
-    dsn: 'http://k@h/1', environment: 'production', release: undefined, tracesSampleRate: 0.1, tracesMaxPerSecond: 5, profilesSampleRate: 0.1,
+    dsn: 'http://k@h/1',
+    environment: 'production',
+    release: undefined,
+    tracesSampleRate: 0.1,
+    tracesMaxPerSecond: 5,
+    profilesSampleRate: 0.1,
   });
   assert.equal(sentrySettingsFromEnv({ SENTRY_DSN: 'http://k@h/1', SENTRY_TRACES_MAX_PER_SECOND: '0' })?.tracesMaxPerSecond, 0);
   assert.throws(() => sentrySettingsFromEnv({ SENTRY_DSN: 'http://k@h/1', SENTRY_TRACES_MAX_PER_SECOND: '2.5' }), /SENTRY_TRACES_MAX_PER_SECOND/);
@@ -184,13 +206,17 @@ test('the trace budget caps traces per clock second and refills on the next one'
   assert.ok(Array.from({ length: 1000 }, unlimited).every(Boolean), '0 means no cap');
 });
 
-test('a 5xx report from the app\'s error handler carries the same request context as the plugin\'s', async () => {
+test("a 5xx report from the app's error handler carries the same request context as the plugin's", async () => {
   const app = Fastify();
   app.get('/v1/payments/:id', async (request) => serverErrorContext(request, 500));
   try {
     const res = await app.inject({ url: `/v1/payments/${PAYMENT_ID}?phone=2290167000000` });
     assert.deepEqual(res.json(), {
-      paymentId: PAYMENT_ID, route: '/v1/payments/:id', method: 'GET', statusCode: 500, url: `/v1/payments/${PAYMENT_ID}?phone=2290167000000`,
+      paymentId: PAYMENT_ID,
+      route: '/v1/payments/:id',
+      method: 'GET',
+      statusCode: 500,
+      url: `/v1/payments/${PAYMENT_ID}?phone=2290167000000`,
     });
   } finally {
     await app.close();

@@ -104,7 +104,10 @@ describe('admin figures match the database', () => {
     assert.deepEqual(body.filter, { from: utcDay(gte), to: utcDay(today), network: null, mode: 'live' });
     assert.equal(body.period.payments, want.payments);
     assert.equal(body.period.per_day.length, 14);
-    assert.equal(body.period.per_day.reduce((n: number, d: { total: number }) => n + d.total, 0), want.payments);
+    assert.equal(
+      body.period.per_day.reduce((n: number, d: { total: number }) => n + d.total, 0),
+      want.payments,
+    );
     for (const s of body.period.status_share) assert.equal(s.count, want.byStatus[s.status], s.status);
     assert.deepEqual(body.period.collected, want.collected);
     assert.deepEqual(

@@ -16,7 +16,6 @@ import { PII, type SeedPayment } from './fixtures.ts';
 const ADMIN = { username: 'ops', password: 'correct horse battery staple' };
 const ARTIFACTS = path.resolve('test-artifacts');
 
-
 let t: TestApp;
 let browser: Browser;
 let seed: SeedPayment[];
@@ -70,13 +69,19 @@ describe('admin dashboard in Chromium', { skip }, () => {
     assert.equal(await page.textContent('#last24-payments'), fmt(last24.payments));
     assert.equal(await page.textContent('#last24-success-rate'), `${(last24.successRate! * 100).toFixed(1)}%`);
     const collected24 = await page.$$eval('#last24-collected li', (lis) => lis.map((li) => li.textContent));
-    assert.deepEqual(collected24, last24.collected.map((c) => `${fmt(c.amount)} ${c.currency}`));
+    assert.deepEqual(
+      collected24,
+      last24.collected.map((c) => `${fmt(c.amount)} ${c.currency}`),
+    );
 
     const today = new Date(`${utcDay(new Date(now))}T00:00:00Z`);
     const period = expected(seed, new Date(today.getTime() - 13 * DAY_MS), new Date(today.getTime() + DAY_MS));
     assert.equal(await page.getAttribute('#period-payments', 'data-value'), String(period.payments));
     const failures = await page.$$eval('#failures tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
-    assert.deepEqual(failures.map((f) => [f[2], f[3], f[4]]), period.failures.map((f) => [f.network, `${fmt(f.amount)} XOF`, f.reason]));
+    assert.deepEqual(
+      failures.map((f) => [f[2], f[3], f[4]]),
+      period.failures.map((f) => [f.network, `${fmt(f.amount)} XOF`, f.reason]),
+    );
 
     // The charts are drawn by chart.js with the same numbers.
     const perDayTotal = await page.evaluate(() => {
@@ -91,7 +96,10 @@ describe('admin dashboard in Chromium', { skip }, () => {
     await ready(page, 'network=moov');
     const moov = expected(seed, new Date(today.getTime() - 13 * DAY_MS), new Date(today.getTime() + DAY_MS), 'moov');
     assert.equal(await page.textContent('#period-payments'), fmt(moov.payments));
-    assert.deepEqual(await page.$$eval('#period-collected li', (lis) => lis.map((li) => li.textContent)), moov.collected.map((c) => `${fmt(c.amount)} ${c.currency}`));
+    assert.deepEqual(
+      await page.$$eval('#period-collected li', (lis) => lis.map((li) => li.textContent)),
+      moov.collected.map((c) => `${fmt(c.amount)} ${c.currency}`),
+    );
     assert.match(page.url(), /network=moov/);
 
     // And a wider period brings in the older payment.

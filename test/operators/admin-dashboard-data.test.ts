@@ -48,7 +48,10 @@ describe('per-network table', () => {
     const body = await summary();
     const live = made.filter((m) => m.mode === 'live');
     const rows = body.period.by_network as Row[];
-    assert.deepEqual(rows.map((r) => r.network), ['moov', 'mtn']);
+    assert.deepEqual(
+      rows.map((r) => r.network),
+      ['moov', 'mtn'],
+    );
     for (const r of rows) {
       const want = expectedRow(live, r.network);
       assert.equal(r.payments, want.payments, r.network);
@@ -62,21 +65,34 @@ describe('per-network table', () => {
     const byName = Object.fromEntries(rows.map((r) => [r.network, r]));
     assert.deepEqual([byName.mtn!.success_rate, byName.mtn!.low_success_rate], [1, false]);
     assert.deepEqual([byName.moov!.success_rate, byName.moov!.low_success_rate], [0.25, true]);
-    assert.equal(rows.reduce((n, r) => n + r.payments, 0), body.period.payments, 'the rows add up to the period');
+    assert.equal(
+      rows.reduce((n, r) => n + r.payments, 0),
+      body.period.payments,
+      'the rows add up to the period',
+    );
   });
 
   test('the network filter keeps its row only; test data gets its own table', async () => {
     const moov = await summary('?network=moov');
-    assert.deepEqual((moov.period.by_network as Row[]).map((r) => r.network), ['moov']);
+    assert.deepEqual(
+      (moov.period.by_network as Row[]).map((r) => r.network),
+      ['moov'],
+    );
     const test = await summary('?mode=test');
     const rows = test.period.by_network as Row[];
-    const want = expectedRow(made.filter((m) => m.mode === 'test'), 'mtn');
-    assert.deepEqual(rows.map((r) => [r.network, r.payments, r.success_rate, r.collected]), [['mtn', want.payments, want.success_rate, want.collected]]);
+    const want = expectedRow(
+      made.filter((m) => m.mode === 'test'),
+      'mtn',
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.network, r.payments, r.success_rate, r.collected]),
+      [['mtn', want.payments, want.success_rate, want.collected]],
+    );
   });
 });
 
 describe("today's total and stuck payments", () => {
-  test("today: live payments created since midnight UTC, and what they collected", async () => {
+  test('today: live payments created since midnight UTC, and what they collected', async () => {
     const body = await summary();
     const midnight = new Date(`${body.generated_at.slice(0, 10)}T00:00:00Z`);
     const today = made.filter((m) => m.mode === 'live' && m.created_at >= midnight);
@@ -93,7 +109,10 @@ describe("today's total and stuck payments", () => {
     const body = await summary();
     assert.deepEqual([body.stuck_pending.count, body.stuck_pending.more], [1, false]);
     assert.equal(body.stuck_pending.oldest_created_at, new Date(row.created_at).toISOString());
-    assert.deepEqual(body.stuck_pending.payments.map((p: { id: string; amount: number }) => [p.id, p.amount]), [[stuck.id, stuck.amount]]);
+    assert.deepEqual(
+      body.stuck_pending.payments.map((p: { id: string; amount: number }) => [p.id, p.amount]),
+      [[stuck.id, stuck.amount]],
+    );
     assert.equal((await summary('?network=moov')).stuck_pending.count, 0, 'the network filter applies');
     assert.equal((await summary('?mode=test')).stuck_pending.count, 0);
   });
@@ -102,7 +121,10 @@ describe("today's total and stuck payments", () => {
 describe('search by payment id or FeexPay reference', () => {
   test('the JSON API finds the payment from either, with its merchant and the last 4 digits only', async () => {
     for (const m of made.filter((p) => p.feexpay_reference)) {
-      for (const [q, matched] of [[m.id, 'id'], [m.feexpay_reference!, 'feexpay_reference']] as const) {
+      for (const [q, matched] of [
+        [m.id, 'id'],
+        [m.feexpay_reference!, 'feexpay_reference'],
+      ] as const) {
         const res = await call(t.url, 'GET', `/admin/api/payments?q=${encodeURIComponent(q)}`, { headers: asAdmin });
         assert.equal(res.status, 200);
         assert.equal(res.body.data.length, 1, q);

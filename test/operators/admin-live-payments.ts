@@ -59,7 +59,10 @@ export async function makePayments(t: TestApp): Promise<Made[]> {
   }
   // Past its deadline and still pending: what the dashboard calls stuck.
   const stuck = made.find((m) => m.outcome === '04')!;
-  await t.database.db('payments').where({ id: stuck.id }).update({ expires_at: new Date(Date.now() - 60_000) });
+  await t.database
+    .db('payments')
+    .where({ id: stuck.id })
+    .update({ expires_at: new Date(Date.now() - 60_000) });
   return made;
 }
 

@@ -35,7 +35,12 @@ after(async () => {
 });
 
 async function phone(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ httpCredentials: { username: ADMIN.user, password: ADMIN.password }, viewport: { width: WIDTH, height: 844 }, isMobile: true, hasTouch: true });
+  const context = await browser.newContext({
+    httpCredentials: { username: ADMIN.user, password: ADMIN.password },
+    viewport: { width: WIDTH, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (m) => {
@@ -47,7 +52,9 @@ async function phone(): Promise<{ context: BrowserContext; page: Page; problems:
 }
 
 const ready = (page: Page) =>
-  page.waitForFunction(() => document.getElementById('dashboard')?.dataset.state === 'ready' && document.getElementById('review')?.dataset.state === 'ready', null, { timeout: 15_000 });
+  page.waitForFunction(() => document.getElementById('dashboard')?.dataset.state === 'ready' && document.getElementById('review')?.dataset.state === 'ready', null, {
+    timeout: 15_000,
+  });
 
 /** The page's width, and what sticks out past the viewport if anything does (for the message). */
 const overflow = (page: Page) =>
@@ -78,7 +85,10 @@ describe('admin at 390 px in Chromium', { skip }, () => {
       const o = await overflow(page);
       assert.ok(o.scrollWidth <= WIDTH, `${url}: scrollWidth ${o.scrollWidth} > ${WIDTH}; sticking out: ${o.wide.join(', ')}`);
       const boxes = await page.$$eval('table', (ts) => ts.map((tb) => getComputedStyle(tb.parentElement!).overflowX));
-      assert.ok(boxes.every((b) => b === 'auto'), `${url}: every table in a scrolling box (${boxes.join(',')})`);
+      assert.ok(
+        boxes.every((b) => b === 'auto'),
+        `${url}: every table in a scrolling box (${boxes.join(',')})`,
+      );
       await page.screenshot({ path: path.join(ARTIFACTS, `admin-390-${name}.png`), fullPage: true });
     }
 
@@ -101,7 +111,10 @@ describe('admin at 390 px in Chromium', { skip }, () => {
       trs.map((tr) => ({ network: tr.getAttribute('data-network'), low: tr.className === 'low', cells: [...tr.children].map((td) => td.textContent) })),
     );
     const live = made.filter((m) => m.mode === 'live');
-    assert.deepEqual(rows.map((r) => r.network), ['moov', 'mtn']);
+    assert.deepEqual(
+      rows.map((r) => r.network),
+      ['moov', 'mtn'],
+    );
     for (const r of rows) {
       const want = expectedRow(live, r.network!);
       assert.equal(r.cells[1], fmt(want.payments), r.network!);
@@ -110,7 +123,11 @@ describe('admin at 390 px in Chromium', { skip }, () => {
       assert.equal(r.cells[4], fmt(want.failed), r.network!);
       assert.equal(r.cells[8], want.collected.map((c) => `${fmt(c.amount)} ${c.currency}`).join(', '), r.network!);
     }
-    assert.deepEqual(rows.map((r) => r.low), [true, false], 'moov (1 success in 4) is flagged, mtn is not');
+    assert.deepEqual(
+      rows.map((r) => r.low),
+      [true, false],
+      'moov (1 success in 4) is flagged, mtn is not',
+    );
 
     const todayLive = live.filter((m) => m.created_at.toISOString().slice(0, 10) === new Date().toISOString().slice(0, 10));
     assert.equal(await page.getAttribute('#today-payments', 'data-value'), String(todayLive.length));
@@ -122,7 +139,10 @@ describe('admin at 390 px in Chromium', { skip }, () => {
     const testData = await context.newPage();
     await testData.goto(`${t.url}/admin?mode=test`);
     await ready(testData);
-    assert.deepEqual([await testData.getAttribute('#stuck', 'data-count'), await testData.isVisible('#stuck-none'), await testData.isVisible('#stuck-payments')], ['0', true, false]);
+    assert.deepEqual(
+      [await testData.getAttribute('#stuck', 'data-count'), await testData.isVisible('#stuck-none'), await testData.isVisible('#stuck-payments')],
+      ['0', true, false],
+    );
     await testData.close();
     await page.click(`#stuck-payments a[href="/admin/payments?q=${stuck.id}"]`);
     await page.waitForSelector(`article[data-payment="${stuck.id}"]`);
@@ -134,7 +154,10 @@ describe('admin at 390 px in Chromium', { skip }, () => {
   test('search from the header finds a payment by id and by FeexPay reference', async () => {
     const { context, page, problems } = await phone();
     const m = made.find((p) => p.network === 'mtn' && p.status === 'successful' && p.mode === 'live')!;
-    for (const [q, matched] of [[m.id, 'id'], [m.feexpay_reference!, 'feexpay_reference']] as const) {
+    for (const [q, matched] of [
+      [m.id, 'id'],
+      [m.feexpay_reference!, 'feexpay_reference'],
+    ] as const) {
       await page.goto(`${t.url}/admin`);
       await ready(page);
       await page.fill('#search-q', q);

@@ -44,7 +44,9 @@ describe('admin review in Chromium', { skip }, () => {
     const context = await browser.newContext({ httpCredentials: { username: ADMIN.user, password: ADMIN.password }, viewport: { width: 390, height: 900 } });
     const page = await context.newPage();
     const problems: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
     page.on('pageerror', (e) => problems.push(e.message));
     // Playwright's clock: auto-refresh's 30 s pass at once, to show it leaves a half-filled row alone.
     await page.clock.install();

@@ -58,7 +58,10 @@ describe('archive:logs', () => {
     await fillLogDir(dir);
     const { rotated, active } = scanLogDir(dir);
     assert.ok(rotated.length >= 2, `the logger rotated (${rotated.length} rotated files)`);
-    assert.ok(rotated.every((r) => /\.\d+\.log$/.test(r.path)), 'pino-roll names files <stem>.<n>.log');
+    assert.ok(
+      rotated.every((r) => /\.\d+\.log$/.test(r.path)),
+      'pino-roll names files <stem>.<n>.log',
+    );
     const activeTargets = ['app.log', 'app.json.log', 'error.log', 'feexpay.log'].map((n) => path.basename(fs.readlinkSync(path.join(dir, n))));
     assert.deepEqual(active.map((a) => path.basename(a)).sort(), [...activeTargets].sort());
 
@@ -88,7 +91,11 @@ describe('archive:logs', () => {
     const archiveDir = path.join(dir, 'archive');
     fs.mkdirSync(archiveDir);
     // A directory where the temporary archive would go: writing it fails.
-    const stamp = fs.statSync(path.join(dir, 'app.1.log')).mtime.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const stamp = fs
+      .statSync(path.join(dir, 'app.1.log'))
+      .mtime.toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z');
     fs.mkdirSync(path.join(archiveDir, `app.1.log-${stamp}.gz.partial`));
     const report = await archiveLogs({ logDir: dir, archiveDir, retentionDays: 365 });
     assert.equal(report.archived.length, 0);

@@ -57,7 +57,11 @@ describe('audit export', () => {
     const total = Number((await t.db('payment_events').count<{ c: number }[]>('* as c'))[0]!.c);
     assert.equal(manifest.count, total);
     assert.equal(total, 7, '4 creations + 3 transitions');
-    const lines = fs.readFileSync(out, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(out, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(lines[0].prev_hash, manifest.genesis_hash);
     for (let i = 1; i < lines.length; i++) assert.equal(lines[i].prev_hash, lines[i - 1].hash);
     assert.equal(lines.at(-1).hash, manifest.final_hash);
@@ -83,7 +87,10 @@ describe('audit export', () => {
     fs.writeFileSync(out, lines.join('\n'));
     const result = await verifyAuditExport(out);
     assert.equal(result.ok, false);
-    assert.ok(result.problems.some((p) => p.startsWith('line 3: content does not match its hash')), result.problems.join('; '));
+    assert.ok(
+      result.problems.some((p) => p.startsWith('line 3: content does not match its hash')),
+      result.problems.join('; '),
+    );
   });
 
   test('an edit that re-hashes its own line still breaks the chain or the manifest', async () => {
@@ -99,7 +106,10 @@ describe('audit export', () => {
     fs.writeFileSync(out, `${lines.join('\n')}\n`);
     const result = await verifyAuditExport(out);
     assert.equal(result.ok, false);
-    assert.ok(result.problems.some((p) => p.startsWith('line 3: prev_hash')), result.problems.join('; '));
+    assert.ok(
+      result.problems.some((p) => p.startsWith('line 3: prev_hash')),
+      result.problems.join('; '),
+    );
     assert.equal(manifest.count, 7);
   });
 

@@ -34,7 +34,10 @@ describe('configuration', () => {
       [{ FEEXPAY_COLLECTION_PATH: 'legacy' }, /FEEXPAY_COLLECTION_PATH must be one of integration, per_operator/],
     ];
     for (const [env, message] of cases) {
-      assert.throws(() => loadConfig({ ...TEST_ENV, ...env }), (err: unknown) => err instanceof ConfigError && message.test(err.message));
+      assert.throws(
+        () => loadConfig({ ...TEST_ENV, ...env }),
+        (err: unknown) => err instanceof ConfigError && message.test(err.message),
+      );
     }
   });
 });
@@ -63,7 +66,10 @@ describe('/admin edits', () => {
 
   test('the JSON API lists, overrides and resets; the merchant API follows at once', async () => {
     const list = await admin('GET', '/admin/api/networks');
-    assert.deepEqual(list.body.data.find((n: { network: string }) => n.network === 'moov'), { network: 'moov', enabled: false, min_amount: 100, max_amount: 2_000_000, overridden: false });
+    assert.deepEqual(
+      list.body.data.find((n: { network: string }) => n.network === 'moov'),
+      { network: 'moov', enabled: false, min_amount: 100, max_amount: 2_000_000, overridden: false },
+    );
     assert.equal((await pay('moov')).status, 503);
 
     const put = await admin('PUT', '/admin/api/networks/mtn', { enabled: false });

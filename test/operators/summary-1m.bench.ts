@@ -55,7 +55,10 @@ try {
   await explain('latest failures, 14 days, network=moov', FAILURES_SQL(`${w} AND network = ?`), [f14.gte, f14.lt, 'moov', 20]);
   // Every generated pending payment is past its deadline (expires_at = insert time): the worst case.
   const stuckFilter = { network: null, livemode: true, now: new Date() };
-  for (const [label, q] of [['stuck pending, count', countStuck(db, stuckFilter)], ['stuck pending, 20 oldest', oldestStuck(db, stuckFilter)]] as const) {
+  for (const [label, q] of [
+    ['stuck pending, count', countStuck(db, stuckFilter)],
+    ['stuck pending, 20 oldest', oldestStuck(db, stuckFilter)],
+  ] as const) {
     const { sql, bindings } = q.toSQL();
     await explain(label, sql, [...bindings]);
   }

@@ -132,7 +132,10 @@ describe('weekly report', () => {
       ],
     });
     assert.ok(r.incidents.available);
-    assert.deepEqual(r.incidents.alerts.map((a) => a.alertname), ['FeexPaySlowResponses']);
+    assert.deepEqual(
+      r.incidents.alerts.map((a) => a.alertname),
+      ['FeexPaySlowResponses'],
+    );
     const promQuery = new URL(prometheus.requests[0]!.path, 'http://x').searchParams.get('query') ?? '';
     assert.match(promQuery, /feexpay_api_request_duration_seconds/);
 

@@ -19,12 +19,15 @@ after(async () => t.close());
 
 async function merchantWithCap(name: string, caps: Record<string, number> | null): Promise<{ id: string; apiKey: string }> {
   const { merchant, apiKey } = await createMerchant(t.database.db, name, ['payouts']);
-  if (caps) await t.database.db('merchants').where({ id: merchant.id }).update({ payout_daily_caps: JSON.stringify(caps) });
+  if (caps)
+    await t.database
+      .db('merchants')
+      .where({ id: merchant.id })
+      .update({ payout_daily_caps: JSON.stringify(caps) });
   return { id: merchant.id, apiKey };
 }
 
-const dayTotal = async (merchantId: string) =>
-  Number((await t.database.db('payout_daily_totals').where({ merchant_id: merchantId, currency: 'XOF' }).first())?.amount ?? 0);
+const dayTotal = async (merchantId: string) => Number((await t.database.db('payout_daily_totals').where({ merchant_id: merchantId, currency: 'XOF' }).first())?.amount ?? 0);
 
 test('50 concurrent payouts of 1,000 against a cap of 10,000: exactly 10 pass, 40 get payout_cap_exceeded', async () => {
   const m = await merchantWithCap('capped', { XOF: 10_000 });
@@ -32,7 +35,10 @@ test('50 concurrent payouts of 1,000 against a cap of 10,000: exactly 10 pass, 4
   const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => postPayout(t, payoutBody('04', 100 + i), newKey('cap'), m.apiKey)));
   const created = answers.filter((a) => a.status === 201);
   const refused = answers.filter((a) => a.status === 422);
-  assert.ok(created.every((c) => c.body.status === 'pending'), 'FeexPay answered every one');
+  assert.ok(
+    created.every((c) => c.body.status === 'pending'),
+    'FeexPay answered every one',
+  );
   assert.equal(created.length, 10, `statuses ${answers.map((a) => a.status).join(',')}`);
   assert.equal(refused.length, 40);
   for (const r of refused) {
@@ -82,7 +88,10 @@ test('two replicas reconcile pending payouts once each (PostgreSQL)', async (ctx
   // Counted from before the payouts fall due: the first replica's own timer may claim some of
   // them before the explicit passes below, and those checks count as well.
   const before = t.sim.snapshot().statusCalls.single;
-  await t.database.db('payouts').whereIn('id', ids).update({ next_check_at: new Date(0) });
+  await t.database
+    .db('payouts')
+    .whereIn('id', ids)
+    .update({ next_check_at: new Date(0) });
   const second = await buildApp(t.config, { db: t.database.connectAgain() });
   await second.listen({ host: '127.0.0.1', port: 0 });
   try {
@@ -91,7 +100,10 @@ test('two replicas reconcile pending payouts once each (PostgreSQL)', async (ctx
     const checked = Object.values(a).reduce((x, y) => x + y, 0) + Object.values(b).reduce((x, y) => x + y, 0);
     assert.ok(checked > 0, `checked ${checked}`);
     const rows = await t.database.db('payouts').whereIn('id', ids);
-    assert.ok(rows.every((r) => r.check_attempts === 1), 'every payout claimed by one replica only');
+    assert.ok(
+      rows.every((r) => r.check_attempts === 1),
+      'every payout claimed by one replica only',
+    );
     assert.ok(t.sim.snapshot().statusCalls.single - before >= 20);
   } finally {
     await second.close();

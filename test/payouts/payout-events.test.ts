@@ -41,14 +41,22 @@ const read = async (id: string) => (await call(t.url, 'GET', `/v1/payouts/${id}`
 test('a payout FeexPay confirms sends payout.succeeded once, its data the payout as GET shows it', async () => {
   const created = await postPayout(t, payoutBody('00', 60));
   assert.equal(created.body.status, 'pending');
-  await waitFor(async () => {
-    await t.app.payouts.reconciler.runOnce();
-    return ofPayout('/all', created.body.id).length > 0;
-  }, 10_000, 100);
+  await waitFor(
+    async () => {
+      await t.app.payouts.reconciler.runOnce();
+      return ofPayout('/all', created.body.id).length > 0;
+    },
+    10_000,
+    100,
+  );
   await t.app.payouts.reconciler.runOnce();
   await new Promise((r) => setTimeout(r, 300));
   const events = ofPayout('/all', created.body.id);
-  assert.deepEqual(events.map((e) => e.type), ['payout.succeeded'], 'one event for one transition');
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ['payout.succeeded'],
+    'one event for one transition',
+  );
   assert.deepEqual(events[0]!.data, await read(created.body.id));
   assert.equal(events[0]!.data.object, 'payout');
   assert.equal(events[0]!.data.phone_last4, payoutBody('00', 60).phone_number.slice(-4));
@@ -56,7 +64,10 @@ test('a payout FeexPay confirms sends payout.succeeded once, its data the payout
 
   const listed = await call(t.url, 'GET', '/v1/events?type=payout.succeeded', { apiKey: t.payoutKey });
   assert.equal(listed.status, 200);
-  assert.deepEqual(listed.body.data.map((e: Delivered) => e.data.id), [created.body.id]);
+  assert.deepEqual(
+    listed.body.data.map((e: Delivered) => e.data.id),
+    [created.body.id],
+  );
   const detail = await call(t.url, 'GET', `/v1/events/${events[0]!.id}`, { apiKey: t.payoutKey });
   assert.equal(detail.body.data.object, 'payout');
   assert.equal(detail.body.deliveries[0].status, 'delivered');
@@ -78,7 +89,10 @@ test('a payout FeexPay refuses sends payout.failed with its reason; an unknown o
   assert.equal(decided.status, 200);
   await waitFor(async () => ofPayout('/all', unknown.body.id).length === 2, 10_000);
   const after = ofPayout('/all', unknown.body.id);
-  assert.deepEqual(after.map((e) => e.type), ['payout.needs_review', 'payout.succeeded']);
+  assert.deepEqual(
+    after.map((e) => e.type),
+    ['payout.needs_review', 'payout.succeeded'],
+  );
   assert.equal(after[1]!.data.status, 'successful');
   assert.ok(!rx.at('/all').some((r) => r.body.includes('ops-anna')), "the operator's name is not sent to merchants");
 });
@@ -97,7 +111,11 @@ test('endpoints receive only the payout types they subscribe to, in the payout m
   assert.equal(testRefused.body.livemode, false);
   await waitFor(async () => rx.at('/payout-failed').length >= 1 && rx.at('/test-mode').length >= 1, 10_000);
   await new Promise((r) => setTimeout(r, 500));
-  const types = (path: string) => rx.at(path).map((r) => JSON.parse(r.body) as Delivered).map((e) => `${e.type} ${e.data.id}`);
+  const types = (path: string) =>
+    rx
+      .at(path)
+      .map((r) => JSON.parse(r.body) as Delivered)
+      .map((e) => `${e.type} ${e.data.id}`);
   assert.deepEqual(types('/payout-failed'), [`payout.failed ${refused.body.id}`], 'payout.needs_review is not subscribed');
   assert.deepEqual(types('/payments'), []);
   assert.deepEqual(types('/test-mode'), [`payout.failed ${testRefused.body.id}`]);

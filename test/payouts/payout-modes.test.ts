@@ -32,8 +32,7 @@ after(async () => {
   await live.close();
 });
 
-const post = (apiKey: string, serial: number) =>
-  call(t.url, 'POST', '/v1/payouts', { apiKey, body: payoutBody('00', serial), headers: { 'idempotency-key': newKey('mode') } });
+const post = (apiKey: string, serial: number) => call(t.url, 'POST', '/v1/payouts', { apiKey, body: payoutBody('00', serial), headers: { 'idempotency-key': newKey('mode') } });
 
 test('a live payout goes to the live FeexPay and is observed; a test payout only to the built-in simulator', async () => {
   const a = await post(keys.live, 70);
@@ -43,17 +42,24 @@ test('a live payout goes to the live FeexPay and is observed; a test payout only
   assert.equal(live.engine.payouts.byCallbackInfo(a.body.id).requests, 1);
   assert.equal(live.engine.payouts.byCallbackInfo(b.body.id).requests, 0, 'a test payout never reaches FeexPay');
   assert.equal(t.app.feexpaySimulator.payouts.byCallbackInfo(b.body.id).requests, 1);
-  await waitFor(async () => {
-    await t.app.payouts.reconciler.runOnce();
-    const rows = await t.database.db('payouts').whereIn('id', [a.body.id, b.body.id]);
-    return rows.every((r) => r.status === 'successful');
-  }, 8_000, 60);
+  await waitFor(
+    async () => {
+      await t.app.payouts.reconciler.runOnce();
+      const rows = await t.database.db('payouts').whereIn('id', [a.body.id, b.body.id]);
+      return rows.every((r) => r.status === 'successful');
+    },
+    8_000,
+    60,
+  );
 
   // Each key sees its own mode only.
   assert.equal((await call(t.url, 'GET', `/v1/payouts/${a.body.id}`, { apiKey: keys.test })).status, 404);
   assert.equal((await call(t.url, 'GET', `/v1/payouts/${b.body.id}`, { apiKey: keys.live })).status, 404);
   const listed = await call(t.url, 'GET', '/v1/payouts', { apiKey: keys.test });
-  assert.deepEqual(listed.body.data.map((p: { id: string }) => p.id), [b.body.id]);
+  assert.deepEqual(
+    listed.body.data.map((p: { id: string }) => p.id),
+    [b.body.id],
+  );
 
   const text = await (await fetch(`${t.url}/metrics`)).text();
   assert.match(text, /feexpay_api_request_duration_seconds_count\{operation="payout",outcome="ok"\} 1\n/);
@@ -82,5 +88,11 @@ test('the same Idempotency-Key in test and live mode is two keys, and test payou
   assert.equal(b.status, 201);
   assert.notEqual(a.body.id, b.body.id);
   const totals = await t.database.db('payout_daily_totals').where({ currency: 'XOF' }).orderBy('livemode');
-  assert.deepEqual(totals.map((r) => [r.livemode, Number(r.amount)]), [[false, 2000], [true, 2000]]);
+  assert.deepEqual(
+    totals.map((r) => [r.livemode, Number(r.amount)]),
+    [
+      [false, 2000],
+      [true, 2000],
+    ],
+  );
 });

@@ -24,13 +24,22 @@ const ids: Record<string, string> = {};
 before(async () => {
   t = await startPayoutApp('payout-operators', { ADMIN_USER: ADMIN.user, ADMIN_PASSWORD: ADMIN.password });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fgw-payout-audit-'));
-  for (const [name, outcome, amount] of [['paid', '00', 1500], ['refused', '03', 700], ['waiting', '04', 300], ['unknown', '06', 200]] as const) {
+  for (const [name, outcome, amount] of [
+    ['paid', '00', 1500],
+    ['refused', '03', 700],
+    ['waiting', '04', 300],
+    ['unknown', '06', 200],
+  ] as const) {
     ids[name] = (await postPayout(t, payoutBody(outcome, 50, { amount }))).body.id;
   }
-  await waitFor(async () => {
-    await t.app.payouts.reconciler.runOnce();
-    return (await t.app.payouts.repo.findById(ids.paid!))?.status === 'successful';
-  }, 8_000, 60);
+  await waitFor(
+    async () => {
+      await t.app.payouts.reconciler.runOnce();
+      return (await t.app.payouts.repo.findById(ids.paid!))?.status === 'successful';
+    },
+    8_000,
+    60,
+  );
   await t.app.payouts.reconciler.refreshGauges();
 });
 after(async () => {
@@ -47,7 +56,11 @@ test('every payout event is in the audit export, in the same hash chain, and tam
   assert.equal(payoutEvents, 4 + 3, '4 creations, then successful, failed, needs_review');
   assert.equal(manifest.payouts?.count, payoutEvents);
   assert.equal(manifest.count, paymentEvents + payoutEvents);
-  const lines = fs.readFileSync(out, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+  const lines = fs
+    .readFileSync(out, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const payoutLines = lines.filter((l) => l.stream === 'payout');
   assert.deepEqual(new Set(payoutLines.map((l) => l.payout_id)), new Set(Object.values(ids)));
   assert.ok(payoutLines.some((l) => l.payout_id === ids.refused && l.to_status === 'failed' && l.detail.failure_reason === 'insufficient_funds'));
@@ -58,7 +71,10 @@ test('every payout event is in the audit export, in the same hash chain, and tam
   fs.writeFileSync(out, edited.join('\n') + '\n');
   const tampered = await verifyAuditExport(out);
   assert.equal(tampered.ok, false);
-  assert.ok(tampered.problems.some((p) => p.includes(`line ${i + 1}`)), tampered.problems.join('; '));
+  assert.ok(
+    tampered.problems.some((p) => p.includes(`line ${i + 1}`)),
+    tampered.problems.join('; '),
+  );
 });
 
 test('the weekly report counts payouts by status and what was paid out, in HTML, CSV and Slack', async () => {

@@ -88,7 +88,11 @@ test('replay, another body, and in flight follow the payments rules', async () =
   assert.equal(other.status, 422);
   assert.equal(other.body.error.code, 'idempotency_key_reused');
   // A payment body under a key a payout used is another request.
-  const asPayment = await call(t.url, 'POST', '/v1/payments', { apiKey: t.payoutKey, headers: { 'idempotency-key': key }, body: { amount: 1000, currency: 'XOF', network: 'mtn', phone_number: beninPhone('00', 4) } });
+  const asPayment = await call(t.url, 'POST', '/v1/payments', {
+    apiKey: t.payoutKey,
+    headers: { 'idempotency-key': key },
+    body: { amount: 1000, currency: 'XOF', network: 'mtn', phone_number: beninPhone('00', 4) },
+  });
   assert.equal(asPayment.status, 422);
   assert.equal(t.sim.byCallbackInfo(first.body.id).requests, 1);
 
@@ -107,7 +111,10 @@ test('50 identical concurrent requests make one payout and one FeexPay call', as
   const body = payoutBody('04', 6);
   const answers = await Promise.all(Array.from({ length: 50 }, () => postPayout(t, body, key)));
   const created = answers.filter((a) => a.status === 201);
-  assert.ok(answers.every((a) => a.status === 201 || a.status === 409), String(new Set(answers.map((a) => a.status))));
+  assert.ok(
+    answers.every((a) => a.status === 201 || a.status === 409),
+    String(new Set(answers.map((a) => a.status))),
+  );
   assert.ok(created.length >= 1);
   assert.equal(new Set(created.map((a) => a.body.id)).size, 1);
   const rows = await t.database.db('payouts').where({ merchant_id: t.payoutMerchantId, phone_number: body.phone_number });
@@ -130,7 +137,12 @@ test("another merchant's payout is a 404, and lists are per merchant, filtered a
   const seen: string[] = [];
   let cursor: string | null = null;
   do {
-    const page: { status: number; body: { data: { id: string; status: string }[]; next_cursor: string | null } } = await call(t.url, 'GET', `/v1/payouts?limit=2&status=pending${cursor ? `&cursor=${cursor}` : ''}`, { apiKey: t.payoutKey });
+    const page: { status: number; body: { data: { id: string; status: string }[]; next_cursor: string | null } } = await call(
+      t.url,
+      'GET',
+      `/v1/payouts?limit=2&status=pending${cursor ? `&cursor=${cursor}` : ''}`,
+      { apiKey: t.payoutKey },
+    );
     assert.equal(page.status, 200);
     assert.ok(page.body.data.length <= 2);
     for (const p of page.body.data) assert.equal(p.status, 'pending');

@@ -23,8 +23,16 @@ const phones = fc.oneof(
 );
 /** A number of each payout network's format, ending 04 (pending forever). */
 const SAMPLE_PHONE: Record<string, string> = {
-  BJ: '2290167000004', TG: '22890000004', SN: '221700000004', BF: '22670000004', CG: '242060000004', ML: '22370000004',
-  mtn_ci: '2250500000004', orange_ci: '2250700000004', moov_ci: '2250100000004', wave_ci: '2250100000004',
+  BJ: '2290167000004',
+  TG: '22890000004',
+  SN: '221700000004',
+  BF: '22670000004',
+  CG: '242060000004',
+  ML: '22370000004',
+  mtn_ci: '2250500000004',
+  orange_ci: '2250700000004',
+  moov_ci: '2250100000004',
+  wave_ci: '2250100000004',
 };
 const valid = fc.constantFrom(...PAYOUT_NETWORKS).chain((network) => {
   const info = NETWORK_INFO[network];
@@ -47,7 +55,10 @@ const random = fc.record(
   },
   { requiredKeys: ['network'] },
 );
-const body = fc.oneof(valid.map((b) => ({ b, wellFormed: true })), random.map((b) => ({ b, wellFormed: false })));
+const body = fc.oneof(
+  valid.map((b) => ({ b, wellFormed: true })),
+  random.map((b) => ({ b, wellFormed: false })),
+);
 
 test('random payout bodies: 201 or a 4xx naming a body field, never a 5xx; FeexPay called only for accepted ones', async () => {
   let accepted = 0;

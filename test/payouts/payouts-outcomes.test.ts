@@ -19,11 +19,15 @@ const read = async (id: string) => (await call(t.url, 'GET', `/v1/payouts/${id}`
 
 /** Runs reconciler passes until the payout leaves pending (or the time is up). */
 async function reconcile(id: string): Promise<Record<string, unknown>> {
-  return waitFor(async () => {
-    await t.app.payouts.reconciler.runOnce();
-    const p = await read(id);
-    return p.status !== 'pending' && p;
-  }, 8_000, 60);
+  return waitFor(
+    async () => {
+      await t.app.payouts.reconciler.runOnce();
+      const p = await read(id);
+      return p.status !== 'pending' && p;
+    },
+    8_000,
+    60,
+  );
 }
 
 const openItems = (payoutId: string) => t.database.db('review_items').where({ payout_id: payoutId }).whereNull('resolved_at');
@@ -37,11 +41,22 @@ test('00 succeeds after the settle delay, found by the reconciler; every move is
   assert.equal(done.status, 'successful');
   assert.ok(done.settled_at);
   const events = await t.database.db('payout_events').where({ payout_id: created.body.id }).orderBy('id');
-  assert.deepEqual(events.map((e) => [e.from_status, e.to_status, e.source]), [[null, 'pending', 'api'], ['pending', 'successful', 'reconciler']]);
+  assert.deepEqual(
+    events.map((e) => [e.from_status, e.to_status, e.source]),
+    [
+      [null, 'pending', 'api'],
+      ['pending', 'successful', 'reconciler'],
+    ],
+  );
 });
 
 test('failures FeexPay states become failed with their reason (01, 02, 10, 13), and 03 at once', async () => {
-  const cases: [string, string][] = [['01', 'insufficient_funds'], ['02', 'payer_not_found'], ['10', 'cancelled'], ['13', 'payer_not_found']];
+  const cases: [string, string][] = [
+    ['01', 'insufficient_funds'],
+    ['02', 'payer_not_found'],
+    ['10', 'cancelled'],
+    ['13', 'payer_not_found'],
+  ];
   for (const [outcome, reason] of cases) {
     const created = await postPayout(t, payoutBody(outcome, 11));
     assert.equal(created.body.status, 'pending', outcome);
@@ -58,7 +73,10 @@ test('failures FeexPay states become failed with their reason (01, 02, 10, 13), 
 test('04 stays pending through reconciler passes, rescheduled with backoff', async () => {
   const created = await postPayout(t, payoutBody('04', 12));
   for (let i = 0; i < 3; i++) {
-    await t.database.db('payouts').where({ id: created.body.id }).update({ next_check_at: new Date(0) });
+    await t.database
+      .db('payouts')
+      .where({ id: created.body.id })
+      .update({ next_check_at: new Date(0) });
     await t.app.payouts.reconciler.runOnce();
   }
   const row = await t.database.db('payouts').where({ id: created.body.id }).first();
@@ -71,7 +89,11 @@ test('04 stays pending through reconciler passes, rescheduled with backoff', asy
 });
 
 test('unknown outcomes go to review with an open item, never to failed: 05 timeout, 06 5xx, 07 garbage', async () => {
-  for (const [outcome, cause] of [['05', 'timeout'], ['06', 'server_error'], ['07', 'bad_response']]) {
+  for (const [outcome, cause] of [
+    ['05', 'timeout'],
+    ['06', 'server_error'],
+    ['07', 'bad_response'],
+  ]) {
     const created = await postPayout(t, payoutBody(outcome!, 13));
     assert.equal(created.status, 201, outcome);
     assert.equal(created.body.status, 'needs_review', outcome);
@@ -89,7 +111,10 @@ test('11 (status 500 for a while) and 12 (variant shapes) end successful; 90 (an
   assert.equal((await reconcile(variant.body.id)).status, 'successful');
   await sleep(100);
   for (let i = 0; i < 4; i++) {
-    await t.database.db('payouts').where({ id: flaky.body.id }).update({ next_check_at: new Date(0) });
+    await t.database
+      .db('payouts')
+      .where({ id: flaky.body.id })
+      .update({ next_check_at: new Date(0) });
     await t.app.payouts.reconciler.runOnce();
   }
   assert.equal((await read(flaky.body.id)).status, 'successful');
@@ -109,7 +134,10 @@ test('a reference FeexPay never knows is asked under both status spellings, then
   assert.equal(after1.single - before.single, 1);
   assert.equal(after1.legacy - before.legacy, 1);
   assert.equal((await read(created.body.id)).status, 'pending', 'not yet past the deadline');
-  await t.database.db('payouts').where({ id: created.body.id }).update({ created_at: new Date(Date.now() - 2 * t.config.reconciler.deadlineMs), next_check_at: new Date(0) });
+  await t.database
+    .db('payouts')
+    .where({ id: created.body.id })
+    .update({ created_at: new Date(Date.now() - 2 * t.config.reconciler.deadlineMs), next_check_at: new Date(0) });
   await t.app.payouts.reconciler.runOnce();
   assert.equal((await read(created.body.id)).status, 'needs_review');
   assert.equal((await openItems(created.body.id))[0].cause, 'reference_not_found');
@@ -129,6 +157,9 @@ test('a payout under review is settled by an operator decision, which closes its
   await assert.rejects(db('payout_events').where({ payout_id: created.body.id }).del(), /append-only/);
   await assert.rejects(db('payout_events').where({ payout_id: created.body.id }).update({ to_status: 'x' }), /append-only/);
   const events = await db('payout_events').where({ payout_id: created.body.id }).orderBy('id');
-  assert.deepEqual(events.map((e) => e.to_status), ['pending', 'needs_review', 'failed']);
+  assert.deepEqual(
+    events.map((e) => e.to_status),
+    ['pending', 'needs_review', 'failed'],
+  );
   assert.equal(events[2].detail.operator, 'ops-anna');
 });

@@ -50,7 +50,7 @@ test("FeexPay's limits and motif rules are enforced with a 400 before anything i
     assert.equal(a.status, 400, JSON.stringify(over));
   }
   assert.equal((await transfer('togo', { network: 'TOGOCOM TG', phoneNumber: '22890000000', amount: 99 })).status, 400, '100 minimum outside Benin');
-  assert.equal((await transfer('transfer/global', { network: 'MTN', phoneNumber: beninPhone('04', 2), amount: 50 })).status, 200, '50 is Benin\'s minimum');
+  assert.equal((await transfer('transfer/global', { network: 'MTN', phoneNumber: beninPhone('04', 2), amount: 50 })).status, 200, "50 is Benin's minimum");
   assert.equal(sim.engine.payouts.snapshot().payouts, before + 1);
 });
 

@@ -43,10 +43,11 @@ async function customerPage(): Promise<Page> {
 const sentBackTo = (page: Page, url: string) => page.waitForRequest(url, { timeout: 10_000 });
 
 const read = (id: string) => call(t.url, 'GET', `/v1/payments/${id}`, { apiKey: t.apiKey });
-const final = (id: string) => waitFor(async () => {
-  const r = await read(id);
-  return r.body.status !== 'pending' && r;
-});
+const final = (id: string) =>
+  waitFor(async () => {
+    const r = await read(id);
+    return r.body.status !== 'pending' && r;
+  });
 
 describe('redirect and card flows in Chromium', { skip }, () => {
   test('Wave CI: the customer pays on the page, comes back to return_url, the payment succeeds', async () => {
@@ -76,7 +77,14 @@ describe('redirect and card flows in Chromium', { skip }, () => {
   });
 
   test('VISA card: card init, the card page, the customer pays, the payment succeeds', async () => {
-    const res = await create({ method: 'card', card_brand: 'VISA', phone_number: '2290167000000', customer: { first_name: 'Afi', email: 'afi@example.com' }, return_url: undefined, cancel_url: undefined });
+    const res = await create({
+      method: 'card',
+      card_brand: 'VISA',
+      phone_number: '2290167000000',
+      customer: { first_name: 'Afi', email: 'afi@example.com' },
+      return_url: undefined,
+      cancel_url: undefined,
+    });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     assert.deepEqual([res.body.method, res.body.card_brand, res.body.network, res.body.next_action.type], ['card', 'VISA', 'card', 'redirect_to_url']);
     const page = await customerPage();
@@ -89,7 +97,10 @@ describe('redirect and card flows in Chromium', { skip }, () => {
     assert.equal(await page.textContent('#done'), 'Payment sent');
     assert.equal((await final(res.body.id)).body.status, 'successful');
     const list = await call(t.url, 'GET', '/v1/payments?network=card', { apiKey: t.apiKey });
-    assert.deepEqual(list.body.data.map((p: { id: string }) => p.id), [res.body.id]);
+    assert.deepEqual(
+      list.body.data.map((p: { id: string }) => p.id),
+      [res.body.id],
+    );
     await page.context().close();
   });
 });

@@ -30,10 +30,11 @@ function api(t: () => TestApp) {
   const otp = (id: string, code: string, key = newKey(), apiKey = t().apiKey) =>
     call(t().url, 'POST', `/v1/payments/${id}/otp`, { body: { otp: code }, apiKey, headers: { 'idempotency-key': key } });
   const get = (id: string) => call(t().url, 'GET', `/v1/payments/${id}`, { apiKey: t().apiKey });
-  const settled = (id: string) => waitFor(async () => {
-    const r = await get(id);
-    return r.body.status !== 'pending' && r;
-  });
+  const settled = (id: string) =>
+    waitFor(async () => {
+      const r = await get(id);
+      return r.body.status !== 'pending' && r;
+    });
   return { post, otp, get, settled };
 }
 

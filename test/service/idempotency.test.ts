@@ -17,8 +17,7 @@ const body = (serial: number, over: Record<string, unknown> = {}) => ({
   phone_number: beninPhone('04', serial),
   ...over,
 });
-const post = (b: unknown, key: string) =>
-  call(t.url, 'POST', '/v1/payments', { body: b, apiKey: t.apiKey, headers: { 'idempotency-key': key } });
+const post = (b: unknown, key: string) => call(t.url, 'POST', '/v1/payments', { body: b, apiKey: t.apiKey, headers: { 'idempotency-key': key } });
 
 test('same key and same body replays the stored answer without a second FeexPay call', async () => {
   const key = newKey();
@@ -40,10 +39,7 @@ test('many pending payments: every first answer equals the payment as read and a
     const key = newKey();
     const first = await post(body(100 + i), key);
     assert.equal(first.status, 201);
-    const [read, again] = await Promise.all([
-      call(t.url, 'GET', `/v1/payments/${first.body.id}`, { apiKey: t.apiKey }),
-      post(body(100 + i), key),
-    ]);
+    const [read, again] = await Promise.all([call(t.url, 'GET', `/v1/payments/${first.body.id}`, { apiKey: t.apiKey }), post(body(100 + i), key)]);
     assert.deepEqual(read.body, first.body);
     assert.deepEqual(again.body, first.body);
   }
@@ -83,7 +79,10 @@ test('50 concurrent identical POSTs give one payment and one FeexPay call', asyn
   const b = body(5, { phone_number: beninPhone('00', 5) });
   const answers = await Promise.all(Array.from({ length: 50 }, () => post(b, key)));
   const statuses = answers.map((a) => a.status);
-  assert.ok(statuses.every((s) => s === 201 || s === 409), `unexpected statuses ${[...new Set(statuses)]}`);
+  assert.ok(
+    statuses.every((s) => s === 201 || s === 409),
+    `unexpected statuses ${[...new Set(statuses)]}`,
+  );
   const created = answers.filter((a) => a.status === 201);
   assert.ok(created.length >= 1);
   assert.equal(new Set(created.map((a) => a.body.id)).size, 1, 'every 201 is the same payment');

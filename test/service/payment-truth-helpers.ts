@@ -6,7 +6,10 @@ export const asAdmin = { authorization: `Basic ${Buffer.from(`${ADMIN.user}:${AD
 
 /** Moves a payment's deadline into the past and makes it due, so the next reconciler pass is its final check. */
 export async function pastDeadline(t: TestApp, id: string): Promise<void> {
-  await t.database.db('payments').where({ id }).update({ expires_at: new Date(Date.now() - 1000), next_check_at: new Date(Date.now() - 1000) });
+  await t.database
+    .db('payments')
+    .where({ id })
+    .update({ expires_at: new Date(Date.now() - 1000), next_check_at: new Date(Date.now() - 1000) });
 }
 
 export async function reviewItems(t: TestApp, paymentId: string) {

@@ -102,10 +102,18 @@ async function check(id: string, kind: Kind): Promise<void> {
   }
   if (p.status === 'failed') assert.equal(feexpay, 'FAILED', `failed only when FeexPay says so: ${context}`);
   if (p.status === 'expired') {
-    if (feexpay === 'SUCCESSFUL') assert.ok(items.some((i) => i.cause === 'late_success'), `a late success is a review item: ${context}`);
+    if (feexpay === 'SUCCESSFUL')
+      assert.ok(
+        items.some((i) => i.cause === 'late_success'),
+        `a late success is a review item: ${context}`,
+      );
     else assert.notEqual(feexpay, 'NONE', `expired only on FeexPay's word: ${context}`);
   }
-  if (p.status === 'needs_review') assert.ok(items.some((i) => i.resolved_at === null), `a payment under review has an open item: ${context}`);
+  if (p.status === 'needs_review')
+    assert.ok(
+      items.some((i) => i.resolved_at === null),
+      `a payment under review has an open item: ${context}`,
+    );
   if (kind === 'lying_amount' && feexpay === 'SUCCESSFUL' && p.feexpay_reference) {
     // Seen by us at all (webhook or reconciler): the mismatch must be on record.
     assert.ok(p.status === 'needs_review' || p.status === 'expired', context);
@@ -134,7 +142,11 @@ test('the final state never contradicts FeexPay, and every unknown ends in revie
           // Sometimes its webhook never arrives: the late look of the reconciler must find it.
           if (i % 2 === 0) await run(ids, { op: 'webhook', i, times: 1 });
         }
-        await t.database.db('payments').whereIn('id', ids).whereNotNull('late_check_at').update({ late_check_at: new Date(Date.now() - 1000) });
+        await t.database
+          .db('payments')
+          .whereIn('id', ids)
+          .whereNotNull('late_check_at')
+          .update({ late_check_at: new Date(Date.now() - 1000) });
         await t.app.reconciler.runOnce();
         try {
           for (const [i, id] of ids.entries()) await check(id, kinds[i]!);

@@ -122,7 +122,7 @@ describe('1. a lost request-to-pay answer and no webhook: review, never expired'
 });
 
 describe('2. forged pairing: a webhook never attaches a reference FeexPay ties to another payment', () => {
-  test('Y named in callback_info with X\'s real reference: nothing changes, the delivery is pairing_mismatch; X settles on its own webhook', async () => {
+  test("Y named in callback_info with X's real reference: nothing changes, the delivery is pairing_mismatch; X settles on its own webhook", async () => {
     sim.setWebhookUrl(undefined);
     // Same customer, same amount: only FeexPay's echo of our id tells the two apart.
     const [x, y] = await Promise.all([create('05', 4), create('05', 4)]);
@@ -143,7 +143,7 @@ describe('2. forged pairing: a webhook never attaches a reference FeexPay ties t
     assert.equal((await row(x.id)).feexpay_reference, xAtSim.reference);
   });
 
-  test('another amount is refused the same way, even without our id in FeexPay\'s answer', async () => {
+  test("another amount is refused the same way, even without our id in FeexPay's answer", async () => {
     sim.setWebhookUrl(undefined);
     const [x, y] = await Promise.all([create('05', 5, 1500), create('05', 6, 2500)]);
     const xAtSim = await settledAtSim(x.id);
@@ -161,7 +161,7 @@ describe('2. forged pairing: a webhook never attaches a reference FeexPay ties t
 });
 
 describe('3. an amount mismatch goes to review once, and the reconciler stops asking', () => {
-  test('FeexPay reports SUCCESSFUL with another amount: needs_review with FeexPay\'s answer, no loop', async () => {
+  test("FeexPay reports SUCCESSFUL with another amount: needs_review with FeexPay's answer, no loop", async () => {
     sim.setWebhookUrl(webhookUrl);
     const p = await create('90', 8);
     await waitFor(async () => (await row(p.id)).status === 'needs_review');
@@ -211,7 +211,7 @@ describe('4. a late success is never dropped', () => {
     assert.equal(again.status, 409);
   });
 
-  test('a late success whose webhook never arrives is found by the reconciler\'s late look', async () => {
+  test("a late success whose webhook never arrives is found by the reconciler's late look", async () => {
     sim.setWebhookUrl(undefined);
     const p = await create('04', 15);
     await pastDeadline(t, p.id);
@@ -220,9 +220,15 @@ describe('4. a late success is never dropped', () => {
     assert.equal(expired.status, 'expired');
     assert.ok(expired.late_check_at, 'a late look is scheduled');
     sim.forceStatus(p.feexpay_reference!, 'SUCCESSFUL', '', { webhook: false });
-    await t.database.db('payments').where({ id: p.id }).update({ late_check_at: new Date(Date.now() - 1000) });
+    await t.database
+      .db('payments')
+      .where({ id: p.id })
+      .update({ late_check_at: new Date(Date.now() - 1000) });
     await t.app.reconciler.runOnce();
-    assert.deepEqual((await reviewItems(t, p.id)).map((i) => i.cause), ['late_success']);
+    assert.deepEqual(
+      (await reviewItems(t, p.id)).map((i) => i.cause),
+      ['late_success'],
+    );
     assert.equal((await row(p.id)).status, 'expired');
   });
 
@@ -252,7 +258,13 @@ describe('operators decide in bulk after an outage', () => {
     for (const p of ps) assert.equal((await row(p.id)).status, 'needs_review');
     const ids = ps.map((p) => p.id);
 
-    const dry = await admin('POST', '/payments/decisions', { status: 'failed', reason: 'FeexPay confirmed none reached it', operator: 'Awa', filter: { payment_ids: ids, cause: 'no_reference' }, dry_run: true });
+    const dry = await admin('POST', '/payments/decisions', {
+      status: 'failed',
+      reason: 'FeexPay confirmed none reached it',
+      operator: 'Awa',
+      filter: { payment_ids: ids, cause: 'no_reference' },
+      dry_run: true,
+    });
     assert.equal(dry.status, 200);
     assert.deepEqual([dry.body.matched, dry.body.decided], [3, 0]);
     for (const p of ps) assert.equal((await row(p.id)).status, 'needs_review', 'a dry run changes nothing');
@@ -286,7 +298,9 @@ describe('the database enforces the review states', () => {
     const [item] = await reviewItems(t, p.id);
     await assert.rejects(db('review_items').where({ id: item.id }).del(), /append-only/);
     await assert.rejects(db('review_items').where({ id: item.id }).update({ cause: 'late_success' }), /immutable/);
-    await db('payments').where({ id: p.id }).update({ status: 'successful', status_source: 'operator', transition_detail: JSON.stringify({ operator: 'db test', reason: 'test' }) });
+    await db('payments')
+      .where({ id: p.id })
+      .update({ status: 'successful', status_source: 'operator', transition_detail: JSON.stringify({ operator: 'db test', reason: 'test' }) });
     const [closed] = await reviewItems(t, p.id);
     assert.equal(closed.resolved_by, 'db test', 'settling closes the items in the same statement');
     await assert.rejects(db('review_items').where({ id: item.id }).update({ resolution_note: 'edited' }), /resolved/);

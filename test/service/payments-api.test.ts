@@ -22,8 +22,7 @@ const payment = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-const post = (body: unknown, key = newKey(), apiKey = t.apiKey) =>
-  call(t.url, 'POST', '/v1/payments', { body, apiKey, headers: { 'idempotency-key': key } });
+const post = (body: unknown, key = newKey(), apiKey = t.apiKey) => call(t.url, 'POST', '/v1/payments', { body, apiKey, headers: { 'idempotency-key': key } });
 
 describe('creating a payment', () => {
   test('is pending with a FeexPay reference, then successful once FeexPay confirms the webhook', async () => {

@@ -16,10 +16,7 @@ before(async () => {
 });
 after(() => t.drop());
 
-const ECHO = prepared<{ a: number; b: string; doc: string }>(
-  'test_prepared_echo',
-  `SELECT :a::int + :a::int AS twice, :b AS b, (:doc::jsonb)->>'k' AS k`,
-);
+const ECHO = prepared<{ a: number; b: string; doc: string }>('test_prepared_echo', `SELECT :a::int + :a::int AS twice, :b AS b, (:doc::jsonb)->>'k' AS k`);
 
 test('named bindings become $n (one per name), casts stay casts, rows are returned', async () => {
   assert.equal(ECHO.text, `SELECT $1::int + $1::int AS twice, $2 AS b, ($3::jsonb)->>'k' AS k`);

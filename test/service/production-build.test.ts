@@ -25,7 +25,15 @@ before(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fgw-build-'));
   fs.rmSync(fileLogDir, { recursive: true, force: true });
   fs.mkdirSync(LOG_DIR, { recursive: true });
-  const env = { DATA_DIR: dataDir, LOG_DIR: fileLogDir, LOG_LEVEL: 'info', ADMIN_USER: admin.user, ADMIN_PASSWORD: admin.password, NODE_ENV: 'production', ALLOW_EMBEDDED_DATABASE: 'true' };
+  const env = {
+    DATA_DIR: dataDir,
+    LOG_DIR: fileLogDir,
+    LOG_LEVEL: 'info',
+    ADMIN_USER: admin.user,
+    ADMIN_PASSWORD: admin.password,
+    NODE_ENV: 'production',
+    ALLOW_EMBEDDED_DATABASE: 'true',
+  };
   service = await startServiceProcess(env, await freePort(), path.join(LOG_DIR, 'production-build.log'), START_ARGS);
 });
 
@@ -49,10 +57,14 @@ test('a payment created on the built service settles through the embedded simula
   });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   assert.equal(created.body.status, 'pending');
-  const settled = await waitFor(async () => {
-    const r = await call(service.url, 'GET', `/v1/payments/${created.body.id}`, { apiKey });
-    return r.body.status === 'successful' && r.body;
-  }, 20_000, 200);
+  const settled = await waitFor(
+    async () => {
+      const r = await call(service.url, 'GET', `/v1/payments/${created.body.id}`, { apiKey });
+      return r.body.status === 'successful' && r.body;
+    },
+    20_000,
+    200,
+  );
   assert.equal(settled.amount, 1500);
 });
 

@@ -68,9 +68,7 @@ test('idempotency holds across replicas under concurrent requests', { skip }, as
   const key = newKey('cross');
   const body = { amount: 700, currency: 'XOF', network: 'mtn', phone_number: beninPhone('04', 2000) };
   const answers = await Promise.all(
-    Array.from({ length: 30 }, (_, i) =>
-      call(i % 2 ? a.url : b.url, 'POST', '/v1/payments', { body, apiKey: merchant.apiKey, headers: { 'idempotency-key': key } }),
-    ),
+    Array.from({ length: 30 }, (_, i) => call(i % 2 ? a.url : b.url, 'POST', '/v1/payments', { body, apiKey: merchant.apiKey, headers: { 'idempotency-key': key } })),
   );
   assert.ok(answers.every((r) => r.status === 201 || r.status === 409));
   const rows = await database.db('payments').where({ merchant_id: merchant.merchant.id });

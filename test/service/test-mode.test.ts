@@ -59,7 +59,10 @@ const create = (apiKey: string, serial: number, key = newKey()) =>
   });
 const get = (apiKey: string, id: string) => call(t.url, 'GET', `/v1/payments/${id}`, { apiKey });
 const sum = (text: string, name: string, match = '') =>
-  text.split('\n').filter((l) => l.startsWith(name) && l.includes(match)).reduce((n, l) => n + Number(l.split(' ').at(-1)), 0);
+  text
+    .split('\n')
+    .filter((l) => l.startsWith(name) && l.includes(match))
+    .reduce((n, l) => n + Number(l.split(' ').at(-1)), 0);
 
 describe('test keys and live keys', () => {
   test('keys say their mode', () => {
@@ -99,7 +102,7 @@ describe('test keys and live keys', () => {
     assert.equal(sum(after, testSeries, 'finished') - sum(before, testSeries, 'finished'), 1);
   });
 
-  test('a key never sees the other mode\'s payments: 404 and separate lists', async () => {
+  test("a key never sees the other mode's payments: 404 and separate lists", async () => {
     const tp = await create(testKey, 3);
     const lp = await create(live, 4);
     assert.equal((await get(live, tp.body.id)).status, 404);
@@ -122,7 +125,7 @@ describe('test keys and live keys', () => {
     assert.equal(replay.headers.get('idempotent-replayed'), 'true');
   });
 
-  test('news about one mode is never checked with the other\'s FeexPay', async () => {
+  test("news about one mode is never checked with the other's FeexPay", async () => {
     feexpay.setWebhookUrl(undefined);
     t.app.feexpaySimulator.setWebhookUrl(undefined);
     try {
@@ -175,7 +178,10 @@ describe('test keys and live keys', () => {
       assert.equal(te.status, 201, JSON.stringify(te.body));
       assert.deepEqual([le.body.livemode, te.body.livemode], [true, false]);
       const listed = await call(t.url, 'GET', '/v1/webhook_endpoints', { apiKey: testKey });
-      assert.deepEqual(listed.body.data.map((e: { id: string }) => e.id), [te.body.id]);
+      assert.deepEqual(
+        listed.body.data.map((e: { id: string }) => e.id),
+        [te.body.id],
+      );
       assert.equal((await call(t.url, 'GET', `/v1/webhook_endpoints/${le.body.id}`, { apiKey: testKey })).status, 404);
 
       const tp = await create(testKey, 8);

@@ -82,11 +82,15 @@ describe('reconciler', () => {
 
   test('retries a status endpoint that answers 500, then settles', async () => {
     const p = await create('11', 5);
-    await waitFor(async () => {
-      await t.database.db('payments').where({ id: p.id }).update({ next_check_at: new Date() });
-      await t.app.reconciler.runOnce();
-      return (await row(p.id)).status === 'successful';
-    }, 8_000, 50);
+    await waitFor(
+      async () => {
+        await t.database.db('payments').where({ id: p.id }).update({ next_check_at: new Date() });
+        await t.app.reconciler.runOnce();
+        return (await row(p.id)).status === 'successful';
+      },
+      8_000,
+      50,
+    );
   });
 
   test('expires a payment still pending after the final check past the deadline', async () => {
@@ -108,7 +112,10 @@ describe('reconciler', () => {
     await t.app.reconciler.runOnce();
     assert.equal((await row(p.id)).status, 'needs_review');
     const items = await t.database.db('review_items').where({ payment_id: p.id });
-    assert.deepEqual(items.map((i) => [i.cause, i.resolved_at]), [['no_reference', null]]);
+    assert.deepEqual(
+      items.map((i) => [i.cause, i.resolved_at]),
+      [['no_reference', null]],
+    );
   });
 });
 

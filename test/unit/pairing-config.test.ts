@@ -27,7 +27,10 @@ test('settings: defaults, bounds and refusals naming the variable', () => {
   const config = loadConfig({});
   assert.equal(config.feexpay.requestTimeoutMs, 30_000, 'the 30 s the API description tells clients about');
   assert.equal(config.rateLimit.perPhonePerHour, 10);
-  assert.throws(() => loadConfig({ FEEXPAY_REQUEST_TIMEOUT_MS: '5' }), (e: Error) => e instanceof ConfigError && /FEEXPAY_REQUEST_TIMEOUT_MS/.test(e.message));
+  assert.throws(
+    () => loadConfig({ FEEXPAY_REQUEST_TIMEOUT_MS: '5' }),
+    (e: Error) => e instanceof ConfigError && /FEEXPAY_REQUEST_TIMEOUT_MS/.test(e.message),
+  );
   assert.throws(() => loadConfig({ FEEXPAY_API_KEY: 'fp_short' }), /FEEXPAY_API_KEY/);
   assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL/);
 });

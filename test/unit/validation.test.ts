@@ -62,7 +62,10 @@ test('messages are words, one per field, nested fields and headers named as the 
   const byParam = Object.fromEntries((err.errors as { param: string; message: string }[]).map((e) => [e.param, e.message]));
   assert.equal(byParam['body.customer.email'], 'body.customer.email must be an email address');
   assert.equal(byParam['body.customer.first_name'], 'body.customer.first_name must not be empty');
-  assert.ok(Object.keys(byParam).some((p) => p.startsWith('body.metadata')), JSON.stringify(byParam));
+  assert.ok(
+    Object.keys(byParam).some((p) => p.startsWith('body.metadata')),
+    JSON.stringify(byParam),
+  );
   const noKey = await app.inject({ method: 'POST', url: '/p', headers: { 'content-type': 'application/json' }, payload: valid });
   assert.equal(noKey.json().error.code, 'idempotency_key_required');
   assert.equal(noKey.json().error.param, 'header.idempotency-key');

@@ -53,10 +53,18 @@ export function burnRateGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup
     const under = Math.floor(limit * REQUESTS_PER_MINUTE * 0.97);
     const label = `${w.long}/${w.short} x${w.factor}`;
     groups.push(
-      { title: `burn ${label}: errors above the limit fire`, interval: '1m', input_series: traffic(cfg, over, at + 1),
-        alert_rule_test: [burnCheck(cfg, book, over / REQUESTS_PER_MINUTE, at)] },
-      { title: `burn ${label}: errors just under the limit do not fire this pair`, interval: '1m', input_series: traffic(cfg, under, at + 1),
-        alert_rule_test: [burnCheck(cfg, book, under / REQUESTS_PER_MINUTE, at)] },
+      {
+        title: `burn ${label}: errors above the limit fire`,
+        interval: '1m',
+        input_series: traffic(cfg, over, at + 1),
+        alert_rule_test: [burnCheck(cfg, book, over / REQUESTS_PER_MINUTE, at)],
+      },
+      {
+        title: `burn ${label}: errors just under the limit do not fire this pair`,
+        interval: '1m',
+        input_series: traffic(cfg, under, at + 1),
+        alert_rule_test: [burnCheck(cfg, book, under / REQUESTS_PER_MINUTE, at)],
+      },
     );
   }
   const longest = Math.max(...cfg.api.burnWindows.map((w) => activeFrom(cfg, w, REQUESTS_PER_MINUTE) + forMinutes(w))) + 5;
@@ -65,11 +73,18 @@ export function burnRateGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup
   const quietTotal = (cfg.api.burnMinRatePerSecond * 60) / 2;
   const base = book.get('FeexPayGatewayErrorBudgetBurn', { long_window: cfg.api.burnWindows[0]!.long });
   groups.push(
-    { title: 'burn: a healthy error ratio never fires', interval: '1m', input_series: traffic(cfg, healthy, Math.ceil(longest) + 1),
-      alert_rule_test: [silent(base, minutes(Math.ceil(longest)))] },
-    { title: 'burn: quiet night, half of a trickle failing, does not page', interval: '1m',
+    {
+      title: 'burn: a healthy error ratio never fires',
+      interval: '1m',
+      input_series: traffic(cfg, healthy, Math.ceil(longest) + 1),
+      alert_rule_test: [silent(base, minutes(Math.ceil(longest)))],
+    },
+    {
+      title: 'burn: quiet night, half of a trickle failing, does not page',
+      interval: '1m',
       input_series: traffic(cfg, quietTotal / 2, Math.ceil(longest) + 1, quietTotal),
-      alert_rule_test: [silent(base, minutes(Math.ceil(longest)))] },
+      alert_rule_test: [silent(base, minutes(Math.ceil(longest)))],
+    },
   );
   return groups;
 }
@@ -82,11 +97,13 @@ export function serverErrorSurgeGroups(cfg: MonitoringConfig, book: RuleBook): T
   const under = Math.floor(k.threshold * REQUESTS_PER_MINUTE * 0.96);
   const quietTotal = (k.minRatePerSecond * 60) / 2;
   return [
-    { title: 'a surge of 5xx fires', interval: '1m', input_series: traffic(cfg, over, steps),
-      alert_rule_test: [fires(rule, at, book.expect(rule, scope(cfg), over / REQUESTS_PER_MINUTE))] },
-    { title: '5xx just under the limit is silent', interval: '1m', input_series: traffic(cfg, under, steps),
-      alert_rule_test: [silent(rule, at)] },
-    { title: 'quiet traffic with half failing is silent', interval: '1m', input_series: traffic(cfg, quietTotal / 2, steps, quietTotal),
-      alert_rule_test: [silent(rule, at)] },
+    {
+      title: 'a surge of 5xx fires',
+      interval: '1m',
+      input_series: traffic(cfg, over, steps),
+      alert_rule_test: [fires(rule, at, book.expect(rule, scope(cfg), over / REQUESTS_PER_MINUTE))],
+    },
+    { title: '5xx just under the limit is silent', interval: '1m', input_series: traffic(cfg, under, steps), alert_rule_test: [silent(rule, at)] },
+    { title: 'quiet traffic with half failing is silent', interval: '1m', input_series: traffic(cfg, quietTotal / 2, steps, quietTotal), alert_rule_test: [silent(rule, at)] },
   ];
 }

@@ -79,25 +79,37 @@ export function feexpayRatioGroups(cfg: MonitoringConfig, book: RuleBook, outcom
   const word = outcome === 'error' ? 'failing fast' : 'hanging';
   if (cross + forMin + 1 > 10) throw new Error(`${rule.alert}: window/threshold/for cannot page within 10 minutes`);
   return [
-    { title: `FeexPay ${word} on one operation pages within 10 minutes, for that operation only`, interval: '1m',
+    {
+      title: `FeexPay ${word} on one operation pages within 10 minutes, for that operation only`,
+      interval: '1m',
       input_series: [...calls(cfg, op, outcome, 0, perMinute, outageSteps, start), ...calls(cfg, 'status', outcome, perMinute, 0, outageSteps)],
-      alert_rule_test: [
-        silent(rule, minutes(start - 1)),
-        silent(rule, minutes(start + cross + forMin - 2)),
-        fires(rule, minutes(start + 10), book.expect(rule, who, 1)),
-      ] },
-    { title: `${outcome}s just over the limit fire`, interval: '1m', input_series: calls(cfg, op, outcome, perMinute - over, over, steps),
-      alert_rule_test: [fires(rule, at, book.expect(rule, who, over / perMinute))] },
-    { title: `${outcome}s just under the limit are silent`, interval: '1m', input_series: calls(cfg, op, outcome, perMinute - under, under, steps),
-      alert_rule_test: [silent(rule, at)] },
-    { title: `a healthy ${outcome} share is silent`, interval: '1m', input_series: calls(cfg, op, outcome, perMinute - 1, 1, steps),
-      alert_rule_test: [silent(rule, at)] },
-    { title: `quiet night: every one of a trickle of calls ending in ${outcome} does not page`, interval: '1m',
+      alert_rule_test: [silent(rule, minutes(start - 1)), silent(rule, minutes(start + cross + forMin - 2)), fires(rule, minutes(start + 10), book.expect(rule, who, 1))],
+    },
+    {
+      title: `${outcome}s just over the limit fire`,
+      interval: '1m',
+      input_series: calls(cfg, op, outcome, perMinute - over, over, steps),
+      alert_rule_test: [fires(rule, at, book.expect(rule, who, over / perMinute))],
+    },
+    {
+      title: `${outcome}s just under the limit are silent`,
+      interval: '1m',
+      input_series: calls(cfg, op, outcome, perMinute - under, under, steps),
+      alert_rule_test: [silent(rule, at)],
+    },
+    { title: `a healthy ${outcome} share is silent`, interval: '1m', input_series: calls(cfg, op, outcome, perMinute - 1, 1, steps), alert_rule_test: [silent(rule, at)] },
+    {
+      title: `quiet night: every one of a trickle of calls ending in ${outcome} does not page`,
+      interval: '1m',
       input_series: calls(cfg, op, outcome, 0, Math.floor(guard / 2) || 1, steps),
-      alert_rule_test: [silent(rule, at)] },
-    { title: `edge of the volume guard: just above it, all calls ending in ${outcome} page`, interval: '1m',
+      alert_rule_test: [silent(rule, at)],
+    },
+    {
+      title: `edge of the volume guard: just above it, all calls ending in ${outcome} page`,
+      interval: '1m',
       input_series: calls(cfg, op, outcome, 0, Math.floor(guard) + 1, steps),
-      alert_rule_test: [fires(rule, at, book.expect(rule, who, 1))] },
+      alert_rule_test: [fires(rule, at, book.expect(rule, who, 1))],
+    },
   ];
 }
 
@@ -107,21 +119,31 @@ export function latencyGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[
   const { steps, at } = windowTiming(k);
   const who = { ...scope(cfg), operation: 'request_to_pay' };
   return [
-    { title: 'p95 past the limit fires for that operation', interval: '1m',
+    {
+      title: 'p95 past the limit fires for that operation',
+      interval: '1m',
       input_series: [...latencyBuckets(cfg, 'request_to_pay', 20, steps), ...latencyBuckets(cfg, 'status', 0, steps)],
-      alert_rule_test: [fires(rule, at, book.expect(rule, who, p95(cfg, 20)))] },
-    { title: 'p95 just past the limit fires', interval: '1m',
+      alert_rule_test: [fires(rule, at, book.expect(rule, who, p95(cfg, 20)))],
+    },
+    {
+      title: 'p95 just past the limit fires',
+      interval: '1m',
       input_series: latencyBuckets(cfg, 'request_to_pay', 6, steps),
-      alert_rule_test: [fires(rule, at, book.expect(rule, who, p95(cfg, 6)))] },
-    { title: 'p95 just under the limit is silent', interval: '1m',
-      input_series: latencyBuckets(cfg, 'request_to_pay', 4, steps),
-      alert_rule_test: [silent(rule, at)] },
-    { title: 'quiet night: a few slow calls do not page', interval: '1m',
-      input_series: latencyBuckets(cfg, 'request_to_pay', 50, steps, Math.max(1, Math.floor(k.minRatePerSecond * 60 / 2))),
-      alert_rule_test: [silent(rule, at)] },
-    { title: 'no calls at all is silent', interval: '1m',
+      alert_rule_test: [fires(rule, at, book.expect(rule, who, p95(cfg, 6)))],
+    },
+    { title: 'p95 just under the limit is silent', interval: '1m', input_series: latencyBuckets(cfg, 'request_to_pay', 4, steps), alert_rule_test: [silent(rule, at)] },
+    {
+      title: 'quiet night: a few slow calls do not page',
+      interval: '1m',
+      input_series: latencyBuckets(cfg, 'request_to_pay', 50, steps, Math.max(1, Math.floor((k.minRatePerSecond * 60) / 2))),
+      alert_rule_test: [silent(rule, at)],
+    },
+    {
+      title: 'no calls at all is silent',
+      interval: '1m',
       input_series: latencyBuckets(cfg, 'request_to_pay', 0, steps).map((x) => ({ ...x, values: flat(0, steps) })),
-      alert_rule_test: [silent(rule, at)] },
+      alert_rule_test: [silent(rule, at)],
+    },
   ];
 }
 
@@ -143,18 +165,30 @@ export function webhookGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[
   const first = k.results[0] ?? 'error';
   const over = k.maxPerHour + 1;
   return [
-    { title: 'one error more than allowed in an hour fires', interval: '1m',
+    {
+      title: 'one error more than allowed in an hour fires',
+      interval: '1m',
       input_series: [processed, deliveries(first, oneHourThen(over, 60))],
-      alert_rule_test: [fires(rule, at, book.expect(rule, scope(cfg), over))] },
-    { title: 'exactly the allowed number of errors is silent', interval: '1m',
+      alert_rule_test: [fires(rule, at, book.expect(rule, scope(cfg), over))],
+    },
+    {
+      title: 'exactly the allowed number of errors is silent',
+      interval: '1m',
       input_series: [processed, deliveries(first, oneHourThen(k.maxPerHour, 60))],
-      alert_rule_test: [silent(rule, at)] },
-    { title: 'duplicates and unknown references are not errors', interval: '1m',
+      alert_rule_test: [silent(rule, at)],
+    },
+    {
+      title: 'duplicates and unknown references are not errors',
+      interval: '1m',
       input_series: [processed, deliveries('duplicate', oneHourThen(over * 3, 60)), deliveries('unknown_reference', oneHourThen(over, 60))],
-      alert_rule_test: [silent(rule, at)] },
-    { title: 'wrong-token deliveries (anyone can send them) are not handling errors', interval: '1m',
+      alert_rule_test: [silent(rule, at)],
+    },
+    {
+      title: 'wrong-token deliveries (anyone can send them) are not handling errors',
+      interval: '1m',
       input_series: [processed, deliveries('rejected', oneHourThen(over * 3, 60))],
-      alert_rule_test: [silent(rule, at), silent(rejections, at)] },
+      alert_rule_test: [silent(rule, at), silent(rejections, at)],
+    },
   ];
 }
 
@@ -171,10 +205,13 @@ export function webhookRejectionGroups(cfg: MonitoringConfig, book: RuleBook): T
     values: oneHourThen(n, 60),
   });
   return [
-    { title: 'a burst of wrong-token deliveries is reported apart from errors', interval: '1m', input_series: [rejected(over)],
-      alert_rule_test: [fires(rule, at, book.expect(rule, scope(cfg), over)), silent(errors, at)] },
-    { title: 'exactly the tolerated wrong-token deliveries are silent', interval: '1m', input_series: [rejected(k.maxPerHour)],
-      alert_rule_test: [silent(rule, at)] },
+    {
+      title: 'a burst of wrong-token deliveries is reported apart from errors',
+      interval: '1m',
+      input_series: [rejected(over)],
+      alert_rule_test: [fires(rule, at, book.expect(rule, scope(cfg), over)), silent(errors, at)],
+    },
+    { title: 'exactly the tolerated wrong-token deliveries are silent', interval: '1m', input_series: [rejected(k.maxPerHour)], alert_rule_test: [silent(rule, at)] },
   ];
 }
 
@@ -194,18 +231,33 @@ export function operatorUnavailableGroups(cfg: MonitoringConfig, book: RuleBook)
   });
   const successes = finished('mtn', 'successful', 'none', grow(5, 60));
   return [
-    { title: 'one refusal more than allowed on a network fires for that network', interval: '1m',
+    {
+      title: 'one refusal more than allowed on a network fires for that network',
+      interval: '1m',
       input_series: [successes, finished('wave_ci', 'failed', 'network_unavailable', refusals(over)), finished('mtn', 'failed', 'network_unavailable', refusals(1))],
-      alert_rule_test: [fires(rule, at, book.expect(rule, { ...scope(cfg), network: 'wave_ci' }, over))] },
-    { title: 'exactly the allowed number is silent', interval: '1m',
+      alert_rule_test: [fires(rule, at, book.expect(rule, { ...scope(cfg), network: 'wave_ci' }, over))],
+    },
+    {
+      title: 'exactly the allowed number is silent',
+      interval: '1m',
       input_series: [successes, finished('wave_ci', 'failed', 'network_unavailable', refusals(k.maxFailures))],
-      alert_rule_test: [silent(rule, at)] },
-    { title: 'refusals on two networks do not add up', interval: '1m',
-      input_series: [finished('wave_ci', 'failed', 'network_unavailable', refusals(k.maxFailures)), finished('orange_ci', 'failed', 'network_unavailable', refusals(k.maxFailures))],
-      alert_rule_test: [silent(rule, at)] },
-    { title: 'other failure reasons do not count', interval: '1m',
+      alert_rule_test: [silent(rule, at)],
+    },
+    {
+      title: 'refusals on two networks do not add up',
+      interval: '1m',
+      input_series: [
+        finished('wave_ci', 'failed', 'network_unavailable', refusals(k.maxFailures)),
+        finished('orange_ci', 'failed', 'network_unavailable', refusals(k.maxFailures)),
+      ],
+      alert_rule_test: [silent(rule, at)],
+    },
+    {
+      title: 'other failure reasons do not count',
+      interval: '1m',
       input_series: [finished('wave_ci', 'failed', 'insufficient_funds', refusals(over * 3))],
-      alert_rule_test: [silent(rule, at)] },
+      alert_rule_test: [silent(rule, at)],
+    },
   ];
 }
 
@@ -220,14 +272,13 @@ export function reconcilerGroups(cfg: MonitoringConfig, book: RuleBook): TestGro
   });
   const lagging = k.thresholdSeconds * 2;
   return [
-    { title: 'oldest due payment waiting past the limit fires', interval: '1m', input_series: [gauge(lagging)],
-      alert_rule_test: [
-        silent(rule, minutes(5 + forMin - 1)),
-        fires(rule, minutes(steps - 2), book.expect(rule, scope(cfg), lagging)),
-      ] },
-    { title: 'a wait just under the limit is silent', interval: '1m', input_series: [gauge(k.thresholdSeconds - 1)],
-      alert_rule_test: [silent(rule, minutes(steps - 2))] },
-    { title: 'no wait is silent', interval: '1m', input_series: [gauge(0)],
-      alert_rule_test: [silent(rule, minutes(steps - 2))] },
+    {
+      title: 'oldest due payment waiting past the limit fires',
+      interval: '1m',
+      input_series: [gauge(lagging)],
+      alert_rule_test: [silent(rule, minutes(5 + forMin - 1)), fires(rule, minutes(steps - 2), book.expect(rule, scope(cfg), lagging))],
+    },
+    { title: 'a wait just under the limit is silent', interval: '1m', input_series: [gauge(k.thresholdSeconds - 1)], alert_rule_test: [silent(rule, minutes(steps - 2))] },
+    { title: 'no wait is silent', interval: '1m', input_series: [gauge(0)], alert_rule_test: [silent(rule, minutes(steps - 2))] },
   ];
 }

@@ -17,15 +17,14 @@ export function merchantEventsDelayedGroups(cfg: MonitoringConfig, book: RuleBoo
     }));
   const late = k.thresholdSeconds * 2;
   return [
-    { title: 'events waiting past the limit for healthy endpoints fire once the for duration passes', interval: '1m', input_series: gauge(late),
-      alert_rule_test: [
-        silent(rule, minutes(5 + forMin - 1)),
-        fires(rule, minutes(steps - 2), book.expect(rule, scope(cfg), late)),
-      ] },
-    { title: 'a wait just under the limit is silent', interval: '1m', input_series: gauge(k.thresholdSeconds - 1),
-      alert_rule_test: [silent(rule, minutes(steps - 2))] },
-    { title: 'nothing waiting is silent', interval: '1m', input_series: gauge(0),
-      alert_rule_test: [silent(rule, minutes(steps - 2))] },
+    {
+      title: 'events waiting past the limit for healthy endpoints fire once the for duration passes',
+      interval: '1m',
+      input_series: gauge(late),
+      alert_rule_test: [silent(rule, minutes(5 + forMin - 1)), fires(rule, minutes(steps - 2), book.expect(rule, scope(cfg), late))],
+    },
+    { title: 'a wait just under the limit is silent', interval: '1m', input_series: gauge(k.thresholdSeconds - 1), alert_rule_test: [silent(rule, minutes(steps - 2))] },
+    { title: 'nothing waiting is silent', interval: '1m', input_series: gauge(0), alert_rule_test: [silent(rule, minutes(steps - 2))] },
   ];
 }
 
@@ -47,13 +46,19 @@ export function merchantEndpointsFailingGroups(cfg: MonitoringConfig, book: Rule
   const atLimit = Math.floor(total * k.threshold);
   const few = k.minEndpoints - 1;
   return [
-    { title: 'more than the share of endpoints failing fires', interval: '1m', input_series: states(total - over, over),
-      alert_rule_test: [fires(rule, at, book.expect(rule, scope(cfg), over / total))] },
-    { title: 'exactly the share failing is silent (disabled endpoints do not count)', interval: '1m', input_series: states(total - atLimit, atLimit, 50),
-      alert_rule_test: [silent(rule, at)] },
-    { title: 'quiet night: most of a handful of endpoints failing does not page', interval: '1m', input_series: states(1, few - 1),
-      alert_rule_test: [silent(rule, at)] },
-    { title: 'no endpoint failing is silent', interval: '1m', input_series: states(total, 0),
-      alert_rule_test: [silent(rule, at)] },
+    {
+      title: 'more than the share of endpoints failing fires',
+      interval: '1m',
+      input_series: states(total - over, over),
+      alert_rule_test: [fires(rule, at, book.expect(rule, scope(cfg), over / total))],
+    },
+    {
+      title: 'exactly the share failing is silent (disabled endpoints do not count)',
+      interval: '1m',
+      input_series: states(total - atLimit, atLimit, 50),
+      alert_rule_test: [silent(rule, at)],
+    },
+    { title: 'quiet night: most of a handful of endpoints failing does not page', interval: '1m', input_series: states(1, few - 1), alert_rule_test: [silent(rule, at)] },
+    { title: 'no endpoint failing is silent', interval: '1m', input_series: states(total, 0), alert_rule_test: [silent(rule, at)] },
   ];
 }

@@ -44,27 +44,45 @@ export function payoutGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[]
   const over = stuck.maxAgeSeconds + 600;
   const capAt = minutes(10 + capFor + 2);
   return [
-    { title: 'payouts failing or sent to review above the limit warn', interval: '1m', input_series: outcomes(cfg, high, steps),
-      alert_rule_test: [fires(ratioRule, at, book.expect(ratioRule, scope(cfg), high / PER_MINUTE))] },
-    { title: 'every payout failing, with no success series at all, still warns', interval: '1m',
+    {
+      title: 'payouts failing or sent to review above the limit warn',
+      interval: '1m',
+      input_series: outcomes(cfg, high, steps),
+      alert_rule_test: [fires(ratioRule, at, book.expect(ratioRule, scope(cfg), high / PER_MINUTE))],
+    },
+    {
+      title: 'every payout failing, with no success series at all, still warns',
+      interval: '1m',
       input_series: outcomes(cfg, PER_MINUTE, steps),
-      alert_rule_test: [fires(ratioRule, at, book.expect(ratioRule, scope(cfg), 1))] },
-    { title: 'failures at the limit are silent', interval: '1m', input_series: outcomes(cfg, edge, steps),
-      alert_rule_test: [silent(ratioRule, at)] },
-    { title: 'a quiet night of a few failing payouts is silent (volume guard)', interval: '1m',
-      input_series: [{ series: s(serviceMetrics.payoutOutcomes.name, { ...scope(cfg), instance: 'api-0', network: 'mtn', outcome: 'failed', reason: 'unknown' }), values: grow(quiet, steps) }],
-      alert_rule_test: [silent(ratioRule, at)] },
-    { title: 'a payout pending past the limit warns, counted once across replicas', interval: '1m',
+      alert_rule_test: [fires(ratioRule, at, book.expect(ratioRule, scope(cfg), 1))],
+    },
+    { title: 'failures at the limit are silent', interval: '1m', input_series: outcomes(cfg, edge, steps), alert_rule_test: [silent(ratioRule, at)] },
+    {
+      title: 'a quiet night of a few failing payouts is silent (volume guard)',
+      interval: '1m',
+      input_series: [
+        { series: s(serviceMetrics.payoutOutcomes.name, { ...scope(cfg), instance: 'api-0', network: 'mtn', outcome: 'failed', reason: 'unknown' }), values: grow(quiet, steps) },
+      ],
+      alert_rule_test: [silent(ratioRule, at)],
+    },
+    {
+      title: 'a payout pending past the limit warns, counted once across replicas',
+      interval: '1m',
       input_series: [oldest(over, 'api-0'), oldest(over, 'api-1')],
-      alert_rule_test: [
-        silent(stuckRule, minutes(5 + stuckFor - 1)),
-        fires(stuckRule, minutes(stuckSteps - 2), book.expect(stuckRule, scope(cfg), over)),
-      ] },
-    { title: 'a payout pending just under the limit is silent', interval: '1m', input_series: [oldest(stuck.maxAgeSeconds - 1, 'api-0')],
-      alert_rule_test: [silent(stuckRule, minutes(stuckSteps - 2))] },
-    { title: 'payouts refused by the cap warn within the hour', interval: '1m', input_series: [refusals(3)],
-      alert_rule_test: [silent(capRule, minutes(9)), fires(capRule, capAt, book.expect(capRule, scope(cfg), 3))] },
-    { title: 'no refusal is silent', interval: '1m', input_series: [refusals(0)],
-      alert_rule_test: [silent(capRule, capAt)] },
+      alert_rule_test: [silent(stuckRule, minutes(5 + stuckFor - 1)), fires(stuckRule, minutes(stuckSteps - 2), book.expect(stuckRule, scope(cfg), over))],
+    },
+    {
+      title: 'a payout pending just under the limit is silent',
+      interval: '1m',
+      input_series: [oldest(stuck.maxAgeSeconds - 1, 'api-0')],
+      alert_rule_test: [silent(stuckRule, minutes(stuckSteps - 2))],
+    },
+    {
+      title: 'payouts refused by the cap warn within the hour',
+      interval: '1m',
+      input_series: [refusals(3)],
+      alert_rule_test: [silent(capRule, minutes(9)), fires(capRule, capAt, book.expect(capRule, scope(cfg), 3))],
+    },
+    { title: 'no refusal is silent', interval: '1m', input_series: [refusals(0)], alert_rule_test: [silent(capRule, capAt)] },
   ];
 }

@@ -27,28 +27,48 @@ export function serviceHealthGroups(cfg: MonitoringConfig, book: RuleBook): Test
   };
   const restartAt = (n: number) => minutes(forMin(h.restarts.window) + n + 3);
   return [
-    { title: 'gateway down past its for duration fires, not before', interval: '1m',
+    {
+      title: 'gateway down past its for duration fires, not before',
+      interval: '1m',
       input_series: [up(api, after5(1, 0, steps))],
       alert_rule_test: [
         silent(down, minutes(5 + forMin(h.down.for) - 1)),
         fires(down, minutes(steps - 1), book.expect(down, api, 0)),
         silent(absent, minutes(steps - 1)),
         silent(exporter, minutes(steps - 1)),
-      ] },
-    { title: 'gateway up is silent', interval: '1m', input_series: [up(api, flat(1, steps)), up(pg, flat(1, steps))],
-      alert_rule_test: [silent(down, minutes(steps - 1)), silent(absent, minutes(steps - 1)), silent(exporter, minutes(steps - 1))] },
-    { title: 'no gateway target at all fires absent', interval: '1m', input_series: [up(pg, flat(1, steps))],
-      alert_rule_test: [
-        fires(absent, minutes(forMin(h.absent.for) + 2), book.expect(absent, { job: cfg.job }, 1)),
-        silent(down, minutes(steps - 1)),
-      ] },
-    { title: 'an exporter down fires for that exporter', interval: '1m', input_series: [up(api, flat(1, steps)), up(pg, after5(1, 0, steps))],
-      alert_rule_test: [fires(exporter, minutes(steps - 1), book.expect(exporter, pg, 0))] },
+      ],
+    },
+    {
+      title: 'gateway up is silent',
+      interval: '1m',
+      input_series: [up(api, flat(1, steps)), up(pg, flat(1, steps))],
+      alert_rule_test: [silent(down, minutes(steps - 1)), silent(absent, minutes(steps - 1)), silent(exporter, minutes(steps - 1))],
+    },
+    {
+      title: 'no gateway target at all fires absent',
+      interval: '1m',
+      input_series: [up(pg, flat(1, steps))],
+      alert_rule_test: [fires(absent, minutes(forMin(h.absent.for) + 2), book.expect(absent, { job: cfg.job }, 1)), silent(down, minutes(steps - 1))],
+    },
+    {
+      title: 'an exporter down fires for that exporter',
+      interval: '1m',
+      input_series: [up(api, flat(1, steps)), up(pg, after5(1, 0, steps))],
+      alert_rule_test: [fires(exporter, minutes(steps - 1), book.expect(exporter, pg, 0))],
+    },
     ...exporterAbsentGroups(cfg, book),
-    { title: 'more restarts than allowed in the window fire', interval: '1m', input_series: [restarts(h.restarts.maxRestarts + 1)],
-      alert_rule_test: [fires(restarting, restartAt(h.restarts.maxRestarts + 1), book.expect(restarting, api, h.restarts.maxRestarts + 1))] },
-    { title: 'exactly the allowed restarts are silent', interval: '1m', input_series: [restarts(h.restarts.maxRestarts)],
-      alert_rule_test: [silent(restarting, restartAt(h.restarts.maxRestarts))] },
+    {
+      title: 'more restarts than allowed in the window fire',
+      interval: '1m',
+      input_series: [restarts(h.restarts.maxRestarts + 1)],
+      alert_rule_test: [fires(restarting, restartAt(h.restarts.maxRestarts + 1), book.expect(restarting, api, h.restarts.maxRestarts + 1))],
+    },
+    {
+      title: 'exactly the allowed restarts are silent',
+      interval: '1m',
+      input_series: [restarts(h.restarts.maxRestarts)],
+      alert_rule_test: [silent(restarting, restartAt(h.restarts.maxRestarts))],
+    },
   ];
 }
 
@@ -59,15 +79,21 @@ function exporterAbsentGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[
   const [missing, ...present] = EXPORTERS_RULES_READ;
   const rule = (key: string) => book.get('FeexPayExporterAbsent', { exporter: key });
   return [
-    { title: 'every exporter the rules read scraped: no absence alert', interval: '1m',
+    {
+      title: 'every exporter the rules read scraped: no absence alert',
+      interval: '1m',
       input_series: EXPORTERS_RULES_READ.map((k) => up(cfg.exporterJobs[k])),
-      alert_rule_test: [silent(rule(missing!), minutes(steps - 1))] },
-    { title: 'an exporter without any target (renamed job, not deployed) fires for that exporter only', interval: '1m',
+      alert_rule_test: [silent(rule(missing!), minutes(steps - 1))],
+    },
+    {
+      title: 'an exporter without any target (renamed job, not deployed) fires for that exporter only',
+      interval: '1m',
       input_series: present.map((k) => up(cfg.exporterJobs[k])),
       alert_rule_test: [
         silent(rule(missing!), minutes(forMinutes - 1)),
         fires(rule(missing!), minutes(steps - 1), book.expect(rule(missing!), { job: cfg.exporterJobs[missing!] }, 1)),
-      ] },
+      ],
+    },
   ];
 }
 
@@ -105,41 +131,87 @@ export function infraGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[] 
   const logs = { job: cfg.exporterJobs.kubelet, namespace: 'feexpay', persistentvolumeclaim: 'feexpay-logs' };
   const ratio = (v: number) => after5(0.1, v, steps);
   return [
-    { title: 'postgres unreachable fires', interval: '1m', input_series: [g(externalMetrics.pgUp.name, pgL, after5(1, 0, steps))],
-      alert_rule_test: [silent(pgDown, minutes(5 + forMin(i.postgresDown.for) - 1)), fires(pgDown, at, book.expect(pgDown, pgL, 0))] },
-    { title: 'postgres reachable is silent', interval: '1m', input_series: [g(externalMetrics.pgUp.name, pgL, flat(1, steps))],
-      alert_rule_test: [silent(pgDown, at)] },
-    { title: 'postgres connections past the limit fire', interval: '1m', input_series: conns(over(i.postgresConnections.threshold) - 10, 10),
-      alert_rule_test: [fires(pgConn, at, book.expect(pgConn, pgL, over(i.postgresConnections.threshold) / 100))] },
-    { title: 'postgres connections just under the limit are silent', interval: '1m', input_series: conns(under(i.postgresConnections.threshold) - 10, 10),
-      alert_rule_test: [silent(pgConn, at)] },
-    { title: 'redis unreachable fires', interval: '1m', input_series: [g(externalMetrics.redisUp.name, redisL, after5(1, 0, steps))],
-      alert_rule_test: [fires(redisDown, at, book.expect(redisDown, redisL, 0))] },
-    { title: 'redis reachable is silent', interval: '1m', input_series: [g(externalMetrics.redisUp.name, redisL, flat(1, steps))],
-      alert_rule_test: [silent(redisDown, at)] },
-    { title: 'redis memory past the limit fires', interval: '1m', input_series: redis(over(i.redisMemory.threshold) * 10, 1000),
-      alert_rule_test: [fires(redisMem, at, book.expect(redisMem, redisL, over(i.redisMemory.threshold) / 100))] },
-    { title: 'redis memory just under the limit is silent', interval: '1m', input_series: redis(under(i.redisMemory.threshold) * 10, 1000),
-      alert_rule_test: [silent(redisMem, at)] },
-    { title: 'redis without maxmemory is never a ratio alert, but is reported as unset', interval: '1m',
+    {
+      title: 'postgres unreachable fires',
+      interval: '1m',
+      input_series: [g(externalMetrics.pgUp.name, pgL, after5(1, 0, steps))],
+      alert_rule_test: [silent(pgDown, minutes(5 + forMin(i.postgresDown.for) - 1)), fires(pgDown, at, book.expect(pgDown, pgL, 0))],
+    },
+    { title: 'postgres reachable is silent', interval: '1m', input_series: [g(externalMetrics.pgUp.name, pgL, flat(1, steps))], alert_rule_test: [silent(pgDown, at)] },
+    {
+      title: 'postgres connections past the limit fire',
+      interval: '1m',
+      input_series: conns(over(i.postgresConnections.threshold) - 10, 10),
+      alert_rule_test: [fires(pgConn, at, book.expect(pgConn, pgL, over(i.postgresConnections.threshold) / 100))],
+    },
+    {
+      title: 'postgres connections just under the limit are silent',
+      interval: '1m',
+      input_series: conns(under(i.postgresConnections.threshold) - 10, 10),
+      alert_rule_test: [silent(pgConn, at)],
+    },
+    {
+      title: 'redis unreachable fires',
+      interval: '1m',
+      input_series: [g(externalMetrics.redisUp.name, redisL, after5(1, 0, steps))],
+      alert_rule_test: [fires(redisDown, at, book.expect(redisDown, redisL, 0))],
+    },
+    { title: 'redis reachable is silent', interval: '1m', input_series: [g(externalMetrics.redisUp.name, redisL, flat(1, steps))], alert_rule_test: [silent(redisDown, at)] },
+    {
+      title: 'redis memory past the limit fires',
+      interval: '1m',
+      input_series: redis(over(i.redisMemory.threshold) * 10, 1000),
+      alert_rule_test: [fires(redisMem, at, book.expect(redisMem, redisL, over(i.redisMemory.threshold) / 100))],
+    },
+    {
+      title: 'redis memory just under the limit is silent',
+      interval: '1m',
+      input_series: redis(under(i.redisMemory.threshold) * 10, 1000),
+      alert_rule_test: [silent(redisMem, at)],
+    },
+    {
+      title: 'redis without maxmemory is never a ratio alert, but is reported as unset',
+      interval: '1m',
       input_series: [
         g(externalMetrics.redisMemoryUsed.name, redisL, flat(1e9, unsetSteps)),
         g(externalMetrics.redisMemoryMax.name, redisL, flat(0, unsetSteps)),
         g(externalMetrics.redisUp.name, redisL, flat(1, unsetSteps)),
       ],
-      alert_rule_test: [silent(redisMem, at), silent(maxmemory, minutes(forMin(i.redisMaxmemoryUnset.for) - 1)),
-        fires(maxmemory, minutes(forMin(i.redisMaxmemoryUnset.for) + 2), book.expect(maxmemory, redisL, 0))] },
-    { title: 'redis with maxmemory set is not reported as unset', interval: '1m',
+      alert_rule_test: [
+        silent(redisMem, at),
+        silent(maxmemory, minutes(forMin(i.redisMaxmemoryUnset.for) - 1)),
+        fires(maxmemory, minutes(forMin(i.redisMaxmemoryUnset.for) + 2), book.expect(maxmemory, redisL, 0)),
+      ],
+    },
+    {
+      title: 'redis with maxmemory set is not reported as unset',
+      interval: '1m',
       input_series: [...redis(500, 1000), g(externalMetrics.redisUp.name, redisL, flat(1, steps))],
-      alert_rule_test: [silent(maxmemory, at)] },
-    { title: 'log disk past the limit fires', interval: '1m', input_series: [g(serviceMetrics.logDiskUsage.name, api, ratio(over(i.logDisk.threshold) / 100))],
-      alert_rule_test: [fires(logDisk, at, book.expect(logDisk, api, over(i.logDisk.threshold) / 100))] },
-    { title: 'log disk just under the limit is silent', interval: '1m', input_series: [g(serviceMetrics.logDiskUsage.name, api, ratio(under(i.logDisk.threshold) / 100))],
-      alert_rule_test: [silent(logDisk, at)] },
-    { title: 'our log volume past the limit fires, another team\'s is ignored', interval: '1m',
+      alert_rule_test: [silent(maxmemory, at)],
+    },
+    {
+      title: 'log disk past the limit fires',
+      interval: '1m',
+      input_series: [g(serviceMetrics.logDiskUsage.name, api, ratio(over(i.logDisk.threshold) / 100))],
+      alert_rule_test: [fires(logDisk, at, book.expect(logDisk, api, over(i.logDisk.threshold) / 100))],
+    },
+    {
+      title: 'log disk just under the limit is silent',
+      interval: '1m',
+      input_series: [g(serviceMetrics.logDiskUsage.name, api, ratio(under(i.logDisk.threshold) / 100))],
+      alert_rule_test: [silent(logDisk, at)],
+    },
+    {
+      title: "our log volume past the limit fires, another team's is ignored",
+      interval: '1m',
       input_series: [...claim('feexpay-logs', over(i.volumeDisk.threshold)), ...claim('other-team-db', 99)],
-      alert_rule_test: [fires(volume, at, book.expect(volume, logs, over(i.volumeDisk.threshold) / 100))] },
-    { title: 'our log volume just under the limit is silent', interval: '1m', input_series: claim('feexpay-logs', under(i.volumeDisk.threshold)),
-      alert_rule_test: [silent(volume, at)] },
+      alert_rule_test: [fires(volume, at, book.expect(volume, logs, over(i.volumeDisk.threshold) / 100))],
+    },
+    {
+      title: 'our log volume just under the limit is silent',
+      interval: '1m',
+      input_series: claim('feexpay-logs', under(i.volumeDisk.threshold)),
+      alert_rule_test: [silent(volume, at)],
+    },
   ];
 }

@@ -22,28 +22,41 @@ export function reviewGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[]
   const over = waiting.maxAgeSeconds + 600;
   const riskFor = durationSeconds(cfg.payments.moneyAtRisk.for) / 60;
   return [
-    { title: 'a review item older than the limit warns, counted once across replicas', interval: '1m',
+    {
+      title: 'a review item older than the limit warns, counted once across replicas',
+      interval: '1m',
       input_series: [oldest(over, 'api-0'), oldest(over, 'api-1')],
-      alert_rule_test: [
-        silent(waitRule, minutes(5 + forMin - 1)),
-        fires(waitRule, minutes(steps - 2), book.expect(waitRule, scope(cfg), over)),
-      ] },
-    { title: 'a review item just under the limit is silent', interval: '1m',
+      alert_rule_test: [silent(waitRule, minutes(5 + forMin - 1)), fires(waitRule, minutes(steps - 2), book.expect(waitRule, scope(cfg), over))],
+    },
+    {
+      title: 'a review item just under the limit is silent',
+      interval: '1m',
       input_series: [oldest(waiting.maxAgeSeconds - 1, 'api-0')],
-      alert_rule_test: [silent(waitRule, minutes(steps - 2))] },
-    { title: 'no review item is silent', interval: '1m', input_series: [oldest(0, 'api-0'), open('late_success', 0)],
-      alert_rule_test: [silent(waitRule, minutes(steps - 2)), silent(riskRule, minutes(steps - 2))] },
-    { title: 'one late success pages at once; two replicas reporting it count it once', interval: '1m',
+      alert_rule_test: [silent(waitRule, minutes(steps - 2))],
+    },
+    {
+      title: 'no review item is silent',
+      interval: '1m',
+      input_series: [oldest(0, 'api-0'), open('late_success', 0)],
+      alert_rule_test: [silent(waitRule, minutes(steps - 2)), silent(riskRule, minutes(steps - 2))],
+    },
+    {
+      title: 'one late success pages at once; two replicas reporting it count it once',
+      interval: '1m',
       input_series: [open('late_success', 1, 'api-0'), open('late_success', 1, 'api-1'), open('no_reference', 40)],
-      alert_rule_test: [
-        silent(riskRule, minutes(4)),
-        fires(riskRule, minutes(5 + riskFor + 1), book.expect(riskRule, scope(cfg), 1)),
-      ] },
-    { title: 'contradictory answers add to late successes', interval: '1m',
+      alert_rule_test: [silent(riskRule, minutes(4)), fires(riskRule, minutes(5 + riskFor + 1), book.expect(riskRule, scope(cfg), 1))],
+    },
+    {
+      title: 'contradictory answers add to late successes',
+      interval: '1m',
       input_series: [open('late_success', 1), open('contradictory_answers', 2)],
-      alert_rule_test: [fires(riskRule, minutes(steps - 2), book.expect(riskRule, scope(cfg), 3))] },
-    { title: 'payments under review for other causes do not page', interval: '1m',
+      alert_rule_test: [fires(riskRule, minutes(steps - 2), book.expect(riskRule, scope(cfg), 3))],
+    },
+    {
+      title: 'payments under review for other causes do not page',
+      interval: '1m',
       input_series: [open('no_reference', 300), open('amount_mismatch', 2), open('status_unavailable', 10)],
-      alert_rule_test: [silent(riskRule, minutes(steps - 2))] },
+      alert_rule_test: [silent(riskRule, minutes(steps - 2))],
+    },
   ];
 }

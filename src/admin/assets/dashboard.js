@@ -7,8 +7,12 @@
   var integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
   var charts = {};
 
-  function $(id) { return document.getElementById(id); }
-  function percent(rate) { return rate === null ? 'n/a' : (rate * 100).toFixed(1) + '%'; }
+  function $(id) {
+    return document.getElementById(id);
+  }
+  function percent(rate) {
+    return rate === null ? 'n/a' : (rate * 100).toFixed(1) + '%';
+  }
 
   function setFigure(id, text, value) {
     var el = $(id);
@@ -60,21 +64,40 @@
     return body;
   }
 
-  function time(t) { return t ? t.replace('T', ' ').replace(/(\.\d+)?Z$/, '') : ''; }
-  function paymentLink(id, text) { return { text: text, href: '/admin/payments?q=' + encodeURIComponent(id) }; }
+  function time(t) {
+    return t ? t.replace('T', ' ').replace(/(\.\d+)?Z$/, '') : '';
+  }
+  function paymentLink(id, text) {
+    return { text: text, href: '/admin/payments?q=' + encodeURIComponent(id) };
+  }
   function amounts(totals) {
-    return totals.length === 0 ? '—' : totals.map(function (t) { return integer.format(t.amount) + ' ' + t.currency; }).join(', ');
+    return totals.length === 0
+      ? '—'
+      : totals
+          .map(function (t) {
+            return integer.format(t.amount) + ' ' + t.currency;
+          })
+          .join(', ');
   }
 
   function renderNetworks(rows) {
-    var body = fillRows('by-network', rows.map(function (n) {
-      var c = n.by_status;
-      return [n.network, { text: integer.format(n.payments), value: n.payments },
-        { text: percent(n.success_rate) + (n.low_success_rate ? ' ⚠' : ''), value: n.success_rate },
-        { text: integer.format(c.successful), value: c.successful }, { text: integer.format(c.failed), value: c.failed },
-        { text: integer.format(c.expired), value: c.expired }, { text: integer.format(c.pending), value: c.pending },
-        { text: integer.format(c.needs_review), value: c.needs_review }, amounts(n.collected)];
-    }));
+    var body = fillRows(
+      'by-network',
+      rows.map(function (n) {
+        var c = n.by_status;
+        return [
+          n.network,
+          { text: integer.format(n.payments), value: n.payments },
+          { text: percent(n.success_rate) + (n.low_success_rate ? ' ⚠' : ''), value: n.success_rate },
+          { text: integer.format(c.successful), value: c.successful },
+          { text: integer.format(c.failed), value: c.failed },
+          { text: integer.format(c.expired), value: c.expired },
+          { text: integer.format(c.pending), value: c.pending },
+          { text: integer.format(c.needs_review), value: c.needs_review },
+          amounts(n.collected),
+        ];
+      }),
+    );
     [].forEach.call(body.children, function (tr, i) {
       tr.setAttribute('data-network', rows[i].network);
       if (rows[i].low_success_rate) tr.className = 'low';
@@ -88,9 +111,12 @@
     $('stuck-none').hidden = s.count !== 0;
     $('stuck-list').hidden = s.count === 0;
     $('stuck-oldest').textContent = s.oldest_created_at ? time(s.oldest_created_at) + ' UTC' : '—';
-    fillRows('stuck-payments', s.payments.map(function (p) {
-      return [time(p.created_at), paymentLink(p.id, p.id.slice(0, 8)), p.network, integer.format(p.amount) + ' ' + p.currency, time(p.expires_at)];
-    }));
+    fillRows(
+      'stuck-payments',
+      s.payments.map(function (p) {
+        return [time(p.created_at), paymentLink(p.id, p.id.slice(0, 8)), p.network, integer.format(p.amount) + ' ' + p.currency, time(p.expires_at)];
+      }),
+    );
   }
 
   function draw(id, config) {
@@ -112,24 +138,41 @@
     setFigure('period-success-rate', percent(s.period.success_rate), s.period.success_rate);
     fillList('period-collected', s.period.collected);
 
-    fillRows('status-share', s.period.status_share.map(function (r) {
-      return [r.status, integer.format(r.count), (r.share * 100).toFixed(1) + '%'];
-    }));
+    fillRows(
+      'status-share',
+      s.period.status_share.map(function (r) {
+        return [r.status, integer.format(r.count), (r.share * 100).toFixed(1) + '%'];
+      }),
+    );
     setFigure('period-payouts', integer.format(s.payouts.payouts), s.payouts.payouts);
     fillList('period-paid-out', s.payouts.paid_out);
-    fillRows('payout-status', Object.keys(s.payouts.by_status).map(function (st) {
-      return [st, integer.format(s.payouts.by_status[st])];
-    }));
-    fillRows('failures', s.latest_failures.map(function (f) {
-      return [time(f.created_at), paymentLink(f.id, f.id.slice(0, 8)), f.network, integer.format(f.amount) + ' ' + f.currency, f.failure_reason];
-    }));
+    fillRows(
+      'payout-status',
+      Object.keys(s.payouts.by_status).map(function (st) {
+        return [st, integer.format(s.payouts.by_status[st])];
+      }),
+    );
+    fillRows(
+      'failures',
+      s.latest_failures.map(function (f) {
+        return [time(f.created_at), paymentLink(f.id, f.id.slice(0, 8)), f.network, integer.format(f.amount) + ' ' + f.currency, f.failure_reason];
+      }),
+    );
 
     draw('chart-per-day', {
       type: 'bar',
       data: {
-        labels: s.period.per_day.map(function (d) { return d.day; }),
+        labels: s.period.per_day.map(function (d) {
+          return d.day;
+        }),
         datasets: STATUSES.map(function (st) {
-          return { label: st, backgroundColor: STATUS_COLORS[st], data: s.period.per_day.map(function (d) { return d[st]; }) };
+          return {
+            label: st,
+            backgroundColor: STATUS_COLORS[st],
+            data: s.period.per_day.map(function (d) {
+              return d[st];
+            }),
+          };
         }),
       },
       options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
@@ -137,15 +180,36 @@
     draw('chart-status', {
       type: 'doughnut',
       data: {
-        labels: s.period.status_share.map(function (r) { return r.status; }),
-        datasets: [{ data: s.period.status_share.map(function (r) { return r.count; }), backgroundColor: s.period.status_share.map(function (r) { return STATUS_COLORS[r.status]; }) }],
+        labels: s.period.status_share.map(function (r) {
+          return r.status;
+        }),
+        datasets: [
+          {
+            data: s.period.status_share.map(function (r) {
+              return r.count;
+            }),
+            backgroundColor: s.period.status_share.map(function (r) {
+              return STATUS_COLORS[r.status];
+            }),
+          },
+        ],
       },
     });
     draw('chart-currency', {
       type: 'bar',
       data: {
-        labels: s.period.collected.map(function (t) { return t.currency; }),
-        datasets: [{ label: 'collected', backgroundColor: '#2e7d32', data: s.period.collected.map(function (t) { return t.amount; }) }],
+        labels: s.period.collected.map(function (t) {
+          return t.currency;
+        }),
+        datasets: [
+          {
+            label: 'collected',
+            backgroundColor: '#2e7d32',
+            data: s.period.collected.map(function (t) {
+              return t.amount;
+            }),
+          },
+        ],
       },
       options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } },
     });
@@ -195,12 +259,27 @@
         return res.json();
       })
       .then(function (m) {
-        fillRows('event-deliveries', m.recent_deliveries.map(function (d) {
-          return [time(d.started_at), d.mode, d.event_type + ' ' + d.event_id.slice(0, 8), d.host, String(d.attempt), d.outcome, d.response_status === null ? '' : String(d.response_status), String(d.duration_ms)];
-        }));
-        fillRows('failing-endpoints', m.failing_endpoints.map(function (e) {
-          return [e.endpoint_id.slice(0, 8), e.mode, e.merchant_id.slice(0, 8), e.host, e.status, time(e.failing_since)];
-        }));
+        fillRows(
+          'event-deliveries',
+          m.recent_deliveries.map(function (d) {
+            return [
+              time(d.started_at),
+              d.mode,
+              d.event_type + ' ' + d.event_id.slice(0, 8),
+              d.host,
+              String(d.attempt),
+              d.outcome,
+              d.response_status === null ? '' : String(d.response_status),
+              String(d.duration_ms),
+            ];
+          }),
+        );
+        fillRows(
+          'failing-endpoints',
+          m.failing_endpoints.map(function (e) {
+            return [e.endpoint_id.slice(0, 8), e.mode, e.merchant_id.slice(0, 8), e.host, e.status, time(e.failing_since)];
+          }),
+        );
       })
       .catch(function (err) {
         fillRows('event-deliveries', [['Could not load merchant events: ' + err.message]]);
@@ -214,9 +293,13 @@
       history.replaceState(null, '', '/admin?' + query());
       load();
     });
-    $('network').addEventListener('change', function () { $('filters').requestSubmit(); });
+    $('network').addEventListener('change', function () {
+      $('filters').requestSubmit();
+    });
     // Switching between live and test data reloads the page, so the test banner comes and goes.
-    $('mode').addEventListener('change', function () { window.location.assign('/admin?' + query()); });
+    $('mode').addEventListener('change', function () {
+      window.location.assign('/admin?' + query());
+    });
     // refresh.js: the figures again, for the filters last applied (not what is half-typed in the form).
     document.addEventListener('admin:refresh', function () {
       var applied = $('dashboard').getAttribute('data-query');

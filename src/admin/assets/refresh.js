@@ -6,16 +6,22 @@
   'use strict';
   var KEY = 'admin-refresh-paused';
 
-  function $(id) { return document.getElementById(id); }
+  function $(id) {
+    return document.getElementById(id);
+  }
 
   /** An operator at work: focus in a field (not on a button), or text typed in a review row. */
   function busy() {
     var a = document.activeElement;
     if (a && (/^(SELECT|TEXTAREA)$/.test(a.tagName) || a.isContentEditable || (a.tagName === 'INPUT' && !/^(button|submit|reset)$/.test(a.type)))) return true;
-    return [].some.call(document.querySelectorAll('#review-items input'), function (i) { return i.value.trim() !== ''; });
+    return [].some.call(document.querySelectorAll('#review-items input'), function (i) {
+      return i.value.trim() !== '';
+    });
   }
 
-  function clock(d) { return d.toISOString().slice(11, 19); }
+  function clock(d) {
+    return d.toISOString().slice(11, 19);
+  }
 
   document.addEventListener('DOMContentLoaded', function () {
     var main = $('dashboard');

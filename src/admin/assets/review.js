@@ -4,7 +4,9 @@
   'use strict';
   var integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
-  function $(id) { return document.getElementById(id); }
+  function $(id) {
+    return document.getElementById(id);
+  }
 
   function api(method, path, body) {
     return fetch('/admin/api' + path, {
@@ -29,7 +31,9 @@
 
   function control(tag, attrs) {
     var el = document.createElement(tag);
-    Object.keys(attrs).forEach(function (k) { el.setAttribute(k, attrs[k]); });
+    Object.keys(attrs).forEach(function (k) {
+      el.setAttribute(k, attrs[k]);
+    });
     return el;
   }
 
@@ -37,8 +41,17 @@
   function actionsFor(item) {
     var inReview = item.payment && item.payment.status === 'needs_review';
     return inReview
-      ? [['reference', 'attach FeexPay reference'], ['successful', 'decide successful'], ['failed', 'decide failed']]
-      : [['refunded', 'resolve: refunded'], ['delivered', 'resolve: delivered'], ['no_money_moved', 'resolve: no money moved'], ['other', 'resolve: other']];
+      ? [
+          ['reference', 'attach FeexPay reference'],
+          ['successful', 'decide successful'],
+          ['failed', 'decide failed'],
+        ]
+      : [
+          ['refunded', 'resolve: refunded'],
+          ['delivered', 'resolve: delivered'],
+          ['no_money_moved', 'resolve: no money moved'],
+          ['other', 'resolve: other'],
+        ];
   }
 
   function submit(item, action, text) {
@@ -77,8 +90,12 @@
     form.addEventListener('submit', function (e) {
       e.preventDefault();
       submit(item, select.value, input.value.trim())
-        .then(function () { return load(); })
-        .catch(function (err) { showError(err.message); });
+        .then(function () {
+          return load();
+        })
+        .catch(function (err) {
+          showError(err.message);
+        });
     });
     td.appendChild(form);
     return tr;
@@ -111,8 +128,12 @@
   document.addEventListener('DOMContentLoaded', function () {
     var saved = window.localStorage.getItem('review-operator');
     if (saved) $('review-operator').value = saved;
-    $('review-operator').addEventListener('change', function () { window.localStorage.setItem('review-operator', this.value.trim()); });
-    document.addEventListener('admin:refresh', function () { load(); });
+    $('review-operator').addEventListener('change', function () {
+      window.localStorage.setItem('review-operator', this.value.trim());
+    });
+    document.addEventListener('admin:refresh', function () {
+      load();
+    });
     load();
   });
 })();

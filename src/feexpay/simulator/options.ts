@@ -27,8 +27,7 @@ export interface SimulatorOptions {
   control?: boolean;
 }
 
-export type ResolvedOptions = Required<Omit<SimulatorOptions, 'shopId' | 'webhookUrl'>> &
-  Pick<SimulatorOptions, 'shopId' | 'webhookUrl'>;
+export type ResolvedOptions = Required<Omit<SimulatorOptions, 'shopId' | 'webhookUrl'>> & Pick<SimulatorOptions, 'shopId' | 'webhookUrl'>;
 
 /** A well-formed but obviously fake key, so `npm start` with no FeexPay account works out of the box. */
 export const SIMULATOR_DEFAULT_API_KEY = `fp_${'simulator0'.repeat(6)}test`;

@@ -79,7 +79,8 @@ export class PayoutSimulator {
     if (typeof body.phoneNumber !== 'string' || !info.phone.test(body.phoneNumber)) return 'phoneNumber is not a valid number for this network';
     const amount = body.amount;
     const min = payoutMinimum(info.country);
-    if (typeof amount !== 'number' || !Number.isInteger(amount) || amount < min || amount > PAYOUT_LIMITS.max) return `amount must be an integer between ${min} and ${PAYOUT_LIMITS.max}`;
+    if (typeof amount !== 'number' || !Number.isInteger(amount) || amount < min || amount > PAYOUT_LIMITS.max)
+      return `amount must be an integer between ${min} and ${PAYOUT_LIMITS.max}`;
     if (typeof body.shop !== 'string' || body.shop === '') return 'shop is required';
     if (this.options.shopId !== undefined && body.shop !== this.options.shopId) return 'shop not found';
     if (typeof body.motif !== 'string' || !MOTIF_PATTERN.test(body.motif)) return 'motif must be 1 to 30 letters, digits or spaces';

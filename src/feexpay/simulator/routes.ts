@@ -69,8 +69,7 @@ export function feexpayRoutes(engine: SimulatorEngine) {
       return answer === 'unknown_label' ? badGateway(reply) : send(reply, answer);
     });
 
-    const status = async (request: FastifyRequest<{ Params: { reference: string } }>, reply: FastifyReply) =>
-      send(reply, engine.status(request.params.reference));
+    const status = async (request: FastifyRequest<{ Params: { reference: string } }>, reply: FastifyReply) => send(reply, engine.status(request.params.reference));
     app.get('/api/transactions/public/single/status/:reference', status);
     app.get('/api/transactions/getrequesttopay/integration/:reference', status);
     await app.register(payoutRoutes(engine.payouts, send));

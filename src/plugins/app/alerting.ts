@@ -77,7 +77,12 @@ export default fp<{ config: Config }>(
       feexpayAnomaly: (message, ctx) => {
         log.error({ ...ctx }, message);
         captureFeexPayAnomaly(message, ctx);
-        notifier.notify({ fingerprint: `feexpay-anomaly:${message}`, severity: 'warning', title: 'FeexPay anomaly', text: `${message} (payment ${ctx.paymentId}, ${ctx.network})` });
+        notifier.notify({
+          fingerprint: `feexpay-anomaly:${message}`,
+          severity: 'warning',
+          title: 'FeexPay anomaly',
+          text: `${message} (payment ${ctx.paymentId}, ${ctx.network})`,
+        });
       },
       reconcilerFailure: (err) => {
         captureReconcilerFailure(err);

@@ -51,17 +51,14 @@ const FASTIFY_CODES: Record<string, string> = {
 // 57014: cancelled by statement_timeout, a server too slow to answer in the service's bound.
 const PG_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57014', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
 // pg's own wording for its client-side bounds (query_timeout, connectionTimeoutMillis) and lost connections.
-const PG_UNAVAILABLE_MESSAGE = /Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|Query read timeout|timeout expired|Connection ended unexpectedly/;
+const PG_UNAVAILABLE_MESSAGE =
+  /Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|Query read timeout|timeout expired|Connection ended unexpectedly/;
 
 /** Connection-level failures of PostgreSQL (or of the pool waiting for it). */
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false;
   const e = err as { name?: string; code?: string; message?: string };
-  return (
-    e.name === 'KnexTimeoutError' ||
-    (e.code !== undefined && PG_UNAVAILABLE.has(e.code)) ||
-    PG_UNAVAILABLE_MESSAGE.test(e.message ?? '')
-  );
+  return e.name === 'KnexTimeoutError' || (e.code !== undefined && PG_UNAVAILABLE.has(e.code)) || PG_UNAVAILABLE_MESSAGE.test(e.message ?? '');
 }
 
 const CLIENT_ERRORS: Record<string, [number, ErrorCode, string]> = {

@@ -75,12 +75,15 @@ export default fp<FeexPayPluginOptions>(
     // service's own client is its only legitimate caller. Its requests are the service talking to
     // itself: they log only at warn and above, the client's "feexpay call" line tells the call.
     const engine = createSimulator({ apiKey: SIMULATOR_DEFAULT_API_KEY, shopId: opts.feexpay.shopId }, log);
-    await app.register(async (scope) => {
-      scope.addHook('onRequest', async (req, reply) => {
-        if (!isLoopback(req.socket.remoteAddress)) return reply.code(404).send({ error: { code: 'not_found', message: 'Not found.' } });
-      });
-      await scope.register(feexpaySimulator, { prefix: SIMULATOR_PREFIX, engine });
-    }, { logLevel: 'warn' });
+    await app.register(
+      async (scope) => {
+        scope.addHook('onRequest', async (req, reply) => {
+          if (!isLoopback(req.socket.remoteAddress)) return reply.code(404).send({ error: { code: 'not_found', message: 'Not found.' } });
+        });
+        await scope.register(feexpaySimulator, { prefix: SIMULATOR_PREFIX, engine });
+      },
+      { logLevel: 'warn' },
+    );
     app.decorate('feexpaySimulator', engine);
     // The loopback URL is known only once the server listens; until then no payment can arrive.
     const localBase = () => {
@@ -88,7 +91,7 @@ export default fp<FeexPayPluginOptions>(
       if (!addr) throw new Error('FeexPay simulator used before the server listens');
       return `http://127.0.0.1:${addr.port}`;
     };
-    const lazy = <T,>(make: () => T) => {
+    const lazy = <T>(make: () => T) => {
       let client: T | undefined;
       return () => (client ??= make());
     };

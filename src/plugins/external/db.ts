@@ -45,7 +45,10 @@ async function waitForDatabase(db: Knex, databaseUrl: string, timeoutMs: number,
       const e = err as { code?: string; message?: string };
       const reason = e.code ?? e.message?.slice(0, 120) ?? 'unknown error';
       if (Date.now() + RETRY_EVERY_MS > until) {
-        throw new ConfigError('DATABASE_URL', `points to a database that does not answer (${describeUrl(databaseUrl)}: ${reason}) after ${attempt} attempts over ${Math.round(timeoutMs / 1000)} s (DATABASE_START_TIMEOUT_MS)`);
+        throw new ConfigError(
+          'DATABASE_URL',
+          `points to a database that does not answer (${describeUrl(databaseUrl)}: ${reason}) after ${attempt} attempts over ${Math.round(timeoutMs / 1000)} s (DATABASE_START_TIMEOUT_MS)`,
+        );
       }
       log.warn({ event: 'database.waiting', attempt, reason, database: describeUrl(databaseUrl) }, 'database not reachable yet (DATABASE_URL); retrying');
       await new Promise((r) => setTimeout(r, RETRY_EVERY_MS));
@@ -55,7 +58,8 @@ async function waitForDatabase(db: Knex, databaseUrl: string, timeoutMs: number,
 
 export default fp<DbPluginOptions>(
   async (app, opts) => {
-    const db = opts.db ?? createKnex({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, poolMax: opts.poolMax, timeouts: opts.timeouts, log: app.log.child({ component: 'db' }) });
+    const db =
+      opts.db ?? createKnex({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, poolMax: opts.poolMax, timeouts: opts.timeouts, log: app.log.child({ component: 'db' }) });
     app.decorate('db', db);
     if (!opts.db) app.addHook('onClose', async () => closeDatabase(db));
     if (!opts.db && opts.databaseUrl) {

@@ -89,7 +89,10 @@ export default fp<RateLimitPluginOptions>(
     // The plugin's store interface, over the shared counters (which never fail: they fall back).
     class CountersStore {
       incr(key: string, cb: (err: Error | null, res?: { current: number; ttl: number }) => void, timeWindow = 60_000): void {
-        counters.incr(key, timeWindow).then((c) => cb(null, { current: c.current, ttl: c.ttlMs }), (err: Error) => cb(err));
+        counters.incr(key, timeWindow).then(
+          (c) => cb(null, { current: c.current, ttl: c.ttlMs }),
+          (err: Error) => cb(err),
+        );
       }
       child(): CountersStore {
         return this;

@@ -29,10 +29,8 @@ function filterOrBadRequest(query: { from?: string; to?: string; network?: strin
 }
 
 const adminApi: FastifyPluginAsync = async (app) => {
-  app.get<{ Querystring: { from?: string; to?: string; network?: string; mode?: string } }>(
-    '/summary',
-    { schema: { hide: true, querystring } },
-    async (req) => buildSummary(app.db, filterOrBadRequest(req.query)),
+  app.get<{ Querystring: { from?: string; to?: string; network?: string; mode?: string } }>('/summary', { schema: { hide: true, querystring } }, async (req) =>
+    buildSummary(app.db, filterOrBadRequest(req.query)),
   );
   await app.register(reviewApi);
   await app.register(merchantsApi);

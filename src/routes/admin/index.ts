@@ -57,7 +57,10 @@ const admin: FastifyPluginAsync<AdminRoutesOptions> = async (app, { config }) =>
 
   const assets = loadAssets();
   // One version for every asset URL: any changed file gives every page new URLs.
-  const version = createHash('sha256').update([...assets.values()].map((a) => a.etag).join()).digest('base64url').slice(0, 8);
+  const version = createHash('sha256')
+    .update([...assets.values()].map((a) => a.etag).join())
+    .digest('base64url')
+    .slice(0, 8);
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/', { schema: { hide: true } }, async (req, reply) => {
     reply.type('text/html; charset=utf-8');

@@ -39,7 +39,10 @@ function formPatch(fields: Record<string, unknown>): NetworkSettingPatch {
 const networksAdmin: FastifyPluginAsync<{ assetVersion: string }> = async (app, { assetVersion }) => {
   acceptFormBodies(app);
   const page = async (reply: FastifyReply, status = 200, error?: string) =>
-    reply.status(status).type('text/html; charset=utf-8').send(renderNetworksPage(await views(app), assetVersion, error));
+    reply
+      .status(status)
+      .type('text/html; charset=utf-8')
+      .send(renderNetworksPage(await views(app), assetVersion, error));
 
   app.get('/networks', { schema: { hide: true } }, async (_req, reply) => page(reply));
 

@@ -8,10 +8,7 @@ import Type from 'typebox';
 import { findPayments, isSearchable, SEARCH_HINT, SEARCH_PATTERN } from '../../admin/search.ts';
 import { renderSearchPage } from '../../admin/search-page.ts';
 
-const SearchQuery = Type.Object(
-  { q: Type.String({ pattern: SEARCH_PATTERN, description: 'A payment id or a FeexPay reference.' }) },
-  { additionalProperties: false },
-);
+const SearchQuery = Type.Object({ q: Type.String({ pattern: SEARCH_PATTERN, description: 'A payment id or a FeexPay reference.' }) }, { additionalProperties: false });
 
 const paymentsAdmin: FastifyPluginAsync<{ assetVersion: string }> = async (root, { assetVersion }) => {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();

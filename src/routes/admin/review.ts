@@ -9,15 +9,7 @@ import { ApiError } from '../../plugins/app/errors.ts';
 import type { AttachOutcome } from '../../payments/operator-actions.ts';
 import type { PaymentRow } from '../../payments/repository.ts';
 import type { ReviewItemRow } from '../../payments/review-items.ts';
-import {
-  AttachReferenceBody,
-  BulkDecisionBody,
-  DecisionBody,
-  ItemIdParams,
-  PaymentIdParams,
-  ResolutionBody,
-  ReviewItemsQuery,
-} from '../../schemas/review.ts';
+import { AttachReferenceBody, BulkDecisionBody, DecisionBody, ItemIdParams, PaymentIdParams, ResolutionBody, ReviewItemsQuery } from '../../schemas/review.ts';
 
 const PAGE = 100;
 
@@ -75,7 +67,14 @@ const reviewApi: FastifyPluginAsync = async (root) => {
 
   app.get('/review-items', { schema: { hide: true, querystring: ReviewItemsQuery } }, async (req) => {
     const q = req.query;
-    const items = await reviews.list({ open: q.open === undefined ? true : q.open === 'true', livemode: q.mode !== 'test', cause: q.cause, paymentId: q.payment_id, beforeId: q.before, limit: PAGE });
+    const items = await reviews.list({
+      open: q.open === undefined ? true : q.open === 'true',
+      livemode: q.mode !== 'test',
+      cause: q.cause,
+      paymentId: q.payment_id,
+      beforeId: q.before,
+      limit: PAGE,
+    });
     const payments = new Map<string, PaymentRow>();
     for (const id of new Set(items.map((i) => i.payment_id).filter((v): v is string => v !== null))) {
       const p = await repo.findById(id);
@@ -115,7 +114,10 @@ const reviewApi: FastifyPluginAsync = async (root) => {
       { status, operator, reason },
       req.body.dry_run === true,
     );
-    req.log.info({ event: 'review.bulk_decided', matched: result.matched, decided: result.decided.length, to: status, dry_run: req.body.dry_run === true }, 'operator bulk decision');
+    req.log.info(
+      { event: 'review.bulk_decided', matched: result.matched, decided: result.decided.length, to: status, dry_run: req.body.dry_run === true },
+      'operator bulk decision',
+    );
     return { dry_run: req.body.dry_run === true, matched: result.matched, decided: result.decided.length, skipped: result.skipped.length, payment_ids: result.decided };
   });
 

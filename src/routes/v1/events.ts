@@ -63,7 +63,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
         summary: 'Read an event with its deliveries and every attempt',
         security,
         params: IdParams,
-        response: { 200: answer(EventDetailView, 'The event, each endpoint\'s delivery and every attempt.'), ...errorResponses(['validation_failed', 'event_not_found']) },
+        response: { 200: answer(EventDetailView, "The event, each endpoint's delivery and every attempt."), ...errorResponses(['validation_failed', 'event_not_found']) },
       },
     },
     async (req) => (await detail(req.merchant!, req.params.id)).view,

@@ -6,15 +6,7 @@ import { ApiError } from '../../plugins/app/errors.ts';
 import { traceSteps } from '../../observability/request-tracing.ts';
 import { errorResponses } from '../../schemas/errors.ts';
 import { answer, REPLAY_HEADER } from '../../schemas/responses.ts';
-import {
-  CreatePaymentBody,
-  IdempotencyHeaders,
-  ListPaymentsQuery,
-  PaymentList,
-  PAYMENT_EXAMPLE,
-  PaymentParams,
-  PaymentRef,
-} from '../../schemas/payment.ts';
+import { CreatePaymentBody, IdempotencyHeaders, ListPaymentsQuery, PaymentList, PAYMENT_EXAMPLE, PaymentParams, PaymentRef } from '../../schemas/payment.ts';
 import type { Config } from '../../config.ts';
 import { checkCollection } from './collection-checks.ts';
 
@@ -71,9 +63,9 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
         tags: ['Payments'],
         summary: 'Ask a customer to pay by mobile money',
         description:
-          'Pushes a payment prompt to the customer\'s phone (or returns a `payment_url` to send them to). The answer waits for FeexPay: ' +
+          "Pushes a payment prompt to the customer's phone (or returns a `payment_url` to send them to). The answer waits for FeexPay: " +
           'up to FEEXPAY_REQUEST_TIMEOUT_MS (30 s by default). A client that gives up, or loses the connection, retries with the same ' +
-          '`Idempotency-Key` and gets this request\'s answer, never a second charge.',
+          "`Idempotency-Key` and gets this request's answer, never a second charge.",
         security: [{ apiKey: [] }],
         headers: IdempotencyHeaders,
         body: CreatePaymentBody,

@@ -42,15 +42,26 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
         operationId: 'createPayout',
         tags: ['Payouts'],
         summary: 'Send money to a mobile-money number',
-        description: 'Needs an API key with the payouts scope. Counts against the merchant\'s daily payout cap (422 payout_cap_exceeded past it).',
+        description: "Needs an API key with the payouts scope. Counts against the merchant's daily payout cap (422 payout_cap_exceeded past it).",
         security: [{ apiKey: [] }],
         headers: IdempotencyHeaders,
         body: CreatePayoutBody,
         response: {
           201: answer(PayoutView, 'The payout was created; follow its `status`. A replay is this same answer with `Idempotent-Replayed: true`.', REPLAY_HEADER),
           ...errorResponses([
-            'validation_failed', 'invalid_json', 'idempotency_key_required', 'invalid_phone_number', 'currency_mismatch', 'amount_out_of_range',
-            'unauthorized', 'insufficient_scope', 'idempotency_key_reused', 'payout_cap_exceeded', 'idempotency_request_in_progress', 'rate_limited', 'service_unavailable',
+            'validation_failed',
+            'invalid_json',
+            'idempotency_key_required',
+            'invalid_phone_number',
+            'currency_mismatch',
+            'amount_out_of_range',
+            'unauthorized',
+            'insufficient_scope',
+            'idempotency_key_reused',
+            'payout_cap_exceeded',
+            'idempotency_request_in_progress',
+            'rate_limited',
+            'service_unavailable',
           ]),
         },
       },
@@ -76,8 +87,15 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     {
       onRequest: guard,
       schema: {
-        operationId: 'getPayout', tags: ['Payouts'], summary: 'Read a payout', security: [{ apiKey: [] }], params: PaymentParams,
-        response: { 200: answer(PayoutView, 'The payout as it stands now.'), ...errorResponses(['validation_failed', 'unauthorized', 'insufficient_scope', 'payout_not_found', 'rate_limited', 'service_unavailable']) },
+        operationId: 'getPayout',
+        tags: ['Payouts'],
+        summary: 'Read a payout',
+        security: [{ apiKey: [] }],
+        params: PaymentParams,
+        response: {
+          200: answer(PayoutView, 'The payout as it stands now.'),
+          ...errorResponses(['validation_failed', 'unauthorized', 'insufficient_scope', 'payout_not_found', 'rate_limited', 'service_unavailable']),
+        },
       },
     },
     async (req) => {
@@ -93,9 +111,16 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     {
       onRequest: guard,
       schema: {
-        operationId: 'listPayouts', tags: ['Payouts'], summary: 'List payouts, newest first', description: 'One page of payouts matching the filters; follow `next_cursor` for the next.',
-        security: [{ apiKey: [] }], querystring: ListPayoutsQuery,
-        response: { 200: answer(PayoutList, 'A page of payouts, newest first.'), ...errorResponses(['validation_failed', 'invalid_cursor', 'unauthorized', 'insufficient_scope', 'rate_limited', 'service_unavailable']) },
+        operationId: 'listPayouts',
+        tags: ['Payouts'],
+        summary: 'List payouts, newest first',
+        description: 'One page of payouts matching the filters; follow `next_cursor` for the next.',
+        security: [{ apiKey: [] }],
+        querystring: ListPayoutsQuery,
+        response: {
+          200: answer(PayoutList, 'A page of payouts, newest first.'),
+          ...errorResponses(['validation_failed', 'invalid_cursor', 'unauthorized', 'insufficient_scope', 'rate_limited', 'service_unavailable']),
+        },
       },
     },
     async (req) => {

@@ -78,7 +78,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
         tags: ['Webhook endpoints'],
         summary: 'List webhook endpoints, newest first',
         security,
-        response: { 200: answer(EndpointList, 'Every endpoint of this API key\'s mode, newest first (without secrets).'), ...errorResponses([]) },
+        response: { 200: answer(EndpointList, "Every endpoint of this API key's mode, newest first (without secrets)."), ...errorResponses([]) },
       },
     },
     async (req) => ({ object: 'list' as const, data: (await endpoints.list(req.merchant!)).map((r) => presentEndpoint(r)) }),
