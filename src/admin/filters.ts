@@ -40,6 +40,18 @@ function day(value: string, name: string): Date {
   return d;
 }
 
+/** The filter fields of a page's query string, unvalidated: a field given twice is refused, naming it. */
+export function filterFields(query: Record<string, unknown>): { from?: string; to?: string; network?: string; mode?: string } {
+  const fields: Record<string, string> = {};
+  for (const name of ['from', 'to', 'network', 'mode'] as const) {
+    const value = query[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') throw new FilterError(`"${name}" is given more than once.`, `query.${name}`);
+    fields[name] = value;
+  }
+  return fields;
+}
+
 export function parseFilter(query: { from?: string; to?: string; network?: string; mode?: string }, now: Date = new Date()): DashboardFilter {
   const to = query.to ? day(query.to, 'to') : day(isoDay(now), 'to');
   const from = query.from ? day(query.from, 'from') : new Date(to.getTime() - (DEFAULT_PERIOD_DAYS - 1) * DAY_MS);

@@ -182,6 +182,15 @@ describe('a period over 92 days', () => {
     assert.deepEqual([api.status, api.body.error.code, api.body.error.param], [400, 'period_too_long', 'query.from']);
     assert.match(api.body.error.message, /at most 92 days/);
   });
+
+  test('a field given twice is a 400 page naming it, never a 500 (found by the route fuzzer)', async () => {
+    for (const query of ['from=&from=', 'to=2026-01-01&to=2026-01-02', 'network=mtn&network=moov', 'mode=test&mode=live']) {
+      const res = await fetch(`${t.url}/admin?${query}`, { headers: asAdmin });
+      assert.equal(res.status, 400, query);
+      const name = query.split('=')[0]!;
+      assert.match(await res.text(), new RegExp(`role="alert">&quot;${name}&quot; is given more than once`), query);
+    }
+  });
 });
 
 describe('many stuck payments', () => {

@@ -9,7 +9,7 @@ import helmet from '@fastify/helmet';
 import type { Config } from '../../config.ts';
 import { loadAssets } from '../../admin/assets.ts';
 import { renderPage } from '../../admin/page.ts';
-import { FilterError, parseFilter } from '../../admin/filters.ts';
+import { filterFields, FilterError, parseFilter } from '../../admin/filters.ts';
 import adminApi from './api.ts';
 import { requireAdmin } from './basic-auth.ts';
 import networksAdmin from './networks.ts';
@@ -62,15 +62,17 @@ const admin: FastifyPluginAsync<AdminRoutesOptions> = async (app, { config }) =>
     .digest('base64url')
     .slice(0, 8);
 
-  app.get<{ Querystring: Record<string, string | undefined> }>('/', { schema: { hide: true } }, async (req, reply) => {
+  app.get<{ Querystring: Record<string, unknown> }>('/', { schema: { hide: true } }, async (req, reply) => {
     reply.type('text/html; charset=utf-8');
+    // Without a schema, a field given twice arrives as an array.
+    const text = (v: unknown) => (typeof v === 'string' ? v : '');
     const q = req.query;
     try {
-      return renderPage(parseFilter(q), version);
+      return renderPage(parseFilter(filterFields(q)), version);
     } catch (err) {
       if (!(err instanceof FilterError)) throw err;
       // The operator's own input back in the form, with what to change.
-      const typed = { from: q.from ?? '', to: q.to ?? '', network: q.network ?? null, livemode: q.mode !== 'test' };
+      const typed = { from: text(q.from), to: text(q.to), network: text(q.network) || null, livemode: q.mode !== 'test' };
       return reply.status(400).send(renderPage(typed, version, err.message));
     }
   });
