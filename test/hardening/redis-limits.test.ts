@@ -71,6 +71,10 @@ test('the per-phone quota is shared through Redis by two replicas', async (t) =>
   if (skip()) return t.skip(String(skip()));
   const phone = '2290167990104';
   const apps = b ? [a, b, a] : [a, a, a];
+  // A replica counts in its own process until its Redis connection is up: wait for that first.
+  for (const app of [a, ...(b ? [b] : [])]) {
+    await waitFor(async () => (await call(app.url, 'GET', '/health/ready')).body.checks?.redis?.rate_limits === 'shared', 10_000, 100);
+  }
   for (const [i, app] of apps.entries()) assert.equal((await create(app, phone)).status, 201, `create ${i + 1} of ${LIMIT}`);
   const refused = await create(b ?? a, phone);
   assert.equal(refused.status, 429);
