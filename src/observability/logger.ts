@@ -103,11 +103,15 @@ const closers = new WeakMap<pino.Logger, () => Promise<void>>();
 /** A pino logger for Fastify's `loggerInstance` option; pass it to closeLogger() at shutdown. */
 export function createLogger(opts: LoggerOptions): pino.Logger {
   const { transport, ...options } = buildLoggerOptions(opts);
-  if (!transport) {
-    // JSON on stdout only: an asynchronous sonic-boom on the main thread is cheaper than a worker.
-    // It writes once MIN_WRITE_BYTES have gathered (a write is a costly system call), and at least
-    // every FLUSH_EVERY_MS: at low traffic a payment's lines must not wait for others to come.
-    const stream = pino.destination({ dest: 1, sync: false, minLength: MIN_WRITE_BYTES });
+  if (!opts.logDir && !isPretty(opts)) {
+    // JSON lines to one destination: an asynchronous sonic-boom on the main thread is cheaper than
+    // a worker, and keeps threads out of processes that create and free many WebAssembly modules
+    // (the embedded database in tests), where V8's process-wide JIT page registry has crashed
+    // (README, Tests). It writes once MIN_WRITE_BYTES have gathered (a write is a costly
+    // system call), and at least every FLUSH_EVERY_MS: at low traffic a payment's lines must not
+    // wait for others to come.
+    const dest = opts.stdout ?? 1;
+    const stream = pino.destination({ dest, sync: false, minLength: MIN_WRITE_BYTES, mkdir: typeof dest === 'string' });
     const flusher = setInterval(() => stream.flush(), FLUSH_EVERY_MS).unref();
     const logger = pino(options, stream);
     closers.set(
@@ -120,7 +124,7 @@ export function createLogger(opts: LoggerOptions): pino.Logger {
     );
     return logger;
   }
-  const stream = pino.transport(transport);
+  const stream = pino.transport(transport!);
   // A timer or a late request may still log after close: drop those lines rather than throw
   // "the worker has exited" into whoever logged.
   let open = true;

@@ -22,8 +22,10 @@ type Line = Record<string, unknown> & { level: number; msg: string };
 function lines(): Line[] {
   const file = path.join(LOG_DIR, `${NAME}.log`);
   if (!fs.existsSync(file)) return [];
-  return fs
-    .readFileSync(file, 'utf8')
+  const text = fs.readFileSync(file, 'utf8');
+  // The log is being written while it is read: only lines already ended are whole.
+  return text
+    .slice(0, text.lastIndexOf('\n') + 1)
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Line);
