@@ -19,7 +19,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const chartDist = path.dirname(createRequire(import.meta.url).resolve('chart.js'));
 
 const FILES: Record<string, { file: string; type: string }> = {
+  'tables.js': { file: path.join(here, 'assets', 'tables.js'), type: 'text/javascript; charset=utf-8' },
   'dashboard.js': { file: path.join(here, 'assets', 'dashboard.js'), type: 'text/javascript; charset=utf-8' },
+  'merchant-events.js': { file: path.join(here, 'assets', 'merchant-events.js'), type: 'text/javascript; charset=utf-8' },
   'review.js': { file: path.join(here, 'assets', 'review.js'), type: 'text/javascript; charset=utf-8' },
   'refresh.js': { file: path.join(here, 'assets', 'refresh.js'), type: 'text/javascript; charset=utf-8' },
   'dashboard.css': { file: path.join(here, 'assets', 'dashboard.css'), type: 'text/css; charset=utf-8' },

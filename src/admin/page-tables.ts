@@ -1,5 +1,5 @@
 /**
- * The dashboard's charts and tables, empty: dashboard.js and review.js fill them. Every table
+ * The dashboard's charts and tables, empty: dashboard.js, merchant-events.js and review.js fill them. Every table
  * sits in its own scrolling box, so a phone scrolls the table, never the page.
  */
 

@@ -64,7 +64,7 @@ export function renderPage(filter: PageFilter, assetVersion: string, problem?: s
     section: 'dashboard',
     assetVersion,
     // A refused filter gets the plain form: applying it asks the service again.
-    scripts: problem ? [] : ['chart.umd.min.js', 'dashboard.js', 'review.js', 'refresh.js'],
+    scripts: problem ? [] : ['chart.umd.min.js', 'tables.js', 'dashboard.js', 'merchant-events.js', 'review.js', 'refresh.js'],
     banner: filter.livemode ? '' : TEST_BANNER,
     body,
   });

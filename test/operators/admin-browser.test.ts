@@ -60,10 +60,13 @@ describe('admin dashboard in Chromium', { skip }, () => {
       if (!r.url().startsWith(t.url)) external.push(r.url());
     });
 
+    // merchant-events.js loads its tables apart from the summary, through tables.js's helpers.
+    const eventsLoaded = page.waitForResponse((r) => r.url().includes('/admin/api/merchant-events') && r.status() === 200);
     const res = await page.goto(`${t.url}/admin`);
     assert.equal(res?.status(), 200);
     assert.match(res?.headers()['content-security-policy'] ?? '', /default-src 'self'/);
     await ready(page);
+    await eventsLoaded;
 
     const last24 = expected(seed, new Date(now - DAY_MS), new Date(now + 60_000));
     assert.equal(await page.textContent('#last24-payments'), fmt(last24.payments));

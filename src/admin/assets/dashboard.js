@@ -38,35 +38,9 @@
     });
   }
 
-  // A cell is text, or { text, href } for a link to a payment, or { text, value } for a figure.
-  function fillRows(tableId, rows) {
-    var body = document.querySelector('#' + tableId + ' tbody');
-    body.replaceChildren();
-    rows.forEach(function (cells) {
-      var tr = document.createElement('tr');
-      cells.forEach(function (c) {
-        var td = document.createElement('td');
-        if (c !== null && typeof c === 'object' && c.href) {
-          var a = document.createElement('a');
-          a.href = c.href;
-          a.textContent = c.text;
-          td.appendChild(a);
-        } else if (c !== null && typeof c === 'object') {
-          td.textContent = c.text;
-          td.setAttribute('data-value', String(c.value));
-        } else {
-          td.textContent = c;
-        }
-        tr.appendChild(td);
-      });
-      body.appendChild(tr);
-    });
-    return body;
-  }
+  var fillRows = window.AdminTables.fillRows;
+  var time = window.AdminTables.time;
 
-  function time(t) {
-    return t ? t.replace('T', ' ').replace(/(\.\d+)?Z$/, '') : '';
-  }
   function paymentLink(id, text) {
     return { text: text, href: '/admin/payments?q=' + encodeURIComponent(id) };
   }
@@ -251,43 +225,7 @@
       });
   }
 
-  // Independent of the period filter and of the summary: a failure here leaves the figures alone.
-  function loadMerchantEvents() {
-    return fetch('/admin/api/merchant-events', { credentials: 'same-origin', headers: { accept: 'application/json' } })
-      .then(function (res) {
-        if (!res.ok) throw new Error('HTTP ' + res.status);
-        return res.json();
-      })
-      .then(function (m) {
-        fillRows(
-          'event-deliveries',
-          m.recent_deliveries.map(function (d) {
-            return [
-              time(d.started_at),
-              d.mode,
-              d.event_type + ' ' + d.event_id.slice(0, 8),
-              d.host,
-              String(d.attempt),
-              d.outcome,
-              d.response_status === null ? '' : String(d.response_status),
-              String(d.duration_ms),
-            ];
-          }),
-        );
-        fillRows(
-          'failing-endpoints',
-          m.failing_endpoints.map(function (e) {
-            return [e.endpoint_id.slice(0, 8), e.mode, e.merchant_id.slice(0, 8), e.host, e.status, time(e.failing_since)];
-          }),
-        );
-      })
-      .catch(function (err) {
-        fillRows('event-deliveries', [['Could not load merchant events: ' + err.message]]);
-      });
-  }
-
   document.addEventListener('DOMContentLoaded', function () {
-    loadMerchantEvents();
     $('filters').addEventListener('submit', function (e) {
       e.preventDefault();
       history.replaceState(null, '', '/admin?' + query());
@@ -304,7 +242,6 @@
     document.addEventListener('admin:refresh', function () {
       var applied = $('dashboard').getAttribute('data-query');
       load(applied === null ? undefined : applied);
-      loadMerchantEvents();
     });
     load();
   });
