@@ -35,38 +35,48 @@ function unknownOf(httpStatus: number): { cause: UnknownCause; httpStatus: numbe
   return { cause: httpStatus >= 500 ? 'server_error' : 'bad_response', httpStatus };
 }
 
-/** `allowHttp`: FeexPay is reached over plain http (a simulator), so its pages may be too. */
-export function interpretRequestToPay(ex: Exchange, durationMs: number, allowHttp = false): RequestToPayResult {
-  if (ex.kind === 'failed') return { kind: 'unknown', cause: ex.cause, durationMs };
+/** How a request that starts a collection can end without being accepted. */
+type NotStarted =
+  { kind: 'rejected'; httpStatus: number; reason: FailureReason; durationMs: number } | { kind: 'unknown'; cause: UnknownCause; httpStatus?: number; durationMs: number };
+
+type Unusable = { kind: 'not_understood' } | { kind: 'refused'; reason: FailureReason };
+const isRefused = (a: { kind: string }): a is { kind: 'refused'; reason: FailureReason } => a.kind === 'refused';
+
+/**
+ * The part request-to-pay and card init share: no answer, a non-2xx or a body `parse` does not
+ * understand is unknown, a refusal is rejected; otherwise the parsed answer.
+ */
+function startAnswer<P extends { kind: string }>(
+  ex: Exchange,
+  durationMs: number,
+  parse: (httpStatus: number, value: unknown) => P,
+): { settled: NotStarted } | { answer: Exclude<P, Unusable> } {
+  if (ex.kind === 'failed') return { settled: { kind: 'unknown', cause: ex.cause, durationMs } };
   const { httpStatus } = ex;
   if (httpStatus < 200 || httpStatus >= 300) {
     // Bad key, channel not configured, invalid body, operator down: FeexPay started nothing.
     const reason = refusalOf(httpStatus, ex.text);
-    if (reason) return { kind: 'rejected', httpStatus, reason, durationMs };
-    return { kind: 'unknown', ...unknownOf(httpStatus), durationMs };
+    return { settled: reason ? { kind: 'rejected', httpStatus, reason, durationMs } : { kind: 'unknown', ...unknownOf(httpStatus), durationMs } };
   }
   const json = parseJson(ex.text);
-  if (!json.ok) return { kind: 'unknown', cause: 'bad_response', httpStatus, durationMs };
-  const answer = parseRequestToPayAnswer(httpStatus, json.value, allowHttp);
-  if (answer.kind === 'not_understood') return { kind: 'unknown', cause: 'bad_response', httpStatus, durationMs };
-  if (answer.kind === 'refused') return { kind: 'rejected', httpStatus, reason: answer.reason, durationMs };
-  const { kind: _kind, ...accepted } = answer;
+  const answer = json.ok ? parse(httpStatus, json.value) : ({ kind: 'not_understood' } as const);
+  if (answer.kind === 'not_understood') return { settled: { kind: 'unknown', cause: 'bad_response', httpStatus, durationMs } };
+  if (isRefused(answer)) return { settled: { kind: 'rejected', httpStatus, reason: answer.reason, durationMs } };
+  return { answer: answer as Exclude<P, Unusable> };
+}
+
+/** `allowHttp`: FeexPay is reached over plain http (a simulator), so its pages may be too. */
+export function interpretRequestToPay(ex: Exchange, durationMs: number, allowHttp = false): RequestToPayResult {
+  const r = startAnswer(ex, durationMs, (httpStatus, value) => parseRequestToPayAnswer(httpStatus, value, allowHttp));
+  if ('settled' in r) return r.settled;
+  const { kind: _kind, ...accepted } = r.answer;
   return { kind: 'accepted', ...accepted, durationMs };
 }
 
 export function interpretCardInit(ex: Exchange, durationMs: number, allowHttp = false): CardInitResult {
-  if (ex.kind === 'failed') return { kind: 'unknown', cause: ex.cause, durationMs };
-  const { httpStatus } = ex;
-  if (httpStatus < 200 || httpStatus >= 300) {
-    const reason = refusalOf(httpStatus, ex.text);
-    if (reason) return { kind: 'rejected', httpStatus, reason, durationMs };
-    return { kind: 'unknown', ...unknownOf(httpStatus), durationMs };
-  }
-  const json = parseJson(ex.text);
-  const answer = json.ok ? parseCardInitAnswer(json.value, allowHttp) : ({ kind: 'not_understood', why: 'not JSON' } as const);
-  if (answer.kind === 'not_understood') return { kind: 'unknown', cause: 'bad_response', httpStatus, durationMs };
-  if (answer.kind === 'refused') return { kind: 'rejected', httpStatus, reason: answer.reason, durationMs };
-  return { kind: 'accepted', reference: answer.reference, paymentUrl: answer.paymentUrl, durationMs };
+  const r = startAnswer(ex, durationMs, (_httpStatus, value) => parseCardInitAnswer(value, allowHttp));
+  if ('settled' in r) return r.settled;
+  return { kind: 'accepted', reference: r.answer.reference, paymentUrl: r.answer.paymentUrl, durationMs };
 }
 
 export function interpretFeePreview(ex: Exchange, amount: number, durationMs: number): FeePreviewResult {
