@@ -2,9 +2,9 @@
  * The one database handle: a PostgreSQL pool when DATABASE_URL is set, otherwise embedded PGlite
  * persisted under DATA_DIR so `npm start` works on a bare machine.
  */
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
-import ClientPgLite from 'knex-pglite';
 import pg from 'pg';
 import { ConfigError } from '../config.ts';
 import { makeDirectory } from '../startup-checks.ts';
@@ -75,6 +75,18 @@ function knexLog(log: NonNullable<DatabaseOptions['log']>): Knex.Config['log'] {
   return { warn: line('warn'), error: line('error'), deprecate: line('deprecate'), debug: () => undefined };
 }
 
+type PgLiteClient = typeof import('knex-pglite');
+let pgLiteClient: PgLiteClient | undefined;
+
+/**
+ * knex-pglite, and PGlite with it, loaded on first use: a service on PostgreSQL never needs them,
+ * and loaded they held about 2 MB of its heap (sources, WebAssembly glue, a source map).
+ */
+function embeddedClient(): PgLiteClient {
+  pgLiteClient ??= createRequire(import.meta.url)('knex-pglite') as PgLiteClient;
+  return pgLiteClient;
+}
+
 export function createKnex(opts: DatabaseOptions): Knex {
   if (opts.databaseUrl) {
     const t = opts.timeouts;
@@ -112,7 +124,7 @@ export function createKnex(opts: DatabaseOptions): Knex {
     } as Knex.Config);
   }
   if (opts.dataDir === 'memory://') {
-    return knexFactory({ client: ClientPgLite, dialect: 'postgres', connection: {} } as Knex.Config);
+    return knexFactory({ client: embeddedClient(), dialect: 'postgres', connection: {} } as Knex.Config);
   }
   const dir = path.join(opts.dataDir, 'pglite');
   try {
@@ -121,7 +133,7 @@ export function createKnex(opts: DatabaseOptions): Knex {
     throw new ConfigError('DATA_DIR', `cannot hold the embedded database (${(err as NodeJS.ErrnoException).code}): ${opts.dataDir}`);
   }
   const release = lockEmbeddedDatabase(opts.dataDir);
-  const db = knexFactory({ client: ClientPgLite, dialect: 'postgres', connection: { filename: dir } } as Knex.Config);
+  const db = knexFactory({ client: embeddedClient(), dialect: 'postgres', connection: { filename: dir } } as Knex.Config);
   embeddedLocks.set(db, release);
   return db;
 }
@@ -138,5 +150,5 @@ export async function closeDatabase(db: Knex): Promise<void> {
 }
 
 export function isEmbedded(db: Knex): boolean {
-  return db.client.config.client === ClientPgLite;
+  return pgLiteClient !== undefined && db.client.config.client === pgLiteClient;
 }

@@ -2,7 +2,7 @@
  * Alerts by email over SMTP (nodemailer). Short timeouts: an unreachable mail server must fail the
  * delivery in seconds, not hold the notifier's queue for the two minutes nodemailer would wait.
  */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Channel, OutgoingMessage } from './types.ts';
 import { suppressedLine } from './types.ts';
 
@@ -16,19 +16,26 @@ export interface EmailOptions {
 
 export function createEmailChannel(opts: EmailOptions): Channel {
   const timeout = opts.timeoutMs ?? 10_000;
-  const transport = nodemailer.createTransport({
-    url: opts.smtpUrl,
-    connectionTimeout: timeout,
-    greetingTimeout: timeout,
-    socketTimeout: timeout,
-  } as Parameters<typeof nodemailer.createTransport>[0]);
+  // nodemailer is loaded with the first alert mailed: until then it would only hold memory.
+  let transport: Promise<Transporter> | null = null;
+  const transporter = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        url: opts.smtpUrl,
+        connectionTimeout: timeout,
+        greetingTimeout: timeout,
+        socketTimeout: timeout,
+      } as Parameters<typeof nodemailer.createTransport>[0]),
+    ));
 
   return {
     name: 'email',
     async send(message: OutgoingMessage): Promise<void> {
       const footer = suppressedLine(message);
       const lines = [message.text, '', footer, `Source: ${message.source}`, `At: ${new Date(message.at).toISOString()}`];
-      await transport.sendMail({
+      await (
+        await transporter()
+      ).sendMail({
         from: opts.from,
         to: opts.to,
         subject: `[${message.severity.toUpperCase()}] ${message.title}${message.suppressed > 0 ? ` (+${message.suppressed} suppressed)` : ''}`,
@@ -37,7 +44,7 @@ export function createEmailChannel(opts: EmailOptions): Channel {
       });
     },
     async close(): Promise<void> {
-      transport.close();
+      if (transport) (await transport).close();
     },
   };
 }

@@ -1,5 +1,4 @@
 /** Sends the weekly report: an HTML email with the CSV attached, and a Slack summary. */
-import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 
 export interface EmailTarget {
@@ -10,6 +9,8 @@ export interface EmailTarget {
 
 export async function sendEmail(target: EmailTarget, mail: { subject: string; html: string; text: string; csvName: string; csv: string }): Promise<void> {
   const options: SMTPTransport.Options = { url: target.smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
+  // Loaded when a report is mailed: the service otherwise never needs nodemailer in memory.
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport(options);
   try {
     await transport.sendMail({
