@@ -131,6 +131,36 @@ function pointLink(link: string, target: string): void {
   }
 }
 
+/**
+ * Lines gathered in an array and handed to sonic-boom MIN_WRITE_BYTES at a time. sonic-boom's own
+ * gathering (minLength) appends each line to one growing string and measures that string's byte
+ * length on the next write, which flattens it: every line copied the whole pending buffer again,
+ * about 4 KB of garbage per line per destination.
+ */
+class Batch {
+  private parts: string[] = [];
+  private size = 0;
+
+  constructor(
+    readonly dest: SonicBoom,
+    private readonly minBytes: number,
+  ) {}
+
+  write(text: string): void {
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size >= this.minBytes) this.flush();
+  }
+
+  flush(): void {
+    if (this.size === 0) return;
+    const text = this.parts.length === 1 ? this.parts[0]! : this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    this.dest.write(text);
+  }
+}
+
 /** A full disk or a removed directory must cost lines, never the process: said once on stderr. */
 function reportErrors(dest: SonicBoom, name: string): void {
   let said = false;
@@ -142,17 +172,13 @@ function reportErrors(dest: SonicBoom, name: string): void {
 }
 
 /** One rotated file; its stable name follows pino-roll from file to file. */
-async function rolledFile(files: LogFilesOptions, name: string): Promise<SonicBoom> {
+async function rolledFile(files: LogFilesOptions, name: string): Promise<Batch> {
   const link = path.join(files.dir, name);
-  // A small rotation size must still rotate between writes, not only every MIN_WRITE_BYTES.
-  const minLength = Math.max(0, Math.min(MIN_WRITE_BYTES, Math.floor(sizeBytes(files.size) / 4)));
   const dest = (await roll({
     file: link,
     size: files.size,
     limit: { count: files.count, removeOtherLogFiles: true },
     mkdir: true,
-    minLength,
-    periodicFlush: FLUSH_EVERY_MS,
   })) as unknown as SonicBoom & { file?: string };
   let current = '';
   const relink = () => {
@@ -165,36 +191,40 @@ async function rolledFile(files: LogFilesOptions, name: string): Promise<SonicBo
   // pino-roll switches files once the previous one is flushed: 'ready' follows each switch.
   dest.on('ready', relink);
   reportErrors(dest, name);
-  return dest;
+  // pino-roll rotates between writes: a small rotation size must still rotate, not only every MIN_WRITE_BYTES.
+  return new Batch(dest, Math.max(1, Math.min(MIN_WRITE_BYTES, Math.floor(sizeBytes(files.size) / 4))));
 }
 
-const ended = (dest: SonicBoom) =>
+const ended = (batch: Batch) =>
   new Promise<void>((resolve) => {
-    dest.once('close', () => resolve());
-    dest.once('error', () => resolve());
-    dest.end();
+    batch.flush();
+    batch.dest.once('close', () => resolve());
+    batch.dest.once('error', () => resolve());
+    batch.dest.end();
   });
 
 interface Files {
-  general: SonicBoom;
-  json: SonicBoom;
-  errors: SonicBoom;
-  feexpay: SonicBoom;
+  general: Batch;
+  json: Batch;
+  errors: Batch;
+  feexpay: Batch;
 }
 
-async function openFiles(files: LogFilesOptions): Promise<Files> {
+async function openFiles(files: LogFilesOptions): Promise<Batch[]> {
   fs.mkdirSync(files.dir, { recursive: true });
-  const [general, json, errors, feexpay] = await Promise.all(
-    [files.names.general, files.names.json, files.names.errors, files.names.feexpay].map((name) => rolledFile(files, name)),
-  );
-  return { general: general!, json: json!, errors: errors!, feexpay: feexpay! };
+  const { general, json, errors, feexpay } = files.names;
+  return Promise.all([general, json, errors, feexpay].map((name) => rolledFile(files, name)));
 }
 
 export function openLogDestination(opts: LogDestinationOptions): LogDestination {
-  const stdout = pino.destination({ dest: opts.stdout, sync: false, mkdir: typeof opts.stdout === 'string', minLength: MIN_WRITE_BYTES });
-  reportErrors(stdout, 'stdout');
-  // pino-roll flushes its files periodically; sonic-boom's own destination does not.
-  const flusher = setInterval(() => stdout.flush(), FLUSH_EVERY_MS).unref();
+  const stdoutDest = pino.destination({ dest: opts.stdout, sync: false, mkdir: typeof opts.stdout === 'string' });
+  reportErrors(stdoutDest, 'stdout');
+  const stdout = new Batch(stdoutDest, MIN_WRITE_BYTES);
+  const batches = [stdout];
+  // At low traffic a payment's lines must not wait for others to come.
+  const flusher = setInterval(() => {
+    for (const b of batches) b.flush();
+  }, FLUSH_EVERY_MS).unref();
   const stdoutPretty = opts.pretty ? prettifier({ colorize: opts.stdout === 1, singleLine: true }) : null;
   const toStdout = (line: string) => stdout.write(stdoutPretty ? stdoutPretty(line) : line);
 
@@ -220,7 +250,9 @@ export function openLogDestination(opts: LogDestinationOptions): LogDestination 
     if (hasComponent(line, marker, fileOpts.component)) f.feexpay.write(line);
   };
   const opened = openFiles(fileOpts).then(
-    (f) => {
+    ([general, json, errors, feexpay]) => {
+      const f: Files = { general: general!, json: json!, errors: errors!, feexpay: feexpay! };
+      batches.push(f.general, f.json, f.errors, f.feexpay);
       files = f;
       for (const line of held) toFiles(f, line);
       held = [];

@@ -78,7 +78,7 @@ export function maskBindings(bindings: Record<string, unknown>): Record<string, 
 
 /**
  * Redact paths: the keys we know by name at the top level of a log object, under the FeexPay
- * request and answer bodies, and the headers a request or response object could carry. The
+ * request and answer bodies, and the headers of a logged `headers` object. The
  * masking formatter already covers any depth; these are a second, independent net applied at
  * serialisation time. No wildcard paths: they cost a walk of every logged object on every line.
  */
@@ -90,12 +90,10 @@ export const redact: pino.redactOptions = {
     ...KNOWN_KEYS.map((k) => `body.${k}`),
     ...KNOWN_KEYS.map((k) => `answer.${k}`),
     'apiKey',
-    'req.headers.authorization',
-    'req.headers.cookie',
-    'req.headers["x-api-key"]',
+    // No req.headers or res.headers paths: the req and res serializers never write headers, and
+    // a path under req made every access line go through the redactor (about 4 us a line).
     'headers.authorization',
     'headers.cookie',
-    'res.headers["set-cookie"]',
   ],
   censor: REDACTED,
 };

@@ -92,7 +92,10 @@ const PATTERNS = [
   String.raw`(?<spaced>(?<![\w.+-])\+?\d{2,3}(?: \d{2,3}){3,5}(?![\w-])(?!\.\d))`,
 ];
 const PII_RE = new RegExp(PATTERNS.join('|'), 'g');
-const MAYBE_PII_RE = /[\d@=:]|fp_|fgw_|Bearer|Basic|\/webhooks\/feexpay\//;
+// What every pattern above needs at least: a phone has 8 digits in a row or digits in spaced
+// groups, the others an '@', a separator or their keyword. A UUID alone (a payment's URL) then
+// skips the scan unless 8 of its digits happen to stand together.
+const MAYBE_PII_RE = /\d{8}|\d \d|[@=:]|fp_|fgw_|Bearer|Basic|\/webhooks\/feexpay\//;
 
 type Groups = Record<string, string | undefined>;
 
@@ -119,8 +122,8 @@ function replaceMatch(match: string, ...args: unknown[]): string {
 
 /** Masks phone numbers, emails, FeexPay keys, bearer/basic credentials and webhook tokens in text. */
 export function maskString(s: string): string {
-  // Nothing shorter than "a@b.io" can hold one of the patterns, and every pattern needs a digit,
-  // an '@', a separator or one of the keywords: most log strings ("request completed") skip the
+  // Nothing shorter than "a@b.io" can hold one of the patterns, and every pattern needs what
+  // MAYBE_PII_RE looks for: most log strings ("request completed", a payment's URL) skip the
   // full scan, which is what keeps masking affordable on every log line.
   if (s.length < 6 || !MAYBE_PII_RE.test(s)) return s;
   return s.replace(PII_RE, replaceMatch);
