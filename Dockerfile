@@ -49,4 +49,4 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # `npm start` without npm (and without its prestart build): signals reach node directly;
 # --import loads Sentry before Fastify; source maps point stack traces at src/ lines.
-CMD ["node", "--max-semi-space-size=4", "--enable-source-maps", "--import", "./build/instrument.js", "build/server.js"]
+CMD ["node", "--max-semi-space-size=16", "--enable-source-maps", "--import", "./build/instrument.js", "build/server.js"]

@@ -61,7 +61,8 @@ export const START_ARGS = (JSON.parse(fs.readFileSync('package.json', 'utf8')) a
 
 export async function startService(env: Record<string, string>, logFile: string, nodeArgs: string[] = []): Promise<Proc> {
   const port = await freePort();
-  const child = launch([...nodeArgs, ...START_ARGS], { HOST: '127.0.0.1', PORT: String(port), ...env }, logFile);
+  // The extra flags go after the start script's own, so that one of them can override it.
+  const child = launch([...START_ARGS.slice(0, -1), ...nodeArgs, ...START_ARGS.slice(-1)], { HOST: '127.0.0.1', PORT: String(port), ...env }, logFile);
   const url = `http://127.0.0.1:${port}`;
   await waitReady(`${url}/health/ready`, child, 'the service', logFile);
   return { pid: child.pid!, url, child, stop: stopper(child) };
