@@ -235,3 +235,38 @@ test('a stdout file in a directory that does not exist yet gets its directory, a
     [['first line', PAYMENT_ID]],
   );
 });
+
+test('a LOG_DIR that cannot be created costs the files, never stdout or the process, and says so once on stderr', async () => {
+  const dir = tmpDir();
+  const blocker = path.join(dir, 'a-file');
+  fs.writeFileSync(blocker, 'not a directory');
+  const stdout = path.join(dir, 'stdout.jsonl');
+  const said: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string) => (said.push(String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    const log = createLogger({ level: 'info', logDir: path.join(blocker, 'logs'), stdout });
+    for (let i = 0; i < 3; i++) log.info({ i }, 'still logging');
+    await closeLogger(log);
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.deepEqual(
+    jsonLines(stdout).map((l) => l.i),
+    [0, 1, 2],
+  );
+  assert.equal(said.filter((l) => l.includes('log files in')).length, 1, said.join(''));
+});
+
+test('lines logged while the files are being opened are written to them first, in order', async () => {
+  const dir = tmpDir();
+  const log = createLogger({ level: 'info', logDir: dir, stdout: path.join(dir, 'stdout.jsonl') });
+  // Synchronously after creation: pino-roll has not opened a file yet.
+  for (let i = 0; i < 50; i++) log.info({ i }, 'early');
+  await closeLogger(log);
+  assert.deepEqual(
+    jsonLines(path.join(dir, LOG_FILES.json)).map((l) => l.i),
+    Array.from({ length: 50 }, (_, i) => i),
+  );
+  assert.equal(fs.readFileSync(path.join(dir, LOG_FILES.general), 'utf8').trim().split('\n').length, 50);
+});
