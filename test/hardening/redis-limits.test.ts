@@ -116,7 +116,7 @@ test('Redis gone: the limit still holds in each process, JSON log lines only, re
       .split('\n')
       .filter(Boolean);
   };
-  // The log is written by pino's worker: the recovery line may take a moment to reach the file.
+  // The log is written asynchronously: the recovery line may take a moment to reach the file.
   const log = await waitFor(
     async () => {
       const lines = readLog();

@@ -37,22 +37,36 @@ type RedisWithScripts = Redis & {
   counterDecr(key: string): Promise<number>;
 };
 
+const FIRST_CONNECT_GRACE_MS = 5_000;
+/** ioredis's states before a connection is usable (not 'end' or 'close', which follow a loss). */
+const CONNECTING = new Set(['wait', 'connecting', 'connect', 'reconnecting']);
+
 export class SharedCounters {
   private readonly local = new Map<string, { count: number; resetAt: number }>();
   private readonly redis: RedisWithScripts | null;
   private usingFallback = false;
   /** After a failure Redis is tried again only from then on: a silent Redis costs one timeout a second, not one per request. */
   private retryAt = 0;
+  /**
+   * A client still making its first connection is not an outage: until it has been ready once,
+   * or FIRST_CONNECT_GRACE_MS have passed, requests are counted here without the fallback warning
+   * (every start logged one, and its recovery, for a Redis that was merely being connected to).
+   */
+  private everReady = false;
+  private readonly firstConnectUntil: number;
 
   constructor(
     redis: Redis | null,
     private readonly prefix: string,
     private readonly log: Logger,
+    firstConnectGraceMs = FIRST_CONNECT_GRACE_MS,
   ) {
+    this.firstConnectUntil = Date.now() + firstConnectGraceMs;
     if (redis) {
       redis.defineCommand('counterIncr', { numberOfKeys: 1, lua: INCR_LUA });
       redis.defineCommand('counterDecr', { numberOfKeys: 1, lua: DECR_LUA });
       redis.on('ready', () => {
+        this.everReady = true;
         this.retryAt = 0;
         this.recovered();
       });
@@ -68,7 +82,8 @@ export class SharedCounters {
   private redisUsable(): boolean {
     if (!this.redis) return false;
     if (this.redis.status !== 'ready') {
-      this.fellBack(new Error(`redis is ${this.redis.status}`));
+      const firstConnect = !this.everReady && Date.now() < this.firstConnectUntil && CONNECTING.has(this.redis.status);
+      if (!firstConnect) this.fellBack(new Error(`redis is ${this.redis.status}`));
       return false;
     }
     return Date.now() >= this.retryAt;
