@@ -197,12 +197,15 @@ export const sentryFastifyPlugin = fp<SentryPluginOptions>(
     }
     if (opts.captureErrors === false) return;
     const errors = new WeakMap<FastifyRequest, Error>();
-    app.addHook('onError', async (request: FastifyRequest, _reply: FastifyReply, error: Error) => {
+    // Callback hooks: onResponse runs on every request, and an async hook costs a promise each time.
+    app.addHook('onError', (request: FastifyRequest, _reply: FastifyReply, error: Error, done: () => void) => {
       errors.set(request, error);
+      done();
     });
-    app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+    app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
       const error = errors.get(request);
       if (error && isReportable(reply.statusCode)) captureServerError(error, serverErrorContext(request, reply.statusCode));
+      done();
     });
   },
   { name: 'sentry', fastify: '5.x' },

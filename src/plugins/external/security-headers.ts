@@ -6,29 +6,30 @@
  */
 import fp from 'fastify-plugin';
 
-const ALWAYS: Record<string, string> = {
+const ALWAYS = Object.entries({
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
   'cross-origin-resource-policy': 'same-origin',
   // Ignored by browsers over plain HTTP; behind the TLS terminator it pins HTTPS.
   'strict-transport-security': 'max-age=31536000; includeSubDomains',
-};
-const JSON_ONLY: Record<string, string> = {
+});
+const JSON_ONLY = Object.entries({
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-};
+});
 
+// A callback hook with the lists built once: it runs on every answer.
 export default fp(
   async (app) => {
-    app.addHook('onSend', async (_req, reply, payload) => {
-      for (const [name, value] of Object.entries(ALWAYS)) if (!reply.hasHeader(name)) reply.header(name, value);
+    app.addHook('onSend', (_req, reply, payload, done) => {
+      for (const [name, value] of ALWAYS) if (!reply.hasHeader(name)) reply.header(name, value);
       const type = String(reply.getHeader('content-type') ?? '');
       if (type.startsWith('application/json')) {
-        for (const [name, value] of Object.entries(JSON_ONLY)) if (!reply.hasHeader(name)) reply.header(name, value);
+        for (const [name, value] of JSON_ONLY) if (!reply.hasHeader(name)) reply.header(name, value);
         // A payment or a key must not sit in a browser's or a proxy's cache.
         if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
       }
-      return payload;
+      done(null, payload);
     });
   },
   { name: 'security-headers' },
