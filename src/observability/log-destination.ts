@@ -241,6 +241,7 @@ export function openLogDestination(opts: LogDestinationOptions): LogDestination 
 
   const marker = `"component":${JSON.stringify(fileOpts.component)}`;
   let files: Files | null = null;
+  let failed = false;
   let held: string[] = [];
   const toFiles = (f: Files, line: string) => {
     const level = levelOf(line);
@@ -261,12 +262,11 @@ export function openLogDestination(opts: LogDestinationOptions): LogDestination 
     (err: Error) => {
       // stdout goes on: the files are lost, the service and its console are not.
       process.stderr.write(`log files in ${fileOpts.dir} unavailable: ${err.message}\n`);
+      failed = true;
       held = [];
       return null;
     },
   );
-  let failed = false;
-  void opened.then((f) => (failed = f === null));
   return {
     write(line) {
       toStdout(line);
