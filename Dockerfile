@@ -15,8 +15,7 @@ RUN --mount=type=cache,target=/root/.npm \
     npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# tsc to build/ (with source maps), plus the files tsc does not emit (the .mjs log transport, the
-# admin page's assets).
+# tsc to build/ (with source maps), plus the files tsc does not emit (the admin page's assets).
 RUN npm run build
 
 FROM ${NODE_IMAGE} AS deps

@@ -66,9 +66,8 @@ const readJson = <T>(file: string): T => JSON.parse(readFileSync(new URL(file, R
 
 /**
  * The source `npm run build` makes a build/ file from, read from the build's own configuration:
- * tsconfig.build.json (rootDir -> outDir: build/X.js <- src/X.ts) and the build script (the .mjs
- * files it copies as they are). The image holds build/, not src/; synth and the tests check a
- * command against src/ without running the build.
+ * tsconfig.build.json (rootDir -> outDir: build/X.js <- src/X.ts). The image holds build/, not
+ * src/; synth and the tests check a command against src/ without running the build.
  */
 export function sourceOf(built: string): string {
   const { rootDir, outDir } = readJson<{ compilerOptions: { rootDir: string; outDir: string } }>('tsconfig.build.json').compilerOptions;
@@ -76,12 +75,7 @@ export function sourceOf(built: string): string {
   if (!rel.startsWith(`${outDir}/`)) throw new Error(`${built} is not under ${outDir}/`);
   const inner = rel.slice(outDir.length + 1);
   if (inner.endsWith('.js')) return `${rootDir}/${inner.slice(0, -'.js'.length)}.ts`;
-  if (inner.endsWith('.mjs')) {
-    const source = `${rootDir}/${inner}`;
-    if (!readJson<{ scripts: { build: string } }>('package.json').scripts.build.includes(`cp ${source} `)) throw new Error(`npm run build does not copy ${source}`);
-    return source;
-  }
-  throw new Error(`${built}: tsc writes .js files, the build script copies .mjs files`);
+  throw new Error(`${built}: tsc writes .js files only`);
 }
 
 /**
