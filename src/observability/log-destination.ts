@@ -174,12 +174,12 @@ function reportErrors(dest: SonicBoom, name: string): void {
 /** One rotated file; its stable name follows pino-roll from file to file. */
 async function rolledFile(files: LogFilesOptions, name: string): Promise<Batch> {
   const link = path.join(files.dir, name);
-  const dest = (await roll({
+  const dest = await roll({
     file: link,
     size: files.size,
     limit: { count: files.count, removeOtherLogFiles: true },
     mkdir: true,
-  })) as unknown as SonicBoom & { file?: string };
+  });
   let current = '';
   const relink = () => {
     if (dest.file !== current && typeof dest.file === 'string') {
@@ -240,9 +240,10 @@ export function openLogDestination(opts: LogDestinationOptions): LogDestination 
   }
 
   const marker = `"component":${JSON.stringify(fileOpts.component)}`;
-  let files: Files | null = null;
-  let failed = false;
+  // Where a line goes besides stdout: held while pino-roll opens the files, then the files, or
+  // nowhere if they cannot be opened.
   let held: string[] = [];
+  let toFilesNow: (line: string) => void = (line) => held.push(line);
   const toFiles = (f: Files, line: string) => {
     const level = levelOf(line);
     f.json.write(line);
@@ -254,15 +255,15 @@ export function openLogDestination(opts: LogDestinationOptions): LogDestination 
     ([general, json, errors, feexpay]) => {
       const f: Files = { general: general!, json: json!, errors: errors!, feexpay: feexpay! };
       batches.push(f.general, f.json, f.errors, f.feexpay);
-      files = f;
       for (const line of held) toFiles(f, line);
+      toFilesNow = (line) => toFiles(f, line);
       held = [];
       return f;
     },
     (err: Error) => {
       // stdout goes on: the files are lost, the service and its console are not.
       process.stderr.write(`log files in ${fileOpts.dir} unavailable: ${err.message}\n`);
-      failed = true;
+      toFilesNow = () => {};
       held = [];
       return null;
     },
@@ -270,8 +271,7 @@ export function openLogDestination(opts: LogDestinationOptions): LogDestination 
   return {
     write(line) {
       toStdout(line);
-      if (files) toFiles(files, line);
-      else if (!failed) held.push(line);
+      toFilesNow(line);
     },
     async close() {
       clearInterval(flusher);

@@ -1,7 +1,6 @@
 // pino-roll ships no types: the part of its API log-destination.ts uses.
 declare module 'pino-roll' {
-  import type { DestinationStream } from 'pino';
-  import type { EventEmitter } from 'node:events';
+  import type pino from 'pino';
 
   interface RollOptions {
     file: string;
@@ -13,7 +12,7 @@ declare module 'pino-roll' {
   }
 
   /** A sonic-boom that moves to the next numbered file past `size`; `file` is the one being written. */
-  type RolledDestination = DestinationStream & EventEmitter & { file?: string };
+  type RolledDestination = ReturnType<typeof pino.destination> & { file?: string };
 
   export default function roll(options: RollOptions): Promise<RolledDestination>;
 }
