@@ -117,10 +117,9 @@ test('runs as a non-root numeric user (uid >= 10000) with a node-based health ch
 test('the command is `npm start` without npm: compiled JavaScript, Sentry preloaded', () => {
   const cmd = jsonArgs(stage('runtime'), 'CMD');
   assert.deepEqual(cmd, pkg.scripts.start!.split(' '));
-  assert.ok(cmd.includes('--enable-source-maps'), 'stack traces point at src/ lines');
   assert.ok(!cmd.some((a) => /\btsx\b|\.ts$/.test(a)), cmd.join(' '));
   const { preloads, script } = nodeCommandFiles(cmd);
-  assert.deepEqual(preloads, ['./build/instrument.js']);
+  assert.deepEqual(preloads, ['./build/source-maps.js', './build/instrument.js'], "the project's source maps first, then Sentry");
   assert.equal(script, 'build/server.js');
   // What `npm run build` compiles these from: the test needs no build.
   for (const f of [...preloads, script]) assert.ok(existsSync(sourceOf(f)), `${f}: ${sourceOf(f)} is missing`);

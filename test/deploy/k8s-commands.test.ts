@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { CRON_DEFS } from '../../k8s/cronjobs.ts';
+import { SOURCE_MAPS_PRELOAD } from '../../k8s/pod.ts';
 import { renderK8s } from '../../k8s/index.ts';
 import { fixtureInputs } from './fixtures/inputs.ts';
 import { allOutputs, containersOf, nodeCommandFiles, podTemplates, sourceOf, withAllOptions } from './helpers.ts';
@@ -29,8 +30,8 @@ test('every container runs node on compiled files that npm run build produces', 
     assert.ok(cmd?.length, `${where}: an explicit command, not the image's CMD by accident`);
     assert.equal(cmd[0], 'node', where);
     assert.ok(!cmd.some((a) => /\btsx\b|\.ts$/.test(a)), `${where}: ${cmd.join(' ')}`);
-    assert.ok(cmd.includes('--enable-source-maps'), `${where}: stack traces point at src/ lines`);
     const { preloads, script } = nodeCommandFiles(cmd);
+    assert.equal(preloads[0], SOURCE_MAPS_PRELOAD, `${where}: stack traces point at src/ lines, the project's maps loaded first`);
     for (const f of [...preloads, script]) {
       assert.match(f, /^(\.\/)?build\//, `${where}: ${f} is not in build/`);
       assert.ok(existsSync(sourceOf(f)), `${where}: ${f} would not exist, ${sourceOf(f)} is missing`);

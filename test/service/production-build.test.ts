@@ -1,8 +1,8 @@
 /**
  * What `npm start` and the image run: the compiled build/ of `npm run build`, started with the
  * start script's own arguments and no TypeScript loader, on its embedded defaults (PGlite, the
- * in-process FeexPay simulator). Files the compiler does not emit (the log transport the worker
- * loads, the admin page's assets) must be there too.
+ * in-process FeexPay simulator). Files the compiler does not emit (the admin page's assets) must
+ * be there too.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -48,6 +48,31 @@ test('the start script runs compiled JavaScript, with no TypeScript loader', () 
   assert.ok(!cmdline.some((a) => a.includes('tsx')), cmdline.join(' '));
 });
 
+test("the start command maps the build's stack traces to src/ lines, and loads no dependency's source map", () => {
+  // The start script's node flags and preloads, with a script of the test's own in place of build/server.js.
+  const flags = START_ARGS.slice(0, -1);
+  const script = `
+    import { findSourceMap } from 'node:module';
+    const { loadConfig } = await import('./build/config.js');
+    let stack = '';
+    try { loadConfig({ PORT: 'not-a-port' }); } catch (err) { stack = err.stack; }
+    const dependency = import.meta.resolve('@sentry/core');
+    await import(dependency);
+    console.log(JSON.stringify({ stack, own: !!findSourceMap(import.meta.resolve('./build/config.js')), dependency: !!findSourceMap(dependency) }));
+  `;
+  const out = JSON.parse(execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH } })) as {
+    stack: string;
+    own: boolean;
+    dependency: boolean;
+  };
+  assert.match(out.stack, /^ConfigError: .*PORT/);
+  assert.match(out.stack.split('\n')[1]!, /\(.*\/src\/config\/env\.ts:\d+:\d+\)$/, out.stack);
+  assert.ok(!/\/build\//.test(out.stack), out.stack);
+  assert.equal(out.own, true);
+  // @sentry/core ships a source map: --enable-source-maps would have parsed it (about 11 MB of them in the API).
+  assert.equal(out.dependency, false);
+});
+
 test('a payment created on the built service settles through the embedded simulator', async () => {
   const apiKey = fs.readFileSync(path.join(dataDir, 'demo-merchant-key.txt'), 'utf8').trim();
   const created = await call(service.url, 'POST', '/v1/payments', {
@@ -68,12 +93,12 @@ test('a payment created on the built service settles through the embedded simula
   assert.equal(settled.amount, 1500);
 });
 
-test('the files tsc does not emit are in the build: admin assets and the file log transport', async () => {
+test('the files tsc does not emit are in the build (admin assets), and the LOG_DIR files are written', async () => {
   const auth = `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString('base64')}`;
   const asset = await fetch(`${service.url}/admin/assets/dashboard.js`, { headers: { authorization: auth } });
   assert.equal(asset.status, 200);
   assert.equal(await asset.text(), fs.readFileSync('src/admin/assets/dashboard.js', 'utf8'));
-  // The rolling-file transport runs in pino's worker: its files appear once it has loaded.
+  // pino-roll opens its files asynchronously: they appear shortly after the start.
   const files = await waitFor(async () => fs.existsSync(fileLogDir) && fs.readdirSync(fileLogDir).length > 0 && fs.readdirSync(fileLogDir), 10_000, 100);
   assert.ok(files.includes(LOG_FILES.json), files.join(', '));
 });
