@@ -3,9 +3,9 @@
  * (no script). The phone number shows as its last 4 digits; no customer name, email or description.
  */
 import type { FoundPayment } from './search.ts';
+import { integer } from '../reports/integer.ts';
 import { escapeHtml, layout } from './html.ts';
 
-const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const time = (t: string | null) => (t ? escapeHtml(t.replace('T', ' ').replace(/\.\d+Z$/, '')) : '—');
 
 function details(p: FoundPayment): string {
@@ -14,7 +14,7 @@ function details(p: FoundPayment): string {
     ['FeexPay reference', p.feexpay_reference ? `<code>${escapeHtml(p.feexpay_reference)}</code>` : 'none yet'],
     ['Merchant', `${escapeHtml(p.merchant.name)} <code>${escapeHtml(p.merchant.id)}</code>`],
     ['Status', `<strong>${escapeHtml(p.status)}</strong>${p.failure_reason ? ` (${escapeHtml(p.failure_reason)})` : ''}`],
-    ['Amount', `${integer.format(p.amount)} ${escapeHtml(p.currency)}`],
+    ['Amount', `${integer(p.amount)} ${escapeHtml(p.currency)}`],
     ['Network', `${escapeHtml(p.network)}, phone …${escapeHtml(p.phone_last4)}`],
     ['Data', p.mode === 'test' ? 'TEST (sandbox: no money moved)' : 'live'],
     ['Created (UTC)', time(p.created_at)],

@@ -102,6 +102,8 @@ export function selectIntegrations(sdk: typeof SentryNode): SentryIntegration[] 
     sdk.onUnhandledRejectionIntegration(),
     sdk.linkedErrorsIntegration(),
     sdk.contextLinesIntegration(),
-    errorsOnly(sdk.nodeContextIntegration()),
+    // No culture context: a server's locale and time zone say nothing about an error, and reading
+    // them is Intl's first use, which maps about 5 MB of ICU data into the process.
+    errorsOnly(sdk.nodeContextIntegration({ culture: false })),
   ];
 }

@@ -1,6 +1,7 @@
 /** The weekly report as an HTML email: tables with inline styles, as mail clients need. */
 import { PAYOUT_STATUSES } from '../domain/payouts.ts';
-import { integer, percent, seconds, totalsByCurrency, trend, type WeeklyReport } from './report.ts';
+import { integer } from './integer.ts';
+import { percent, seconds, totalsByCurrency, trend, type WeeklyReport } from './report.ts';
 
 const esc = (s: string | number) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 

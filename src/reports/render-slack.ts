@@ -1,5 +1,6 @@
 /** The weekly report as a short Slack message (incoming webhook, mrkdwn). */
-import { integer, percent, seconds, sumByCurrency, totalsByCurrency, trend, type WeeklyReport } from './report.ts';
+import { integer } from './integer.ts';
+import { percent, seconds, sumByCurrency, totalsByCurrency, trend, type WeeklyReport } from './report.ts';
 
 export function renderSlack(r: WeeklyReport): { text: string } {
   const collected =

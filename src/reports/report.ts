@@ -45,7 +45,6 @@ export async function buildWeeklyReport(db: Knex, week: IsoWeek, sources: Report
 }
 
 export const percent = (r: number | null) => (r === null ? 'n/a' : `${(r * 100).toFixed(1)}%`);
-export const integer = (n: number) => new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }).format(n);
 export const seconds = (s: number | null) => (s === null ? 'n/a' : `${s.toFixed(2)} s`);
 export const trend = (p: number | null) => (p === null ? 'no comparison' : `${p > 0 ? '+' : ''}${p.toFixed(1)} pts`);
 
