@@ -84,11 +84,11 @@ function serviceEnv(databaseUrl: string, simulatorUrl: string): Record<string, s
   };
 }
 
-/** The commit measured, marked when src/ has uncommitted changes. */
+/** The commit measured, marked when src/ or bench/ (results aside) has uncommitted changes. */
 function gitCommit(): string {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bench'], { encoding: 'utf8' }).trim() !== '';
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bench', ':!bench/results'], { encoding: 'utf8' }).trim() !== '';
     return dirty ? `${head}+uncommitted changes` : head;
   } catch {
     return 'unknown';
