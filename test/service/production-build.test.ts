@@ -14,8 +14,10 @@ import { LOG_FILES } from '../../src/observability/logger.ts';
 import { LOG_DIR, beninPhone, waitFor } from '../helpers/app.ts';
 import { call, newKey } from '../helpers/http.ts';
 import { freePort, START_ARGS, startServiceProcess, type ServiceProcess } from '../faults/service-process.ts';
+import { startFakeSentry, type FakeSentry } from '../observability/helpers/sentry-server.ts';
 
 let service: ServiceProcess;
+let sentry: FakeSentry;
 let dataDir: string;
 const fileLogDir = path.join(LOG_DIR, 'production-build-files');
 const admin = { user: 'ops', password: 'production-build-admin-password' };
@@ -25,7 +27,10 @@ before(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fgw-build-'));
   fs.rmSync(fileLogDir, { recursive: true, force: true });
   fs.mkdirSync(LOG_DIR, { recursive: true });
+  // Sentry on, as shipped: its SDK is loaded and initialised at the start.
+  sentry = await startFakeSentry();
   const env = {
+    SENTRY_DSN: sentry.dsn,
     DATA_DIR: dataDir,
     LOG_DIR: fileLogDir,
     LOG_LEVEL: 'info',
@@ -39,6 +44,7 @@ before(async () => {
 
 after(async () => {
   await service?.stop();
+  await sentry?.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -91,6 +97,38 @@ test('a payment created on the built service settles through the embedded simula
     200,
   );
   assert.equal(settled.amount, 1500);
+});
+
+/** Resident KB of the node binary's read-only data, where ICU's data lives (/proc/<pid>/smaps). */
+function binaryReadOnlyKb(pid: number): number {
+  const exe = fs.readlinkSync(`/proc/${pid}/exe`);
+  let inside = false;
+  let kb = 0;
+  for (const line of fs.readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const mapping = /^[0-9a-f]+-[0-9a-f]+ (\S+) \S+ \S+ \d+\s+(.*)$/.exec(line);
+    if (mapping) inside = mapping[1] === 'r--p' && mapping[2] === exe;
+    else if (inside && line.startsWith('Rss:')) kb += Number(line.split(/\s+/)[1]);
+  }
+  return kb;
+}
+
+test('the built service starts and serves payments without touching ICU: the first Intl use is an admin page', async () => {
+  // Intl's first use maps about 5 MB of ICU data into the process: nothing at the start (the admin
+  // page's formatter, Sentry's context) nor on the API's path may do it.
+  const apiKey = fs.readFileSync(path.join(dataDir, 'demo-merchant-key.txt'), 'utf8').trim();
+  const created = await call(service.url, 'POST', '/v1/payments', {
+    apiKey,
+    headers: { 'idempotency-key': newKey('icu') },
+    body: { amount: 12500, currency: 'XOF', network: 'mtn', phone_number: beninPhone('04') },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const before = binaryReadOnlyKb(service.child.pid!);
+  const auth = `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString('base64')}`;
+  const page = await fetch(`${service.url}/admin/payments?q=${created.body.id}`, { headers: { authorization: auth } });
+  assert.equal(page.status, 200);
+  assert.ok((await page.text()).includes('12,500 XOF'), 'the amount formatted by Intl');
+  const grown = binaryReadOnlyKb(service.child.pid!) - before;
+  assert.ok(grown >= 2048, `ICU data mapped by the admin page: ${grown} KB (it was already mapped if about 0)`);
 });
 
 test('the files tsc does not emit are in the build (admin assets), and the LOG_DIR files are written', async () => {
