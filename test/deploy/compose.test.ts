@@ -11,6 +11,7 @@ import { posix } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { monitoringConfig } from '../../alerts/config.ts';
+import { SOURCE_MAPS_PRELOAD } from '../../k8s/pod.ts';
 import { SIMULATOR_DEFAULT_API_KEY } from '../../src/feexpay/simulator/options.ts';
 import { nodeCommandFiles, runSynth, SECRET_PATTERNS, sourceOf, strings } from './helpers.ts';
 
@@ -91,6 +92,7 @@ test('the app services run compiled scripts that npm run build produces, and the
     if (!svc.build || !svc.command) continue; // the API runs the image's CMD (dockerfile.test.ts)
     assert.ok(!svc.command.some((a) => /\btsx\b|\.ts$/.test(a)), `${name}: the image has no tsx and no src/: ${svc.command.join(' ')}`);
     const { preloads, script } = nodeCommandFiles(svc.command);
+    assert.equal(preloads[0], SOURCE_MAPS_PRELOAD, `${name}: stack traces point at src/ lines, the project's maps loaded first`);
     for (const f of [...preloads, script]) assert.ok(existsSync(sourceOf(f)), `${name}: ${f} (from ${sourceOf(f)})`);
     checked++;
   }

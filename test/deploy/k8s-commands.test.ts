@@ -4,13 +4,14 @@
  * checked through its source in src/ so the test needs no build.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { CRON_DEFS } from '../../k8s/cronjobs.ts';
-import { SOURCE_MAPS_PRELOAD } from '../../k8s/pod.ts';
+import { API_NODE_FLAGS, SOURCE_MAPS_PRELOAD } from '../../k8s/pod.ts';
 import { renderK8s } from '../../k8s/index.ts';
 import { fixtureInputs } from './fixtures/inputs.ts';
 import { allOutputs, containersOf, nodeCommandFiles, podTemplates, sourceOf, withAllOptions } from './helpers.ts';
@@ -46,6 +47,20 @@ test('the API container runs exactly `npm start` (the Dockerfile CMD)', () => {
   for (const out of outputs) {
     const d = out.objects.find((o) => o.kind === 'Deployment') as any;
     assert.deepEqual(d.spec.template.spec.containers[0].command, start, out.label);
+  }
+});
+
+const MEBI = { Mi: 2 ** 20, Gi: 2 ** 30 } as const;
+const quantityBytes = (q: string) => Number(q.slice(0, -2)) * MEBI[q.slice(-2) as keyof typeof MEBI];
+
+test("the API's V8 heap limit, as its flags set it, is below its container's memory limit in every manifest", () => {
+  // Then the load shedding at 90% of the heap limit acts before the kernel's OOM killer would.
+  const heapLimit = Number(execFileSync(process.execPath, [...API_NODE_FLAGS, '-p', "require('node:v8').getHeapStatistics().heap_size_limit"], { encoding: 'utf8' }));
+  for (const out of outputs) {
+    const d = out.objects.find((o) => o.kind === 'Deployment') as any;
+    const memory: string = d.spec.template.spec.containers[0].resources.limits.memory;
+    assert.match(memory, /^\d+(Mi|Gi)$/, out.label);
+    assert.ok(heapLimit < quantityBytes(memory), `${out.label}: heap limit ${heapLimit} bytes, memory limit ${memory}`);
   }
 });
 
