@@ -21,6 +21,9 @@ let sentry: FakeSentry;
 let dataDir: string;
 const fileLogDir = path.join(LOG_DIR, 'production-build-files');
 const admin = { user: 'ops', password: 'production-build-admin-password' };
+const adminAuth = `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString('base64')}`;
+/** The key the built service wrote for its demo merchant on first start. */
+const demoKey = () => fs.readFileSync(path.join(dataDir, 'demo-merchant-key.txt'), 'utf8').trim();
 
 before(async () => {
   execFileSync('npm', ['run', 'build'], { stdio: 'ignore' });
@@ -80,7 +83,7 @@ test("the start command maps the build's stack traces to src/ lines, and loads n
 });
 
 test('a payment created on the built service settles through the embedded simulator', async () => {
-  const apiKey = fs.readFileSync(path.join(dataDir, 'demo-merchant-key.txt'), 'utf8').trim();
+  const apiKey = demoKey();
   const created = await call(service.url, 'POST', '/v1/payments', {
     apiKey,
     headers: { 'idempotency-key': newKey('build') },
@@ -115,7 +118,7 @@ function binaryReadOnlyKb(pid: number): number {
 test('the built service starts and serves payments without touching ICU: the first Intl use is an admin page', async () => {
   // Intl's first use maps about 5 MB of ICU data into the process: nothing at the start (the admin
   // page's formatter, Sentry's context) nor on the API's path may do it.
-  const apiKey = fs.readFileSync(path.join(dataDir, 'demo-merchant-key.txt'), 'utf8').trim();
+  const apiKey = demoKey();
   const created = await call(service.url, 'POST', '/v1/payments', {
     apiKey,
     headers: { 'idempotency-key': newKey('icu') },
@@ -123,8 +126,7 @@ test('the built service starts and serves payments without touching ICU: the fir
   });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const before = binaryReadOnlyKb(service.child.pid!);
-  const auth = `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString('base64')}`;
-  const page = await fetch(`${service.url}/admin/payments?q=${created.body.id}`, { headers: { authorization: auth } });
+  const page = await fetch(`${service.url}/admin/payments?q=${created.body.id}`, { headers: { authorization: adminAuth } });
   assert.equal(page.status, 200);
   assert.ok((await page.text()).includes('12,500 XOF'), 'the amount formatted by Intl');
   const grown = binaryReadOnlyKb(service.child.pid!) - before;
@@ -132,8 +134,7 @@ test('the built service starts and serves payments without touching ICU: the fir
 });
 
 test('the files tsc does not emit are in the build (admin assets), and the LOG_DIR files are written', async () => {
-  const auth = `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString('base64')}`;
-  const asset = await fetch(`${service.url}/admin/assets/dashboard.js`, { headers: { authorization: auth } });
+  const asset = await fetch(`${service.url}/admin/assets/dashboard.js`, { headers: { authorization: adminAuth } });
   assert.equal(asset.status, 200);
   assert.equal(await asset.text(), fs.readFileSync('src/admin/assets/dashboard.js', 'utf8'));
   // pino-roll opens its files asynchronously: they appear shortly after the start.
