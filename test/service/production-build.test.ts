@@ -25,6 +25,17 @@ const adminAuth = `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toStri
 /** The key the built service wrote for its demo merchant on first start. */
 const demoKey = () => fs.readFileSync(path.join(dataDir, 'demo-merchant-key.txt'), 'utf8').trim();
 
+/** A Benin MTN payment for the demo merchant; the phone's last two digits pick the simulator's outcome. */
+async function createPayment(amount: number, outcome: string): Promise<Record<string, any>> {
+  const created = await call(service.url, 'POST', '/v1/payments', {
+    apiKey: demoKey(),
+    headers: { 'idempotency-key': newKey('build') },
+    body: { amount, currency: 'XOF', network: 'mtn', phone_number: beninPhone(outcome) },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  return created.body;
+}
+
 before(async () => {
   execFileSync('npm', ['run', 'build'], { stdio: 'ignore' });
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fgw-build-'));
@@ -84,16 +95,11 @@ test("the start command maps the build's stack traces to src/ lines, and loads n
 
 test('a payment created on the built service settles through the embedded simulator', async () => {
   const apiKey = demoKey();
-  const created = await call(service.url, 'POST', '/v1/payments', {
-    apiKey,
-    headers: { 'idempotency-key': newKey('build') },
-    body: { amount: 1500, currency: 'XOF', network: 'mtn', phone_number: beninPhone('00') },
-  });
-  assert.equal(created.status, 201, JSON.stringify(created.body));
-  assert.equal(created.body.status, 'pending');
+  const created = await createPayment(1500, '00');
+  assert.equal(created.status, 'pending');
   const settled = await waitFor(
     async () => {
-      const r = await call(service.url, 'GET', `/v1/payments/${created.body.id}`, { apiKey });
+      const r = await call(service.url, 'GET', `/v1/payments/${created.id}`, { apiKey });
       return r.body.status === 'successful' && r.body;
     },
     20_000,
@@ -118,15 +124,9 @@ function binaryReadOnlyKb(pid: number): number {
 test('the built service starts and serves payments without touching ICU: the first Intl use is an admin page', async () => {
   // Intl's first use maps about 5 MB of ICU data into the process: nothing at the start (the admin
   // page's formatter, Sentry's context) nor on the API's path may do it.
-  const apiKey = demoKey();
-  const created = await call(service.url, 'POST', '/v1/payments', {
-    apiKey,
-    headers: { 'idempotency-key': newKey('icu') },
-    body: { amount: 12500, currency: 'XOF', network: 'mtn', phone_number: beninPhone('04') },
-  });
-  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const created = await createPayment(12500, '04');
   const before = binaryReadOnlyKb(service.child.pid!);
-  const page = await fetch(`${service.url}/admin/payments?q=${created.body.id}`, { headers: { authorization: adminAuth } });
+  const page = await fetch(`${service.url}/admin/payments?q=${created.id}`, { headers: { authorization: adminAuth } });
   assert.equal(page.status, 200);
   assert.ok((await page.text()).includes('12,500 XOF'), 'the amount formatted by Intl');
   const grown = binaryReadOnlyKb(service.child.pid!) - before;
