@@ -35,7 +35,8 @@ import { runGrowth } from './lib/growth.ts';
 import { ensureWrk, removeLinesFiles } from './lib/load.ts';
 import { startReference, startService, startSimulatorProcess, type Proc } from './lib/processes.ts';
 import { ratiosOf, writeReport, type BenchReport } from './lib/report.ts';
-import { MODES, runPasses, WEBHOOK_TOKEN, type Mode, type PassOptions, type PassResult } from './lib/scenarios.ts';
+import { MODES, runPasses, type Mode, type PassOptions, type PassResult } from './lib/scenarios.ts';
+import { OFF, serviceEnv, shipped } from './lib/service-env.ts';
 import { runSoak, type SoakResult } from './lib/soak.ts';
 import { countStatements } from './lib/statements.ts';
 
@@ -65,25 +66,6 @@ const events = Number(args.events ?? (quick ? 5_000 : 20_000));
 const opts: PassOptions = { connections: Number(args.connections), durationSec: Number(args.duration ?? (quick ? 4 : 8)), rounds: Math.max(1, Number(args.rounds)), quick };
 const log = (line: string) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
-function serviceEnv(databaseUrl: string, simulatorUrl: string): Record<string, string> {
-  return {
-    DATABASE_URL: databaseUrl,
-    MIGRATE_ON_START: 'false',
-    FEEXPAY_API_KEY: SIMULATOR_DEFAULT_API_KEY,
-    FEEXPAY_SHOP_ID: 'simshop00000001',
-    FEEXPAY_BASE_URL: simulatorUrl,
-    WEBHOOK_TOKEN,
-    // The limits protect real phones and merchants; here one merchant is the whole load.
-    RATE_LIMIT_PER_KEY_PER_MINUTE: '1000000',
-    RATE_LIMIT_PER_PHONE_PER_HOUR: '10000',
-    // The simulator keeps the bench's payments pending for ever (numbers ending in 04), where real
-    // ones settle within minutes: without this the reconciler would re-check every earlier payment
-    // during the later loads, work that grows with the run, not with the load. It still runs.
-    RECONCILE_AFTER_MS: '3600000',
-    NODE_ENV: 'production',
-  };
-}
-
 /** The commit measured, marked when src/ or bench/ (results aside) has uncommitted changes. */
 function gitCommit(): string {
   try {
@@ -110,8 +92,7 @@ async function main(): Promise<void> {
     ...extraArgs,
     ...(args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.join(resultsDir, 'prof'), '--cpu-prof-name', `${label}-${Date.now()}.cpuprofile`] : []),
   ];
-  const shipped = { LOG_LEVEL: 'info', LOG_DIR: path.join(logsDir, 'files'), SENTRY_DSN: sentry.dsn, SENTRY_TRACES_SAMPLE_RATE: '0.1', SENTRY_ENVIRONMENT: 'bench' };
-  const observability = { off: { LOG_LEVEL: 'silent' }, on: shipped };
+  const observability = { off: OFF, on: shipped(logsDir, sentry.dsn) };
   let soak: SoakResult | null = null;
   try {
     const dbs = {} as Record<Mode, BenchDatabase>;
