@@ -68,17 +68,6 @@ const o: PassOptions = { connections: Number(args.connections), durationSec: Num
 const logsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fgw-compare-'));
 const load = (s: Side) => (args.load === 'post' ? postLoad(s.service, s.db, o) : getLoad(s.service, s.db, s.ids, o));
 
-/** The service started from `cwd` (spawn takes the current directory; START_ARGS are relative). */
-async function startIn(cwd: string | undefined, env: Record<string, string>, logFile: string, nodeArgs: string[]): Promise<Proc> {
-  const home = process.cwd();
-  if (cwd) process.chdir(cwd);
-  try {
-    return await startService(env, logFile, nodeArgs);
-  } finally {
-    process.chdir(home);
-  }
-}
-
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const row = (xs: number[], digits: number) => `${mean(xs).toFixed(digits)} (${xs.map((x) => x.toFixed(digits)).join(' ')})`;
 
@@ -93,7 +82,7 @@ async function main(): Promise<void> {
       if (spec.sql) await db.db.raw(spec.sql);
       const observability = spec.observability === 'shipped' ? shipped(path.join(logsDir, name), sentry.dsn) : OFF;
       const env = { ...serviceEnv(db.url, simulator.url), ...observability, ...spec.env };
-      const service = await startIn(spec.cwd, env, path.join(logsDir, `service-${name}.log`), spec.nodeArgs ?? []);
+      const service = await startService(env, path.join(logsDir, `service-${name}.log`), spec.nodeArgs ?? [], spec.cwd);
       sides.push({ name, service, db, ids: [], rounds: [] });
     }
     // Warm-up, and the payments the reads read.

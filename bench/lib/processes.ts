@@ -38,9 +38,9 @@ async function waitReady(url: string, child: ChildProcess, what: string, logFile
   throw new Error(`${what} not ready within 60 s; see ${logFile}`);
 }
 
-function launch(args: string[], env: Record<string, string>, logFile: string): ChildProcess {
+function launch(args: string[], env: Record<string, string>, logFile: string, cwd?: string): ChildProcess {
   const out = fs.openSync(logFile, 'w');
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', out, out] });
+  const child = spawn(process.execPath, args, { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', out, out] });
   fs.closeSync(out);
   return child;
 }
@@ -59,10 +59,11 @@ function stopper(child: ChildProcess): () => Promise<void> {
 /** `npm start` without npm (and without its prestart build: `npm run bench` builds first). */
 export const START_ARGS = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ').slice(1);
 
-export async function startService(env: Record<string, string>, logFile: string, nodeArgs: string[] = []): Promise<Proc> {
+/** `cwd`: another checkout whose build/ is started (START_ARGS are relative to it); default this one. */
+export async function startService(env: Record<string, string>, logFile: string, nodeArgs: string[] = [], cwd?: string): Promise<Proc> {
   const port = await freePort();
   // The extra flags go after the start script's own, so that one of them can override it.
-  const child = launch([...START_ARGS.slice(0, -1), ...nodeArgs, ...START_ARGS.slice(-1)], { HOST: '127.0.0.1', PORT: String(port), ...env }, logFile);
+  const child = launch([...START_ARGS.slice(0, -1), ...nodeArgs, ...START_ARGS.slice(-1)], { HOST: '127.0.0.1', PORT: String(port), ...env }, logFile, cwd);
   const url = `http://127.0.0.1:${port}`;
   await waitReady(`${url}/health/ready`, child, 'the service', logFile);
   return { pid: child.pid!, url, child, stop: stopper(child) };
