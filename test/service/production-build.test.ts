@@ -22,13 +22,13 @@ let dataDir: string;
 const fileLogDir = path.join(LOG_DIR, 'production-build-files');
 const admin = { user: 'ops', password: 'production-build-admin-password' };
 const adminAuth = `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString('base64')}`;
-/** The key the built service wrote for its demo merchant on first start. */
-const demoKey = () => fs.readFileSync(path.join(dataDir, 'demo-merchant-key.txt'), 'utf8').trim();
+/** The key the built service wrote for its demo merchant on first start (read once it is up). */
+let demoKey: string;
 
 /** A Benin MTN payment for the demo merchant; the phone's last two digits pick the simulator's outcome. */
 async function createPayment(amount: number, outcome: string): Promise<Record<string, any>> {
   const created = await call(service.url, 'POST', '/v1/payments', {
-    apiKey: demoKey(),
+    apiKey: demoKey,
     headers: { 'idempotency-key': newKey('build') },
     body: { amount, currency: 'XOF', network: 'mtn', phone_number: beninPhone(outcome) },
   });
@@ -54,6 +54,7 @@ before(async () => {
     ALLOW_EMBEDDED_DATABASE: 'true',
   };
   service = await startServiceProcess(env, await freePort(), path.join(LOG_DIR, 'production-build.log'), START_ARGS);
+  demoKey = fs.readFileSync(path.join(dataDir, 'demo-merchant-key.txt'), 'utf8').trim();
 });
 
 after(async () => {
@@ -94,12 +95,11 @@ test("the start command maps the build's stack traces to src/ lines, and loads n
 });
 
 test('a payment created on the built service settles through the embedded simulator', async () => {
-  const apiKey = demoKey();
   const created = await createPayment(1500, '00');
   assert.equal(created.status, 'pending');
   const settled = await waitFor(
     async () => {
-      const r = await call(service.url, 'GET', `/v1/payments/${created.id}`, { apiKey });
+      const r = await call(service.url, 'GET', `/v1/payments/${created.id}`, { apiKey: demoKey });
       return r.body.status === 'successful' && r.body;
     },
     20_000,
