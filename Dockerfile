@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1.7
-# Three stages: `build` compiles src/ with tsc (`npm run build`, all dependencies), `deps` installs
+# Three stages: `build` bundles src/ (`npm run build`, all dependencies), `deps` installs
 # production dependencies only, `runtime` gets those and build/: no src/, no tsx, no TypeScript.
 # Base: Node 24 (the LTS line of .nvmrc) on Debian 13 trixie slim. Pin it by digest in CI:
 #   docker build --build-arg NODE_IMAGE=node:24.21.0-trixie-slim@sha256:<digest> .
@@ -9,13 +9,15 @@ ARG NODE_IMAGE=node:24.21.0-trixie-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Development dependencies too (typescript). --ignore-scripts: no install script runs at build;
-# tsc needs none.
+# Development dependencies too (the bundler and tsx, which runs its script). --ignore-scripts: no
+# install script runs at build; the bundler's binary comes as a platform package, with no script.
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --no-audit --no-fund --ignore-scripts
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
+COPY bundle ./bundle
 COPY src ./src
-# tsc to build/ (with source maps), plus the files tsc does not emit (the admin page's assets).
+# The bundle in build/ (with its source map), plus the files it does not hold (the admin page's
+# assets). Types are checked in CI (npm run typecheck), before an image is built.
 RUN npm run build
 
 FROM ${NODE_IMAGE} AS deps

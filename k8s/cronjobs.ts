@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { NAMES, selectorLabels } from './names.ts';
-import { baseContainer, basePodSpec, JOB_POOL_MAX, nodeCommand, sourceOf } from './pod.ts';
+import { sourceOf } from '../bundle/entry-points.ts';
+import { baseContainer, basePodSpec, JOB_POOL_MAX, nodeCommand } from './pod.ts';
 import type { CronSettings, EnvSettings } from './settings.ts';
 
 export interface CronDef {

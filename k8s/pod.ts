@@ -2,13 +2,13 @@
  * Pieces every pod of the service shares (API, migration init container, CronJobs): the same
  * image, environment and hardening, so a Job never runs with weaker settings than the API.
  */
-import { readFileSync } from 'node:fs';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
+import { sourceOf } from '../bundle/entry-points.ts';
 import { LOG_DIR } from './app-config.ts';
 import { NAMES } from './names.ts';
 import { secretEnv, type SecretKeyDoc } from './secrets.ts';
@@ -59,23 +59,6 @@ export function volumeMounts(s: EnvSettings): IVolumeMount[] {
  */
 export function pullPolicy(image: string): 'Always' | 'IfNotPresent' {
   return image.includes('@sha256:') ? 'IfNotPresent' : 'Always';
-}
-
-const ROOT = new URL('../', import.meta.url);
-const readJson = <T>(file: string): T => JSON.parse(readFileSync(new URL(file, ROOT), 'utf8')) as T;
-
-/**
- * The source `npm run build` makes a build/ file from, read from the build's own configuration:
- * tsconfig.build.json (rootDir -> outDir: build/X.js <- src/X.ts). The image holds build/, not
- * src/; synth and the tests check a command against src/ without running the build.
- */
-export function sourceOf(built: string): string {
-  const { rootDir, outDir } = readJson<{ compilerOptions: { rootDir: string; outDir: string } }>('tsconfig.build.json').compilerOptions;
-  const rel = built.replace(/^\.\//, '');
-  if (!rel.startsWith(`${outDir}/`)) throw new Error(`${built} is not under ${outDir}/`);
-  const inner = rel.slice(outDir.length + 1);
-  if (inner.endsWith('.js')) return `${rootDir}/${inner.slice(0, -'.js'.length)}.ts`;
-  throw new Error(`${built}: tsc writes .js files only`);
 }
 
 /**

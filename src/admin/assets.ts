@@ -15,16 +15,19 @@ export interface Asset {
   etag: string;
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
+// Under tsx, src/admin/assets beside this module; in the bundle, which moves this module into a
+// chunk, the copy bundle/build.ts puts beside that chunk, under the name it defines here.
+declare const BUNDLED_ADMIN_ASSETS: string | undefined;
+const assetsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), typeof BUNDLED_ADMIN_ASSETS === 'string' ? BUNDLED_ADMIN_ASSETS : 'assets');
 const chartDist = path.dirname(createRequire(import.meta.url).resolve('chart.js'));
 
 const FILES: Record<string, { file: string; type: string }> = {
-  'tables.js': { file: path.join(here, 'assets', 'tables.js'), type: 'text/javascript; charset=utf-8' },
-  'dashboard.js': { file: path.join(here, 'assets', 'dashboard.js'), type: 'text/javascript; charset=utf-8' },
-  'merchant-events.js': { file: path.join(here, 'assets', 'merchant-events.js'), type: 'text/javascript; charset=utf-8' },
-  'review.js': { file: path.join(here, 'assets', 'review.js'), type: 'text/javascript; charset=utf-8' },
-  'refresh.js': { file: path.join(here, 'assets', 'refresh.js'), type: 'text/javascript; charset=utf-8' },
-  'dashboard.css': { file: path.join(here, 'assets', 'dashboard.css'), type: 'text/css; charset=utf-8' },
+  'tables.js': { file: path.join(assetsDir, 'tables.js'), type: 'text/javascript; charset=utf-8' },
+  'dashboard.js': { file: path.join(assetsDir, 'dashboard.js'), type: 'text/javascript; charset=utf-8' },
+  'merchant-events.js': { file: path.join(assetsDir, 'merchant-events.js'), type: 'text/javascript; charset=utf-8' },
+  'review.js': { file: path.join(assetsDir, 'review.js'), type: 'text/javascript; charset=utf-8' },
+  'refresh.js': { file: path.join(assetsDir, 'refresh.js'), type: 'text/javascript; charset=utf-8' },
+  'dashboard.css': { file: path.join(assetsDir, 'dashboard.css'), type: 'text/css; charset=utf-8' },
   'chart.umd.min.js': { file: path.join(chartDist, 'chart.umd.min.js'), type: 'text/javascript; charset=utf-8' },
 };
 

@@ -65,11 +65,11 @@ test('the build stage installs every dependency and runs npm run build', () => {
   const build = stage('build');
   const ci = build.filter((l) => /\bnpm ci\b/.test(l));
   assert.equal(ci.length, 1);
-  assert.doesNotMatch(ci[0]!, /--omit=dev|--production/, 'tsc is a development dependency');
+  assert.doesNotMatch(ci[0]!, /--omit=dev|--production/, 'the bundler is a development dependency');
   assert.ok(build.some((l) => /^RUN .*\bnpm run build\b/.test(l)));
-  assert.ok(pkg.scripts.build!.includes('tsconfig.build.json'));
+  assert.equal(pkg.scripts.build, 'tsx bundle/build.ts');
   const copied = build.filter((l) => l.startsWith('COPY ')).flatMap((l) => l.split(/\s+/).slice(1, -1));
-  for (const need of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src']) {
+  for (const need of ['package.json', 'package-lock.json', 'tsconfig.json', 'bundle', 'src']) {
     assert.ok(copied.includes(need), `the build stage needs ${need}`);
   }
 });
@@ -78,7 +78,7 @@ test('production dependencies only, from the lockfile; tsx and TypeScript are no
   assert.ok(stage('deps').some((l) => /^RUN .*\bnpm ci --omit=dev\b/.test(l)));
   assert.doesNotMatch(dockerfile, /COPY \. /, 'never copy the whole context');
   assert.doesNotMatch(dockerfile, /esbuild/, 'nothing at run time transpiles, so nothing to smoke-test');
-  for (const dev of ['tsx', 'typescript']) {
+  for (const dev of ['tsx', 'typescript', 'esbuild']) {
     assert.equal(pkg.dependencies[dev], undefined, `${dev} must not be a production dependency`);
     assert.ok(pkg.devDependencies[dev], `${dev} is a development dependency`);
   }
@@ -132,5 +132,5 @@ test('.dockerignore is an allow-list that keeps secrets and local state out', ()
     .filter((l) => l && !l.startsWith('#'));
   assert.equal(rules[0], '*', 'everything is excluded first');
   const allowed = rules.filter((r) => r.startsWith('!')).map((r) => r.slice(1));
-  assert.deepEqual(allowed.sort(), ['package-lock.json', 'package.json', 'src/', 'tsconfig.build.json', 'tsconfig.json']);
+  assert.deepEqual(allowed.sort(), ['bundle/', 'package-lock.json', 'package.json', 'src/', 'tsconfig.json']);
 });

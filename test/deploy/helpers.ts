@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { CRON_DEFS } from '../../k8s/cronjobs.ts';
-import { sourceOf } from '../../k8s/pod.ts';
+import { sourceOf } from '../../bundle/entry-points.ts';
 import { ENV_NAMES, envSettings, renderK8s, type EnvName, type EnvSettings, type MonitoringInputs } from '../../k8s/index.ts';
 import { fixtureInputs } from './fixtures/inputs.ts';
 

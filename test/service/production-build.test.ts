@@ -1,7 +1,7 @@
 /**
- * What `npm start` and the image run: the compiled build/ of `npm run build`, started with the
+ * What `npm start` and the image run: the bundle in build/ of `npm run build`, started with the
  * start script's own arguments and no TypeScript loader, on its embedded defaults (PGlite, the
- * in-process FeexPay simulator). Files the compiler does not emit (the admin page's assets) must
+ * in-process FeexPay simulator). Files the bundler does not emit (the admin page's assets) must
  * be there too.
  */
 import { after, before, test } from 'node:test';
@@ -22,6 +22,11 @@ let dataDir: string;
 const fileLogDir = path.join(LOG_DIR, 'production-build-files');
 const admin = { user: 'ops', password: 'production-build-admin-password' };
 const adminAuth = `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString('base64')}`;
+/** String literals whose place in the bundle must map back to their file and line. */
+const SOURCE_PROBES = [
+  { source: 'src/config/env.ts', literal: 'ConfigError' },
+  { source: 'node_modules/fastify/lib/errors.js', literal: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' },
+];
 /** The key the built service wrote for its demo merchant on first start (read once it is up). */
 let demoKey: string;
 
@@ -41,10 +46,13 @@ before(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fgw-build-'));
   fs.rmSync(fileLogDir, { recursive: true, force: true });
   fs.mkdirSync(LOG_DIR, { recursive: true });
-  // Sentry on, as shipped: its SDK is loaded and initialised at the start.
+  // Sentry on, as shipped: its SDK is loaded and initialised at the start. Every request traced,
+  // so that the payments' transactions show that the bundle's instrument.js and server.js share
+  // one Sentry client.
   sentry = await startFakeSentry();
   const env = {
     SENTRY_DSN: sentry.dsn,
+    SENTRY_TRACES_SAMPLE_RATE: '1',
     DATA_DIR: dataDir,
     LOG_DIR: fileLogDir,
     LOG_LEVEL: 'info',
@@ -69,27 +77,44 @@ test('the start script runs compiled JavaScript, with no TypeScript loader', () 
   assert.ok(!cmdline.some((a) => a.includes('tsx')), cmdline.join(' '));
 });
 
-test("the start command maps the build's stack traces to src/ lines, and loads no dependency's source map", () => {
-  // The start script's node flags and preloads, with a script of the test's own in place of build/server.js.
+test("the start command maps the bundle's code to src/ lines and a dependency's to its file in node_modules, and loads no dependency's own map", () => {
+  // The start script's node flags and preloads, with a script of the test's own in place of
+  // build/server.js: it loads the chunk that holds a source file and asks Node's own source map
+  // (the one a stack trace would use) where a string literal of that file came from.
   const flags = START_ARGS.slice(0, -1);
   const script = `
+    import fs from 'node:fs';
+    import path from 'node:path';
     import { findSourceMap } from 'node:module';
-    const { loadConfig } = await import('./build/config.js');
-    let stack = '';
-    try { loadConfig({ PORT: 'not-a-port' }); } catch (err) { stack = err.stack; }
+    import { pathToFileURL } from 'node:url';
+    const probes = ${JSON.stringify(SOURCE_PROBES)};
+    const found = [];
+    for (const { source, literal } of probes) {
+      const chunk = fs.readdirSync('build/chunks').filter((f) => f.endsWith('.js')).map((f) => path.resolve('build/chunks', f))
+        .find((f) => JSON.parse(fs.readFileSync(f + '.map', 'utf8')).sources.some((s) => s.endsWith(source)));
+      const url = pathToFileURL(chunk).href;
+      await import(url);
+      const before = fs.readFileSync(chunk, 'utf8').split(JSON.stringify(literal))[0].split('\\n');
+      const entry = findSourceMap(url).findEntry(before.length - 1, before.at(-1).length);
+      found.push({ source: entry.originalSource, line: entry.originalLine + 1 });
+    }
     const dependency = import.meta.resolve('@sentry/core');
     await import(dependency);
-    console.log(JSON.stringify({ stack, own: !!findSourceMap(import.meta.resolve('./build/config.js')), dependency: !!findSourceMap(dependency) }));
+    console.log(JSON.stringify({ found, dependency: !!findSourceMap(dependency) }));
   `;
   const out = JSON.parse(execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH } })) as {
-    stack: string;
-    own: boolean;
+    found: { source: string; line: number }[];
     dependency: boolean;
   };
-  assert.match(out.stack, /^ConfigError: .*PORT/);
-  assert.match(out.stack.split('\n')[1]!, /\(.*\/src\/config\/env\.ts:\d+:\d+\)$/, out.stack);
-  assert.ok(!/\/build\//.test(out.stack), out.stack);
-  assert.equal(out.own, true);
+  SOURCE_PROBES.forEach(({ source, literal }, i) => {
+    const line =
+      fs
+        .readFileSync(source, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes(`'${literal}'`)) + 1;
+    assert.ok(out.found[i]!.source.endsWith(`/${source}`), JSON.stringify(out.found[i]));
+    assert.equal(out.found[i]!.line, line, `${literal} in ${source}`);
+  });
   // @sentry/core ships a source map: --enable-source-maps would have parsed it (about 11 MB of them in the API).
   assert.equal(out.dependency, false);
 });
@@ -133,7 +158,7 @@ test('the built service starts and serves payments without touching ICU: the fir
   assert.ok(grown >= 2048, `ICU data mapped by the admin page: ${grown} KB (it was already mapped if about 0)`);
 });
 
-test('the files tsc does not emit are in the build (admin assets), and the LOG_DIR files are written', async () => {
+test('the files the bundler does not emit are in the build (admin assets), and the LOG_DIR files are written', async () => {
   const asset = await fetch(`${service.url}/admin/assets/dashboard.js`, { headers: { authorization: adminAuth } });
   assert.equal(asset.status, 200);
   assert.equal(await asset.text(), fs.readFileSync('src/admin/assets/dashboard.js', 'utf8'));
@@ -142,7 +167,13 @@ test('the files tsc does not emit are in the build (admin assets), and the LOG_D
   assert.ok(files.includes(LOG_FILES.json), files.join(', '));
 });
 
-test('SIGTERM stops the built service cleanly', async () => {
+test('SIGTERM stops the built service cleanly, and its traces reached Sentry through the client instrument.js made', async () => {
   await service.stop();
   assert.equal(service.child.exitCode, 0);
+  const payment = sentry.items.find((i) => i.type === 'transaction' && i.payload.transaction === 'POST /v1/payments')?.payload as { spans: { op: string }[] } | undefined;
+  assert.ok(payment, sentry.items.map((i) => `${i.type}:${String(i.payload.transaction)}`).join(', '));
+  assert.ok(
+    payment.spans.some((sp) => sp.op === 'http.client'),
+    JSON.stringify(payment.spans),
+  );
 });
