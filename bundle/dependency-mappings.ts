@@ -3,9 +3,9 @@
  * loads once source maps are on (src/source-maps.ts) and keeps it: esbuild's full map of the
  * bundle, dependencies included, held about 9 MB of the API's memory (docs/benchmarks.md). The
  * project's own mappings are kept whole (a frame of src/ code points at its line and column);
- * of a dependency's, only the first of each line of its source, so its frames point at its
- * file and line in node_modules (Sentry marks them as outside the app) without a mapping for
- * every token of the line.
+ * of a dependency's, only the first of each line of its source (and the first on each line of
+ * the bundle), so its frames point at its file and line in node_modules (Sentry marks them as
+ * outside the app) without a mapping for every token of the line.
  */
 import fs from 'node:fs';
 import { decode, encode, type SourceMapSegment } from '@jridgewell/sourcemap-codec';
@@ -30,10 +30,16 @@ export function coarsenDependencyMappings(file: string): { kept: number; of: num
   let of = 0;
   let lastSource = -1;
   let lastLine = -1;
-  const lines = decode(map.mappings).map((segments) =>
-    segments.flatMap((segment): SourceMapSegment[] => {
+  const lines = decode(map.mappings).map((segments) => {
+    // Each generated line starts a run: a position looks up the segments of its own line.
+    lastSource = -1;
+    return segments.flatMap((segment): SourceMapSegment[] => {
       of += 1;
-      if (segment.length === 1) return [segment];
+      if (segment.length === 1) {
+        lastSource = -1;
+        kept += 1;
+        return [segment];
+      }
       const [column, source, line, sourceColumn] = segment;
       const sameLine = source === lastSource && line === lastLine;
       lastSource = source;
@@ -52,8 +58,8 @@ export function coarsenDependencyMappings(file: string): { kept: number; of: num
         names.set(segment[4], name);
       }
       return [[column, source, line, sourceColumn, name]];
-    }),
-  );
+    });
+  });
   fs.writeFileSync(file, JSON.stringify({ ...map, names: keptNames, mappings: encode(lines) }));
   return { kept, of };
 }
