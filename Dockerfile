@@ -51,4 +51,4 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
 # `npm start` without npm (and without its prestart build): signals reach node directly;
 # source-maps.js points the stack traces of build/ at src/ lines, then instrument.js loads Sentry
 # before Fastify; the V8 flags bound the heap (docs/benchmarks.md).
-CMD ["node", "--max-semi-space-size=16", "--max-old-space-size=384", "--import", "./build/source-maps.js", "--import", "./build/instrument.js", "build/server.js"]
+CMD ["node", "--max-semi-space-size=8", "--max-old-space-size=384", "--import", "./build/source-maps.js", "--import", "./build/instrument.js", "build/server.js"]
