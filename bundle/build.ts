@@ -1,8 +1,8 @@
 /**
  * `npm run build`: src/ bundled by esbuild into build/, what `npm start`, the image and the
  * Kubernetes manifests run. One minified bundle instead of tsc's file per module: the API holds
- * 25-30 MB less (every dependency module's source text, module record and wrapper, which V8 keeps
- * for the process's life) and spends less CPU per request (docs/benchmarks.md, "The bundle").
+ * 12-23 MB less under load at the same CPU per request (every module's source text, record and
+ * wrapper are kept for the process's life; docs/benchmarks.md, "The bundle").
  * Types are checked by `npm run typecheck`, not here.
  *
  * Entry points keep their paths (build/server.js, build/cli/migrate.js, ...); the modules they
@@ -51,7 +51,7 @@ const ADMIN_ASSETS = 'admin-assets/';
 // CommonJS dependencies call require() for Node's modules; an ES module has none of its own.
 const BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
-export async function bundle(): Promise<void> {
+async function bundle(): Promise<void> {
   fs.rmSync(OUT, { recursive: true, force: true });
   const result = await build({
     absWorkingDir: ROOT,

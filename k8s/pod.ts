@@ -64,8 +64,9 @@ export function pullPolicy(image: string): 'Always' | 'IfNotPresent' {
 /**
  * The API's V8 flags, as in `npm start` and the image's CMD (measured: docs/benchmarks.md).
  * Semi-spaces of 8 MB: with 4 MB a read cost 0.47-0.50 ms of CPU against 0.38 at 16 MB, every
- * scavenge copying the requests in flight; since build/ is a bundle, 8 MB costs CPU within the
- * noise of 16 and holds 12-16 MB less under load. An old generation of at most 384 MB: with the default limit
+ * scavenge copying the requests in flight; since build/ is a bundle, 8 MB costs a read 5-8% of
+ * CPU against 16 (payments: within the noise) and holds 12-18 MB less under load, which keeps
+ * RSS under load below 180 MB. An old generation of at most 384 MB: with the default limit
  * (about 4 GB on a large node) V8 let the old generation grow to four times its live 50-70 MB
  * before collecting it (RSS under load up to 350 MB); a 384 MB limit keeps it within about 1.4
  * times, at no measurable CPU cost, and keeps the heap below the smallest memory limit of the
