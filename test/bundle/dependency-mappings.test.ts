@@ -46,15 +46,7 @@ test("the project's mappings are kept whole, a dependency's first of each source
   assert.equal(map.file, 'chunk.js', 'the other fields are kept');
   assert.deepEqual(map.names, ['loadConfig'], 'names only the kept segments use, renumbered');
   assert.deepEqual(decode(map.mappings), [
-    [
-      [0, OWN, 7, 4, 0],
-      [10, OWN, 7, 10],
-      [20, DEP, 110, 2],
-      [50, DEP, 111, 2],
-      [60, OWN, 8, 0, 0],
-      [70, DEP, 111, 6],
-      [80],
-    ],
+    [[0, OWN, 7, 4, 0], [10, OWN, 7, 10], [20, DEP, 110, 2], [50, DEP, 111, 2], [60, OWN, 8, 0, 0], [70, DEP, 111, 6], [80]],
     [
       [0, DEP, 111, 9],
       [5, OWN, 9, 0],
