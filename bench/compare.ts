@@ -15,8 +15,8 @@
  *   env            more environment variables
  *   nodeArgs       more Node flags (after the start script's own)
  *   sql            run on the variant's database after its migrations (a schema variant)
- *   cwd            another checkout whose build/ is started (a worktree of the commit to compare
- *                  against, built with `npm run build` there)
+ *   cwd            another checkout whose build/ is started with its own start command (a worktree
+ *                  of the commit to compare against, built with `npm run build` there)
  * e.g. '{"off":{},"shipped":{"observability":"shipped"},"warn":{"observability":"shipped","env":{"LOG_LEVEL":"warn"}}}'
  *
  * Printed per variant: the service's CPU per request, its database's backends' CPU per request,
@@ -27,7 +27,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createBenchDatabase, type BenchDatabase } from './lib/database.ts';
+import { benchAdminUrl, createBenchDatabase, type BenchDatabase } from './lib/database.ts';
 import { startFakeSentry } from './lib/fake-sentry.ts';
 import { ensureWrk, removeLinesFiles } from './lib/load.ts';
 import { samplePostgresCpu } from './lib/postgres-cpu.ts';
@@ -63,10 +63,19 @@ const { values: args, positionals } = parseArgs({
 });
 
 const variants = JSON.parse(positionals[0] ?? '{"off":{},"shipped":{"observability":"shipped"}}') as Record<string, VariantSpec>;
-const adminUrl = args.database ?? process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const adminUrl = benchAdminUrl(args.database);
 const o: PassOptions = { connections: Number(args.connections), durationSec: Number(args.duration), rounds: Math.max(1, Number(args.rounds)), quick: true };
 const logsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fgw-compare-'));
 const load = (s: Side) => (args.load === 'post' ? postLoad(s.service, s.db, o) : getLoad(s.service, s.db, s.ids, o));
+
+type Round = Side['rounds'][number];
+/** What is printed of the rounds: label, the figure, decimals. */
+const COLUMNS: [string, (r: Round) => number, number][] = [
+  ['CPU ms/req', (r) => r.cpuMs, 3],
+  ['PostgreSQL ms/req', (r) => r.pgMs, 3],
+  ['req/s', (r) => r.rps, 0],
+  ['RSS max MB', (r) => r.rssMb, 0],
+];
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const row = (xs: number[], digits: number) => `${mean(xs).toFixed(digits)} (${xs.map((x) => x.toFixed(digits)).join(' ')})`;
@@ -108,22 +117,8 @@ async function main(): Promise<void> {
         (await s.db.db.raw(`SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'payments'`)) as { rows: { n_tup_upd: string; n_tup_hot_upd: string }[] }
       ).rows;
       const hot = updates && Number(updates.n_tup_upd) > 0 ? `${((100 * Number(updates.n_tup_hot_upd)) / Number(updates.n_tup_upd)).toFixed(0)}%` : 'n/a';
-      const r = s.rounds;
-      console.log(
-        `${s.name}: CPU ms/req ${row(
-          r.map((x) => x.cpuMs),
-          3,
-        )}; PostgreSQL ms/req ${row(
-          r.map((x) => x.pgMs),
-          3,
-        )}; req/s ${row(
-          r.map((x) => x.rps),
-          0,
-        )}; RSS max MB ${row(
-          r.map((x) => x.rssMb),
-          0,
-        )}; HOT updates ${hot}`,
-      );
+      const columns = COLUMNS.map(([label, of, digits]) => `${label} ${row(s.rounds.map(of), digits)}`);
+      console.log(`${s.name}: ${columns.join('; ')}; HOT updates ${hot}`);
     }
   } finally {
     for (const s of sides) {

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Webhook } from 'standardwebhooks';
 import { SIMULATOR_DEFAULT_API_KEY } from '../src/feexpay/simulator/options.ts';
-import { createBenchDatabase } from './lib/database.ts';
+import { benchAdminUrl, createBenchDatabase } from './lib/database.ts';
 import { cpuSeconds, startService, startSimulatorProcess } from './lib/processes.ts';
 import { WEBHOOK_TOKEN } from './lib/scenarios.ts';
 
@@ -35,7 +35,7 @@ const { values: args } = parseArgs({
     database: { type: 'string' },
   },
 });
-const adminUrl = args.database ?? process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const adminUrl = benchAdminUrl(args.database);
 const log = (line: string) => process.stdout.write(`[bench:events ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 

@@ -28,7 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SIMULATOR_DEFAULT_API_KEY } from '../src/feexpay/simulator/options.ts';
-import { createBenchDatabase, type BenchDatabase } from './lib/database.ts';
+import { benchAdminUrl, createBenchDatabase, type BenchDatabase } from './lib/database.ts';
 import { runEventsBench } from './lib/events.ts';
 import { startFakeSentry } from './lib/fake-sentry.ts';
 import { runGrowth } from './lib/growth.ts';
@@ -57,7 +57,7 @@ const { values: args } = parseArgs({
 });
 
 const quick = args.quick;
-const adminUrl = args.database ?? process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const adminUrl = benchAdminUrl(args.database);
 const resultsDir = path.resolve('bench/results');
 const logsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fgw-bench-'));
 const growthArg = args.growth ?? (quick ? 'none' : '10000,100000');

@@ -18,6 +18,11 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
+/** The admin connection every benchmark creates its databases with: --database, BENCH_DATABASE_URL, TEST_DATABASE_URL or the local server. */
+export function benchAdminUrl(arg: string | undefined): string {
+  return arg ?? process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+}
+
 export async function createBenchDatabase(adminUrl: string, label: string): Promise<BenchDatabase> {
   // BENCH_DATABASE_PREFIX keeps the names of one user of a shared server apart from another's.
   const name = `${process.env.BENCH_DATABASE_PREFIX ?? 'fgw_bench_'}${label}_${randomBytes(4).toString('hex')}`;

@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -56,14 +57,23 @@ function stopper(child: ChildProcess): () => Promise<void> {
   };
 }
 
-/** `npm start` without npm (and without its prestart build: `npm run bench` builds first). */
-export const START_ARGS = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ').slice(1);
+/** A checkout's `npm start` without npm (and without its prestart build: the benchmarks build first). */
+function startArgs(checkout = '.'): string[] {
+  return (JSON.parse(fs.readFileSync(path.join(checkout, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ').slice(1);
+}
 
-/** `cwd`: another checkout whose build/ is started (START_ARGS are relative to it); default this one. */
+/** This checkout's start command's arguments. */
+export const START_ARGS = startArgs();
+
+/**
+ * `cwd`: another checkout whose build/ is started with its own start command (its flags, not
+ * this checkout's); default this one.
+ */
 export async function startService(env: Record<string, string>, logFile: string, nodeArgs: string[] = [], cwd?: string): Promise<Proc> {
   const port = await freePort();
+  const args = cwd ? startArgs(cwd) : START_ARGS;
   // The extra flags go after the start script's own, so that one of them can override it.
-  const child = launch([...START_ARGS.slice(0, -1), ...nodeArgs, ...START_ARGS.slice(-1)], { HOST: '127.0.0.1', PORT: String(port), ...env }, logFile, cwd);
+  const child = launch([...args.slice(0, -1), ...nodeArgs, ...args.slice(-1)], { HOST: '127.0.0.1', PORT: String(port), ...env }, logFile, cwd);
   const url = `http://127.0.0.1:${port}`;
   await waitReady(`${url}/health/ready`, child, 'the service', logFile);
   return { pid: child.pid!, url, child, stop: stopper(child) };
