@@ -6,18 +6,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureDemoMerchant } from '../../src/merchants/demo-merchant.ts';
 import { LOG_DIR, startTestApp, waitFor, type TestApp } from '../helpers/app.ts';
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { runNode } from '../helpers/node-command.ts';
 
 let root: string;
 before(() => {
@@ -26,16 +20,8 @@ before(() => {
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 
 /** Runs src/cli/<file> with only the given environment (no database settings leak in). */
-function run(file: string, args: string[], env: Record<string, string> = {}): Promise<Outcome> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', `src/cli/${file}`, ...args],
-      { env: { PATH: process.env.PATH ?? '', DATA_DIR: path.join(root, 'data'), ...env }, timeout: 120_000 },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const run = (file: string, args: string[], env: Record<string, string> = {}) =>
+  runNode(['--import', 'tsx', `src/cli/${file}`, ...args], { DATA_DIR: path.join(root, 'data'), ...env });
 
 const COMMANDS = ['merchant-create.ts', 'migrate.ts', 'report-weekly.ts', 'audit-export.ts', 'archive-logs.ts', 'openapi-export.ts'];
 

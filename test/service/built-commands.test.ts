@@ -7,19 +7,14 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SOURCE_MAPS_PRELOAD } from '../../k8s/pod.ts';
 import { waitFor } from '../helpers/app.ts';
+import { runNode } from '../helpers/node-command.ts';
 import { freePort } from '../faults/service-process.ts';
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 let root: string;
 let dataDir: string;
@@ -32,16 +27,8 @@ before(() => {
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 
 /** Runs build/<script> as the manifests do, with only the given environment. */
-function run(script: string, args: string[], env: Record<string, string> = {}): Promise<Outcome> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', SOURCE_MAPS_PRELOAD, `build/${script}`, ...args],
-      { env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, ...env }, timeout: 120_000 },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const run = (script: string, args: string[], env: Record<string, string> = {}) =>
+  runNode(['--import', SOURCE_MAPS_PRELOAD, `build/${script}`, ...args], { DATA_DIR: dataDir, ...env });
 
 test('migrate applies the migrations, then --wait finds the schema ready', async () => {
   const applied = await run('cli/migrate.js', []);
