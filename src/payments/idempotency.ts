@@ -25,20 +25,27 @@ export function requestHash(body: unknown): string {
 }
 
 /**
- * The CTE `claimed` that takes the key for the row about to be inserted (bindings :merchantId,
- * :key, :hash, :ttlHours, :paymentId, :payoutId). An expired key is free again; a live one makes
- * the CTE empty, and the statement's own insert must then do nothing (WHERE EXISTS claimed).
- * The key's foreign key is checked at the end of the statement, after the row exists.
+ * The CTE `claimed` that takes the keys of the rows about to be inserted. `rows` is a relation with
+ * the columns merchant_id, key, request_hash, payment_id and payout_id (and the binding :ttlHours
+ * sets the keys' lifetime). An expired key is free again; a live one is left as it is and not
+ * returned, and the statement's own insert must then skip its row (only rows in `claimed`).
+ * A key's foreign key is checked at the end of the statement, after its row exists.
  */
-export const CLAIM_KEY_SQL = `claimed AS (
+export const claimKeysSql = (rows: string): string => `claimed AS (
    INSERT INTO idempotency_keys (merchant_id, key, request_hash, state, payment_id, payout_id, expires_at)
-   VALUES (:merchantId, :key, :hash, 'in_flight', :paymentId, :payoutId, now() + (:ttlHours * interval '1 hour'))
+   SELECT merchant_id, key, request_hash, 'in_flight', payment_id, payout_id, now() + (:ttlHours * interval '1 hour') FROM ${rows}
    ON CONFLICT (merchant_id, key) DO UPDATE
      SET request_hash = EXCLUDED.request_hash, state = 'in_flight', payment_id = EXCLUDED.payment_id,
          payout_id = EXCLUDED.payout_id, response_status = NULL, response_body = NULL, created_at = now(),
          expires_at = EXCLUDED.expires_at
      WHERE idempotency_keys.expires_at < now()
-   RETURNING key)`;
+   RETURNING payment_id, payout_id)`;
+
+/** claimKeysSql for one key (bindings :merchantId, :key, :hash, :paymentId, :payoutId). */
+export const CLAIM_KEY_SQL = claimKeysSql(
+  `(VALUES (CAST(:merchantId AS uuid), CAST(:key AS text), CAST(:hash AS text), CAST(:paymentId AS uuid), CAST(:payoutId AS uuid)))
+     AS claim (merchant_id, key, request_hash, payment_id, payout_id)`,
+);
 
 /**
  * Keys live in one table for both modes; a test key's are stored under a prefix no client key

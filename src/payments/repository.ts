@@ -10,7 +10,8 @@ import { transitionRow } from '../db/transition-row.ts';
 import { ALLOWED_TRANSITIONS, PAYMENT_STATUSES, type FailureReason, type PaymentStatus, type SettledStatus, type TransitionSource } from '../domain/payment-status.ts';
 import type { PaymentViewType } from '../schemas/payment.ts';
 import type { NextAction } from './collect.ts';
-import { CLAIM_KEY_SQL, readTakenKey, storedKey, type TakenKey } from './idempotency.ts';
+import { createBatchedWrites, type AttachedRow } from './batched-writes.ts';
+import { readTakenKey, storedKey, type TakenKey } from './idempotency.ts';
 import { createPaymentKeys } from './payment-keys.ts';
 import type { FeexPayFields, ListFilter, NewPayment, PaymentRow } from './payment-row.ts';
 
@@ -20,48 +21,21 @@ export type { FeexPayFields, ListFilter, NewPayment, PaymentRow } from './paymen
 export type KeyClaim = { kind: 'claimed'; payment: PaymentRow } | ({ kind: 'taken' } & TakenKey);
 
 const UNIQUE_VIOLATION = '23505';
-/** Date.prototype.toISOString's layout, as PostgreSQL's to_char writes it (a binding: knex reads `:MI` as a name). */
-const ISO_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"';
 
 /** The statuses a payment must be in for a move to `to` to be allowed (the trigger's table, inverted). */
 const FROM: Record<SettledStatus, PaymentStatus[]> = Object.fromEntries(
   PAYMENT_STATUSES.filter((s) => s !== 'pending').map((to) => [to, PAYMENT_STATUSES.filter((from) => ALLOWED_TRANSITIONS[from].includes(to))]),
 ) as Record<SettledStatus, PaymentStatus[]>;
 
-/** The hot path's statements (db/prepared.ts says why not through knex's builder). */
-const CLAIM_AND_INSERT = prepared(
-  'payments_claim_key_insert',
-  `WITH ${CLAIM_KEY_SQL}
-   INSERT INTO payments (id, merchant_id, livemode, amount, currency, network, method, card_brand, phone_number, description,
-                         customer, metadata, next_check_at, expires_at, status_source)
-   SELECT :id, :merchantId, :livemode, :amount, :currency, :network, :method, :cardBrand, :phone, :description,
-          :customer, :metadata, :nextCheckAt, :expiresAt, 'api'
-   WHERE EXISTS (SELECT 1 FROM claimed)
-   RETURNING *`,
-);
-
+/** The hot path's reads (db/prepared.ts says why not through knex's builder); its writes are in batched-writes.ts. */
 const READ_FOR_MERCHANT = prepared('payments_read_for_merchant', `SELECT * FROM payments WHERE id = :id AND merchant_id = :merchantId AND livemode = :livemode LIMIT 1`);
 
-const ATTACH_AND_ANSWER = prepared(
-  'payments_attach_feexpay_answer',
-  `WITH attached AS (
-     UPDATE payments SET feexpay_reference = :reference, feexpay_order_id = :orderId, payment_url = :paymentUrl, next_action = :nextAction
-     WHERE id = :id AND feexpay_reference IS NULL RETURNING *),
-   completed AS (
-     UPDATE idempotency_keys k SET state = 'done', response_status = 201,
-       response_body = jsonb_set(:answer::jsonb, '{updated_at}', to_jsonb(to_char(a.updated_at AT TIME ZONE 'UTC', :isoFormat)))
-     FROM attached a
-     WHERE k.merchant_id = :merchantId AND k.key = :key AND a.status = 'pending'
-     RETURNING k.response_body)
-   SELECT attached.*, (SELECT response_body FROM completed) AS stored_answer FROM attached`,
-);
-
-/** A statement's rows, or `conflict` when it broke a unique index (a FeexPay reference already held). */
-async function conflictAware(statement: Promise<unknown[]>): Promise<{ rows: unknown[] | 'conflict' }> {
+/** A statement's result, or `conflict` when it broke a unique index (a FeexPay reference already held). */
+async function conflictAware<T>(statement: Promise<T>): Promise<T | 'conflict'> {
   try {
-    return { rows: await statement };
+    return await statement;
   } catch (err) {
-    if ((err as { code?: string }).code === UNIQUE_VIOLATION) return { rows: 'conflict' };
+    if ((err as { code?: string }).code === UNIQUE_VIOLATION) return 'conflict';
     throw err;
   }
 }
@@ -74,38 +48,28 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
     nextAction: f.nextAction ? JSON.stringify(f.nextAction) : null,
   });
 
+  const batched = createBatchedWrites(db, idempotencyTtlHours);
+
   return {
     ...createPaymentKeys(db, idempotencyTtlHours),
 
     /**
      * One statement, so one round trip and one commit on the hot path: the key is claimed and the
-     * payment inserted together, or neither (the key's foreign key is checked at the end of the
-     * statement, after the payment row exists). An expired key is free again; a live one makes
-     * both inserts no-ops, and the key's row tells what became of its first use.
+     * payment inserted together, or neither, and under load one statement for many payments
+     * (batched-writes.ts). An expired key is free again; a live one leaves both untouched, and the key's
+     * row tells what became of its first use.
      */
     async claimKeyAndInsert(key: string, hash: string, p: NewPayment): Promise<KeyClaim> {
-      const claimed = await CLAIM_AND_INSERT(db, {
-        merchantId: p.merchant_id,
-        key: storedKey(key, p.livemode),
-        livemode: p.livemode,
-        hash,
-        ttlHours: idempotencyTtlHours,
-        paymentId: p.id,
-        payoutId: null,
-        id: p.id,
-        amount: p.amount,
-        currency: p.currency,
-        network: p.network,
+      const inserted = await batched.claim({
+        ...p,
         method: p.method ?? 'mobile_money',
-        cardBrand: p.card_brand ?? null,
-        phone: p.phone_number,
-        description: p.description,
-        customer: JSON.stringify(p.customer),
-        metadata: JSON.stringify(p.metadata),
-        nextCheckAt: p.next_check_at,
-        expiresAt: p.expires_at,
+        card_brand: p.card_brand ?? null,
+        key: storedKey(key, p.livemode),
+        request_hash: hash,
+        next_check_at: p.next_check_at.toISOString(),
+        expires_at: p.expires_at.toISOString(),
       });
-      if (claimed.length === 1) return { kind: 'claimed', payment: claimed[0] as unknown as PaymentRow };
+      if (inserted) return { kind: 'claimed', payment: inserted };
       const taken = await readTakenKey(db, p.merchant_id, storedKey(key, p.livemode));
       // Gone between the two statements only if it expired and was purged: a new claim is the answer.
       return taken ? { kind: 'taken', ...taken } : this.claimKeyAndInsert(key, hash, p);
@@ -148,16 +112,16 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
      * for a person to look at, never a 500.
      */
     async attachFeexPay(id: string, fields: FeexPayFields): Promise<PaymentRow | 'conflict' | undefined> {
-      const { rows } = await conflictAware(
+      const rows = await conflictAware(
         db
           .raw(
             `UPDATE payments SET feexpay_reference = :reference, feexpay_order_id = :orderId, payment_url = :paymentUrl, next_action = :nextAction
          WHERE id = :id AND feexpay_reference IS NULL RETURNING *`,
             { id, ...feexpayColumns(fields) },
           )
-          .then((r: { rows: unknown[] }) => r.rows),
+          .then((r: { rows: PaymentRow[] }) => r.rows),
       );
-      return rows === 'conflict' ? rows : (rows[0] as PaymentRow | undefined);
+      return rows === 'conflict' ? rows : rows[0];
     },
 
     /**
@@ -166,29 +130,15 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
      * will show it, computed before the update; the statement sets its `updated_at` from the
      * updated row and stores it on the key only if the payment is still pending (no other writer
      * settled it meanwhile). The caller checks `answer` against the row and stores the key again
-     * when they differ.
+     * when they differ. Under load one statement for many payments (batched-writes.ts).
      */
     async attachFeexPayAndAnswer(
       id: string,
       fields: FeexPayFields,
       key: { merchantId: string; livemode: boolean; key: string },
       answer: PaymentViewType,
-    ): Promise<{ row: PaymentRow; stored: PaymentViewType | null } | 'conflict' | undefined> {
-      const { rows } = await conflictAware(
-        ATTACH_AND_ANSWER(db, {
-          id,
-          ...feexpayColumns(fields),
-          merchantId: key.merchantId,
-          key: storedKey(key.key, key.livemode),
-          answer: JSON.stringify(answer),
-          isoFormat: ISO_FORMAT,
-        }),
-      );
-      if (rows === 'conflict') return rows;
-      const first = rows[0] as (PaymentRow & { stored_answer: PaymentViewType | null }) | undefined;
-      if (!first) return undefined;
-      const { stored_answer: stored, ...row } = first;
-      return { row, stored };
+    ): Promise<AttachedRow | 'conflict' | undefined> {
+      return conflictAware(batched.attach({ id, fields, merchantId: key.merchantId, key: storedKey(key.key, key.livemode), answer }));
     },
 
     /**
