@@ -3,7 +3,7 @@
  * the error budget left, and saturation of the Node.js process, per replica.
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { externalMetrics, httpMetrics, runtimeMetrics } from '../src/metrics/catalog.ts';
+import { externalMetrics, httpMetrics, runtimeMetrics, serviceMetrics } from '../src/metrics/catalog.ts';
 import { pct } from '../alerts/alert.ts';
 import type { MonitoringConfig } from '../alerts/config.ts';
 import { DASHBOARD_UIDS } from '../alerts/links.ts';
@@ -193,8 +193,20 @@ function saturation(cfg: MonitoringConfig): dashboard.RowBuilder {
         title: 'Resident memory',
         description: 'Resident set size of the process, per instance.',
         unit: 'bytes',
+        width: 8,
         thresholds: NO_LIMIT,
         queries: [{ expr: `sum by (instance) (${sel(r.residentMemory.name, ...gw(cfg))})`, legend: '{{instance}}' }],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Payments per database statement',
+        description:
+          'p50, p95 and p99 of the payments written by one statement of POST /v1/payments, across replicas. 1 means every payment had its own round trip and commit; larger values mean requests queued behind the statement in flight (load, or a slow database) and shared one. Near the 64-row cap, PostgreSQL is the bottleneck.',
+        unit: 'short',
+        width: 8,
+        thresholds: NO_LIMIT,
+        queries: latencyQuantiles(sel(series(serviceMetrics.batchedStatementRows, '_bucket'), ...gw(cfg)), 'statement'),
       }),
     )
     .withPanel(
@@ -202,6 +214,7 @@ function saturation(cfg: MonitoringConfig): dashboard.RowBuilder {
         title: 'Restarts',
         description: `Process restarts seen by Prometheus, and container restarts seen by Kubernetes, over the last hour; the alert fires above ${cfg.health.restarts.maxRestarts} in ${cfg.health.restarts.window}.`,
         unit: 'short',
+        width: 8,
         decimals: 0,
         thresholds: redAbove(cfg.health.restarts.maxRestarts + 1),
         links: runbook(cfg, 'FeexPayGatewayRestarting'),

@@ -21,6 +21,8 @@ export interface BatchOptions<I> {
   maxInFlight: number;
   /** Rows with the same key never share a statement (one statement cannot claim one key twice). */
   keyOf?: (row: I) => string;
+  /** Told the rows of each statement sent (a metric). */
+  onStatement?: (rows: number) => void;
 }
 
 interface Queued<I, O> {
@@ -63,6 +65,7 @@ export function statementBatch<I, O>(run: (rows: I[]) => Promise<O[]>, opts: Bat
 
   async function runAlone(q: Queued<I, O>): Promise<void> {
     try {
+      opts.onStatement?.(1);
       const [out] = await run([q.row]);
       q.resolve(out as O);
     } catch (err) {
@@ -73,6 +76,7 @@ export function statementBatch<I, O>(run: (rows: I[]) => Promise<O[]>, opts: Bat
   async function runBatch(batch: Queued<I, O>[]): Promise<void> {
     let outs: O[];
     try {
+      opts.onStatement?.(batch.length);
       outs = await run(batch.map((q) => q.row));
     } catch (err) {
       if (rowCaused(err)) {

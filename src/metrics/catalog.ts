@@ -33,6 +33,9 @@ export const HTTP_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1
 /** Which bound of LOAD_SHED_* made the service shed a request. */
 export const LOAD_SHED_REASONS = ['event_loop_delay', 'heap_used', 'rss'] as const;
 
+/** The statements payments/batched-writes.ts shares between requests. */
+export const BATCHED_STATEMENTS = ['payment_claim', 'payment_attach'] as const;
+
 const network = PAYMENT_NETWORKS;
 const outcome = ['successful', 'failed', 'expired'] as const;
 
@@ -102,6 +105,14 @@ export const serviceMetrics = {
     type: 'counter',
     help: 'Pending payments checked by the reconciler, by what the check decided.',
     labels: { outcome: ['settled', 'still_pending', 'expired', 'review', 'error'] },
+    source: 'service',
+  }),
+  batchedStatementRows: def({
+    name: 'feexpay_db_batched_statement_rows',
+    type: 'histogram',
+    help: 'Payments written by one shared statement of POST /v1/payments: 1 at low load, more as requests queue behind the statement in flight.',
+    labels: { statement: BATCHED_STATEMENTS },
+    buckets: [1, 2, 4, 8, 16, 32, 64],
     source: 'service',
   }),
   idempotentRequests: def({

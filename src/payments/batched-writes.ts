@@ -7,9 +7,12 @@
 import type { Knex } from 'knex';
 import { prepared } from '../db/prepared.ts';
 import { statementBatch } from '../db/statement-batch.ts';
+import type { BATCHED_STATEMENTS } from '../metrics/catalog.ts';
 import type { PaymentViewType } from '../schemas/payment.ts';
 import { claimKeysSql } from './idempotency.ts';
 import type { FeexPayFields, NewPayment, PaymentRow } from './payment-row.ts';
+
+type BatchedStatement = (typeof BATCHED_STATEMENTS)[number];
 
 /** Date.prototype.toISOString's layout, as PostgreSQL's to_char writes it. */
 const ISO_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"';
@@ -87,11 +90,14 @@ const inOrder = <R extends { id: string }>(rows: { id: string }[], results: R[])
   return rows.map((r) => byId.get(r.id));
 };
 
-export function createBatchedWrites(db: Knex, idempotencyTtlHours: number) {
+/** Told the rows of each statement sent (feexpay_db_batched_statement_rows). */
+export type BatchObserver = (statement: BatchedStatement, rows: number) => void;
+
+export function createBatchedWrites(db: Knex, idempotencyTtlHours: number, observe?: BatchObserver) {
   const claim = statementBatch<ClaimRow, PaymentRow | undefined>(
     async (rows) => inOrder(rows, (await CLAIM_AND_INSERT(db, { rows: JSON.stringify(rows), ttlHours: idempotencyTtlHours })) as unknown as PaymentRow[]),
     // One statement cannot claim one key twice: a retry racing its first attempt waits a batch.
-    { ...BATCH, keyOf: (r) => `${r.merchant_id} ${r.key}` },
+    { ...BATCH, keyOf: (r) => `${r.merchant_id} ${r.key}`, onStatement: (n) => observe?.('payment_claim', n) },
   );
 
   const attach = statementBatch<AttachRow, AttachedRow | undefined>(
@@ -115,7 +121,7 @@ export function createBatchedWrites(db: Knex, idempotencyTtlHours: number) {
         return { row, stored };
       });
     },
-    { ...BATCH, keyOf: (r) => r.id },
+    { ...BATCH, keyOf: (r) => r.id, onStatement: (n) => observe?.('payment_attach', n) },
   );
 
   return { claim, attach };

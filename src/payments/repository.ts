@@ -10,7 +10,7 @@ import { transitionRow } from '../db/transition-row.ts';
 import { ALLOWED_TRANSITIONS, PAYMENT_STATUSES, type FailureReason, type PaymentStatus, type SettledStatus, type TransitionSource } from '../domain/payment-status.ts';
 import type { PaymentViewType } from '../schemas/payment.ts';
 import type { NextAction } from './collect.ts';
-import { createBatchedWrites, type AttachedRow } from './batched-writes.ts';
+import { createBatchedWrites, type AttachedRow, type BatchObserver } from './batched-writes.ts';
 import { readTakenKey, storedKey, type TakenKey } from './idempotency.ts';
 import { createPaymentKeys } from './payment-keys.ts';
 import type { FeexPayFields, ListFilter, NewPayment, PaymentRow } from './payment-row.ts';
@@ -40,7 +40,8 @@ async function conflictAware<T>(statement: Promise<T>): Promise<T | 'conflict'> 
   }
 }
 
-export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
+/** `observeBatch`: told the rows of each shared statement of the hot path (a metric). */
+export function createPaymentRepository(db: Knex, idempotencyTtlHours: number, observeBatch?: BatchObserver) {
   const feexpayColumns = (f: FeexPayFields) => ({
     reference: f.reference,
     orderId: f.orderId ?? null,
@@ -48,7 +49,7 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number) {
     nextAction: f.nextAction ? JSON.stringify(f.nextAction) : null,
   });
 
-  const batched = createBatchedWrites(db, idempotencyTtlHours);
+  const batched = createBatchedWrites(db, idempotencyTtlHours, observeBatch);
 
   return {
     ...createPaymentKeys(db, idempotencyTtlHours),

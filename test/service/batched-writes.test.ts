@@ -19,13 +19,15 @@ let repo: PaymentRepository;
 let merchantId: string;
 /** SQL text of every statement the database handle ran. */
 const statements: string[] = [];
+/** What the repository told its observer (feexpay_db_batched_statement_rows). */
+const observed: [string, number][] = [];
 
 before(async () => {
   t = await createTestDatabase();
   ({
     merchant: { id: merchantId },
   } = await createMerchant(t.db, 'merchant batched-writes'));
-  repo = createPaymentRepository(t.db, 24);
+  repo = createPaymentRepository(t.db, 24, (statement, rows) => observed.push([statement, rows]));
   t.db.on('query', (q: { sql: string }) => statements.push(q.sql));
 });
 after(() => t.drop());
@@ -69,8 +71,16 @@ test('at low load every payment is its own statement', async () => {
 
 test('100 concurrent payments share statements, and each caller gets its own row', async () => {
   const inputs = Array.from({ length: 100 }, (_, i) => ({ key: `burst-${i}-${randomUUID()}`, payment: newPayment(1_000 + i) }));
+  const seen = observed.length;
   const { result, count } = await counted(CLAIMS, () => Promise.all(inputs.map((p) => repo.claimKeyAndInsert(p.key, `hash-${p.key}`, p.payment))));
   assert.ok(count < 50, `${count} statements for 100 payments`);
+  const told = observed.slice(seen);
+  assert.equal(told.length, count, 'the observer is told of every statement');
+  assert.ok(told.every(([statement]) => statement === 'payment_claim'));
+  assert.equal(
+    told.reduce((sum, [, rows]) => sum + rows, 0),
+    100,
+  );
   result.forEach((claim, i) => {
     assert.equal(claim.kind, 'claimed');
     const row = (claim as { payment: { id: string; amount: number; metadata: unknown; status: string } }).payment;

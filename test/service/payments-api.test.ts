@@ -190,3 +190,18 @@ describe('listing', () => {
     assert.equal(badCursor.body.error.code, 'invalid_cursor');
   });
 });
+
+test('/metrics tells how many payments each shared write carried', async () => {
+  const rows = async (statement: string) => {
+    const body = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const read = (suffix: string) => Number(new RegExp(`^feexpay_db_batched_statement_rows_${suffix}\\{statement="${statement}"\\} (\\d+)`, 'm').exec(body)?.[1] ?? 0);
+    return { sum: read('sum'), count: read('count') };
+  };
+  const before = await rows('payment_claim');
+  const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => post(payment({ phone_number: beninPhone('04', i) }))));
+  for (const a of answers) assert.equal(a.status, 201);
+  const claims = await rows('payment_claim');
+  assert.equal(claims.sum - before.sum, 30, 'every payment counted once');
+  assert.ok(claims.count - before.count <= 30);
+  assert.ok((await rows('payment_attach')).sum >= 30);
+});

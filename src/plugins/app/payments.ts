@@ -29,7 +29,7 @@ export interface PaymentsPluginOptions {
 
 export default fp<PaymentsPluginOptions>(
   async (app, { config }) => {
-    const repo = createPaymentRepository(app.db, config.idempotencyTtlHours);
+    const repo = createPaymentRepository(app.db, config.idempotencyTtlHours, (statement, rows) => app.serviceMetrics.batchedStatementRows.observe({ statement }, rows));
     const deliveries = createDeliveries(app.db);
     const reviews = createReviewItems(app.db);
     const settler = createSettler({
