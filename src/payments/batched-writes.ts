@@ -14,7 +14,7 @@ import type { FeexPayFields, NewPayment, PaymentRow } from './payment-row.ts';
 
 type BatchedStatement = (typeof BATCHED_STATEMENTS)[number];
 
-/** Date.prototype.toISOString's layout, as PostgreSQL's to_char writes it. */
+/** Date.prototype.toISOString's layout, as PostgreSQL's to_char writes it (a binding: in the statement's text `:MI` would read as a binding's name). */
 const ISO_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"';
 
 /**
