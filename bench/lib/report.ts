@@ -96,6 +96,11 @@ export function toMarkdown(r: BenchReport): string {
   lines.push(
     `Committed transactions per created payment (pg_stat_database.xact_commit over the creation load; it also holds what else the server committed meanwhile, such as reconciler passes): off ${f2(r.passes.off.commitsPerPayment)}, shipped ${f2(r.passes.on.commitsPerPayment)}, reference ${f2(r.passes.ref.commitsPerPayment)}.`,
   );
+  const rows = (m: 'off' | 'on') => {
+    const x = r.passes[m].rowsPerStatement;
+    return x ? `claim ${f1(x.payment_claim)}, attach ${f1(x.payment_attach)}` : 'not recorded';
+  };
+  lines.push(`Payments per shared statement over the creation load (feexpay_db_batched_statement_rows): off ${rows('off')}; shipped ${rows('on')}.`);
   lines.push(`Sentry envelopes received by the loopback fake: ${r.sentryEnvelopes}.`, '');
   if (r.events) {
     lines.push(

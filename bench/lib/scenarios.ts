@@ -12,6 +12,7 @@ import { dbCounters, samplePaymentIds, type BenchDatabase } from './database.ts'
 import { keyPrefix, linesFile, pathLatencies, runLoad, type LoadResult } from './load.ts';
 import { samplePostgresCpu } from './postgres-cpu.ts';
 import { cpuSeconds, sampleRss, type Proc } from './processes.ts';
+import { BATCHED_STATEMENTS, serviceMetrics } from '../../src/metrics/catalog.ts';
 
 export const WEBHOOK_TOKEN = 'bench-webhook-token-0123456789';
 
@@ -31,7 +32,11 @@ export interface PassResult {
   /** /metrics latency, and /health/live's from the same client in the same loop (the floor). */
   metrics: { payments: number; p50Ms: number; p99Ms: number; bytes: number; rssMb: number; floor: { p50Ms: number; p99Ms: number } } | null;
   commitsPerPayment: number;
+  /** Payments per shared statement of the creation load, by statement (the services' feexpay_db_batched_statement_rows). */
+  rowsPerStatement: Record<BatchedStatement, number> | null;
 }
+
+type BatchedStatement = (typeof BATCHED_STATEMENTS)[number];
 
 export interface PassOptions {
   connections: number;
@@ -165,6 +170,14 @@ async function metricsOf(side: Side, o: PassOptions, postRate: number): Promise<
   return { payments: recorded, ...scrape['/metrics'], floor: { p50Ms: floor.p50Ms, p99Ms: floor.p99Ms }, rssMb: sampleRss(side.service.pid).stop().maxMb };
 }
 
+/** The service's feexpay_db_batched_statement_rows sums and counts, by statement. */
+async function batchedRows(url: string): Promise<Record<BatchedStatement, { sum: number; count: number }>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (suffix: string, statement: string) =>
+    Number(new RegExp(`^${serviceMetrics.batchedStatementRows.name}_${suffix}\\{statement="${statement}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return Object.fromEntries(BATCHED_STATEMENTS.map((st) => [st, { sum: read('sum', st), count: read('count', st) }])) as Record<BatchedStatement, { sum: number; count: number }>;
+}
+
 /** The two builds of the service and the reference, each on its own database, measured in interleaved rounds. */
 export async function runPasses(sides: Record<Mode, Side>, o: PassOptions): Promise<Record<Mode, PassResult>> {
   for (const m of MODES) await postLoad(sides[m].service, sides[m].db, o, 3); // warm-up: JIT, pool, caches
@@ -175,7 +188,18 @@ export async function runPasses(sides: Record<Mode, Side>, o: PassOptions): Prom
     before[m] = (await dbCounters(sides[m].db)).commits;
     paymentsBefore[m] = await countRows(sides[m].db.db('payments'));
   }
+  const services = ['off', 'on'] as const;
+  const rowsBefore = {} as Record<(typeof services)[number], Awaited<ReturnType<typeof batchedRows>>>;
+  for (const m of services) rowsBefore[m] = await batchedRows(sides[m].service.url);
   const post = await interleaved('POST /v1/payments', sides, MODES, o, (side, sec) => postLoad(side.service, side.db, o, sec));
+  const rowsPerStatement = {} as Record<(typeof services)[number], Record<BatchedStatement, number>>;
+  for (const m of services) {
+    const after = await batchedRows(sides[m].service.url);
+    rowsPerStatement[m] = Object.fromEntries(BATCHED_STATEMENTS.map((st) => [st, (after[st].sum - rowsBefore[m][st].sum) / (after[st].count - rowsBefore[m][st].count)])) as Record<
+      BatchedStatement,
+      number
+    >;
+  }
   await sleep(1_500);
   const commitsPerPayment = {} as Record<Mode, number>;
   for (const m of MODES) {
@@ -186,7 +210,6 @@ export async function runPasses(sides: Record<Mode, Side>, o: PassOptions): Prom
   const ids = {} as Record<Mode, string[]>;
   for (const m of MODES) ids[m] = await samplePaymentIds(sides[m].db, 5_000);
   const get = await interleaved('GET /v1/payments/:id', sides, MODES, o, (side, sec) => getLoad(side.service, side.db, ids[side.mode], o, sec));
-  const services = ['off', 'on'] as const;
   const targets = {} as Record<Mode, string>;
   for (const m of services) targets[m] = linesFile((await pendingWithReference(sides[m].db, 5_000)).map((p) => `${p.id} ${p.feexpay_reference}`));
   const webhook = await interleaved('POST /v1/webhooks/feexpay/:token', sides, services, o, (side, sec) => webhookLoad(side, targets[side.mode], o, sec));
@@ -197,8 +220,9 @@ export async function runPasses(sides: Record<Mode, Side>, o: PassOptions): Prom
       scenarios: [post[m], get[m], webhook[m]],
       metrics: o.quick ? null : await metricsOf(sides[m], o, post[m].requestsPerSec),
       commitsPerPayment: commitsPerPayment[m],
+      rowsPerStatement: rowsPerStatement[m],
     };
   }
-  result.ref = { scenarios: [post.ref, get.ref], metrics: null, commitsPerPayment: commitsPerPayment.ref };
+  result.ref = { scenarios: [post.ref, get.ref], metrics: null, commitsPerPayment: commitsPerPayment.ref, rowsPerStatement: null };
   return result;
 }

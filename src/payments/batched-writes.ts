@@ -79,8 +79,9 @@ export interface AttachedRow {
 }
 
 /**
- * Up to 64 payments per statement and two statements in flight, so that a queue forms behind a
- * running batch without leaving the next one to wait for its whole round trip.
+ * Up to 64 payments per statement, two statements in flight: one slow statement then holds up
+ * only the payments queued behind it, not every payment. One, two and four in flight measured the
+ * same under the benchmark's POST load (1,508-1,557 payments/s, about 5.7 payments per statement).
  */
 const BATCH = { maxRows: 64, maxInFlight: 2 };
 
