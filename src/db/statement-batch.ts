@@ -34,7 +34,7 @@ interface Queued<I, O> {
 /** SQLSTATE classes a single row can raise: data exception, integrity constraint, cardinality, deadlock or serialization (the retry runs alone), PL/pgSQL raise. */
 const ROW_CLASSES = new Set(['21', '22', '23', '40', 'P0']);
 
-export function rowCaused(err: unknown): boolean {
+function rowCaused(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.length === 5 && ROW_CLASSES.has(code.slice(0, 2));
 }

@@ -61,10 +61,10 @@ const ATTACH_AND_ANSWER = prepared(
 );
 
 /** One payment of CLAIM_AND_INSERT, as jsonb_to_recordset reads it. */
-export type ClaimRow = Omit<NewPayment, 'next_check_at' | 'expires_at'> & { key: string; request_hash: string; next_check_at: string; expires_at: string };
+type ClaimRow = Omit<NewPayment, 'next_check_at' | 'expires_at'> & { key: string; request_hash: string; next_check_at: string; expires_at: string };
 
 /** One payment of ATTACH_AND_ANSWER: `key` as stored (storedKey), `answer` the payment as the API will show it. */
-export interface AttachRow {
+interface AttachRow {
   id: string;
   fields: FeexPayFields;
   merchantId: string;
