@@ -202,7 +202,7 @@ function saturation(cfg: MonitoringConfig): dashboard.RowBuilder {
       timeseriesPanel({
         title: 'Payments per database statement',
         description:
-          'p50, p95 and p99 of the payments written by one statement of POST /v1/payments, across replicas. 1 means every payment had its own round trip and commit; larger values mean requests queued behind the statement in flight (load, or a slow database) and shared one. Near the 64-row cap, PostgreSQL is the bottleneck.',
+          'p50, p95 and p99 of the payments carried by one statement: the claims of POST /v1/payments, and the FeexPay references stored (by POST, webhooks and the reconciler), across replicas. 1 means every payment had its own round trip and commit; larger values mean requests queued behind the statement in flight (load, or a slow database) and shared one. Near the 64-row cap, PostgreSQL is the bottleneck.',
         unit: 'short',
         width: 8,
         thresholds: NO_LIMIT,

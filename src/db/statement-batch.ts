@@ -20,7 +20,7 @@ export interface BatchOptions<I> {
   /** Batches in flight at once (each holds a pool connection while it runs). */
   maxInFlight: number;
   /** Rows with the same key never share a statement (one statement cannot claim one key twice). */
-  keyOf?: (row: I) => string;
+  keyOf: (row: I) => string;
   /** Told the rows of each statement sent (a metric). */
   onStatement?: (rows: number) => void;
 }
@@ -44,22 +44,22 @@ function rowCaused(err: unknown): boolean {
  * The returned function queues one row and settles with its result.
  */
 export function statementBatch<I, O>(run: (rows: I[]) => Promise<O[]>, opts: BatchOptions<I>): (row: I) => Promise<O> {
-  const queue: Queued<I, O>[] = [];
+  let queue: Queued<I, O>[] = [];
   let inFlight = 0;
 
+  /** The next batch: the oldest rows, one per key, up to maxRows; the others stay queued in order. */
   function take(): Queued<I, O>[] {
-    if (!opts.keyOf) return queue.splice(0, opts.maxRows);
     const keys = new Set<string>();
     const batch: Queued<I, O>[] = [];
-    for (let i = 0; i < queue.length && batch.length < opts.maxRows;) {
-      const key = opts.keyOf((queue[i] as Queued<I, O>).row);
-      if (keys.has(key)) {
-        i++;
-        continue;
-      }
-      keys.add(key);
-      batch.push(...queue.splice(i, 1));
+    const rest: Queued<I, O>[] = [];
+    for (const q of queue) {
+      const key = opts.keyOf(q.row);
+      if (batch.length < opts.maxRows && !keys.has(key)) {
+        keys.add(key);
+        batch.push(q);
+      } else rest.push(q);
     }
+    queue = rest;
     return batch;
   }
 
@@ -84,7 +84,9 @@ export function statementBatch<I, O>(run: (rows: I[]) => Promise<O[]>, opts: Bat
         else batch[0]?.reject(err);
         return;
       }
-      for (const q of [...batch, ...queue.splice(0)]) q.reject(err);
+      const behind = queue;
+      queue = [];
+      for (const q of [...batch, ...behind]) q.reject(err);
       return;
     }
     batch.forEach((q, i) => q.resolve(outs[i] as O));

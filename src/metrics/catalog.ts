@@ -110,7 +110,7 @@ export const serviceMetrics = {
   batchedStatementRows: def({
     name: 'feexpay_db_batched_statement_rows',
     type: 'histogram',
-    help: 'Payments carried by one shared statement of POST /v1/payments: 1 at low load, more as requests queue behind the statement in flight.',
+    help: 'Payments carried by one shared statement (payment_claim: POST /v1/payments; payment_attach: storing FeexPay references): 1 at low load, more as requests queue behind the statement in flight.',
     labels: { statement: BATCHED_STATEMENTS },
     buckets: [1, 2, 4, 8, 16, 32, 64],
     source: 'service',

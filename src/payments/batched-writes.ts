@@ -1,8 +1,10 @@
 /**
- * The two writes of POST /v1/payments, each one statement for every payment queued behind the
- * one in flight (db/statement-batch.ts): under load many payments share a round trip and a
- * commit, which is most of what a payment costs PostgreSQL (docs/benchmarks.md). Each caller
- * still gets its own row, or its own error, as if its statement had run alone.
+ * The two writes of POST /v1/payments (the claim, and FeexPay's reference with the key's answer;
+ * the webhook, the reconciler and operators store a reference through the second too), each one
+ * statement for every payment queued behind the one in flight (db/statement-batch.ts): under
+ * load many payments share a round trip and a commit, which is most of what a payment costs
+ * PostgreSQL (docs/benchmarks.md). Each caller still gets its own row, or its own error, as if
+ * its statement had run alone.
  */
 import type { Knex } from 'knex';
 import { prepared } from '../db/prepared.ts';
@@ -39,9 +41,10 @@ const CLAIM_AND_INSERT = prepared(
 
 /**
  * Stores FeexPay's reference on each payment of `:rows` (a JSON array of AttachRow) that has none,
- * and, where the payment is still pending, the API's answer on its key, with `updated_at` taken
- * from the updated row. A key claimed since by another payment (expired, then reused) is left
- * alone.
+ * and, for a row that carries the API's answer and a payment still pending, that answer on its
+ * key, with `updated_at` taken from the updated row. A key claimed since by another payment
+ * (expired, then reused) is left alone; a row without a key (the webhook, the reconciler, an
+ * operator) stores the reference only.
  */
 const ATTACH_AND_ANSWER = prepared(
   'payments_attach_feexpay_answers',
@@ -63,13 +66,14 @@ const ATTACH_AND_ANSWER = prepared(
 /** One payment of CLAIM_AND_INSERT, as jsonb_to_recordset reads it. */
 type ClaimRow = Omit<NewPayment, 'next_check_at' | 'expires_at'> & { key: string; request_hash: string; next_check_at: string; expires_at: string };
 
-/** One payment of ATTACH_AND_ANSWER: `key` as stored (storedKey), `answer` the payment as the API will show it. */
+/**
+ * One payment of ATTACH_AND_ANSWER. `answerOn`: the key that replays the answer (`key` as stored,
+ * storedKey) and the payment as the API will show it; null to store the reference alone.
+ */
 interface AttachRow {
   id: string;
   fields: FeexPayFields;
-  merchantId: string;
-  key: string;
-  answer: PaymentViewType;
+  answerOn: { merchantId: string; key: string; answer: PaymentViewType } | null;
 }
 
 export interface AttachedRow {
@@ -109,9 +113,9 @@ export function createBatchedWrites(db: Knex, idempotencyTtlHours: number, obser
         order_id: r.fields.orderId ?? null,
         payment_url: r.fields.paymentUrl ?? null,
         next_action: r.fields.nextAction ?? null,
-        merchant_id: r.merchantId,
-        key: r.key,
-        answer: r.answer,
+        merchant_id: r.answerOn?.merchantId ?? null,
+        key: r.answerOn?.key ?? null,
+        answer: r.answerOn?.answer ?? null,
       }));
       const results = (await ATTACH_AND_ANSWER(db, { rows: JSON.stringify(input), isoFormat: ISO_FORMAT })) as unknown as (PaymentRow & {
         stored_answer: PaymentViewType | null;

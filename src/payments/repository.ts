@@ -42,13 +42,6 @@ async function conflictAware<T>(statement: Promise<T>): Promise<T | 'conflict'> 
 
 /** `observeBatch`: told the rows of each shared statement of the hot path (a metric). */
 export function createPaymentRepository(db: Knex, idempotencyTtlHours: number, observeBatch?: BatchObserver) {
-  const feexpayColumns = (f: FeexPayFields) => ({
-    reference: f.reference,
-    orderId: f.orderId ?? null,
-    paymentUrl: f.paymentUrl ?? null,
-    nextAction: f.nextAction ? JSON.stringify(f.nextAction) : null,
-  });
-
   const batched = createBatchedWrites(db, idempotencyTtlHours, observeBatch);
 
   return {
@@ -61,17 +54,18 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number, o
      * row tells what became of its first use.
      */
     async claimKeyAndInsert(key: string, hash: string, p: NewPayment): Promise<KeyClaim> {
+      const stored = storedKey(key, p.livemode);
       const inserted = await batched.claim({
         ...p,
         method: p.method ?? 'mobile_money',
         card_brand: p.card_brand ?? null,
-        key: storedKey(key, p.livemode),
+        key: stored,
         request_hash: hash,
         next_check_at: p.next_check_at.toISOString(),
         expires_at: p.expires_at.toISOString(),
       });
       if (inserted) return { kind: 'claimed', payment: inserted };
-      const taken = await readTakenKey(db, p.merchant_id, storedKey(key, p.livemode));
+      const taken = await readTakenKey(db, p.merchant_id, stored);
       // Gone between the two statements only if it expired and was purged: a new claim is the answer.
       return taken ? { kind: 'taken', ...taken } : this.claimKeyAndInsert(key, hash, p);
     },
@@ -110,19 +104,12 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number, o
     /**
      * Stores FeexPay's reference for a payment that has none. `conflict` when another payment
      * already holds it: FeexPay cannot have issued one reference for two payments, so that is
-     * for a person to look at, never a 500.
+     * for a person to look at, never a 500. The same shared statement as attachFeexPayAndAnswer,
+     * without a key to answer on.
      */
     async attachFeexPay(id: string, fields: FeexPayFields): Promise<PaymentRow | 'conflict' | undefined> {
-      const rows = await conflictAware(
-        db
-          .raw(
-            `UPDATE payments SET feexpay_reference = :reference, feexpay_order_id = :orderId, payment_url = :paymentUrl, next_action = :nextAction
-         WHERE id = :id AND feexpay_reference IS NULL RETURNING *`,
-            { id, ...feexpayColumns(fields) },
-          )
-          .then((r: { rows: PaymentRow[] }) => r.rows),
-      );
-      return rows === 'conflict' ? rows : rows[0];
+      const attached = await conflictAware(batched.attach({ id, fields, answerOn: null }));
+      return attached === 'conflict' ? attached : attached?.row;
     },
 
     /**
@@ -139,7 +126,7 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number, o
       key: { merchantId: string; livemode: boolean; key: string },
       answer: PaymentViewType,
     ): Promise<AttachedRow | 'conflict' | undefined> {
-      return conflictAware(batched.attach({ id, fields, merchantId: key.merchantId, key: storedKey(key.key, key.livemode), answer }));
+      return conflictAware(batched.attach({ id, fields, answerOn: { merchantId: key.merchantId, key: storedKey(key.key, key.livemode), answer } }));
     },
 
     /**

@@ -165,6 +165,18 @@ test('concurrent attaches share statements; a reference held twice is a conflict
   assert.equal(keys.filter((k) => k.state === 'done').length, 29);
 });
 
+test('a reference stored without an answer (webhook, reconciler, operator) leaves the key as it was', async () => {
+  const key = `reference-only-${randomUUID()}`;
+  const claim = await repo.claimKeyAndInsert(key, 'h', newPayment(5_000));
+  assert.equal(claim.kind, 'claimed');
+  const id = (claim as { payment: { id: string } }).payment.id;
+  const attached = await repo.attachFeexPay(id, { reference: `FX-only-${id}` });
+  assert.equal(attached !== 'conflict' && attached?.feexpay_reference, `FX-only-${id}`);
+  const stored = await t.db('idempotency_keys').where({ key }).first();
+  assert.deepEqual([stored.state, stored.response_status, stored.response_body], ['in_flight', null, null]);
+  assert.equal(await repo.attachFeexPay(id, { reference: `FX-other-${id}` }), undefined, 'a reference is stored once');
+});
+
 test('PostgreSQL: a statement cut by the server rejects its batch and the rows queued behind it at once, with no retry', async (ctx) => {
   if (!t.url) return ctx.skip('PostgreSQL only (the embedded database has no statement_timeout)');
   const db = createKnex({ databaseUrl: t.url, dataDir: '', timeouts: { statementTimeoutMs: 300, queryTimeoutMs: 5_000, connectTimeoutMs: 3_000, acquireTimeoutMs: 5_000 } });
@@ -176,7 +188,7 @@ test('PostgreSQL: a statement cut by the server rejects its batch and the rows q
         const { rows: out } = await db.raw('SELECT v FROM unnest(?::int[]) AS v, pg_sleep(1)', [rows]);
         return (out as { v: number }[]).map((r) => r.v);
       },
-      { maxRows: 64, maxInFlight: 1 },
+      { maxRows: 64, maxInFlight: 1, keyOf: String },
     );
     const started = Date.now();
     const settled = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => sleepy(i)));
