@@ -12,6 +12,7 @@ import { dbCounters, samplePaymentIds, type BenchDatabase } from './database.ts'
 import { keyPrefix, linesFile, pathLatencies, runLoad, type LoadResult } from './load.ts';
 import { samplePostgresCpu } from './postgres-cpu.ts';
 import { cpuSeconds, sampleRss, type Proc } from './processes.ts';
+import { sampleValue } from './prometheus-text.ts';
 import { BATCHED_STATEMENTS, serviceMetrics } from '../../src/metrics/catalog.ts';
 
 export const WEBHOOK_TOKEN = 'bench-webhook-token-0123456789';
@@ -173,8 +174,7 @@ async function metricsOf(side: Side, o: PassOptions, postRate: number): Promise<
 /** The service's feexpay_db_batched_statement_rows sums and counts, by statement. */
 async function batchedRows(url: string): Promise<Record<BatchedStatement, { sum: number; count: number }>> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const read = (suffix: string, statement: string) =>
-    Number(new RegExp(`^${serviceMetrics.batchedStatementRows.name}_${suffix}\\{statement="${statement}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  const read = (suffix: string, statement: string) => sampleValue(text, `${serviceMetrics.batchedStatementRows.name}_${suffix}{statement="${statement}"}`) ?? 0;
   return Object.fromEntries(BATCHED_STATEMENTS.map((st) => [st, { sum: read('sum', st), count: read('count', st) }])) as Record<BatchedStatement, { sum: number; count: number }>;
 }
 

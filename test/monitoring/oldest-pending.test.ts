@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { serviceMetrics } from '../../src/metrics/catalog.ts';
 import { beninPhone, startTestApp, type TestApp } from '../helpers/app.ts';
 import { call, newKey } from '../helpers/http.ts';
+import { sampleValue } from '../../bench/lib/prometheus-text.ts';
 
 let t: TestApp;
 before(async () => {
@@ -21,9 +22,9 @@ after(async () => {
 async function gauge(): Promise<number> {
   await t.app.reconciler.refreshGauges();
   const text = await (await fetch(`${t.url}/metrics`)).text();
-  const m = new RegExp(`^${serviceMetrics.paymentsOldestPending.name} (\\S+)$`, 'm').exec(text);
-  assert.ok(m, `${serviceMetrics.paymentsOldestPending.name} exported`);
-  return Number(m[1]);
+  const value = sampleValue(text, serviceMetrics.paymentsOldestPending.name);
+  assert.ok(value !== undefined, `${serviceMetrics.paymentsOldestPending.name} exported`);
+  return value;
 }
 
 test('nothing pending reads 0', async () => {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { createMerchant } from '../../src/merchants/merchants.ts';
 import { beninPhone, startTestApp, waitFor, type TestApp } from '../helpers/app.ts';
 import { call, newKey } from '../helpers/http.ts';
+import { sampleValue } from '../../bench/lib/prometheus-text.ts';
 
 let t: TestApp;
 before(async () => {
@@ -194,7 +195,7 @@ describe('listing', () => {
 test('/metrics tells how many payments each shared write carried', async () => {
   const rows = async (statement: string) => {
     const body = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
-    const read = (suffix: string) => Number(new RegExp(`^feexpay_db_batched_statement_rows_${suffix}\\{statement="${statement}"\\} (\\d+)`, 'm').exec(body)?.[1] ?? 0);
+    const read = (suffix: string) => sampleValue(body, `feexpay_db_batched_statement_rows_${suffix}{statement="${statement}"}`) ?? 0;
     return { sum: read('sum'), count: read('count') };
   };
   const before = await rows('payment_claim');
