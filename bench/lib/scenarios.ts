@@ -171,11 +171,26 @@ async function metricsOf(side: Side, o: PassOptions, postRate: number): Promise<
   return { payments: recorded, ...scrape['/metrics'], floor: { p50Ms: floor.p50Ms, p99Ms: floor.p99Ms }, rssMb: sampleRss(side.service.pid).stop().maxMb };
 }
 
-/** The service's feexpay_db_batched_statement_rows sums and counts, by statement. */
-async function batchedRows(url: string): Promise<Record<BatchedStatement, { sum: number; count: number }>> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const read = (suffix: string, statement: string) => sampleValue(text, `${serviceMetrics.batchedStatementRows.name}_${suffix}{statement="${statement}"}`) ?? 0;
-  return Object.fromEntries(BATCHED_STATEMENTS.map((st) => [st, { sum: read('sum', st), count: read('count', st) }])) as Record<BatchedStatement, { sum: number; count: number }>;
+/**
+ * Starts counting a service's shared statements (its feexpay_db_batched_statement_rows); `stop()`
+ * answers the payments per statement since, by statement.
+ */
+async function countBatches(url: string): Promise<{ stop(): Promise<Record<BatchedStatement, number>> }> {
+  const read = async () => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const of = (suffix: string, st: BatchedStatement) => sampleValue(text, `${serviceMetrics.batchedStatementRows.name}_${suffix}{statement="${st}"}`) ?? 0;
+    return BATCHED_STATEMENTS.map((st) => ({ sum: of('sum', st), count: of('count', st) }));
+  };
+  const before = await read();
+  return {
+    async stop() {
+      const after = await read();
+      return Object.fromEntries(BATCHED_STATEMENTS.map((st, i) => [st, (after[i]!.sum - before[i]!.sum) / (after[i]!.count - before[i]!.count)])) as Record<
+        BatchedStatement,
+        number
+      >;
+    },
+  };
 }
 
 /** The two builds of the service and the reference, each on its own database, measured in interleaved rounds. */
@@ -189,17 +204,9 @@ export async function runPasses(sides: Record<Mode, Side>, o: PassOptions): Prom
     paymentsBefore[m] = await countRows(sides[m].db.db('payments'));
   }
   const services = ['off', 'on'] as const;
-  const rowsBefore = {} as Record<(typeof services)[number], Awaited<ReturnType<typeof batchedRows>>>;
-  for (const m of services) rowsBefore[m] = await batchedRows(sides[m].service.url);
+  const batches = { off: await countBatches(sides.off.service.url), on: await countBatches(sides.on.service.url) };
   const post = await interleaved('POST /v1/payments', sides, MODES, o, (side, sec) => postLoad(side.service, side.db, o, sec));
-  const rowsPerStatement = {} as Record<(typeof services)[number], Record<BatchedStatement, number>>;
-  for (const m of services) {
-    const after = await batchedRows(sides[m].service.url);
-    rowsPerStatement[m] = Object.fromEntries(BATCHED_STATEMENTS.map((st) => [st, (after[st].sum - rowsBefore[m][st].sum) / (after[st].count - rowsBefore[m][st].count)])) as Record<
-      BatchedStatement,
-      number
-    >;
-  }
+  const rowsPerStatement = { off: await batches.off.stop(), on: await batches.on.stop() };
   await sleep(1_500);
   const commitsPerPayment = {} as Record<Mode, number>;
   for (const m of MODES) {
