@@ -52,15 +52,25 @@ export const serializers: Record<string, Serializer> = {
 
 const SERIALIZED_KEYS = new Set(Object.keys(serializers));
 
-/** formatters.log: masks every field of the logged object except those a serializer handles. */
+/**
+ * formatters.log: masks every field of the logged object except those a serializer handles. The
+ * object is copied only from the first field the mask changes: the access line (`req`, `res`
+ * and a duration) and most step lines go through unchanged, and are never mutated either way.
+ */
 export function maskLogObject(obj: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(obj)) {
+  const keys = Object.keys(obj);
+  let out: Record<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     const v = obj[key];
-    if (SERIALIZED_KEYS.has(key)) out[key] = v;
-    else out[key] = isSensitiveKey(key) && v !== undefined && v !== null ? REDACTED : maskPii(v);
+    const masked = SERIALIZED_KEYS.has(key) ? v : isSensitiveKey(key) && v !== undefined && v !== null ? REDACTED : maskPii(v);
+    if (out === undefined && masked !== v) {
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j]!] = obj[keys[j]!];
+    }
+    if (out !== undefined) out[key] = masked;
   }
-  return out;
+  return out ?? obj;
 }
 
 const REQUEST_ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -152,7 +152,8 @@ function errorToObject(err: Error): Record<string, unknown> {
   return out;
 }
 
-function walk(value: unknown, seen: WeakSet<object>, depth: number): unknown {
+/** A string or a number masked; any other primitive as it is. */
+function maskScalar(value: unknown): unknown {
   switch (typeof value) {
     case 'string':
       return maskString(value);
@@ -160,12 +161,13 @@ function walk(value: unknown, seen: WeakSet<object>, depth: number): unknown {
       return maskNumber(value);
     case 'bigint':
       return maskNumber(Number(value)) === '[phone]' ? '[phone]' : value;
-    case 'object':
-      break;
     default:
       return value;
   }
-  if (value === null) return null;
+}
+
+function walk(value: unknown, seen: WeakSet<object>, depth: number): unknown {
+  if (typeof value !== 'object' || value === null) return maskScalar(value);
   const obj = value as object;
   if (seen.has(obj)) return '[Circular]';
   if (depth >= MAX_DEPTH) return '[Object]';
@@ -198,5 +200,6 @@ function walk(value: unknown, seen: WeakSet<object>, depth: number): unknown {
  * cycles ('[Circular]') and turns Errors into plain objects ({ type, message, stack, ...props }).
  */
 export function maskPii(value: unknown): unknown {
-  return walk(value, new WeakSet(), 0);
+  // Most logged fields are scalars: no cycle set for them.
+  return typeof value === 'object' && value !== null ? walk(value, new WeakSet(), 0) : maskScalar(value);
 }

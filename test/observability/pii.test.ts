@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { maskLogObject } from '../../src/observability/log-serializers.ts';
 import { maskPii, maskString } from '../../src/observability/pii.ts';
 
 const UUID = '3f1c2a9e-0b7d-4c1e-9a55-426614174000';
@@ -95,4 +96,30 @@ test('maskPii survives cycles and turns errors into masked plain objects', () =>
   assert.deepEqual(e.body, { phone_number: '[redacted]' });
   assert.equal((e.cause as Record<string, unknown>).message, 'for [email]');
   assert.ok(!JSON.stringify(e).includes('2290167000000'));
+});
+
+test('maskPii masks a scalar on its own as it does inside an object', () => {
+  assert.equal(maskPii('call 0167000000'), 'call [phone]');
+  assert.equal(maskPii(22890123456), '[phone]');
+  assert.equal(maskPii(22890123456n), '[phone]');
+  assert.equal(maskPii(1.25), 1.25);
+  assert.equal(maskPii(null), null);
+  assert.equal(maskPii(true), true);
+});
+
+test('a log object nothing in which is masked is passed on as it is; one that is, as a masked copy', () => {
+  const req = { method: 'GET', url: '/v1/payments/x' };
+  const access = { req, res: { statusCode: 200 }, responseTime: 1.25, paymentId: UUID };
+  assert.equal(maskLogObject(access), access);
+
+  const step = { paymentId: UUID, status: 'pending', phone: '22997000000', note: 'from 0167000000', req, attempts: 2 };
+  const copy = structuredClone(step);
+  const out = maskLogObject(step);
+  assert.notEqual(out, step);
+  assert.deepEqual(step, copy);
+  assert.deepEqual(Object.keys(out), Object.keys(step));
+  assert.deepEqual(out, { paymentId: UUID, status: 'pending', phone: '[redacted]', note: 'from [phone]', req, attempts: 2 });
+  // A serializer's key is left to its serializer, even when its value would be masked.
+  const raw = { req: 'from 0167000000' };
+  assert.equal(maskLogObject(raw), raw);
 });
