@@ -64,6 +64,12 @@ export interface DatabaseOptions {
   timeouts?: DatabaseTimeoutOptions;
   /** Where knex's own warnings go (pool errors); without it knex prints them to the console. */
   log?: { warn: (obj: object, msg: string) => void };
+  /**
+   * An in-memory embedded database starts as a copy of this dump (dumpEmbedded) instead of an
+   * empty cluster: the tests load one migrated database per process instead of running initdb
+   * and the migrations for each.
+   */
+  embeddedImage?: Blob;
 }
 
 /** knex's logger, as structured lines: its messages are free text, sometimes with a stack. */
@@ -76,7 +82,10 @@ function knexLog(log: NonNullable<DatabaseOptions['log']>): Knex.Config['log'] {
 }
 
 type PgLiteClient = typeof import('knex-pglite');
+type PGliteModule = typeof import('@electric-sql/pglite');
+type PGlite = InstanceType<PGliteModule['PGlite']>;
 let pgLiteClient: PgLiteClient | undefined;
+const memoryDatabases = new WeakMap<Knex, PGlite>();
 
 /**
  * knex-pglite, and PGlite with it, loaded on first use: a service on PostgreSQL never needs them,
@@ -124,7 +133,11 @@ export function createKnex(opts: DatabaseOptions): Knex {
     } as Knex.Config);
   }
   if (opts.dataDir === 'memory://') {
-    return knexFactory({ client: embeddedClient(), dialect: 'postgres', connection: {} } as Knex.Config);
+    const { PGlite } = createRequire(import.meta.url)('@electric-sql/pglite') as PGliteModule;
+    const pglite = new PGlite(opts.embeddedImage ? { loadDataDir: opts.embeddedImage } : {});
+    const db = knexFactory({ client: embeddedClient(), dialect: 'postgres', connection: { pglite } } as Knex.Config);
+    memoryDatabases.set(db, pglite);
+    return db;
   }
   const dir = path.join(opts.dataDir, 'pglite');
   try {
@@ -147,6 +160,13 @@ export async function closeDatabase(db: Knex): Promise<void> {
   } finally {
     embeddedLocks.get(db)?.();
   }
+}
+
+/** The whole of an in-memory embedded database, uncompressed, for `embeddedImage`. */
+export async function dumpEmbedded(db: Knex): Promise<Blob> {
+  const pglite = memoryDatabases.get(db);
+  if (!pglite) throw new Error('only an in-memory embedded database can be dumped');
+  return pglite.dumpDataDir('none');
 }
 
 export function isEmbedded(db: Knex): boolean {

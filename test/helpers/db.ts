@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { createKnex } from '../../src/db/knex.ts';
+import { createKnex, dumpEmbedded } from '../../src/db/knex.ts';
 import { migrateLatest } from '../../src/db/migrate.ts';
 
 export interface TestDatabase {
@@ -20,8 +20,7 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const admin = process.env.TEST_DATABASE_URL;
   if (!admin) {
-    const db = createKnex({ databaseUrl: null, dataDir: 'memory://' });
-    await migrateLatest(db);
+    const db = await embeddedTestDatabase();
     return {
       db,
       url: null,
@@ -55,4 +54,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await adminDb.destroy();
     },
   };
+}
+
+let migratedImage: Promise<Blob> | undefined;
+
+/**
+ * A process's first embedded database runs initdb and the migrations, and is dumped; the later
+ * ones load that dump (about 0.3 s instead of 1.1-1.4 s each, and less WebAssembly work per test).
+ */
+async function embeddedTestDatabase(): Promise<Knex> {
+  if (migratedImage) return createKnex({ databaseUrl: null, dataDir: 'memory://', embeddedImage: await migratedImage });
+  const db = createKnex({ databaseUrl: null, dataDir: 'memory://' });
+  migratedImage = migrateLatest(db).then(() => dumpEmbedded(db));
+  await migratedImage;
+  return db;
 }
