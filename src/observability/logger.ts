@@ -56,6 +56,18 @@ export function baseLoggerOptions(level: string): pino.LoggerOptions {
   };
 }
 
+/**
+ * pino applies formatters.bindings to the root logger's own bindings only (it resets the formatter
+ * for children): every child's bindings go through the same mask here. Children are made from
+ * their parent by Object.create, so they inherit this method, and grandchildren are masked too.
+ */
+function maskChildBindings(logger: pino.Logger): void {
+  const child = logger.child;
+  logger.child = function (this: pino.Logger, bindings: pino.Bindings, options?: pino.ChildLoggerOptions) {
+    return Reflect.apply(child, this, [maskBindings(bindings), options]) as pino.Logger;
+  } as unknown as typeof logger.child;
+}
+
 const closers = new WeakMap<pino.Logger, () => Promise<void>>();
 
 /** A pino logger for Fastify's `loggerInstance` option; pass it to closeLogger() at shutdown. */
@@ -80,6 +92,7 @@ export function createLogger(opts: LoggerOptions): pino.Logger {
       if (open) destination.write(line);
     },
   });
+  maskChildBindings(logger);
   closers.set(logger, () => {
     open = false;
     return destination.close();

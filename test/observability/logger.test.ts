@@ -225,6 +225,26 @@ test('child bindings are masked, except the request id the service generates its
   assert.deepEqual(maskBindings({ reqId: id, phone: '2290167000000' }), { reqId: id, phone: '[redacted]' });
 });
 
+test("the service's logger masks the bindings of its children and of their children", async () => {
+  const file = path.join(tmpDir(), 'stdout.jsonl');
+  const log = createLogger({ level: 'info', stdout: file });
+  const id = '40a4aac4-acc9-4f0f-a18c-9b484907c2f4';
+  const child = log.child({ reqId: 'call 2290167000000' });
+  child.info('from the child');
+  child.child({ note: 'koffi@example.bj', phone: '22997000000' }, { level: 'info' }).info('from the grandchild');
+  log.child({ reqId: id }).info('own request id');
+  await closeLogger(log);
+  const lines = jsonLines(file);
+  assert.deepEqual(
+    lines.map((l) => [l.msg, l.reqId, l.note, l.phone]),
+    [
+      ['from the child', 'call [phone]', undefined, undefined],
+      ['from the grandchild', 'call [phone]', '[email]', '[redacted]'],
+      ['own request id', id, undefined, undefined],
+    ],
+  );
+});
+
 test('a stdout file in a directory that does not exist yet gets its directory, and every line', async () => {
   const file = path.join(tmpDir(), 'not', 'yet', 'stdout.jsonl');
   const log = createLogger({ level: 'info', stdout: file });
