@@ -1,10 +1,12 @@
 /**
  * `npm test`: every test file in its own process, one file at a time, then the scan of the logs
- * they wrote (test/final); `npm test -- <files>` runs the files named, without the scan. Two defences against a V8 fault that is not ours (nodejs/node#64500,
- * README "Tests"): test processes run with `--no-wasm-code-gc`, so V8 never frees PGlite's compiled
- * WebAssembly code while the process lives (the freeing is where its JIT-page registry aborts);
- * and a file whose process still aborts with that registry's check runs once more. Any other
- * failure, or a second abort, fails the run.
+ * they wrote (test/final); `npm test -- <files>` runs the files named, without the scan.
+ *
+ * Two defences against a V8 fault that is not ours (nodejs/node#64500, README "Tests"): test
+ * processes run with `--no-wasm-code-gc`, so V8 never frees PGlite's compiled WebAssembly code
+ * while the process lives (the freeing is where its JIT-page registry aborts); and a file whose
+ * process still aborts with that registry's check runs once more. Any other failure, or a second
+ * abort, fails the run.
  */
 import { globSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
