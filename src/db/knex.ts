@@ -85,14 +85,15 @@ type PgLiteClient = typeof import('knex-pglite');
 type PGliteModule = typeof import('@electric-sql/pglite');
 type PGlite = InstanceType<PGliteModule['PGlite']>;
 let pgLiteClient: PgLiteClient | undefined;
-const memoryDatabases = new WeakMap<Knex, PGlite>();
+// Loads the embedded database's modules on first use only (see embeddedClient).
+const requireLazily = createRequire(import.meta.url);
 
 /**
  * knex-pglite, and PGlite with it, loaded on first use: a service on PostgreSQL never needs them,
  * and loaded they held about 2 MB of its heap (sources, WebAssembly glue, a source map).
  */
 function embeddedClient(): PgLiteClient {
-  pgLiteClient ??= createRequire(import.meta.url)('knex-pglite') as PgLiteClient;
+  pgLiteClient ??= requireLazily('knex-pglite') as PgLiteClient;
   return pgLiteClient;
 }
 
@@ -133,11 +134,9 @@ export function createKnex(opts: DatabaseOptions): Knex {
     } as Knex.Config);
   }
   if (opts.dataDir === 'memory://') {
-    const { PGlite } = createRequire(import.meta.url)('@electric-sql/pglite') as PGliteModule;
+    const { PGlite } = requireLazily('@electric-sql/pglite') as PGliteModule;
     const pglite = new PGlite(opts.embeddedImage ? { loadDataDir: opts.embeddedImage } : {});
-    const db = knexFactory({ client: embeddedClient(), dialect: 'postgres', connection: { pglite } } as Knex.Config);
-    memoryDatabases.set(db, pglite);
-    return db;
+    return knexFactory({ client: embeddedClient(), dialect: 'postgres', connection: { pglite } } as Knex.Config);
   }
   const dir = path.join(opts.dataDir, 'pglite');
   try {
@@ -164,8 +163,9 @@ export async function closeDatabase(db: Knex): Promise<void> {
 
 /** The whole of an in-memory embedded database, uncompressed, for `embeddedImage`. */
 export async function dumpEmbedded(db: Knex): Promise<Blob> {
-  const pglite = memoryDatabases.get(db);
-  if (!pglite) throw new Error('only an in-memory embedded database can be dumped');
+  // The instance createKnex handed to knex-pglite, as knex keeps its configuration.
+  const { pglite } = (db.client.config.connection ?? {}) as { pglite?: PGlite };
+  if (!isEmbedded(db) || !pglite) throw new Error('only an in-memory embedded database can be dumped');
   return pglite.dumpDataDir('none');
 }
 

@@ -77,7 +77,7 @@ const REQUEST_ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 
 /**
  * Masks a logger's bindings: the root's through formatters.bindings, every child's through
- * createLogger's wrapper of `child` (pino skips the formatter for children). Fastify makes a
+ * maskedLogger's wrapper of `child` (pino skips the formatter for children). Fastify makes a
  * child per request whose only binding is the request id, a UUID the service generates (never the
  * client's): that one is let through as it is, since masking it on every request was a
  * measurable share of a read.

@@ -43,7 +43,7 @@ function isPretty(opts: LoggerOptions): boolean {
 }
 
 /** The masking, redaction and serialisation options, without any destination. */
-export function baseLoggerOptions(level: string): pino.LoggerOptions {
+function baseLoggerOptions(level: string): pino.LoggerOptions {
   return {
     level,
     redact,
@@ -68,6 +68,16 @@ function maskChildBindings(logger: pino.Logger): void {
   } as unknown as typeof logger.child;
 }
 
+/**
+ * A pino logger that masks what it writes, child loggers' bindings included: the service's
+ * (createLogger) and the standalone simulator's. Without a stream it writes to stdout.
+ */
+export function maskedLogger(level: string, stream?: pino.DestinationStream): pino.Logger {
+  const logger = stream ? pino(baseLoggerOptions(level), stream) : pino(baseLoggerOptions(level));
+  maskChildBindings(logger);
+  return logger;
+}
+
 const closers = new WeakMap<pino.Logger, () => Promise<void>>();
 
 /** A pino logger for Fastify's `loggerInstance` option; pass it to closeLogger() at shutdown. */
@@ -87,12 +97,11 @@ export function createLogger(opts: LoggerOptions): pino.Logger {
   });
   // A timer or a late request may still log after close: those lines are dropped.
   let open = true;
-  const logger = pino(baseLoggerOptions(opts.level), {
+  const logger = maskedLogger(opts.level, {
     write: (line: string) => {
       if (open) destination.write(line);
     },
   });
-  maskChildBindings(logger);
   closers.set(logger, () => {
     open = false;
     return destination.close();

@@ -6,7 +6,7 @@
  * Its log goes through the service's masking, so the webhook URL's token never reaches it.
  */
 import { LOG_LEVELS } from '../../config.ts';
-import { baseLoggerOptions } from '../../observability/logger.ts';
+import { maskedLogger } from '../../observability/logger.ts';
 import { API_KEY_PATTERN, SIMULATOR_DEFAULT_API_KEY } from './options.ts';
 import { startSimulator } from './server.ts';
 
@@ -41,7 +41,7 @@ const sim = await startSimulator({
   shopId: env.SIMULATOR_SHOP_ID || undefined,
   webhookUrl,
   settleDelayMs: intFromEnv('SIMULATOR_SETTLE_DELAY_MS', 3000, 3_600_000),
-  logger: baseLoggerOptions(logLevel),
+  loggerInstance: maskedLogger(logLevel),
   controlFromNetwork: controlFromNetwork === 'true',
 });
 

@@ -1,5 +1,5 @@
 /** Runs the simulator as its own HTTP server (loopback by default), for tests and `npm run simulator`. */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { SimulatorEngine, type SimulatorControl } from './engine.ts';
 import type { SimulatorOptions } from './options.ts';
 import { feexpaySimulator } from './plugin.ts';
@@ -8,7 +8,8 @@ export interface StartSimulatorOptions extends SimulatorOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
-  logger?: FastifyServerOptions['logger'];
+  /** Where its log goes (none by default). */
+  loggerInstance?: FastifyBaseLogger;
   /** Serve the /_simulator control API to non-loopback clients too. */
   controlFromNetwork?: boolean;
 }
@@ -26,8 +27,9 @@ export function createSimulator(opts: SimulatorOptions = {}, log?: ConstructorPa
 }
 
 export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<RunningSimulator> {
-  const { host = '127.0.0.1', port = 0, logger = false, controlFromNetwork, ...simOpts } = opts;
-  const app = Fastify({ logger, forceCloseConnections: true });
+  const { host = '127.0.0.1', port = 0, loggerInstance, controlFromNetwork, ...simOpts } = opts;
+  // Two calls: Fastify's overloads type a server by its logger, and this one has either.
+  const app = (loggerInstance ? Fastify({ loggerInstance, forceCloseConnections: true }) : Fastify({ logger: false, forceCloseConnections: true })) as FastifyInstance;
   const engine = new SimulatorEngine(simOpts, app.log);
   await app.register(feexpaySimulator, { engine, controlFromNetwork });
   await app.listen({ host, port });
