@@ -13,7 +13,7 @@ import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { appConfigData, configChecksum } from './app-config.ts';
 import { NAMES, PORTS, selectorLabels } from './names.ts';
 import { MIGRATION_SECRET_KEYS, secretEnv } from './secrets.ts';
-import { API_NODE_FLAGS, baseContainer, basePodSpec, nodeCommand } from './pod.ts';
+import { API_NODE_FLAGS, baseContainer, basePodSpec, nodeCommand, withLogsVolume } from './pod.ts';
 import type { EnvSettings } from './settings.ts';
 
 export const API_COMPONENT = 'api';
@@ -48,7 +48,7 @@ export function gracePeriodSeconds(s: EnvSettings): number {
 
 function apiContainer(s: EnvSettings): IContainer {
   return {
-    ...baseContainer(s, API_COMPONENT, nodeCommand('build/server.js', ['./build/instrument.js'], [], API_NODE_FLAGS), s.resources),
+    ...withLogsVolume(baseContainer(s, API_COMPONENT, nodeCommand('build/server.js', ['./build/instrument.js'], [], API_NODE_FLAGS), s.resources), s, 'own'),
     ports: [
       { name: PORTS.http.name, containerPort: PORTS.http.port, protocol: 'TCP' },
       { name: PORTS.metrics.name, containerPort: PORTS.metrics.port, protocol: 'TCP' },
@@ -104,7 +104,7 @@ export function apiDeployment(s: EnvSettings): Deployment {
           },
         },
         spec: {
-          ...basePodSpec(s),
+          ...basePodSpec(s, { logsVolume: true }),
           terminationGracePeriodSeconds: gracePeriodSeconds(s),
           topologySpreadConstraints: [spread('topology.kubernetes.io/zone', 'ScheduleAnyway'), spread('kubernetes.io/hostname', 'DoNotSchedule')],
           initContainers: [schemaWaitContainer(s)],

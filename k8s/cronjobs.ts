@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { NAMES, selectorLabels } from './names.ts';
 import { sourceOf } from '../bundle/entry-points.ts';
-import { baseContainer, basePodSpec, JOB_POOL_MAX, nodeCommand } from './pod.ts';
+import { baseContainer, basePodSpec, JOB_POOL_MAX, nodeCommand, withLogsVolume } from './pod.ts';
 import type { CronSettings, EnvSettings } from './settings.ts';
 
 export interface CronDef {
@@ -25,10 +25,12 @@ export const CRON_DEFS: readonly CronDef[] = [
 
 /**
  * The root filesystem is read-only: reports go to the /tmp emptyDir (they are sent, not kept).
- * A small pool: the connection budget counts it (checks.ts).
+ * A small pool: the connection budget counts it (checks.ts). The log archive mounts the whole
+ * logs volume, every pod's directory.
  */
 function jobContainer(s: EnvSettings, def: CronDef) {
-  const c = baseContainer(s, def.component, nodeCommand(def.script), s.jobResources);
+  const base = baseContainer(s, def.component, nodeCommand(def.script), s.jobResources);
+  const c = def.key === 'logArchive' ? withLogsVolume(base, s, 'whole') : base;
   return {
     ...c,
     env: [...(c.env ?? []), { name: 'REPORTS_DIR', value: '/tmp/reports' }, { name: 'DATABASE_POOL_MAX', value: String(JOB_POOL_MAX) }],
@@ -55,7 +57,7 @@ export function cronJob(s: EnvSettings, def: CronDef, cron: CronSettings): CronJ
           template: {
             metadata: { labels },
             spec: {
-              ...basePodSpec(s),
+              ...basePodSpec(s, { logsVolume: def.key === 'logArchive' }),
               restartPolicy: 'Never',
               containers: [jobContainer(s, def)],
             },

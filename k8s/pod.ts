@@ -3,6 +3,7 @@
  * image, environment and hardening, so a Job never runs with weaker settings than the API.
  */
 import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
@@ -42,15 +43,30 @@ export const containerSecurityContext: ISecurityContext = {
 /**
  * The root filesystem is read-only: scratch files go to the /tmp emptyDir (the CronJobs write
  * their reports there, REPORTS_DIR; Node libraries assume a writable os.tmpdir()). File logs
- * (LOG_DIR) exist only with a shared logs volume; otherwise the service logs to stdout only.
+ * (LOG_DIR) exist only with a shared logs volume, in the pods that mount it (withLogsVolume);
+ * otherwise the service logs to stdout only.
  */
-export function volumes(s: EnvSettings): IVolume[] {
+function volumes(s: EnvSettings, logs: boolean): IVolume[] {
   const tmp: IVolume = { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } };
-  return s.logsVolume ? [tmp, { name: 'logs', persistentVolumeClaim: { claimName: s.logsVolume.claimName } }] : [tmp];
+  return s.logsVolume && logs ? [tmp, { name: 'logs', persistentVolumeClaim: { claimName: s.logsVolume.claimName } }] : [tmp];
 }
 
-export function volumeMounts(s: EnvSettings): IVolumeMount[] {
-  return [{ name: 'tmp', mountPath: '/tmp' }, ...(s.logsVolume ? [{ name: 'logs', mountPath: LOG_DIR }] : [])];
+/** The pod's own name, for its log subdirectory (the downward API). */
+export const POD_NAME_ENV = 'POD_NAME';
+
+/**
+ * The logs volume, in the containers that use it (only the API writes LOG_DIR's files). `own`: the
+ * pod sees only its subdirectory of the shared volume (`<volume>/<pod name>`) as LOG_DIR, since
+ * replicas writing the same files would rotate and delete each other's
+ * (src/observability/log-writer-mark.ts); POD_NAME is in the container's env because
+ * subPathExpr expands only those, not ConfigMap values. `whole`: the log-archive CronJob, which
+ * reads every pod's directory.
+ */
+export function withLogsVolume(c: IContainer, s: EnvSettings, logs: 'own' | 'whole'): IContainer {
+  if (!s.logsVolume) return c;
+  const mount: IVolumeMount = { name: 'logs', mountPath: LOG_DIR, ...(logs === 'own' ? { subPathExpr: `$(${POD_NAME_ENV})` } : {}) };
+  const podName: IEnvVar = { name: POD_NAME_ENV, valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } };
+  return { ...c, env: logs === 'own' ? [podName, ...(c.env ?? [])] : c.env, volumeMounts: [...(c.volumeMounts ?? []), mount] };
 }
 
 /**
@@ -99,7 +115,7 @@ export function baseContainer(s: EnvSettings, name: string, command: string[], r
     env: secretEnv(secretKeys, s.redis ? ['REDIS_URL'] : []),
     resources,
     securityContext: containerSecurityContext,
-    volumeMounts: volumeMounts(s),
+    volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
   };
 }
 
@@ -107,13 +123,13 @@ export function baseContainer(s: EnvSettings, name: string, command: string[], r
  * What every pod of the service shares around its containers: the service account without a
  * token, no service links, the pod security context, the volumes and the optional priority class.
  */
-export function basePodSpec(s: EnvSettings): Omit<IPodSpec, 'containers'> {
+export function basePodSpec(s: EnvSettings, opts: { logsVolume?: boolean } = {}): Omit<IPodSpec, 'containers'> {
   return {
     serviceAccountName: NAMES.serviceAccount,
     automountServiceAccountToken: false,
     enableServiceLinks: false,
     securityContext: podSecurityContext,
     ...(s.priorityClassName ? { priorityClassName: s.priorityClassName } : {}),
-    volumes: volumes(s),
+    volumes: volumes(s, opts.logsVolume ?? false),
   };
 }

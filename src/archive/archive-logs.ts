@@ -2,12 +2,17 @@
  * The log archive job: every rotated log file is gzip-compressed into the archive directory and
  * removed only once its archive is verified; then archives past the retention period go. A file
  * that cannot be archived is reported and left in place, and the run carries on with the others.
+ * LOG_DIR and its per-pod subdirectories are each a set of series (log-dirs.ts); the directory of
+ * a pod that is gone is archived whole and removed.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { gunzipHash, gzipVerified } from './gzip-verified.ts';
 import { applyRetention } from './retention.ts';
+import { logDirectories, type LogDirectory } from './log-dirs.ts';
 import { scanLogDir } from './rotated-files.ts';
+import { LOG_FILES } from '../observability/logger.ts';
+import { WRITER_MARK_FILE } from '../observability/log-writer-mark.ts';
 import { createHash } from 'node:crypto';
 
 export interface ArchiveOptions {
@@ -21,6 +26,8 @@ export interface ArchiveReport {
   archived: { file: string; archive: string; bytesIn: number; bytesOut: number }[];
   failed: { file: string; error: string }[];
   active: string[];
+  /** Subdirectories whose writer is gone: archived whole, then removed (if nothing else was left in them). */
+  abandoned: string[];
   kept: string[];
   removed: string[];
 }
@@ -40,8 +47,8 @@ function fileHash(file: string): string {
  * directory is emptied. A name already taken by the same content means an earlier run archived
  * it and stopped before removing the original.
  */
-async function destinationFor(file: string, archiveDir: string): Promise<{ dest: string; alreadyArchived: boolean }> {
-  const base = `${path.basename(file)}-${stamp(fs.statSync(file).mtime)}`;
+async function destinationFor(file: string, archiveDir: string, prefix: string): Promise<{ dest: string; alreadyArchived: boolean }> {
+  const base = `${prefix}${path.basename(file)}-${stamp(fs.statSync(file).mtime)}`;
   for (let i = 0; ; i++) {
     const dest = path.join(archiveDir, `${base}${i ? `-${i}` : ''}.gz`);
     if (!fs.existsSync(dest)) return { dest, alreadyArchived: false };
@@ -64,22 +71,43 @@ function ensureLogDir(dir: string): void {
   if (!stat.isDirectory()) throw new Error(`LOG_DIR ${dir} is not a directory`);
 }
 
+async function archiveFile(file: string, prefix: string, archiveDir: string, report: ArchiveReport): Promise<void> {
+  try {
+    const { dest, alreadyArchived } = await destinationFor(file, archiveDir, prefix);
+    const size = fs.statSync(file).size;
+    const result = alreadyArchived ? { bytesIn: size, bytesOut: fs.statSync(dest).size } : await gzipVerified(file, dest);
+    fs.unlinkSync(file);
+    report.archived.push({ file, archive: dest, bytesIn: result.bytesIn, bytesOut: result.bytesOut });
+  } catch (err) {
+    report.failed.push({ file, error: (err as Error).message });
+  }
+}
+
+/** After its files are archived: the stable-name links and the writer's mark go, then the directory if it is empty. */
+function removeAbandoned(dir: string, report: ArchiveReport): void {
+  const leftovers = fs.readdirSync(dir).filter((n) => n.startsWith(`${WRITER_MARK_FILE}.`) && n.endsWith('.tmp'));
+  for (const name of [...Object.values(LOG_FILES), WRITER_MARK_FILE, ...leftovers]) fs.rmSync(path.join(dir, name), { force: true });
+  try {
+    fs.rmdirSync(dir);
+    report.abandoned.push(dir);
+  } catch {
+    // Files the archive does not know, or one that failed: kept, with the directory, for a person to look at.
+  }
+}
+
+async function archiveDirectory(d: LogDirectory, archiveDir: string, report: ArchiveReport): Promise<void> {
+  const scan = scanLogDir(d.dir);
+  const files = d.abandoned ? [...scan.rotated.map((r) => r.path), ...scan.active] : scan.rotated.map((r) => r.path);
+  if (!d.abandoned) report.active.push(...scan.active);
+  for (const file of files) await archiveFile(file, d.prefix, archiveDir, report);
+  if (d.abandoned) removeAbandoned(d.dir, report);
+}
+
 export async function archiveLogs(opts: ArchiveOptions): Promise<ArchiveReport> {
   ensureLogDir(opts.logDir);
   fs.mkdirSync(opts.archiveDir, { recursive: true, mode: 0o750 });
-  const scan = scanLogDir(opts.logDir);
-  const report: ArchiveReport = { archived: [], failed: [], active: scan.active, kept: [], removed: [] };
-  for (const { path: file } of scan.rotated) {
-    try {
-      const { dest, alreadyArchived } = await destinationFor(file, opts.archiveDir);
-      const size = fs.statSync(file).size;
-      const result = alreadyArchived ? { bytesIn: size, bytesOut: fs.statSync(dest).size } : await gzipVerified(file, dest);
-      fs.unlinkSync(file);
-      report.archived.push({ file, archive: dest, bytesIn: result.bytesIn, bytesOut: result.bytesOut });
-    } catch (err) {
-      report.failed.push({ file, error: (err as Error).message });
-    }
-  }
+  const report: ArchiveReport = { archived: [], failed: [], active: [], abandoned: [], kept: [], removed: [] };
+  for (const d of logDirectories(opts.logDir, opts.archiveDir, (opts.now ?? new Date()).getTime())) await archiveDirectory(d, opts.archiveDir, report);
   const retention = applyRetention(opts.archiveDir, opts.retentionDays, opts.now);
   report.kept = retention.kept;
   report.removed = retention.removed;

@@ -1,6 +1,7 @@
 /**
- * `npm run archive:logs`: compresses the rotated log files of LOG_DIR into LOG_ARCHIVE_DIR
- * (default <LOG_DIR>/archive) and deletes archives older than LOG_RETENTION_DAYS (default 365).
+ * `npm run archive:logs`: compresses the rotated log files of LOG_DIR and of its per-pod
+ * subdirectories into LOG_ARCHIVE_DIR (default <LOG_DIR>/archive), the whole directory of a pod
+ * that is gone, and deletes archives older than LOG_RETENTION_DAYS (default 365).
  * Meant for a daily CronJob; exits 1 if any file could not be archived.
  */
 import path from 'node:path';
@@ -11,17 +12,21 @@ import { runCli } from './run-cli.ts';
 
 const USAGE =
   'usage: npm run archive:logs\n' +
-  'Compresses the rotated log files of LOG_DIR into LOG_ARCHIVE_DIR (default <LOG_DIR>/archive) and\n' +
-  'deletes archives older than LOG_RETENTION_DAYS (default 365). Exit 1 if a file could not be archived.\n';
+  'Compresses the rotated log files of LOG_DIR and of its per-pod subdirectories (the whole directory of\n' +
+  'a writer gone for an hour) into LOG_ARCHIVE_DIR (default <LOG_DIR>/archive) and deletes archives older\n' +
+  'than LOG_RETENTION_DAYS (default 365). Exit 1 if a file could not be archived.\n';
 parseCliArgs('archive:logs', USAGE, {});
 
-function print(report: ArchiveReport, archiveDir: string, days: number): void {
+function print(report: ArchiveReport, logDir: string, archiveDir: string, days: number): void {
   const out: string[] = [];
+  // Relative to LOG_DIR: each pod's directory on a shared volume has its own app.3.log.
+  const name = (file: string) => path.relative(logDir, file);
   for (const a of report.archived) {
-    out.push(`archived ${path.basename(a.file)} -> ${path.basename(a.archive)} (${a.bytesIn} -> ${a.bytesOut} bytes)`);
+    out.push(`archived ${name(a.file)} -> ${path.basename(a.archive)} (${a.bytesIn} -> ${a.bytesOut} bytes)`);
   }
-  for (const f of report.failed) out.push(`FAILED   ${path.basename(f.file)}: ${f.error} (left in place)`);
-  for (const a of report.active) out.push(`active   ${path.basename(a)} (not touched)`);
+  for (const f of report.failed) out.push(`FAILED   ${name(f.file)}: ${f.error} (left in place)`);
+  for (const a of report.active) out.push(`active   ${name(a)} (not touched)`);
+  for (const d of report.abandoned) out.push(`finished ${name(d)}/ (its writer is gone: archived whole and removed)`);
   for (const r of report.removed) out.push(`removed  ${r} (older than ${days} days)`);
   out.push(`kept     ${report.kept.length} archive(s) in ${archiveDir}${report.kept.length ? ':' : ''}`);
   for (const k of report.kept) out.push(`           ${k}`);
@@ -36,8 +41,9 @@ async function main(): Promise<number> {
   }
   const archiveDir = path.resolve(config.operators.logArchiveDir ?? path.join(config.logDir, 'archive'));
   const days = config.operators.logRetentionDays;
-  const report = await archiveLogs({ logDir: path.resolve(config.logDir), archiveDir, retentionDays: days });
-  print(report, archiveDir, days);
+  const logDir = path.resolve(config.logDir);
+  const report = await archiveLogs({ logDir, archiveDir, retentionDays: days });
+  print(report, logDir, archiveDir, days);
   return report.failed.length ? 1 : 0;
 }
 

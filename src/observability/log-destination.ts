@@ -16,6 +16,7 @@
  * pino-roll names its files `<name>.<n>.log`; a symlink `<name>.log` always points at the file
  * being written, so operators (and log shippers) keep the stable names of the original guide.
  * pino-roll opens its files asynchronously: lines logged before that are held and written first.
+ * The directory carries this process's writer mark while the files are open (log-writer-mark.ts).
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,6 +24,7 @@ import path from 'node:path';
 import pino from 'pino';
 import type { PrettyOptions } from 'pino-pretty';
 import roll from 'pino-roll';
+import { holdWriterMark } from './log-writer-mark.ts';
 
 export interface LogFilesOptions {
   dir: string;
@@ -208,12 +210,20 @@ interface Files {
   json: Batch;
   errors: Batch;
   feexpay: Batch;
+  writer: { stop(): void };
 }
 
-async function openFiles(files: LogFilesOptions): Promise<Batch[]> {
+async function openFiles(files: LogFilesOptions): Promise<{ batches: Batch[]; writer: { stop(): void } }> {
   fs.mkdirSync(files.dir, { recursive: true });
+  // Before pino-roll looks for the files to resume: a second writer is said before it rotates.
+  const writer = holdWriterMark(files.dir);
   const { general, json, errors, feexpay } = files.names;
-  return Promise.all([general, json, errors, feexpay].map((name) => rolledFile(files, name)));
+  try {
+    return { batches: await Promise.all([general, json, errors, feexpay].map((name) => rolledFile(files, name))), writer };
+  } catch (err) {
+    writer.stop();
+    throw err;
+  }
 }
 
 export function openLogDestination(opts: LogDestinationOptions): LogDestination {
@@ -252,8 +262,8 @@ export function openLogDestination(opts: LogDestinationOptions): LogDestination 
     if (hasComponent(line, marker, fileOpts.component)) f.feexpay.write(line);
   };
   const opened = openFiles(fileOpts).then(
-    ([general, json, errors, feexpay]) => {
-      const f: Files = { general: general!, json: json!, errors: errors!, feexpay: feexpay! };
+    ({ batches: [general, json, errors, feexpay], writer }) => {
+      const f: Files = { general: general!, json: json!, errors: errors!, feexpay: feexpay!, writer };
       batches.push(f.general, f.json, f.errors, f.feexpay);
       for (const line of held) toFiles(f, line);
       toFilesNow = (line) => toFiles(f, line);
@@ -276,6 +286,7 @@ export function openLogDestination(opts: LogDestinationOptions): LogDestination 
     async close() {
       clearInterval(flusher);
       const f = await opened;
+      f?.writer.stop();
       await Promise.all([stdout, ...(f ? [f.general, f.json, f.errors, f.feexpay] : [])].map(ended));
     },
   };

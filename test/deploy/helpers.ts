@@ -99,14 +99,19 @@ export interface PodTemplateRef {
   spec: PodSpec;
   labels: Record<string, string>;
 }
+export interface KeyRef {
+  name?: string;
+  key: string;
+  optional?: boolean;
+}
 export interface Container {
   name: string;
   image?: string;
   ports?: { name?: string; containerPort: number }[];
-  env?: { name: string; value?: string; valueFrom?: Record<string, { name?: string; key: string; optional?: boolean }> }[];
+  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: KeyRef; configMapKeyRef?: KeyRef; fieldRef?: { fieldPath: string } } }[];
   envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
   securityContext?: Record<string, unknown>;
-  volumeMounts?: { name: string; mountPath: string }[];
+  volumeMounts?: { name: string; mountPath: string; subPathExpr?: string }[];
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   livenessProbe?: { httpGet?: { port: string | number } };
   readinessProbe?: { httpGet?: { port: string | number } };

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { EGRESS_PORTS } from '../../k8s/network.ts';
 import { PORTS } from '../../k8s/names.ts';
+import { POD_NAME_ENV } from '../../k8s/pod.ts';
 import { allOutputs, containersOf, podTemplates } from './helpers.ts';
 
 function sources(dir: string): string[] {
@@ -17,8 +18,8 @@ function sources(dir: string): string[] {
   );
 }
 const src = sources('src').join('\n');
-/** Read by Node.js or libraries, not by our code. */
-const RUNTIME_VARS = new Set(['NODE_ENV']);
+/** Read by Node.js or libraries (NODE_ENV), or by the kubelet (POD_NAME, the logs volume's subPathExpr), not by our code. */
+const RUNTIME_VARS = new Set(['NODE_ENV', POD_NAME_ENV]);
 
 const outputs = allOutputs();
 

@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { monitoringConfig } from '../../alerts/config.ts';
+import { LOG_DIR } from '../../k8s/app-config.ts';
+import { NAMES } from '../../k8s/names.ts';
 import { allSecretKeys, APP_SECRET_NAME } from '../../k8s/secrets.ts';
 import { allOutputs, containersOf, podTemplates, selectorMatches, type Manifest, type Output } from './helpers.ts';
 
@@ -195,4 +197,29 @@ test('Alertmanager routes name existing receivers; dashboards carry the sidecar 
       }
     }
   });
+});
+
+test('with the shared logs volume each API pod writes its own subdirectory, and only the log archive sees them all', () => {
+  let api = 0;
+  each((out) => {
+    for (const t of podTemplates(out.objects)) {
+      const archive = t.owner.kind === 'CronJob' && t.owner.metadata.name === NAMES.logArchive;
+      const mounts = containersOf(t.spec).flatMap((c) => (c.volumeMounts ?? []).filter((m) => m.name === 'logs').map((m) => ({ c, m })));
+      const declared = (t.spec.volumes ?? []).some((v) => v.name === 'logs');
+      assert.equal(declared, mounts.length > 0, `${out.label} ${t.owner.metadata.name}: the claim is attached only where it is mounted`);
+      for (const { c, m } of mounts) {
+        assert.equal(m.mountPath, LOG_DIR, `${out.label} ${c.name}`);
+        if (archive) {
+          assert.equal(m.subPathExpr, undefined, `${out.label}: the archive reads every pod's directory`);
+          continue;
+        }
+        assert.equal(t.owner.kind, 'Deployment', `${out.label} ${c.name}: only the API writes LOG_DIR`);
+        assert.equal(m.subPathExpr, '$(POD_NAME)', `${out.label} ${c.name}: a directory of its own`);
+        const podName = (c.env ?? []).find((e) => e.name === 'POD_NAME');
+        assert.equal(podName?.valueFrom?.fieldRef?.fieldPath, 'metadata.name', `${out.label} ${c.name}: POD_NAME from the downward API`);
+        api++;
+      }
+    }
+  });
+  assert.equal(api, 2, 'the API container of both environments with the volume');
 });

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { closeLogger, createLogger } from '../../src/observability/logger.ts';
 import { archiveLogs } from '../../src/archive/archive-logs.ts';
@@ -19,9 +19,9 @@ const DAY_MS = 86_400_000;
 let root: string;
 
 /** Writes enough lines through the real logger for app.log and app.json.log to rotate. */
-async function fillLogDir(dir: string): Promise<void> {
+async function fillLogDir(dir: string, stdout = path.join(dir, 'stdout.txt')): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
-  const log = createLogger({ level: 'info', logDir: dir, rotation: { size: '2k', files: 10 }, stdout: path.join(dir, 'stdout.txt') });
+  const log = createLogger({ level: 'info', logDir: dir, rotation: { size: '2k', files: 10 }, stdout });
   // pino-roll checks the size after each flushed chunk (about 16 kB), so write several of them.
   for (let i = 0; i < 400; i++) {
     log.info({ i, pad: 'x'.repeat(200) }, 'line');
@@ -45,6 +45,24 @@ function snapshot(dir: string): Map<string, string> {
     if (e.isFile()) m.set(e.name, fs.readFileSync(path.join(dir, e.name), 'utf8'));
   }
   return m;
+}
+
+async function until(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(ok(), 'condition reached within 2 s');
+}
+
+/** What `fn` writes to this process's stderr. */
+async function stderrOf(fn: () => Promise<void>): Promise<string> {
+  const said: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string) => (said.push(String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    await fn();
+  } finally {
+    process.stderr.write = write;
+  }
+  return said.join('');
 }
 
 before(() => {
@@ -152,5 +170,104 @@ describe('archive:logs', () => {
     assert.match(stdout, /^active {3}app\.json\.2\.log \(not touched\)/m);
     assert.match(stdout, /^removed {2}app\.json\.1\.log-20240101T000000Z\.gz \(older than 30 days\)/m);
     assert.match(stdout, /^kept {5}1 archive\(s\)/m);
+  });
+});
+
+describe('archive:logs on a shared volume, one directory per pod', () => {
+  const HOUR_MS = 3_600_000;
+  /** Every entry of `dir` (links included) and `dir` itself last changed `ms` ago. */
+  const age = (dir: string, ms: number) => {
+    const t = new Date(Date.now() - ms);
+    for (const name of fs.readdirSync(dir)) fs.lutimesSync(path.join(dir, name), t, t);
+    fs.utimesSync(dir, t, t);
+  };
+
+  test("each pod's rotated files are archived under its name; live pods' current files and directories stay", async () => {
+    const shared = path.join(root, 'shared-live');
+    await fillLogDir(path.join(shared, 'api-7d9f-abcde'));
+    await fillLogDir(path.join(shared, 'api-7d9f-fghij'));
+    const archiveDir = path.join(shared, 'archive');
+    const report = await archiveLogs({ logDir: shared, archiveDir, retentionDays: 365 });
+    assert.deepEqual(report.failed, []);
+    assert.deepEqual(report.abandoned, []);
+    for (const pod of ['api-7d9f-abcde', 'api-7d9f-fghij']) {
+      const mine = report.archived.filter((a) => path.dirname(a.file) === path.join(shared, pod));
+      assert.ok(mine.length >= 2, `${pod}: its rotated files archived (${mine.length})`);
+      for (const a of mine) assert.ok(path.basename(a.archive).startsWith(`${pod}.${path.basename(a.file)}-`), path.basename(a.archive));
+      for (const link of ['app.log', 'app.json.log', 'error.log', 'feexpay.log']) {
+        assert.ok(fs.existsSync(path.join(shared, pod, link)), `${pod}/${link}: the current file is still there`);
+      }
+    }
+    assert.equal(report.active.length, 8, 'four current files per pod left alone');
+  });
+
+  test('the directory of a pod gone for over an hour is archived whole and removed; a quiet pod with a fresh mark is not', async () => {
+    const shared = path.join(root, 'shared-gone');
+    const gone = path.join(shared, 'api-7d9f-gone1');
+    const quiet = path.join(shared, 'api-7d9f-quiet');
+    // stdout elsewhere, as in a pod: the directory holds only what the logger writes.
+    await fillLogDir(gone, `${gone}.stdout.txt`);
+    await fillLogDir(quiet, `${quiet}.stdout.txt`);
+    const contents = snapshot(gone);
+    age(gone, 2 * HOUR_MS);
+    // The quiet pod wrote no line for two hours, but its logger still rewrites its mark.
+    age(quiet, 2 * HOUR_MS);
+    fs.utimesSync(path.join(quiet, '.writer.json'), new Date(), new Date());
+
+    // The volume's own directory, as old as the gone pod's: not the service's, left alone.
+    const lostFound = path.join(shared, 'lost+found');
+    fs.mkdirSync(lostFound);
+    age(lostFound, 2 * HOUR_MS);
+
+    const archiveDir = path.join(shared, 'archive');
+    const report = await archiveLogs({ logDir: shared, archiveDir, retentionDays: 365 });
+    assert.deepEqual(report.failed, []);
+    assert.deepEqual(report.abandoned, [gone]);
+    assert.ok(fs.existsSync(lostFound), 'lost+found is not a log directory');
+    assert.equal(fs.existsSync(gone), false, 'the directory is removed');
+    const fromGone = report.archived.filter((a) => path.dirname(a.file) === gone);
+    const logFiles = [...contents.keys()].filter((n) => /\.\d+\.log$/.test(n));
+    assert.deepEqual(fromGone.map((a) => path.basename(a.file)).sort(), logFiles.sort(), 'every file, the current ones too');
+    for (const a of fromGone) assert.equal(zlib.gunzipSync(fs.readFileSync(a.archive)).toString('utf8'), contents.get(path.basename(a.file)));
+    assert.ok(fs.existsSync(path.join(quiet, 'app.log')), 'the quiet pod keeps its current files');
+    assert.equal(report.active.filter((a) => path.dirname(a) === quiet).length, 4);
+  });
+
+  test('a second process on the same LOG_DIR is told so on stderr when it starts', async () => {
+    const dir = path.join(root, 'two-writers');
+    fs.mkdirSync(dir);
+    // Another process holds the directory: its logger writes the mark as the service's does.
+    const script = `import { createLogger } from './src/observability/logger.ts';
+      const log = createLogger({ level: 'info', logDir: ${JSON.stringify(dir)}, stdout: ${JSON.stringify(path.join(dir, 'other.txt'))} });
+      log.info('first writer');
+      process.stdout.write('ready\\n');
+      process.stdin.on('end', () => process.exit(0)).resume();`;
+    const other = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        other.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+        other.once('exit', (code) => reject(new Error(`the first writer exited (${code})`)));
+      });
+      await until(() => fs.existsSync(path.join(dir, '.writer.json')) && fs.readFileSync(path.join(dir, '.writer.json'), 'utf8').endsWith('\n'));
+      const said = await stderrOf(async () => {
+        const log = createLogger({ level: 'info', logDir: dir, stdout: path.join(dir, 'second.txt') });
+        log.info('second writer');
+        await closeLogger(log);
+      });
+      assert.match(said, new RegExp(`log directory ${dir.replaceAll('.', '\\.')} is also written by \\S+ pid ${other.pid} `));
+      assert.match(said, /give each its own LOG_DIR/);
+    } finally {
+      other.stdin.end();
+    }
+    // The writer gone, its mark ages: a later start after two minutes is silent (its own mark is rewritten).
+    const old = new Date(Date.now() - 3 * 60_000);
+    fs.utimesSync(path.join(dir, '.writer.json'), old, old);
+    fs.writeFileSync(path.join(dir, '.writer.json'), JSON.stringify({ hostname: 'elsewhere', pid: 1, at: old.toISOString() }));
+    fs.utimesSync(path.join(dir, '.writer.json'), old, old);
+    const later = await stderrOf(async () => {
+      const log = createLogger({ level: 'info', logDir: dir, stdout: path.join(dir, 'third.txt') });
+      await closeLogger(log);
+    });
+    assert.doesNotMatch(later, /also written by/);
   });
 });
