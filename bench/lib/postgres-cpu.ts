@@ -3,7 +3,10 @@
  * processes is the database work a load cost. Two figures: every process of the server (what the
  * issue's "database CPU per payment" means, background writers and other databases' backends
  * included, so other work on the shared server shows in it) and only the backends connected to
- * one database (the part that is certainly the load's).
+ * one database (the part that is certainly the load's). A backend that ends hands its whole
+ * lifetime's CPU to the postmaster's cutime: what it had used before the segment is subtracted,
+ * or a pool closing idle connections put minutes of earlier work into the segment running then.
+ * (Its own-database share cannot be told after it ended: the second figure misses it.)
  */
 import fs from 'node:fs';
 
@@ -44,11 +47,13 @@ export function samplePostgresCpu(database: string): PostgresCpuSample {
     stop() {
       let serverSeconds = 0;
       let databaseSeconds = 0;
-      for (const [pid, p] of postgresProcesses()) {
+      const after = postgresProcesses();
+      for (const [pid, p] of after) {
         const delta = p.cpu - (before.get(pid)?.cpu ?? 0);
         serverSeconds += delta;
         if (p.cmdline.includes(` ${database} `)) databaseSeconds += delta;
       }
+      for (const [pid, p] of before) if (!after.has(pid)) serverSeconds -= p.cpu;
       return { serverSeconds, databaseSeconds };
     },
   };
