@@ -49,9 +49,14 @@ function slack(cfg: MonitoringConfig, channel: string) {
   };
 }
 
-/** Symptoms a dead or unscraped service explains; paging for them too would only add noise. */
+/**
+ * Symptoms a service that is gone explains; paging for them too would only add noise. Only the
+ * absence of every target is such a cause: FeexPayGatewayDown fires per instance, and one replica
+ * down explains nothing about the others (it muted FeexPay outages and money-at-risk pages while
+ * a single pod was wedged). With every instance down the symptoms' own series stop and go stale.
+ */
 const SYMPTOM_COMPONENTS = ['api', 'feexpay', 'payments'];
-const CAUSES = ['FeexPayGatewayAbsent', 'FeexPayGatewayDown'];
+const CAUSES = ['FeexPayGatewayAbsent'];
 
 export function buildAlertmanagerConfig(cfg: MonitoringConfig = monitoringConfig): Record<string, unknown> {
   const am = cfg.alertmanager;

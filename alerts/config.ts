@@ -97,6 +97,8 @@ export interface MonitoringConfig {
     /** Deliveries refused for a wrong token (`rejected`): anyone on the internet can send them. */
     webhookRejections: AlertKnobs & { maxPerHour: number };
     reconcilerWait: AlertKnobs & { thresholdSeconds: number };
+    /** Reconciler passes failing with none succeeding over `window`, on every instance together. */
+    reconcilerFailing: AlertKnobs & { window: Duration };
     /** maxFailures: payments per network failed with "Network Unavailable" within `window` before paging. */
     operatorUnavailable: AlertKnobs & { window: Duration; maxFailures: number };
   };
@@ -217,6 +219,10 @@ export const monitoringConfig: MonitoringConfig = {
     // Wrong-token deliveries are probes or a rotated secret: worth a look in chat, never a page.
     webhookRejections: { severity: 'info', maxPerHour: 30, for: '15m' },
     reconcilerWait: { severity: 'warning', thresholdSeconds: 60, for: '5m' },
+    // A pass that fails also leaves the backlog gauges at their last value, so the lag, stuck and
+    // review alerts that read them go quiet: the failures themselves must page. Passes run every
+    // few seconds; 15 minutes without one success is no blip.
+    reconcilerFailing: { severity: 'critical', window: '15m', for: '5m' },
     // A few refusals are a blip; more within 15 minutes is an operator down for everyone.
     operatorUnavailable: { severity: 'warning', window: '15m', maxFailures: 3, for: '5m' },
   },

@@ -96,6 +96,8 @@ export function feexpayAlerts(cfg: MonitoringConfig): AlertingRule[] {
   const hooks = cfg.feexpay.webhookErrors;
   const probes = cfg.feexpay.webhookRejections;
   const wait = cfg.feexpay.reconcilerWait;
+  const failing = cfg.feexpay.reconcilerFailing;
+  const runs = (result: string) => sumIncrease(sel(series(serviceMetrics.reconcilerRuns), eq('job', cfg.job), eq('result', result)), failing.window, JOB_LABELS);
   const down = cfg.feexpay.operatorUnavailable;
   const unavailable = sel(series(serviceMetrics.paymentsFinished), eq('job', cfg.job), eq('reason', 'network_unavailable'));
   const deliveries = sel(series(serviceMetrics.webhookDeliveries), eq('job', cfg.job), re('result', hooks.results.join('|')));
@@ -164,6 +166,19 @@ export function feexpayAlerts(cfg: MonitoringConfig): AlertingRule[] {
         `The oldest pending payment due for a status check on {{ $labels.job }} has waited ` +
         `{{ $value | humanizeDuration }} past its due time (limit ${wait.thresholdSeconds}s).`,
       measured: { value: '{{ $value | humanizeDuration }}', threshold: `${wait.thresholdSeconds}s` },
+    }),
+    alert(cfg, {
+      name: 'FeexPayReconcilerFailing',
+      knobs: failing,
+      component: 'payments',
+      // Across instances: one replica failing while another succeeds still reconciles. No `ok`
+      // series at all (no pass ever succeeded since the start) leaves nothing to subtract.
+      expr: `${runs('error')} > 0\nunless ${ON_JOB}\n${runs('ok')} > 0`,
+      summary: 'Every reconciler pass fails: pending payments are no longer checked or expired.',
+      description:
+        `{{ $value | printf "%.0f" }} reconciler passes on {{ $labels.job }} failed over the last ${failing.window} and none succeeded. ` +
+        `The pending, lag and review gauges keep their last values meanwhile, so their alerts cannot fire.`,
+      measured: { value: `{{ $value | printf "%.0f" }} failed passes in ${failing.window}`, threshold: `no successful pass in ${failing.window}` },
     }),
   ];
 }

@@ -6,7 +6,7 @@ import { monitoringConfig, type MonitoringConfig } from '../config.ts';
 import { ALERTING_FILE, RECORDING_FILE, buildRuleGroups } from '../groups.ts';
 import { toYaml } from '../yaml.ts';
 import { burnRateGroups, serverErrorSurgeGroups } from './cases/api.ts';
-import { feexpayRatioGroups, latencyGroups, operatorUnavailableGroups, reconcilerGroups, webhookGroups, webhookRejectionGroups } from './cases/feexpay.ts';
+import { feexpayRatioGroups, latencyGroups, operatorUnavailableGroups, reconcilerFailingGroups, reconcilerGroups, webhookGroups, webhookRejectionGroups } from './cases/feexpay.ts';
 import { networkSuccessRateGroups, stuckPendingGroups, successRateGroups } from './cases/payments.ts';
 import { infraGroups, serviceHealthGroups } from './cases/platform.ts';
 import { reviewGroups } from './cases/review.ts';
@@ -29,6 +29,7 @@ export function buildRuleTestModels(cfg: MonitoringConfig = monitoringConfig): R
       ...webhookRejectionGroups(cfg, book),
       ...operatorUnavailableGroups(cfg, book),
       ...reconcilerGroups(cfg, book),
+      ...reconcilerFailingGroups(cfg, book),
     ],
     'tests/api.test.yml': [...burnRateGroups(cfg, book), ...serverErrorSurgeGroups(cfg, book)],
     'tests/platform.test.yml': [...serviceHealthGroups(cfg, book), ...infraGroups(cfg, book)],

@@ -23,7 +23,7 @@ function firing(name: string, namespace: string, extra: Record<string, string> =
 }
 
 let am: AmServer | undefined;
-const POSTED = 8;
+const POSTED = 11;
 let available = true;
 
 describe('alertmanager inhibition', () => {
@@ -44,7 +44,10 @@ describe('alertmanager inhibition', () => {
     const cfg = { ...monitoringConfig, alertmanager: { ...monitoringConfig.alertmanager, slackApiUrlFile: slack, smtpPasswordFile: smtp } };
     am = await startAlertmanager(buildAlertmanagerYaml(cfg));
     await am.post([
-      { labels: firing('FeexPayGatewayDown', 'production', { instance: 'api-0' }) },
+      { labels: firing('FeexPayGatewayAbsent', 'production') },
+      { labels: firing('FeexPayGatewayDown', 'staging', { instance: 'api-1' }) },
+      { labels: firing('FeexPayApiErrorsHigh', 'staging', { operation: 'requesttopay' }) },
+      { labels: firing('FeexPayMoneyOnClosedPayment', 'staging') },
       { labels: firing('FeexPayPaymentSuccessRateLow', 'production') },
       { labels: firing('FeexPayGatewayServerErrorSurge', 'production') },
       { labels: firing('FeexPayPaymentSuccessRateLow', 'staging') },
@@ -71,9 +74,12 @@ describe('alertmanager inhibition', () => {
   }
 
   const cases: Array<[string, string, Record<string, string>, string]> = [
-    ['a dead gateway silences its payment symptom', 'FeexPayPaymentSuccessRateLow', { namespace: 'production' }, 'suppressed'],
-    ['a dead gateway silences its API symptom', 'FeexPayGatewayServerErrorSurge', { namespace: 'production' }, 'suppressed'],
-    ['the cause itself still notifies', 'FeexPayGatewayDown', { namespace: 'production' }, 'active'],
+    ['a gateway gone from Prometheus silences its payment symptom', 'FeexPayPaymentSuccessRateLow', { namespace: 'production' }, 'suppressed'],
+    ['a gateway gone from Prometheus silences its API symptom', 'FeexPayGatewayServerErrorSurge', { namespace: 'production' }, 'suppressed'],
+    ['the cause itself still notifies', 'FeexPayGatewayAbsent', { namespace: 'production' }, 'active'],
+    ['one instance down notifies', 'FeexPayGatewayDown', { namespace: 'staging' }, 'active'],
+    ['one instance down does not silence a FeexPay outage', 'FeexPayApiErrorsHigh', { namespace: 'staging' }, 'active'],
+    ['one instance down does not silence money at risk', 'FeexPayMoneyOnClosedPayment', { namespace: 'staging' }, 'active'],
     ['another environment is not silenced', 'FeexPayPaymentSuccessRateLow', { namespace: 'staging' }, 'active'],
     ['infrastructure alerts are not symptoms of the gateway', 'FeexPayRedisMemoryHigh', { namespace: 'production' }, 'active'],
     ['a fast burn page makes the slow burn ticket redundant', 'FeexPayGatewayErrorBudgetBurn', { severity: 'warning' }, 'suppressed'],
