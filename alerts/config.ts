@@ -47,6 +47,13 @@ export interface ExporterJobs {
 export const EXPORTERS_RULES_READ = ['postgres', 'redis', 'node', 'kubelet'] as const satisfies readonly (keyof ExporterJobs)[];
 
 /**
+ * Exporters that exist only in Kubernetes: their absence alerts only where the gateway's own
+ * targets carry a `namespace` label (the Prometheus Operator's ServiceMonitor adds it; compose's
+ * static scrape does not), or the local stack would warn about the kubelet for ever.
+ */
+export const KUBERNETES_ONLY_EXPORTERS: readonly (typeof EXPORTERS_RULES_READ)[number][] = ['kubelet'];
+
+/**
  * Where people open things from a notification. Prometheus and Alertmanager must be started with
  * `--web.external-url` set to the same values (docker-compose does; docs/deploy.md for Kubernetes),
  * or their own links name the container's hostname.

@@ -1,7 +1,7 @@
 /** The service's own health (scraped, up, stable) and what it runs on (PostgreSQL, Redis, disks). */
 import { externalMetrics, runtimeMetrics, serviceMetrics } from '../../src/metrics/catalog.ts';
 import { alert, pct } from '../alert.ts';
-import { EXPORTERS_RULES_READ, type MonitoringConfig } from '../config.ts';
+import { EXPORTERS_RULES_READ, KUBERNETES_ONLY_EXPORTERS, type MonitoringConfig } from '../config.ts';
 import { eq, num, re, sel, series } from '../promql.ts';
 import type { AlertingRule } from '../types.ts';
 
@@ -53,7 +53,9 @@ export function serviceHealthAlerts(cfg: MonitoringConfig): AlertingRule[] {
         labels: { exporter: key },
         // No target at all (exporter not deployed, ServiceMonitor not selected, job renamed)
         // leaves `up` absent rather than 0: every rule reading that exporter would stay quiet.
-        expr: `absent(${sel(up, eq('job', cfg.exporterJobs[key]))})`,
+        expr:
+          `absent(${sel(up, eq('job', cfg.exporterJobs[key]))})` +
+          (KUBERNETES_ONLY_EXPORTERS.includes(key) ? `\nand on () count(${sel(up, eq('job', cfg.job), re('namespace', '.+'))}) > 0` : ''),
         summary: 'Prometheus scrapes no target of an exporter the FeexPay alerts read.',
         description:
           `No series of up{job="{{ $labels.job }}"} for ${h.exporterAbsent.for}: the alerts reading this exporter cannot fire. ` +

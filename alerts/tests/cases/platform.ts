@@ -1,6 +1,6 @@
 /** promtool cases for service health and infrastructure alerts. */
 import { externalMetrics, runtimeMetrics, serviceMetrics } from '../../../src/metrics/catalog.ts';
-import { durationSeconds, EXPORTERS_RULES_READ, type MonitoringConfig } from '../../config.ts';
+import { durationSeconds, EXPORTERS_RULES_READ, KUBERNETES_ONLY_EXPORTERS, type MonitoringConfig } from '../../config.ts';
 import { flat, minutes, s, fires, silent, type RuleBook, type TestGroup } from '../model.ts';
 import { scope } from './payments.ts';
 
@@ -94,6 +94,24 @@ function exporterAbsentGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[
         fires(rule(missing!), minutes(steps - 1), book.expect(rule(missing!), { job: cfg.exporterJobs[missing!] }, 1)),
       ],
     },
+    ...KUBERNETES_ONLY_EXPORTERS.flatMap((key): TestGroup[] => {
+      const others = EXPORTERS_RULES_READ.filter((k) => k !== key).map((k) => up(cfg.exporterJobs[k]));
+      const gateway = (labels: Record<string, string>) => ({ series: s(externalMetrics.up.name, { job: cfg.job, instance: 'api-0', ...labels }), values: flat(1, steps) });
+      return [
+        {
+          title: `no ${key} target in Kubernetes (the gateway's targets carry a namespace) fires`,
+          interval: '1m',
+          input_series: [...others, gateway({ namespace: 'production' })],
+          alert_rule_test: [fires(rule(key), minutes(steps - 1), book.expect(rule(key), { job: cfg.exporterJobs[key] }, 1))],
+        },
+        {
+          title: `no ${key} target on the compose stack (no namespace) is silent`,
+          interval: '1m',
+          input_series: [...others, gateway({})],
+          alert_rule_test: [silent(rule(key), minutes(steps - 1))],
+        },
+      ];
+    }),
   ];
 }
 
