@@ -2297,6 +2297,8 @@ export interface operations {
              * @description `validation_failed`: A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request.
              *
              *     `invalid_cursor`: `cursor` is not a `next_cursor` this API returned. Start again from the first page.
+             *
+             *     `invalid_date`: A date is outside the years 1 to 9999 or is a leap second.
              */
             400: {
                 headers: {
@@ -2318,7 +2320,7 @@ export interface operations {
                              * @description Machine-readable: key your handling on this.
                              * @enum {unknown}
                              */
-                            code: "validation_failed" | "invalid_cursor";
+                            code: "validation_failed" | "invalid_cursor" | "invalid_date";
                             /** @description For a person; may change. */
                             message: string;
                             /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */

@@ -14,6 +14,12 @@ export { ErrorBody } from './errors.ts';
  */
 export const STORABLE_TEXT = '^[^\\u0000\\p{Cs}]*$';
 
+/** The merchant's own key-value pairs on a payment or payout: stored in a jsonb column, so no NUL or lone surrogate. */
+export const MetadataInput = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,40}$' }), Type.String({ maxLength: 500, pattern: STORABLE_TEXT }), {
+  maxProperties: 20,
+  additionalProperties: false,
+});
+
 const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f<>\\p{Cs}]+$' });
 
 export const CreatePaymentBody = Type.Object(
@@ -35,12 +41,7 @@ export const CreatePaymentBody = Type.Object(
         { additionalProperties: false },
       ),
     ),
-    metadata: Type.Optional(
-      Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,40}$' }), Type.String({ maxLength: 500, pattern: STORABLE_TEXT }), {
-        maxProperties: 20,
-        additionalProperties: false,
-      }),
-    ),
+    metadata: Type.Optional(MetadataInput),
     otp: Type.Optional(Type.String({ pattern: '^[0-9]{4,8}$', description: 'orange_sn only, and required there: the code the customer got from #144#391#.' })),
     return_url: Type.Optional(ReturnUrl),
     cancel_url: Type.Optional(ReturnUrl),

@@ -2,6 +2,7 @@
 import Type, { type Static } from 'typebox';
 import { CURRENCIES } from '../domain/networks.ts';
 import { MOTIF_PATTERN, PAYOUT_LIMITS, PAYOUT_NETWORKS, PAYOUT_STATUSES } from '../domain/payouts.ts';
+import { MetadataInput } from './payment.ts';
 
 export const CreatePayoutBody = Type.Object(
   {
@@ -15,12 +16,9 @@ export const CreatePayoutBody = Type.Object(
     network: Type.Enum([...PAYOUT_NETWORKS], { description: 'FeexPay operator code of the beneficiary.' }),
     phone_number: Type.String({ pattern: '^[0-9]{8,15}$', description: "Beneficiary's number: digits with country code, no +." }),
     motif: Type.String({ pattern: MOTIF_PATTERN.source, description: 'Shown to the beneficiary: 1 to 30 letters, digits and spaces.' }),
-    metadata: Type.Optional(
-      Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,40}$' }), Type.String({ maxLength: 500 }), {
-        maxProperties: 20,
-        additionalProperties: false,
-      }),
-    ),
+    // The payment's schema: the stored text rules (no NUL, no lone surrogate) were missing here,
+    // and PostgreSQL's jsonb refusal was a 500.
+    metadata: Type.Optional(MetadataInput),
   },
   {
     additionalProperties: false,

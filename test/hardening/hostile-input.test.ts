@@ -7,10 +7,14 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { beninPhone, startTestApp, TEST_ENV, type TestApp } from '../helpers/app.ts';
 import { call, newKey } from '../helpers/http.ts';
+import { createMerchant } from '../../src/merchants/merchants.ts';
 
 let t: TestApp;
+/** A key with both scopes: the lists of payments and payouts get the same hostile queries. */
+let payoutsKey: string;
 before(async () => {
   t = await startTestApp('hostile-input', { RATE_LIMIT_PER_PHONE_PER_HOUR: '1000' });
+  payoutsKey = (await createMerchant(t.database.db, 'hostile payouts', ['payments', 'payouts'])).apiKey;
 });
 after(async () => t.close());
 
@@ -69,11 +73,33 @@ const queries: [string, string, string][] = [
   ['a cursor of lone surrogate bytes', `cursor=${Buffer.from([0xed, 0xa0, 0x80, 0x7c]).toString('base64url')}`, 'query.cursor'],
 ];
 
-for (const [what, query, field] of queries) {
-  test(`list with ${what}: 400 naming ${field}`, async () => {
-    const r = await call(t.url, 'GET', `/v1/payments?${query}`, { apiKey: t.apiKey });
-    assert.equal(r.status, 400, JSON.stringify(r.body));
-    assert.ok(r.body.error.message.includes(field), r.body.error.message);
+// Payouts read their page the way payments do: their own, looser reading of dates and cursors
+// answered 500 for year 0000, a leap second and an out-of-range cursor.
+for (const list of ['payments', 'payouts']) {
+  for (const [what, query, field] of queries) {
+    test(`${list} list with ${what}: 400 naming ${field}`, async () => {
+      const r = await call(t.url, 'GET', `/v1/${list}?${query}`, { apiKey: payoutsKey });
+      assert.equal(r.status, 400, JSON.stringify(r.body));
+      assert.ok(r.body.error.message.includes(field), r.body.error.message);
+      if (r.body.error.code !== 'validation_failed') assert.ok(r.body.error.param?.startsWith('query.'), JSON.stringify(r.body));
+    });
+  }
+}
+
+for (const [what, metadata] of [
+  ['a NUL', { order: 'A\u0000B' }],
+  ['a lone surrogate', { order: 'x\ud800' }],
+] as const) {
+  test(`a payout with ${what} in a metadata value: 400 naming body.metadata.order, nothing stored, no FeexPay call`, async () => {
+    const key = newKey('hostile-payout');
+    const body = { amount: 5000, currency: 'XOF', network: 'mtn', phone_number: beninPhone('00', 3), motif: 'Refund 42', metadata };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const r = await call(t.url, 'POST', '/v1/payouts', { apiKey: payoutsKey, body, headers: { 'idempotency-key': key } });
+      assert.equal(r.status, 400, JSON.stringify(r.body));
+      assert.match(r.body.error.message, /body\.metadata\.order/);
+    }
+    assert.equal(await t.database.db('idempotency_keys').where({ key }).first(), undefined);
+    assert.equal((await t.database.db('payouts').count('* as n'))[0]!.n, 0);
   });
 }
 

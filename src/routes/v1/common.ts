@@ -31,11 +31,31 @@ function encodeCursor(createdAt: string, id: string): string {
   return Buffer.from(`${createdAt}|${id}`).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const createdAt = new Date(at ?? '');
-  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime())) {
-    throw new ApiError(400, 'invalid_cursor', 'query.cursor is not a cursor this API returned');
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// What PostgreSQL's timestamptz and every client can hold: years 1 to 9999.
+const MIN_TIME = Date.parse('0001-01-01T00:00:00.000Z');
+const MAX_TIME = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** A date the database can compare with, or null (a leap second, a year out of range). */
+function instant(text: string): Date | null {
+  const d = new Date(text);
+  const t = d.getTime();
+  // 23:59:60 passes the date-time format but is no instant Date (or PostgreSQL) accepts.
+  return Number.isNaN(t) || t < MIN_TIME || t > MAX_TIME ? null : d;
+}
+
+function dateParam(name: string, value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const d = instant(value);
+  if (!d) throw new ApiError(400, 'invalid_date', `query.${name} is not a date between the years 1 and 9999 (leap seconds are not accepted)`, {}, `query.${name}`);
+  return d;
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at, id, ...rest] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const createdAt = instant(at ?? '');
+  if (rest.length || !id || !UUID.test(id) || !createdAt) {
+    throw new ApiError(400, 'invalid_cursor', 'query.cursor is not a cursor this API returned', {}, 'query.cursor');
   }
   return { createdAt, id };
 }
@@ -47,12 +67,14 @@ export interface ListQuery {
   cursor?: string;
 }
 
-/** The keyset part of a list filter; the caller asks for one row more than the page to know whether another follows. */
+/**
+ * The keyset part of a list filter, its dates and cursor checked (a 400 naming the field, never
+ * the database's refusal); the caller asks for one row more than the page to know whether another follows. */
 export function pageRequest(q: ListQuery): { createdGte?: Date; createdLt?: Date; after?: { createdAt: Date; id: string }; limit: number; pageSize: number } {
   const pageSize = q.limit ? Number(q.limit) : 20;
   return {
-    createdGte: q.created_gte ? new Date(q.created_gte) : undefined,
-    createdLt: q.created_lt ? new Date(q.created_lt) : undefined,
+    createdGte: dateParam('created_gte', q.created_gte),
+    createdLt: dateParam('created_lt', q.created_lt),
     after: q.cursor ? decodeCursor(q.cursor) : undefined,
     limit: pageSize + 1,
     pageSize,

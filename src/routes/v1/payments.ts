@@ -9,39 +9,7 @@ import { answer, REPLAY_HEADER } from '../../schemas/responses.ts';
 import { CreatePaymentBody, IdempotencyHeaders, ListPaymentsQuery, PaymentList, PAYMENT_EXAMPLE, PaymentParams, PaymentRef } from '../../schemas/payment.ts';
 import type { Config } from '../../config.ts';
 import { checkCollection } from './collection-checks.ts';
-
-function encodeCursor(createdAt: string, id: string): string {
-  return Buffer.from(`${createdAt}|${id}`).toString('base64url');
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-// What PostgreSQL's timestamptz and every client can hold: years 1 to 9999.
-const MIN_TIME = Date.parse('0001-01-01T00:00:00.000Z');
-const MAX_TIME = Date.parse('9999-12-31T23:59:59.999Z');
-
-/** A date the database can compare with, or null (a leap second, a year out of range). */
-function instant(text: string): Date | null {
-  const d = new Date(text);
-  const t = d.getTime();
-  // 23:59:60 passes the date-time format but is no instant Date (or PostgreSQL) accepts.
-  return Number.isNaN(t) || t < MIN_TIME || t > MAX_TIME ? null : d;
-}
-
-function dateParam(name: string, value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
-  const d = instant(value);
-  if (!d) throw new ApiError(400, 'invalid_date', `query.${name} is not a date between the years 1 and 9999 (leap seconds are not accepted)`);
-  return d;
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [at, id, ...rest] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const createdAt = instant(at ?? '');
-  if (rest.length || !id || !UUID.test(id) || !createdAt) {
-    throw new ApiError(400, 'invalid_cursor', 'query.cursor is not a cursor this API returned');
-  }
-  return { createdAt, id };
-}
+import { listPage, pageRequest } from './common.ts';
 
 const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) => {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
@@ -159,24 +127,18 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     },
     async (req) => {
       const q = req.query;
-      const limit = q.limit ?? 20;
+      const page = pageRequest(q);
       const rows = await app.payments.repo.list({
         merchantId: req.merchant!.id,
         livemode: req.merchant!.livemode,
         status: q.status,
         network: q.network,
-        createdGte: dateParam('created_gte', q.created_gte),
-        createdLt: dateParam('created_lt', q.created_lt),
-        after: q.cursor ? decodeCursor(q.cursor) : undefined,
-        limit: limit + 1,
+        createdGte: page.createdGte,
+        createdLt: page.createdLt,
+        after: page.after,
+        limit: page.limit,
       });
-      const page = rows.slice(0, limit).map(presentPayment);
-      const last = page.at(-1);
-      return {
-        object: 'list' as const,
-        data: page,
-        next_cursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
-      };
+      return listPage(rows, page.pageSize, presentPayment);
     },
   );
 };

@@ -119,7 +119,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
         querystring: ListPayoutsQuery,
         response: {
           200: answer(PayoutList, 'A page of payouts, newest first.'),
-          ...errorResponses(['validation_failed', 'invalid_cursor', 'unauthorized', 'insufficient_scope', 'rate_limited', 'service_unavailable']),
+          ...errorResponses(['validation_failed', 'invalid_cursor', 'invalid_date', 'unauthorized', 'insufficient_scope', 'rate_limited', 'service_unavailable']),
         },
       },
     },
