@@ -3407,6 +3407,44 @@ export interface operations {
                     };
                 };
             };
+            /** @description `validation_failed`: A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "A field is missing, unknown or invalid; `param` names the first, `errors` lists every one.",
+                     *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Machine-readable: key your handling on this.
+                             * @enum {unknown}
+                             */
+                            code: "validation_failed";
+                            /** @description For a person; may change. */
+                            message: string;
+                            /** @description The field at fault, when there is one (`body.amount`, `query.limit`, `header.idempotency-key`). */
+                            param?: string;
+                            /** @description Every invalid field (validation_failed), at most 20. */
+                            errors?: {
+                                /** @description The field, as `body.amount`, `query.limit` or `header.idempotency-key`. */
+                                param: string;
+                                message: string;
+                            }[];
+                            /** @description The `Request-Id` header of this answer; quote it to support. */
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
             /** @description `unauthorized`: The `Authorization: Bearer fgw_...` header is missing, malformed, unknown or disabled. */
             401: {
                 headers: {

@@ -36,6 +36,9 @@ export const CreateEndpointBody = Type.Object(
 );
 export type CreateEndpointBody = Static<typeof CreateEndpointBody>;
 
+/** What a route that takes no input accepts: nothing, so a misspelt option is a 400, never ignored. */
+export const NoInput = Type.Object({}, { additionalProperties: false });
+
 export const EndpointView = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),

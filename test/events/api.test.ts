@@ -77,6 +77,10 @@ describe('webhook endpoints', () => {
       [{ url: `${rx.url}/x`, extra: 1 }, 400, 'validation_failed', /extra/],
       [{}, 400, 'validation_failed', /url/],
       [{ url: 'x'.repeat(3000) }, 400, 'validation_failed', /url/],
+      // The URL parser would drop the NUL and encode the surrogate: the endpoint stored would differ from the one sent.
+      [{ url: `${rx.url}/x\u0000` }, 400, 'invalid_url', /body\.url .*control character/],
+      [{ url: `${rx.url}/x\ud800` }, 400, 'invalid_url', /body\.url .*surrogate/],
+      [{ url: ` ${rx.url}/x` }, 400, 'invalid_url', /body\.url .*space/],
     ];
     for (const [body, status, code, message] of cases) {
       const res = await api('POST', '/v1/webhook_endpoints', body);
@@ -85,6 +89,16 @@ describe('webhook endpoints', () => {
       assert.match(res.body.error.message, message);
     }
     assert.equal((await api('GET', '/v1/webhook_endpoints/not-a-uuid')).status, 400);
+    // Inputs an operation does not take are refused, not ignored.
+    const listed = await api('GET', '/v1/webhook_endpoints?limit=2');
+    assert.equal(listed.status, 400);
+    assert.match(listed.body.error.message, /query\.limit/);
+    const ep = await api('POST', '/v1/webhook_endpoints', { url: `${rx.url}/no-input` });
+    const rotated = await api('POST', `/v1/webhook_endpoints/${ep.body.id}/rotate_secret`, { keep_old: false });
+    assert.equal(rotated.status, 400);
+    assert.equal(rotated.body.error.param, 'body.keep_old');
+    assert.equal((await api('POST', `/v1/webhook_endpoints/${ep.body.id}/rotate_secret`, {})).status, 200, 'an empty object is no input');
+    await api('DELETE', `/v1/webhook_endpoints/${ep.body.id}`);
     assert.equal((await call(t.url, 'GET', '/v1/webhook_endpoints')).status, 401);
   });
 
@@ -119,6 +133,9 @@ describe('events', () => {
     assert.deepEqual((await api('GET', '/v1/events', undefined, otherKey)).body.data, []);
     assert.equal((await api('GET', `/v1/events/${id}`, undefined, otherKey)).status, 404);
     assert.equal((await api('POST', `/v1/events/${id}/redeliver`, undefined, otherKey)).body.error.code, 'event_not_found');
+    const withInput = await api('POST', `/v1/events/${id}/redeliver`, { endpoint_id: 'x' });
+    assert.equal(withInput.status, 400, 'redeliver takes no input: an option is refused, not ignored');
+    assert.equal(withInput.body.error.param, 'body.endpoint_id');
   });
 
   test('an endpoint gets only the types it subscribed to; redeliver sends again, and reaches endpoints created since', async () => {

@@ -90,3 +90,23 @@ export function listPage<R, V extends { created_at: string; id: string }>(rows: 
     next_cursor: rows.length > pageSize && last ? encodeCursor(last.created_at, last.id) : null,
   };
 }
+
+/**
+ * preValidation of a POST that takes no input (rotate a secret, redeliver an event): no body or
+ * `{}`. A schema cannot say it (Ajv refuses the absent body a client rightly sends), and an
+ * option sent there, such as a misspelt one, must be a 400, never silently ignored.
+ */
+export async function refuseBody(req: FastifyRequest): Promise<void> {
+  const body = req.body;
+  if (body === undefined || body === null) return;
+  const key = typeof body === 'object' && !Array.isArray(body) ? Object.keys(body)[0] : '';
+  if (key === undefined) return;
+  const param = key ? `body.${key}` : 'body';
+  throw new ApiError(
+    400,
+    'validation_failed',
+    key ? `${param} is not a known field: this operation takes no input` : 'body must be empty: this operation takes no input',
+    {},
+    param,
+  );
+}

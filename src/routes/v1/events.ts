@@ -7,6 +7,7 @@ import type { MerchantScope } from '../../events/endpoints.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
 import { EventDetailView, EventList, IdParams, ListEventsQuery } from '../../schemas/events.ts';
 import { errorResponses } from '../../schemas/errors.ts';
+import { refuseBody } from './common.ts';
 import { answer } from '../../schemas/responses.ts';
 import { merchantHooks } from './webhook-endpoints.ts';
 
@@ -73,6 +74,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     '/events/:id/redeliver',
     {
       onRequest,
+      preValidation: refuseBody,
       schema: {
         operationId: 'redeliverEvent',
         tags: ['Events'],

@@ -7,8 +7,9 @@ import { checkEndpointUrl, EndpointUrlError } from '../../events/endpoint-url.ts
 import { EndpointLimitReached } from '../../events/endpoints.ts';
 import { presentEndpoint } from '../../events/present.ts';
 import { ApiError } from '../../plugins/app/errors.ts';
-import { CreateEndpointBody, DeletedEndpoint, EndpointList, EndpointView, IdParams } from '../../schemas/events.ts';
+import { CreateEndpointBody, DeletedEndpoint, EndpointList, EndpointView, IdParams, NoInput } from '../../schemas/events.ts';
 import { errorResponses } from '../../schemas/errors.ts';
+import { refuseBody } from './common.ts';
 import { answer } from '../../schemas/responses.ts';
 
 /** Authentication and the per-key limit, as on the payment API (the same counter key). */
@@ -78,7 +79,8 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
         tags: ['Webhook endpoints'],
         summary: 'List webhook endpoints, newest first',
         security,
-        response: { 200: answer(EndpointList, "Every endpoint of this API key's mode, newest first (without secrets)."), ...errorResponses([]) },
+        querystring: NoInput,
+        response: { 200: answer(EndpointList, "Every endpoint of this API key's mode, newest first (without secrets)."), ...errorResponses(['validation_failed']) },
       },
     },
     async (req) => ({ object: 'list' as const, data: (await endpoints.list(req.merchant!)).map((r) => presentEndpoint(r)) }),
@@ -128,6 +130,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     '/webhook_endpoints/:id/rotate_secret',
     {
       onRequest,
+      preValidation: refuseBody,
       schema: {
         operationId: 'rotateWebhookEndpointSecret',
         tags: ['Webhook endpoints'],
