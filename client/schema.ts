@@ -863,7 +863,7 @@ export interface operations {
             /**
              * @description `validation_failed`: A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request.
              *
-             *     `invalid_json`: The body is not JSON (or is empty). Send `Content-Type: application/json` with a JSON object.
+             *     `invalid_json`: The body is not JSON, is empty, or is not valid UTF-8. Send `Content-Type: application/json` with a JSON object.
              *
              *     `idempotency_key_required`: The `Idempotency-Key` header is missing or not 1 to 255 printable ASCII characters. Send one key per intended operation.
              *
@@ -1036,7 +1036,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `unsupported_media_type`: The body is not `application/json`. */
+            /** @description `unsupported_media_type`: The body is not `application/json`, or declares a charset other than UTF-8 for text that would read differently. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1046,7 +1046,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_media_type",
-                     *         "message": "The body is not `application/json`.",
+                     *         "message": "The body is not `application/json`, or declares a charset other than UTF-8 for text that would read differently.",
                      *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
                      *       }
                      *     }
@@ -1613,7 +1613,7 @@ export interface operations {
             /**
              * @description `validation_failed`: A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request.
              *
-             *     `invalid_json`: The body is not JSON (or is empty). Send `Content-Type: application/json` with a JSON object.
+             *     `invalid_json`: The body is not JSON, is empty, or is not valid UTF-8. Send `Content-Type: application/json` with a JSON object.
              *
              *     `idempotency_key_required`: The `Idempotency-Key` header is missing or not 1 to 255 printable ASCII characters. Send one key per intended operation.
              */
@@ -2655,7 +2655,7 @@ export interface operations {
             /**
              * @description `validation_failed`: A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request.
              *
-             *     `invalid_json`: The body is not JSON (or is empty). Send `Content-Type: application/json` with a JSON object.
+             *     `invalid_json`: The body is not JSON, is empty, or is not valid UTF-8. Send `Content-Type: application/json` with a JSON object.
              *
              *     `idempotency_key_required`: The `Idempotency-Key` header is missing or not 1 to 255 printable ASCII characters. Send one key per intended operation.
              *
@@ -3689,7 +3689,7 @@ export interface operations {
             /**
              * @description `validation_failed`: A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request.
              *
-             *     `invalid_json`: The body is not JSON (or is empty). Send `Content-Type: application/json` with a JSON object.
+             *     `invalid_json`: The body is not JSON, is empty, or is not valid UTF-8. Send `Content-Type: application/json` with a JSON object.
              *
              *     `invalid_url`: The endpoint URL is not an https URL reaching a public address.
              *
@@ -3808,7 +3808,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `unsupported_media_type`: The body is not `application/json`. */
+            /** @description `unsupported_media_type`: The body is not `application/json`, or declares a charset other than UTF-8 for text that would read differently. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3818,7 +3818,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_media_type",
-                     *         "message": "The body is not `application/json`.",
+                     *         "message": "The body is not `application/json`, or declares a charset other than UTF-8 for text that would read differently.",
                      *         "request_id": "6f1c1e0e-9c5a-4c53-b1d4-2f0f9a1d8e77"
                      *       }
                      *     }

@@ -1,4 +1,5 @@
 /** Builds the Fastify instance the way the server runs it; tests use the same function. */
+import { acceptStrictJsonBodies } from './http/json-body.ts';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Knex } from 'knex';
@@ -49,6 +50,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   fastify.setValidatorCompiler(validatorCompiler);
   // JSON only: a text/plain body would reach validation as a string and read as a schema error.
   fastify.removeContentTypeParser('text/plain');
+  acceptStrictJsonBodies(fastify as unknown as FastifyInstance);
   await fastify.register(fp(app), { config, db: opts.db });
   // Last of all, so the shutdown lines themselves reach the files.
   fastify.addHook('onClose', async () => closeLogger(logger));

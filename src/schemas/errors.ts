@@ -14,7 +14,7 @@ interface CatalogueEntry {
 
 export const ERROR_CATALOGUE = {
   validation_failed: { status: 400, meaning: 'A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request.' },
-  invalid_json: { status: 400, meaning: 'The body is not JSON (or is empty). Send `Content-Type: application/json` with a JSON object.' },
+  invalid_json: { status: 400, meaning: 'The body is not JSON, is empty, or is not valid UTF-8. Send `Content-Type: application/json` with a JSON object.' },
   bad_request: { status: 400, meaning: 'The request cannot be read (e.g. a bad Content-Length). Fix the request.' },
   bad_url: { status: 400, meaning: 'The URL path is not valid percent-encoding.' },
   idempotency_key_required: { status: 400, meaning: 'The `Idempotency-Key` header is missing or not 1 to 255 printable ASCII characters. Send one key per intended operation.' },
@@ -48,7 +48,7 @@ export const ERROR_CATALOGUE = {
   method_not_allowed: { status: 405, meaning: 'The route exists but not with this method; the `Allow` header lists the methods it has.' },
   payload_too_large: { status: 413, meaning: 'The body is over 64 KiB.' },
   uri_too_long: { status: 414, meaning: 'A path segment of the URL is too long.' },
-  unsupported_media_type: { status: 415, meaning: 'The body is not `application/json`.' },
+  unsupported_media_type: { status: 415, meaning: 'The body is not `application/json`, or declares a charset other than UTF-8 for text that would read differently.' },
   idempotency_request_in_progress: {
     status: 409,
     meaning:

@@ -127,6 +127,43 @@ describe('bad input gets a 4xx naming the problem', () => {
     assert.equal(huge.status, 413);
   });
 
+  test('a body that is not valid UTF-8 or declares another charset is refused, never decoded with replacement characters', async () => {
+    const json = JSON.stringify(payment({ metadata: { note: 'abXXcd' } }));
+    const [before, after] = json.split('XX') as [string, string];
+    const invalid = Buffer.concat([Buffer.from(before), Buffer.from([0xff, 0xfe]), Buffer.from(after)]);
+    const key = newKey();
+    const bad = await call(t.url, 'POST', '/v1/payments', { rawBody: invalid, apiKey: t.apiKey, headers: { 'idempotency-key': key, 'content-type': 'application/json' } });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.error.code, 'invalid_json');
+    assert.match(bad.body.error.message, /UTF-8/);
+    assert.equal(await t.database.db('idempotency_keys').where({ key }).first(), undefined, 'nothing stored');
+    for (const charset of ['latin1', 'utf-16', '"iso-8859-1"']) {
+      const declared = await call(t.url, 'POST', '/v1/payments', {
+        rawBody: JSON.stringify(payment({ metadata: { note: 'Adéwálé' } })),
+        apiKey: t.apiKey,
+        headers: { 'idempotency-key': newKey(), 'content-type': `application/json; charset=${charset}` },
+      });
+      assert.equal(declared.status, 415, charset);
+      assert.equal(declared.body.error.code, 'unsupported_media_type');
+    }
+    // ASCII bytes mean the same in latin1: the label alone is no reason to refuse.
+    const ascii = await call(t.url, 'POST', '/v1/payments', {
+      rawBody: JSON.stringify(payment()),
+      apiKey: t.apiKey,
+      headers: { 'idempotency-key': newKey(), 'content-type': 'application/json; charset=ISO-8859-1' },
+    });
+    assert.equal(ascii.status, 201, JSON.stringify(ascii.body));
+    for (const charset of ['utf-8', 'UTF-8', '"utf8"']) {
+      const ok = await call(t.url, 'POST', '/v1/payments', {
+        rawBody: JSON.stringify(payment({ metadata: { note: 'Adéwálé 🙂' } })),
+        apiKey: t.apiKey,
+        headers: { 'idempotency-key': newKey(), 'content-type': `application/json; charset=${charset}` },
+      });
+      assert.equal(ok.status, 201, `${charset}: ${JSON.stringify(ok.body)}`);
+      assert.equal(ok.body.metadata.note, 'Adéwálé 🙂');
+    }
+  });
+
   test('no nothing is stored for refused requests', async () => {
     const before = await t.database.db('payments').count<{ count: number }[]>('* as count');
     await post(payment({ amount: 'x' }));
