@@ -12,11 +12,15 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { appConfigData, configChecksum } from './app-config.ts';
 import { NAMES, PORTS, selectorLabels } from './names.ts';
+import { MIGRATION_DEADLINE_SECONDS } from './migrate-job.ts';
 import { MIGRATION_SECRET_KEYS, secretEnv } from './secrets.ts';
 import { API_NODE_FLAGS, baseContainer, basePodSpec, nodeCommand, withLogsVolume } from './pod.ts';
 import type { EnvSettings } from './settings.ts';
 
 export const API_COMPONENT = 'api';
+
+/** How long the init container waits for the release's migrations before it exits (and restarts). */
+const SCHEMA_WAIT_SECONDS = 600;
 
 const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
   httpGet: { path, port: PORTS.http.name },
@@ -35,7 +39,7 @@ const PRE_STOP_SECONDS = 5;
  * schema, and starts at once on a newer one (rollback). It reads the database and nothing else.
  */
 function schemaWaitContainer(s: EnvSettings): IContainer {
-  return baseContainer(s, 'wait-for-schema', nodeCommand('build/cli/migrate.js', [], ['--wait=600']), s.jobResources, MIGRATION_SECRET_KEYS);
+  return baseContainer(s, 'wait-for-schema', nodeCommand('build/cli/migrate.js', [], [`--wait=${SCHEMA_WAIT_SECONDS}`]), s.jobResources, MIGRATION_SECRET_KEYS);
 }
 
 /**
@@ -88,7 +92,10 @@ export function apiDeployment(s: EnvSettings): Deployment {
       revisionHistoryLimit: 5,
       minReadySeconds: 5,
       // The schema wait can hold new pods while the migration Job runs.
-      progressDeadlineSeconds: 900,
+      // Above what a release may take before its pods can serve (the migration Job's deadline, then
+      // one more schema wait of the init container, and the pod's start): a long migration is not
+      // reported as a failed rollout (ProgressDeadlineExceeded) while it is still running.
+      progressDeadlineSeconds: MIGRATION_DEADLINE_SECONDS + SCHEMA_WAIT_SECONDS + 300,
       selector: { matchLabels: labels },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: MAX_SURGE } },
       template: {

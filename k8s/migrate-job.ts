@@ -15,6 +15,9 @@ import type { EnvSettings } from './settings.ts';
 
 export const MIGRATE_COMPONENT = 'migrate';
 
+/** How long a release's migrations may run (the Job's activeDeadlineSeconds). */
+export const MIGRATION_DEADLINE_SECONDS = 1800;
+
 export function migrateJob(s: EnvSettings): Job {
   const labels = selectorLabels(MIGRATE_COMPONENT);
   const container = baseContainer(s, MIGRATE_COMPONENT, nodeCommand('build/cli/migrate.js'), s.jobResources, MIGRATION_SECRET_KEYS);
@@ -28,7 +31,7 @@ export function migrateJob(s: EnvSettings): Job {
     spec: {
       backoffLimit: 3,
       // Bounded: a migration stuck behind a lock or a long table rewrite fails visibly.
-      activeDeadlineSeconds: 1800,
+      activeDeadlineSeconds: MIGRATION_DEADLINE_SECONDS,
       // Finished Jobs go away after a week; re-applying then runs the (idempotent) Job again.
       ttlSecondsAfterFinished: 7 * 24 * 3600,
       template: { metadata: { labels }, spec: podSpec },
