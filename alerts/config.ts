@@ -103,6 +103,8 @@ export interface MonitoringConfig {
     webhookErrors: AlertKnobs & { maxPerHour: number; /** Values of the catalog's `result` label that count as failures. */ results: readonly string[] };
     /** Deliveries refused for a wrong token (`rejected`): anyone on the internet can send them. */
     webhookRejections: AlertKnobs & { maxPerHour: number };
+    /** Every delivery of the last hour refused (at least minRejected of them), none accepted. */
+    webhooksAllRejected: AlertKnobs & { minRejected: number };
     reconcilerWait: AlertKnobs & { thresholdSeconds: number };
     /** Reconciler passes failing with none succeeding over `window`, on every instance together. */
     reconcilerFailing: AlertKnobs & { window: Duration };
@@ -225,6 +227,10 @@ export const monitoringConfig: MonitoringConfig = {
     webhookErrors: { severity: 'warning', maxPerHour: 5, results: ['error'], for: '5m' },
     // Wrong-token deliveries are probes or a rotated secret: worth a look in chat, never a page.
     webhookRejections: { severity: 'info', maxPerHour: 30, for: '15m' },
+    // Probes come beside FeexPay's deliveries; FeexPay's own refused (a token rotated on one side,
+    // a callback URL changed) leave only refusals: settlement falls back to polling, which someone
+    // must hear about. Three in an hour, none accepted, is no single stray probe.
+    webhooksAllRejected: { severity: 'warning', minRejected: 3, for: '15m' },
     reconcilerWait: { severity: 'warning', thresholdSeconds: 60, for: '5m' },
     // A pass that fails also leaves the backlog gauges at their last value, so the lag, stuck and
     // review alerts that read them go quiet: the failures themselves must page. Passes run every

@@ -102,6 +102,8 @@ export function feexpayAlerts(cfg: MonitoringConfig): AlertingRule[] {
   const unavailable = sel(series(serviceMetrics.paymentsFinished), eq('job', cfg.job), eq('reason', 'network_unavailable'));
   const deliveries = sel(series(serviceMetrics.webhookDeliveries), eq('job', cfg.job), re('result', hooks.results.join('|')));
   const rejected = sel(series(serviceMetrics.webhookDeliveries), eq('job', cfg.job), eq('result', 'rejected'));
+  const accepted = sel(series(serviceMetrics.webhookDeliveries), eq('job', cfg.job), `result!="rejected"`);
+  const allRejected = cfg.feexpay.webhooksAllRejected;
   const calls = sel(series(serviceMetrics.feexpayRequestDuration, '_count'), eq('job', cfg.job));
   const oldestDue = sel(series(serviceMetrics.reconcilerOldestDue), eq('job', cfg.job));
   return [
@@ -144,6 +146,17 @@ export function feexpayAlerts(cfg: MonitoringConfig): AlertingRule[] {
         `{{ $value | printf "%.0f" }} deliveries to {{ $labels.job }} were rejected (wrong token or unreadable body) ` +
         `over the last hour (limit ${probes.maxPerHour}): probing from the internet, or a token or format mismatch with FeexPay.`,
       measured: { value: '{{ $value | printf "%.0f" }} per hour', threshold: `${probes.maxPerHour} per hour` },
+    }),
+    alert(cfg, {
+      name: 'FeexPayWebhooksAllRejected',
+      knobs: allRejected,
+      component: 'feexpay',
+      expr: `${sumIncrease(rejected, '1h', JOB_LABELS)} >= ${num(allRejected.minRejected)}\nunless ${ON_JOB}\n${sumIncrease(accepted, '1h', JOB_LABELS)} > 0`,
+      summary: 'Every FeexPay webhook delivery of the last hour was rejected: settlements now wait for the reconciler.',
+      description:
+        `{{ $value | printf "%.0f" }} deliveries to {{ $labels.job }} were rejected over the last hour and none accepted: ` +
+        `a webhook token or callback URL out of step with FeexPay's side. Payments settle only by status polling meanwhile.`,
+      measured: { value: '{{ $value | printf "%.0f" }} rejected, 0 accepted in 1h', threshold: `${allRejected.minRejected} rejected and none accepted` },
     }),
     alert(cfg, {
       name: 'FeexPayOperatorUnavailable',

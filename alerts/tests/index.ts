@@ -6,7 +6,16 @@ import { monitoringConfig, type MonitoringConfig } from '../config.ts';
 import { ALERTING_FILE, RECORDING_FILE, buildRuleGroups } from '../groups.ts';
 import { toYaml } from '../yaml.ts';
 import { burnRateGroups, serverErrorSurgeGroups } from './cases/api.ts';
-import { feexpayRatioGroups, latencyGroups, operatorUnavailableGroups, reconcilerFailingGroups, reconcilerGroups, webhookGroups, webhookRejectionGroups } from './cases/feexpay.ts';
+import {
+  feexpayRatioGroups,
+  latencyGroups,
+  operatorUnavailableGroups,
+  reconcilerFailingGroups,
+  reconcilerGroups,
+  webhookGroups,
+  webhookRejectionGroups,
+  webhooksAllRejectedGroups,
+} from './cases/feexpay.ts';
 import { networkSuccessRateGroups, stuckPendingGroups, successRateGroups } from './cases/payments.ts';
 import { infraGroups, serviceHealthGroups } from './cases/platform.ts';
 import { reviewGroups } from './cases/review.ts';
@@ -27,6 +36,7 @@ export function buildRuleTestModels(cfg: MonitoringConfig = monitoringConfig): R
       ...latencyGroups(cfg, book),
       ...webhookGroups(cfg, book),
       ...webhookRejectionGroups(cfg, book),
+      ...webhooksAllRejectedGroups(cfg, book),
       ...operatorUnavailableGroups(cfg, book),
       ...reconcilerGroups(cfg, book),
       ...reconcilerFailingGroups(cfg, book),

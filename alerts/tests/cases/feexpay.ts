@@ -321,3 +321,34 @@ export function reconcilerFailingGroups(cfg: MonitoringConfig, book: RuleBook): 
     },
   ];
 }
+
+export function webhooksAllRejectedGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[] {
+  const k = cfg.feexpay.webhooksAllRejected;
+  const rule = book.get('FeexPayWebhooksAllRejected');
+  const forMin = durationSeconds(k.for) / 60;
+  const steps = 90;
+  const delivered = (result: string, values: string) => ({ series: s(serviceMetrics.webhookDeliveries.name, { ...scope(cfg), instance: 'api-0', result }), values });
+  // Processed deliveries until minute 10, then only refusals, one every 5 minutes.
+  const processedThenNone = delivered('processed', `${grow(2, 10)} ${flat(20, steps - 11)}`);
+  const refusals = delivered('rejected', `${flat(0, 10)} ${grow(0.2, steps - 11)}`);
+  return [
+    {
+      title: 'only refusals for an hour fires once the last accepted delivery leaves the window',
+      interval: '1m',
+      input_series: [processedThenNone, refusals],
+      alert_rule_test: [silent(rule, minutes(60 + 10 - 1)), fires(rule, minutes(steps - 1), book.expect(rule, scope(cfg), 12))],
+    },
+    {
+      title: 'refusals beside accepted deliveries (probes) are silent',
+      interval: '1m',
+      input_series: [delivered('processed', grow(2, steps)), refusals],
+      alert_rule_test: [silent(rule, minutes(steps - 1))],
+    },
+    {
+      title: `fewer than ${k.minRejected} refusals in a quiet hour are silent`,
+      interval: '1m',
+      input_series: [delivered('rejected', `${flat(0, 10)} ${flat(1, steps - 11)}`)],
+      alert_rule_test: [silent(rule, minutes(forMin + 20))],
+    },
+  ];
+}
