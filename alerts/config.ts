@@ -44,14 +44,14 @@ export interface ExporterJobs {
 }
 
 /** Exporters some alert rule reads: each gets an absent() alert, so a missing target is not silence. */
-export const EXPORTERS_RULES_READ = ['postgres', 'redis', 'node', 'kubelet'] as const satisfies readonly (keyof ExporterJobs)[];
+export const EXPORTERS_RULES_READ = ['postgres', 'redis', 'node', 'kubelet', 'kubeStateMetrics'] as const satisfies readonly (keyof ExporterJobs)[];
 
 /**
  * Exporters that exist only in Kubernetes: their absence alerts only where the gateway's own
  * targets carry a `namespace` label (the Prometheus Operator's ServiceMonitor adds it; compose's
  * static scrape does not), or the local stack would warn about the kubelet for ever.
  */
-export const KUBERNETES_ONLY_EXPORTERS: readonly (typeof EXPORTERS_RULES_READ)[number][] = ['kubelet'];
+export const KUBERNETES_ONLY_EXPORTERS: readonly (typeof EXPORTERS_RULES_READ)[number][] = ['kubelet', 'kubeStateMetrics'];
 
 /**
  * Where people open things from a notification. Prometheus and Alertmanager must be started with
@@ -124,6 +124,8 @@ export interface MonitoringConfig {
   health: {
     down: AlertKnobs;
     absent: AlertKnobs;
+    /** The Deployment wants replicas and has none available (Kubernetes, kube-state-metrics). */
+    noReplicaAvailable: AlertKnobs;
     restarts: AlertKnobs & { maxRestarts: number; window: Duration };
     exporterDown: AlertKnobs;
     exporterAbsent: AlertKnobs;
@@ -261,6 +263,9 @@ export const monitoringConfig: MonitoringConfig = {
   health: {
     down: { severity: 'critical', for: '2m' },
     absent: { severity: 'critical', for: '5m' },
+    // Every pod unready (load shedding, a failing dependency check) still answers /metrics on
+    // its own port, so `up` stays 1: only the Deployment's status says nobody can be reached.
+    noReplicaAvailable: { severity: 'critical', for: '2m' },
     restarts: { severity: 'warning', maxRestarts: 3, window: '30m', for: '1m' },
     exporterDown: { severity: 'warning', for: '5m' },
     exporterAbsent: { severity: 'warning', for: '15m' },

@@ -10,6 +10,7 @@ const up = series(externalMetrics.up);
 export function serviceHealthAlerts(cfg: MonitoringConfig): AlertingRule[] {
   const h = cfg.health;
   const exporters = [...new Set(Object.values(cfg.exporterJobs))].sort();
+  const deployment = [eq('job', cfg.exporterJobs.kubeStateMetrics), eq('deployment', cfg.service)];
   return [
     alert(cfg, {
       name: 'FeexPayGatewayDown',
@@ -27,6 +28,18 @@ export function serviceHealthAlerts(cfg: MonitoringConfig): AlertingRule[] {
       expr: `absent(${sel(up, eq('job', cfg.job))})`,
       summary: 'Prometheus has no FeexPay gateway target to scrape.',
       description: `No series of up{job="{{ $labels.job }}"} for ${h.absent.for}: the service is gone or no longer discovered.`,
+    }),
+    alert(cfg, {
+      name: 'FeexPayGatewayNoReplicaAvailable',
+      knobs: h.noReplicaAvailable,
+      component: 'service',
+      expr:
+        `${sel(series(externalMetrics.kubeDeploymentAvailable), ...deployment)} == 0\n` +
+        `and on (namespace, deployment)\n${sel(series(externalMetrics.kubeDeploymentDesired), ...deployment)} > 0`,
+      summary: 'The FeexPay gateway Deployment has no replica available: the Service has no endpoint.',
+      description:
+        `{{ $labels.deployment }} in {{ $labels.namespace }} wants replicas and has none available for ${h.noReplicaAvailable.for}: ` +
+        `clients and FeexPay's webhooks get the proxy's error, while each pod may still answer its metrics scrape.`,
     }),
     alert(cfg, {
       name: 'FeexPayGatewayRestarting',

@@ -17,7 +17,7 @@ import {
   webhooksAllRejectedGroups,
 } from './cases/feexpay.ts';
 import { networkSuccessRateGroups, stuckPendingGroups, successRateGroups } from './cases/payments.ts';
-import { infraGroups, serviceHealthGroups } from './cases/platform.ts';
+import { infraGroups, noReplicaGroups, serviceHealthGroups } from './cases/platform.ts';
 import { reviewGroups } from './cases/review.ts';
 import { merchantEndpointsFailingGroups, merchantEventsDelayedGroups } from './cases/merchant-events.ts';
 import { payoutGroups } from './cases/payouts.ts';
@@ -42,7 +42,7 @@ export function buildRuleTestModels(cfg: MonitoringConfig = monitoringConfig): R
       ...reconcilerFailingGroups(cfg, book),
     ],
     'tests/api.test.yml': [...burnRateGroups(cfg, book), ...serverErrorSurgeGroups(cfg, book)],
-    'tests/platform.test.yml': [...serviceHealthGroups(cfg, book), ...infraGroups(cfg, book)],
+    'tests/platform.test.yml': [...serviceHealthGroups(cfg, book), ...noReplicaGroups(cfg, book), ...infraGroups(cfg, book)],
     'tests/review.test.yml': reviewGroups(cfg, book),
     'tests/merchant-events.test.yml': [...merchantEventsDelayedGroups(cfg, book), ...merchantEndpointsFailingGroups(cfg, book)],
     'tests/payouts.test.yml': payoutGroups(cfg, book),

@@ -233,3 +233,35 @@ export function infraGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[] 
     },
   ];
 }
+
+export function noReplicaGroups(cfg: MonitoringConfig, book: RuleBook): TestGroup[] {
+  const rule = book.get('FeexPayGatewayNoReplicaAvailable');
+  const steps = 20;
+  const l = { job: cfg.exporterJobs.kubeStateMetrics, instance: 'kube-state-metrics:8080', namespace: 'production', deployment: cfg.service };
+  const gauge = (metric: string, values: string) => ({ series: s(metric, l), values });
+  const available = externalMetrics.kubeDeploymentAvailable.name;
+  const desired = externalMetrics.kubeDeploymentDesired.name;
+  return [
+    {
+      title: 'no replica available while three are wanted fires after its for duration',
+      interval: '1m',
+      input_series: [gauge(available, after5(3, 0, steps)), gauge(desired, flat(3, steps))],
+      alert_rule_test: [
+        silent(rule, minutes(5 + forMin(cfg.health.noReplicaAvailable.for) - 1)),
+        fires(rule, minutes(steps - 1), book.expect(rule, { namespace: 'production', deployment: cfg.service, job: l.job, instance: l.instance }, 0)),
+      ],
+    },
+    {
+      title: 'one replica of three available is silent (the other alerts say why)',
+      interval: '1m',
+      input_series: [gauge(available, after5(3, 1, steps)), gauge(desired, flat(3, steps))],
+      alert_rule_test: [silent(rule, minutes(steps - 1))],
+    },
+    {
+      title: 'a Deployment scaled to zero on purpose is silent',
+      interval: '1m',
+      input_series: [gauge(available, after5(3, 0, steps)), gauge(desired, after5(3, 0, steps))],
+      alert_rule_test: [silent(rule, minutes(steps - 1))],
+    },
+  ];
+}
