@@ -33,6 +33,6 @@ export function acceptStrictJsonBodies(app: FastifyInstance): void {
       done(new ApiError(400, 'invalid_json', 'The body is not valid UTF-8.', {}, 'body'), undefined);
       return;
     }
-    parseJson(request, text, done);
+    void parseJson(request, text, done);
   });
 }
