@@ -13,6 +13,16 @@ export interface AlertKnobs {
   for: Duration;
 }
 
+/**
+ * FeexPay's ratio alerts, with a second, slower path for low traffic: over `sustained.window`, at
+ * least `minCalls` calls and more than `threshold` of them failing. Without it an outage at two
+ * calls a minute never paged (below the fast path's volume guard), and payments without a
+ * reference only went to review an hour later.
+ */
+export interface FeexPayRatioKnobs extends RatioKnobs {
+  sustained: { window: Duration; threshold: number; minCalls: number };
+}
+
 /** A ratio alert that stays quiet unless enough events happen to make the ratio meaningful. */
 export interface RatioKnobs extends AlertKnobs {
   /** The ratio the alert compares against (0..1). */
@@ -96,9 +106,9 @@ export interface MonitoringConfig {
     /** minRatePerSecond: calls per second per operation below which a p95 is too few samples to page on. */
     latencyP95: AlertKnobs & { thresholdSeconds: number; window: Duration; minRatePerSecond: number };
     /** Share of calls per operation FeexPay answered with a 5xx, a broken connection or an unreadable body. */
-    errorRatio: RatioKnobs;
+    errorRatio: FeexPayRatioKnobs;
     /** Share of calls per operation that hit the client timeout (FeexPay hanging). */
-    timeoutRatio: RatioKnobs;
+    timeoutRatio: FeexPayRatioKnobs;
     /** Deliveries we failed to handle (`error`): our fault or FeexPay's payload, never a stranger's. */
     webhookErrors: AlertKnobs & { maxPerHour: number; /** Values of the catalog's `result` label that count as failures. */ results: readonly string[] };
     /** Deliveries refused for a wrong token (`rejected`): anyone on the internet can send them. */
@@ -223,9 +233,11 @@ export const monitoringConfig: MonitoringConfig = {
     // outage, not noise. 5m window + 5m for pages about 6-7 minutes after FeexPay starts failing
     // (the window crosses 25% after 1.25 minutes of total failure). 0.05 calls/s is 15 calls in
     // 5 minutes: below that a quiet night's two failed calls would be "100%".
-    errorRatio: { severity: 'critical', threshold: 0.25, window: '5m', for: '5m', minRatePerSecond: 0.05 },
+    // The slow path: half of at least 10 calls in 30 minutes (a quiet night's couple of failures
+    // stays silent; FeexPay down at 2 calls a minute pages in about 10 minutes).
+    errorRatio: { severity: 'critical', threshold: 0.25, window: '5m', for: '5m', minRatePerSecond: 0.05, sustained: { window: '30m', threshold: 0.5, minCalls: 10 } },
     // A hung call is counted when its timeout ends it, so the ratio trails the hang by one timeout.
-    timeoutRatio: { severity: 'critical', threshold: 0.25, window: '5m', for: '5m', minRatePerSecond: 0.05 },
+    timeoutRatio: { severity: 'critical', threshold: 0.25, window: '5m', for: '5m', minRatePerSecond: 0.05, sustained: { window: '30m', threshold: 0.5, minCalls: 10 } },
     webhookErrors: { severity: 'warning', maxPerHour: 5, results: ['error'], for: '5m' },
     // Wrong-token deliveries are probes or a rotated secret: worth a look in chat, never a page.
     webhookRejections: { severity: 'info', maxPerHour: 30, for: '15m' },

@@ -60,7 +60,8 @@ function feexpayCallRules(cfg: MonitoringConfig, w: Duration): RecordingRule[] {
 }
 
 export function feexpayRatioWindows(cfg: MonitoringConfig): Duration[] {
-  return windows(DASHBOARD_WINDOWS, [cfg.feexpay.errorRatio.window, cfg.feexpay.timeoutRatio.window]);
+  const f = cfg.feexpay;
+  return windows(DASHBOARD_WINDOWS, [f.errorRatio.window, f.timeoutRatio.window, f.errorRatio.sustained.window, f.timeoutRatio.sustained.window]);
 }
 
 /** Per-replica rates the dashboards sum under their $instance selection. */

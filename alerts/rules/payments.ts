@@ -1,7 +1,7 @@
 /** Alerts on the payment flow itself: success rate, stuck payments, and FeexPay's side of it. */
 import { serviceMetrics } from '../../src/metrics/catalog.ts';
 import { alert, pct } from '../alert.ts';
-import type { MonitoringConfig } from '../config.ts';
+import { durationSeconds, type MonitoringConfig } from '../config.ts';
 import { by, eq, num, re, sel, series, sumIncrease, sumRate } from '../promql.ts';
 import { JOB_LABELS } from '../recording.ts';
 import { recorded } from '../recording-names.ts';
@@ -74,19 +74,27 @@ const ON_OPERATION = `on (${[...JOB_LABELS, 'operation'].join(', ')})`;
 /** FeexPay failing fast (errors) or hanging (timeouts), per operation, above a call-volume floor. */
 function feexpayRatioAlert(cfg: MonitoringConfig, kind: 'error' | 'timeout'): AlertingRule {
   const k = kind === 'error' ? cfg.feexpay.errorRatio : cfg.feexpay.timeoutRatio;
-  const ratio = kind === 'error' ? recorded.feexpayErrorRatio(k.window) : recorded.feexpayTimeoutRatio(k.window);
+  const ratioOf = kind === 'error' ? recorded.feexpayErrorRatio : recorded.feexpayTimeoutRatio;
+  const ratio = ratioOf(k.window);
+  const slow = k.sustained;
   const job = `{${eq('job', cfg.job)}}`;
   const what = kind === 'error' ? 'failed at FeexPay (5xx, broken connection or unreadable answer)' : 'timed out waiting for FeexPay';
   return alert(cfg, {
     name: kind === 'error' ? 'FeexPayApiErrorsHigh' : 'FeexPayApiTimeoutsHigh',
     knobs: k,
     component: 'feexpay',
-    // The volume guard keeps a quiet night (two calls, both failing) from paging anyone.
-    expr: `${ratio}${job} > ${num(k.threshold)}\n` + `and ${ON_OPERATION}\n${recorded.feexpayCallRate(k.window)}${job} > ${num(k.minRatePerSecond)}`,
+    // The volume guards keep a quiet night (two calls, both failing) from paging anyone; the
+    // second path catches an outage at low traffic over a longer window.
+    expr:
+      `(\n${ratio}${job} > ${num(k.threshold)}\n` +
+      `and ${ON_OPERATION}\n${recorded.feexpayCallRate(k.window)}${job} > ${num(k.minRatePerSecond)}\n)\nor (\n` +
+      `${ratioOf(slow.window)}${job} > ${num(slow.threshold)}\n` +
+      `and ${ON_OPERATION}\n${recorded.feexpayCallRate(slow.window)}${job} * ${durationSeconds(slow.window)} >= ${num(slow.minCalls)}\n)`,
     summary: kind === 'error' ? 'FeexPay answers a large share of calls with errors.' : 'A large share of FeexPay calls time out.',
     description:
       `{{ $value | humanizePercentage }} of FeexPay {{ $labels.operation }} calls from {{ $labels.job }} ${what} ` +
-      `over the last ${k.window} (limit ${pct(k.threshold)}). Payments wait pending until FeexPay answers again.`,
+      `over the last ${k.window} (limit ${pct(k.threshold)}), or over ${slow.window} at low traffic (limit ${pct(slow.threshold)} of at least ${slow.minCalls} calls). ` +
+      `Payments wait pending until FeexPay answers again.`,
     measured: { value: '{{ $value | humanizePercentage }}', threshold: pct(k.threshold) },
   });
 }

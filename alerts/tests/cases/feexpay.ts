@@ -1,6 +1,7 @@
 /** promtool cases for FeexPay's side: errors and timeouts, API latency, webhook failures, operators reported down, reconciler lag. */
 import { serviceMetrics } from '../../../src/metrics/catalog.ts';
 import { durationSeconds, type MonitoringConfig } from '../../config.ts';
+import { pct } from '../../alert.ts';
 import { flat, grow, minutes, s, fires, silent, windowTiming, type InputSeries, type RuleBook, type TestGroup } from '../model.ts';
 import { scope } from './payments.ts';
 
@@ -76,6 +77,7 @@ export function feexpayRatioGroups(cfg: MonitoringConfig, book: RuleBook, outcom
   const cross = Math.floor(k.threshold * windowMin) + 1;
   const outageSteps = start + 10 + 5;
   const guard = k.minRatePerSecond * 60;
+  const slowSteps = durationSeconds(k.sustained.window) / 60 + 20;
   const word = outcome === 'error' ? 'failing fast' : 'hanging';
   if (cross + forMin + 1 > 10) throw new Error(`${rule.alert}: window/threshold/for cannot page within 10 minutes`);
   return [
@@ -101,8 +103,21 @@ export function feexpayRatioGroups(cfg: MonitoringConfig, book: RuleBook, outcom
     {
       title: `quiet night: every one of a trickle of calls ending in ${outcome} does not page`,
       interval: '1m',
-      input_series: calls(cfg, op, outcome, 0, Math.floor(guard / 2) || 1, steps),
-      alert_rule_test: [silent(rule, at)],
+      // One call every 5 minutes: below both volume guards (fewer than minCalls in the slow window).
+      input_series: calls(cfg, op, outcome, 0, 0.2, slowSteps),
+      alert_rule_test: [silent(rule, minutes(slowSteps - 1))],
+    },
+    {
+      title: `FeexPay ${word} at low traffic (2 calls a minute) pages through the slow path within 15 minutes`,
+      interval: '1m',
+      input_series: calls(cfg, op, outcome, 0, 2, slowSteps),
+      alert_rule_test: [fires(rule, minutes(15), book.expect(rule, who, 1))],
+    },
+    {
+      title: `low traffic with under ${pct(k.sustained.threshold)} ending in ${outcome} is silent`,
+      interval: '1m',
+      input_series: calls(cfg, op, outcome, 1.2, 0.8, slowSteps),
+      alert_rule_test: [silent(rule, minutes(slowSteps - 1))],
     },
     {
       title: `edge of the volume guard: just above it, all calls ending in ${outcome} page`,
