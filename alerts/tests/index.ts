@@ -6,16 +6,8 @@ import { monitoringConfig, type MonitoringConfig } from '../config.ts';
 import { ALERTING_FILE, RECORDING_FILE, buildRuleGroups } from '../groups.ts';
 import { toYaml } from '../yaml.ts';
 import { burnRateGroups, serverErrorSurgeGroups } from './cases/api.ts';
-import {
-  feexpayRatioGroups,
-  latencyGroups,
-  operatorUnavailableGroups,
-  reconcilerFailingGroups,
-  reconcilerGroups,
-  webhookGroups,
-  webhookRejectionGroups,
-  webhooksAllRejectedGroups,
-} from './cases/feexpay.ts';
+import { feexpayRatioGroups, latencyGroups, operatorUnavailableGroups, webhookGroups, webhookRejectionGroups, webhooksAllRejectedGroups } from './cases/feexpay.ts';
+import { reconcilerFailingGroups, reconcilerGroups } from './cases/reconciler.ts';
 import { networkSuccessRateGroups, stuckPendingGroups, successRateGroups } from './cases/payments.ts';
 import { infraGroups, noReplicaGroups, serviceHealthGroups } from './cases/platform.ts';
 import { reviewGroups } from './cases/review.ts';

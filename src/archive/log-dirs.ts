@@ -21,12 +21,18 @@ export interface LogDirectory {
   abandoned: boolean;
 }
 
-/** The latest change in `dir`: its own (files created or removed), its files', the writer's mark's. */
-function newestWrite(dir: string): number {
+/**
+ * A directory the service wrote (its mark or a log file; not the volume's own lost+found), with
+ * its latest change: its own (files created or removed), its files', the writer's mark's. Null
+ * for a directory that is not the service's. One listing for both.
+ */
+function lastWriteOfLogDirectory(dir: string): number | null {
+  const names = fs.readdirSync(dir);
+  if (!names.some((n) => n === WRITER_MARK_FILE || n.endsWith('.log'))) return null;
   let newest = fs.statSync(dir).mtimeMs;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+  for (const name of names) {
     try {
-      newest = Math.max(newest, fs.lstatSync(path.join(dir, e.name)).mtimeMs);
+      newest = Math.max(newest, fs.lstatSync(path.join(dir, name)).mtimeMs);
     } catch {
       // Removed meanwhile.
     }
@@ -34,17 +40,13 @@ function newestWrite(dir: string): number {
   return newest;
 }
 
-/** A directory the service wrote (its mark or a log file), not one of the volume's own (lost+found). */
-function isLogDirectory(dir: string): boolean {
-  return fs.readdirSync(dir).some((n) => n === WRITER_MARK_FILE || n.endsWith('.log'));
-}
-
 export function logDirectories(logDir: string, archiveDir: string, now = Date.now()): LogDirectory[] {
   const dirs: LogDirectory[] = [{ dir: logDir, prefix: '', abandoned: false }];
   for (const e of fs.readdirSync(logDir, { withFileTypes: true })) {
     const dir = path.join(logDir, e.name);
-    if (!e.isDirectory() || path.resolve(dir) === path.resolve(archiveDir) || !isLogDirectory(dir)) continue;
-    dirs.push({ dir, prefix: `${e.name}.`, abandoned: now - newestWrite(dir) > ABANDONED_AFTER_MS });
+    if (!e.isDirectory() || path.resolve(dir) === path.resolve(archiveDir)) continue;
+    const lastWrite = lastWriteOfLogDirectory(dir);
+    if (lastWrite !== null) dirs.push({ dir, prefix: `${e.name}.`, abandoned: now - lastWrite > ABANDONED_AFTER_MS });
   }
   return dirs;
 }

@@ -26,13 +26,13 @@ async function resolveAll(hostname: string): Promise<string[]> {
   }
 }
 
-/** The URL as it will be stored, or an EndpointUrlError whose message names body.url. */
 /**
  * Characters the URL parser drops (tabs, newlines, a NUL at the end), trims (spaces) or
  * percent-encodes (a lone surrogate as U+FFFD): the URL stored would not be the one sent.
  */
 const REWRITTEN = /[\u0000-\u0020\u007f]|\p{Cs}/u;
 
+/** The URL as it will be stored, or an EndpointUrlError whose message names body.url. */
 export async function checkEndpointUrl(raw: string, allowPrivate: boolean): Promise<string> {
   if (REWRITTEN.test(raw)) throw new EndpointUrlError('body.url holds a space, a control character or an unpaired surrogate');
   let url: URL;

@@ -3,8 +3,8 @@
  * bytes with replacement characters and ignores the declared charset, so `ab\xff\xfecd` was
  * stored as "ab\uFFFD\uFFFDcd" and a body declared latin1 or UTF-16 was read as UTF-8: text the
  * merchant never sent. Another declared charset is accepted only where it cannot change the
- * text (ASCII bytes in an ASCII-compatible charset). The JSON itself is still parsed by Fastify's parser (prototype-poisoning
- * keys refused).
+ * text (ASCII bytes in an ASCII-compatible charset). The JSON itself is still parsed by
+ * Fastify's parser (prototype-poisoning keys refused).
  */
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../plugins/app/errors.ts';
