@@ -43,6 +43,29 @@ export type CreatePaymentInput = Omit<CreatePaymentBody, 'network'> & { network:
 
 export function createPaymentCreator(deps: CreatePaymentDeps) {
   /**
+   * The claim under way for each key in this process. A retry racing its first attempt waits for
+   * that claim before it takes from the phone's quota: otherwise the places the racing retries
+   * hold for a moment refuse the others, which find the key not yet committed and answer 429 where
+   * a replay or a 409 is the truth. (A retry sent to another replica at the same instant can still
+   * meet that; it is told to retry after the window, and its retry is then a replay.)
+   */
+  const claims = new Map<string, Promise<unknown>>();
+  async function claimInTurn<T>(flight: string, claim: () => Promise<T>): Promise<T> {
+    const first = claims.get(flight);
+    if (first) {
+      await first.catch(() => undefined);
+      return claim();
+    }
+    const mine = claim();
+    claims.set(flight, mine);
+    try {
+      return await mine;
+    } finally {
+      claims.delete(flight);
+    }
+  }
+
+  /**
    * Asks FeexPay to collect and records what it answered. `answer`: the API's view of the payment,
    * already stored on the key (the common case: FeexPay accepted and the payment waits for the
    * customer, one statement for both); otherwise `row`, the payment as it stands when known.
@@ -123,35 +146,38 @@ export function createPaymentCreator(deps: CreatePaymentDeps) {
     const now = Date.now();
     const hash = requestHash(input);
     const merchantId = merchant.id;
-    // Only a request that goes on to prompt the phone keeps its place in the phone's quota: a
-    // replay, a conflict or a failure before FeexPay gives it back, and a replay is answered even
-    // when the quota is spent.
-    const quota = await deps.phoneQuota?.(input.phone_number, merchant.livemode);
-    if (quota && !quota.allowed && !(await deps.payments.isKeyLive(merchantId, merchant.livemode, idempotencyKey))) throw quota.refusal;
-    const claim = await trace
-      .step('db', 'claim key, insert payment', () =>
-        deps.payments.claimKeyAndInsert(idempotencyKey, hash, {
-          id: randomUUID(),
-          merchant_id: merchantId,
-          livemode: merchant.livemode,
-          amount: input.amount,
-          currency: input.currency,
-          network: input.network,
-          method: input.method ?? 'mobile_money',
-          card_brand: input.card_brand ?? null,
-          phone_number: input.phone_number,
-          description: input.description ?? null,
-          customer: input.customer ?? {},
-          metadata: input.metadata ?? {},
-          next_check_at: new Date(now + deps.timing.firstCheckAfterMs),
-          expires_at: new Date(now + deps.timing.deadlineMs),
-        }),
-      )
-      .catch(async (err: unknown) => {
-        await quota?.refund();
-        throw err;
-      });
-    if (claim.kind === 'taken') await quota?.refund();
+    const claim = await claimInTurn(`${merchantId} ${merchant.livemode} ${idempotencyKey}`, async () => {
+      // Only a request that goes on to prompt the phone keeps its place in the phone's quota: a
+      // replay, a conflict or a failure before FeexPay gives it back, and a replay is answered even
+      // when the quota is spent.
+      const quota = await deps.phoneQuota?.(input.phone_number, merchant.livemode);
+      if (quota && !quota.allowed && !(await deps.payments.isKeyLive(merchantId, merchant.livemode, idempotencyKey))) throw quota.refusal;
+      const claimed = await trace
+        .step('db', 'claim key, insert payment', () =>
+          deps.payments.claimKeyAndInsert(idempotencyKey, hash, {
+            id: randomUUID(),
+            merchant_id: merchantId,
+            livemode: merchant.livemode,
+            amount: input.amount,
+            currency: input.currency,
+            network: input.network,
+            method: input.method ?? 'mobile_money',
+            card_brand: input.card_brand ?? null,
+            phone_number: input.phone_number,
+            description: input.description ?? null,
+            customer: input.customer ?? {},
+            metadata: input.metadata ?? {},
+            next_check_at: new Date(now + deps.timing.firstCheckAfterMs),
+            expires_at: new Date(now + deps.timing.deadlineMs),
+          }),
+        )
+        .catch(async (err: unknown) => {
+          await quota?.refund();
+          throw err;
+        });
+      if (claimed.kind === 'taken') await quota?.refund();
+      return claimed;
+    });
 
     if (claim.kind === 'taken') {
       const verdict = judgeTakenKey(claim, hash);

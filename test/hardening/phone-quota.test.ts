@@ -79,6 +79,30 @@ test('50 concurrent requests with one key: one payment, the rest replay or wait 
   assert.equal((await post(body(phone), newKey('burst'))).status, 429);
 });
 
+test('PostgreSQL: the same burst while the first claim waits on the database: still none is rate limited', async (ctx) => {
+  if (!t.database.url) return ctx.skip('PostgreSQL only (another connection holds the lock)');
+  // A busy database commits the first claim late: the racing retries must not take the quota's
+  // places meanwhile and refuse each other with a 429 while the key is not yet committed.
+  const locker = t.database.connectAgain();
+  const trx = await locker.transaction();
+  try {
+    await trx.raw('LOCK TABLE idempotency_keys IN SHARE MODE');
+    const key = newKey('slow-burst');
+    const burst = Promise.all(Array.from({ length: 50 }, () => post(body('2290167880504'), key)));
+    await new Promise((r) => setTimeout(r, 600));
+    await trx.commit();
+    const answers = await burst;
+    const statuses = answers.map((r) => r.status).join(',');
+    assert.ok(
+      answers.every((r) => r.status === 201 || r.status === 409),
+      `statuses: ${statuses}`,
+    );
+    assert.equal(new Set(answers.filter((r) => r.status === 201).map((r) => r.body.id)).size, 1, 'one payment');
+  } finally {
+    if (!trx.isCompleted()) await trx.rollback();
+  }
+});
+
 test('concurrent distinct requests to one phone: exactly the limit gets through', async () => {
   const phone = '2290167880404';
   const answers = await Promise.all(Array.from({ length: 12 }, () => post(body(phone), newKey('distinct'))));
