@@ -61,10 +61,12 @@ test('bad input is a 400 naming the field, before any FeexPay call', async () =>
     assert.equal(a.status, 400, JSON.stringify(over));
     assert.equal(a.body.error.code, code, JSON.stringify(over));
     assert.match(a.body.error.message, field, JSON.stringify(over));
+    assert.match(a.body.error.param, field, `param of ${JSON.stringify(over)}`);
   }
   const noKey = await call(t.url, 'POST', '/v1/payouts', { body: payoutBody('00', 2), apiKey: t.payoutKey });
   assert.equal(noKey.status, 400);
   assert.equal(noKey.body.error.code, 'idempotency_key_required');
+  assert.equal(noKey.body.error.param, 'header.idempotency-key');
   assert.equal(t.sim.snapshot().transfers.total, before, 'no FeexPay call for a refused request');
   // The edges are accepted: 50 in Benin, 100 in Togo, 100,000 anywhere, a 30-character motif.
   for (const over of [{ amount: 50 }, { amount: 100_000, motif: 'A'.repeat(30) }, { network: 'togocom_tg', phone_number: '22890000004', amount: 100 }]) {

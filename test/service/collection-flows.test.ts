@@ -148,6 +148,8 @@ describe('the OTP step refuses what it must', () => {
       const res = await post(body(over));
       assert.deepEqual([res.status, res.body.error?.code], [400, code], JSON.stringify(over));
       assert.match(res.body.error.message, message);
+      assert.match(res.body.error.param, /^body\.\w+$/, `param of ${JSON.stringify(over)}`);
+      assert.ok(res.body.error.message.includes(res.body.error.param.slice('body.'.length)), 'the message names the field of param');
     }
   });
 

@@ -59,6 +59,7 @@ test('same key with another body is 422 and creates nothing', async () => {
   const other = await post(body(3, { amount: 9999 }), key);
   assert.equal(other.status, 422);
   assert.equal(other.body.error.code, 'idempotency_key_reused');
+  assert.equal(other.body.error.param, 'header.idempotency-key');
   const rows = await t.database.db('payments').where({ merchant_id: t.merchantId, amount: 9999 });
   assert.equal(rows.length, 0);
   assert.equal(first.status, 201);

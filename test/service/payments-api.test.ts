@@ -72,24 +72,25 @@ describe('creating a payment', () => {
 });
 
 describe('bad input gets a 4xx naming the problem', () => {
-  const cases: [string, unknown, number, string][] = [
+  const cases: [string, unknown, number, string, string?][] = [
     ['amount as a string', payment({ amount: '1500' }), 400, 'validation_failed'],
     ['fractional amount', payment({ amount: 100.5 }), 400, 'validation_failed'],
     ['amount under the minimum', payment({ amount: 99 }), 400, 'validation_failed'],
     ['amount over the maximum', payment({ amount: 2_000_001 }), 400, 'validation_failed'],
     ['unknown network', payment({ network: 'paypal' }), 400, 'validation_failed'],
     ['unknown field', payment({ surprise: true }), 400, 'validation_failed'],
-    ['phone of another country', payment({ phone_number: '22890000000' }), 400, 'invalid_phone_number'],
-    ['old 8-digit Benin number', payment({ phone_number: '22997000000' }), 400, 'invalid_phone_number'],
-    ['currency of another zone', payment({ currency: 'XAF' }), 400, 'currency_mismatch'],
+    ['phone of another country', payment({ phone_number: '22890000000' }), 400, 'invalid_phone_number', 'body.phone_number'],
+    ['old 8-digit Benin number', payment({ phone_number: '22997000000' }), 400, 'invalid_phone_number', 'body.phone_number'],
+    ['currency of another zone', payment({ currency: 'XAF' }), 400, 'currency_mismatch', 'body.currency'],
     ['description with punctuation', payment({ description: 'Order #42!' }), 400, 'validation_failed'],
     ['bad email', payment({ customer: { email: 'not-an-email' } }), 400, 'validation_failed'],
   ];
-  for (const [name, body, status, code] of cases) {
+  for (const [name, body, status, code, param] of cases) {
     test(name, async () => {
       const res = await post(body);
       assert.equal(res.status, status, JSON.stringify(res.body));
       assert.equal(res.body.error.code, code);
+      if (param) assert.equal(res.body.error.param, param);
       assert.ok(res.body.error.message.length > 5);
     });
   }

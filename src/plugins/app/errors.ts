@@ -24,6 +24,11 @@ export class ApiError extends Error {
   }
 }
 
+/** A refusal of one field: the message starts with the field's name and `param` carries it. */
+export function fieldError(code: ErrorCode, param: string, says: string, status = 400): ApiError {
+  return new ApiError(status, code, `${param} ${says}`, {}, param);
+}
+
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'bad_request',
   401: 'unauthorized',

@@ -8,7 +8,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { createMerchant, disableMerchant, listMerchants, rotateApiKey } from '../../merchants/merchants.ts';
-import { ApiError } from '../../plugins/app/errors.ts';
+import { ApiError, fieldError } from '../../plugins/app/errors.ts';
 
 const MerchantParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
 const CreateMerchantBody = Type.Object(
@@ -40,7 +40,7 @@ const merchantsApi: FastifyPluginAsync = async (root) => {
   // The body is optional (no body: the live key), so it is read here rather than by a schema.
   app.post('/merchants/:id/api-key', { schema: { hide: true, params: MerchantParams } }, async (req) => {
     const mode = (req.body as { mode?: unknown } | undefined)?.mode ?? 'live';
-    if (mode !== 'live' && mode !== 'test') throw new ApiError(400, 'validation_failed', 'body.mode must be "live" or "test"');
+    if (mode !== 'live' && mode !== 'test') throw fieldError('validation_failed', 'body.mode', 'must be "live" or "test"');
     const rotated = await rotateApiKey(app.db, req.params.id, mode);
     if (!rotated) throw notFound();
     req.log.info({ event: 'merchant.key_rotated', merchant_id: rotated.merchant.id, mode }, 'merchant API key replaced');

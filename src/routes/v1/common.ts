@@ -8,7 +8,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 export function idempotencyKeyOf(req: FastifyRequest): string {
   const key = req.headers['idempotency-key'];
   if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
-    throw new ApiError(400, 'idempotency_key_required', 'Header Idempotency-Key (1 to 255 printable characters) is required.');
+    throw new ApiError(400, 'idempotency_key_required', 'Header Idempotency-Key (1 to 255 printable characters) is required.', {}, 'header.idempotency-key');
   }
   return key;
 }
@@ -20,10 +20,10 @@ export function replyToTakenKey<V>(reply: FastifyReply, outcome: TakenOutcome<V>
       reply.header('idempotent-replayed', 'true');
       return reply.status(outcome.statusCode).send(outcome.body);
     case 'key_reused':
-      throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
+      throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body.', {}, 'header.idempotency-key');
     case 'in_flight':
       reply.header('retry-after', '1');
-      throw new ApiError(409, 'idempotency_request_in_progress', 'A request with this Idempotency-Key is still being processed; retry later.');
+      throw new ApiError(409, 'idempotency_request_in_progress', 'A request with this Idempotency-Key is still being processed; retry later.', {}, 'header.idempotency-key');
   }
 }
 

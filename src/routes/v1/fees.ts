@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../../config.ts';
 import { AMOUNT_LIMITS } from '../../domain/networks.ts';
-import { ApiError } from '../../plugins/app/errors.ts';
+import { ApiError, fieldError } from '../../plugins/app/errors.ts';
 import { FeesQuery, FeesView } from '../../schemas/collection.ts';
 import { errorResponses } from '../../schemas/errors.ts';
 import { answer } from '../../schemas/responses.ts';
@@ -35,7 +35,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
     async (req, reply) => {
       const { amount } = req.query;
       if (amount < AMOUNT_LIMITS.min || amount > AMOUNT_LIMITS.max) {
-        throw new ApiError(400, 'amount_out_of_range', `query.amount must be between ${AMOUNT_LIMITS.min} and ${AMOUNT_LIMITS.max}`);
+        throw fieldError('amount_out_of_range', 'query.amount', `must be between ${AMOUNT_LIMITS.min} and ${AMOUNT_LIMITS.max}`);
       }
       const preview = await app.feexpay(req.merchant!.livemode).feePreview(req.query.network, amount);
       if (preview.kind !== 'ok') {

@@ -9,6 +9,7 @@ import { OtpBody } from '../../schemas/collection.ts';
 import { errorResponses } from '../../schemas/errors.ts';
 import { IdempotencyHeaders, PAYMENT_EXAMPLE, PaymentParams, PaymentRef, type PaymentViewType } from '../../schemas/payment.ts';
 import { answer, REPLAY_HEADER } from '../../schemas/responses.ts';
+import { replyToTakenKey } from './common.ts';
 
 const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) => {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
@@ -62,19 +63,13 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
       switch (outcome.kind) {
         case 'sent':
           return reply.status(200).send(outcome.payment);
-        case 'replayed':
-          reply.header('idempotent-replayed', 'true');
-          return reply.status(outcome.statusCode as 200).send(outcome.body as PaymentViewType);
         case 'not_awaiting':
           // Through the error handler like every error (request_id), with the stored message.
           throw new ApiError(409, outcome.body.error.code, outcome.body.error.message);
         case 'not_found':
           throw new ApiError(404, 'payment_not_found', 'No such payment.');
-        case 'key_reused':
-          throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request.');
-        case 'in_flight':
-          reply.header('retry-after', '1');
-          throw new ApiError(409, 'idempotency_request_in_progress', 'A request with this Idempotency-Key is still being processed; retry later.');
+        default:
+          return replyToTakenKey(reply, outcome);
       }
     },
   );

@@ -9,7 +9,7 @@ import { answer, REPLAY_HEADER } from '../../schemas/responses.ts';
 import { CreatePaymentBody, IdempotencyHeaders, ListPaymentsQuery, PaymentList, PAYMENT_EXAMPLE, PaymentParams, PaymentRef } from '../../schemas/payment.ts';
 import type { Config } from '../../config.ts';
 import { checkCollection } from './collection-checks.ts';
-import { listPage, pageRequest } from './common.ts';
+import { listPage, pageRequest, replyToTakenKey } from './common.ts';
 
 const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) => {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
@@ -72,18 +72,8 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
       const key = req.headers['idempotency-key'];
       const body = await checkCollection(req.body, { settings: app.networkSettings, metrics: app.serviceMetrics, livemode: req.merchant!.livemode }, reply);
       const outcome = await app.payments.create(req.merchant!, key, body, req.log, traceSteps(req));
-      switch (outcome.kind) {
-        case 'created':
-          return reply.status(201).send(outcome.payment);
-        case 'replayed':
-          reply.header('idempotent-replayed', 'true');
-          return reply.status(outcome.statusCode as 201).send(outcome.body);
-        case 'key_reused':
-          throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
-        case 'in_flight':
-          reply.header('retry-after', '1');
-          throw new ApiError(409, 'idempotency_request_in_progress', 'A request with this Idempotency-Key is still being processed; retry later.');
-      }
+      if (outcome.kind === 'created') return reply.status(201).send(outcome.payment);
+      return replyToTakenKey(reply, outcome);
     },
   );
 

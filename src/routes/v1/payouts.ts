@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { NETWORK_INFO } from '../../domain/networks.ts';
 import { PAYOUT_LIMITS, payoutMinimum } from '../../domain/payouts.ts';
 import { presentPayout } from '../../payouts/present.ts';
-import { ApiError } from '../../plugins/app/errors.ts';
+import { ApiError, fieldError } from '../../plugins/app/errors.ts';
 import { errorResponses } from '../../schemas/errors.ts';
 import { IdempotencyHeaders, PaymentParams } from '../../schemas/payment.ts';
 import { answer, REPLAY_HEADER } from '../../schemas/responses.ts';
@@ -16,12 +16,12 @@ import { idempotencyKeyOf, listPage, pageRequest, replyToTakenKey } from './comm
 function checkAgainstNetwork(body: CreatePayoutBody): void {
   const info = NETWORK_INFO[body.network];
   if (!info.phone.test(body.phone_number)) {
-    throw new ApiError(400, 'invalid_phone_number', `body.phone_number is not a valid ${body.network} number (country code ${info.country}, digits only)`);
+    throw fieldError('invalid_phone_number', 'body.phone_number', `is not a valid ${body.network} number (country code ${info.country}, digits only)`);
   }
-  if (body.currency !== info.currency) throw new ApiError(400, 'currency_mismatch', `body.currency must be ${info.currency} for ${body.network}`);
+  if (body.currency !== info.currency) throw fieldError('currency_mismatch', 'body.currency', `must be ${info.currency} for ${body.network}`);
   const min = payoutMinimum(info.country);
   if (body.amount < min) {
-    throw new ApiError(400, 'amount_out_of_range', `body.amount must be between ${min} and ${PAYOUT_LIMITS.max} for a payout in ${info.country}`);
+    throw fieldError('amount_out_of_range', 'body.amount', `must be between ${min} and ${PAYOUT_LIMITS.max} for a payout in ${info.country}`);
   }
 }
 

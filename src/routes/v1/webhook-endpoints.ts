@@ -51,7 +51,7 @@ const routes: FastifyPluginAsync<{ config: Config }> = async (root, { config }) 
       try {
         url = await checkEndpointUrl(req.body.url, settings.allowPrivate);
       } catch (err) {
-        if (err instanceof EndpointUrlError) throw new ApiError(400, 'invalid_url', err.message);
+        if (err instanceof EndpointUrlError) throw new ApiError(400, 'invalid_url', err.message, {}, 'body.url');
         throw err;
       }
       try {
