@@ -863,7 +863,7 @@ export interface operations {
             /**
              * @description `validation_failed`: A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request.
              *
-             *     `invalid_json`: The body is not JSON, is empty, or is not valid UTF-8. Send `Content-Type: application/json` with a JSON object.
+             *     `invalid_json`: The body is not JSON, is empty, is not valid UTF-8, or gives a key twice (`param` names it). Send `Content-Type: application/json` with a JSON object.
              *
              *     `idempotency_key_required`: The `Idempotency-Key` header is missing or not 1 to 255 printable ASCII characters. Send one key per intended operation.
              *
@@ -1613,7 +1613,7 @@ export interface operations {
             /**
              * @description `validation_failed`: A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request.
              *
-             *     `invalid_json`: The body is not JSON, is empty, or is not valid UTF-8. Send `Content-Type: application/json` with a JSON object.
+             *     `invalid_json`: The body is not JSON, is empty, is not valid UTF-8, or gives a key twice (`param` names it). Send `Content-Type: application/json` with a JSON object.
              *
              *     `idempotency_key_required`: The `Idempotency-Key` header is missing or not 1 to 255 printable ASCII characters. Send one key per intended operation.
              */
@@ -2655,7 +2655,7 @@ export interface operations {
             /**
              * @description `validation_failed`: A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request.
              *
-             *     `invalid_json`: The body is not JSON, is empty, or is not valid UTF-8. Send `Content-Type: application/json` with a JSON object.
+             *     `invalid_json`: The body is not JSON, is empty, is not valid UTF-8, or gives a key twice (`param` names it). Send `Content-Type: application/json` with a JSON object.
              *
              *     `idempotency_key_required`: The `Idempotency-Key` header is missing or not 1 to 255 printable ASCII characters. Send one key per intended operation.
              *
@@ -3689,7 +3689,7 @@ export interface operations {
             /**
              * @description `validation_failed`: A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request.
              *
-             *     `invalid_json`: The body is not JSON, is empty, or is not valid UTF-8. Send `Content-Type: application/json` with a JSON object.
+             *     `invalid_json`: The body is not JSON, is empty, is not valid UTF-8, or gives a key twice (`param` names it). Send `Content-Type: application/json` with a JSON object.
              *
              *     `invalid_url`: The endpoint URL is not an https URL reaching a public address.
              *

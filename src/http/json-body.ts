@@ -4,10 +4,22 @@
  * stored as "ab\uFFFD\uFFFDcd" and a body declared latin1 or UTF-16 was read as UTF-8: text the
  * merchant never sent. Another declared charset is accepted only where it cannot change the
  * text (ASCII bytes in an ASCII-compatible charset). The JSON itself is still parsed by
- * Fastify's parser (prototype-poisoning keys refused).
+ * Fastify's parser (prototype-poisoning keys refused); a key given twice and a number with a
+ * fraction or an exponent are refused after it (json-scan.ts says why).
  */
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../plugins/app/errors.ts';
+import { scanJson } from './json-scan.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * false on a route whose bodies another system writes (FeexPay's callback, whose amount may
+     * carry a fraction): read as JSON.parse reads them, without json-scan.ts's refusals.
+     */
+    strictJson?: boolean;
+  }
+}
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
@@ -33,6 +45,13 @@ export function acceptStrictJsonBodies(app: FastifyInstance): void {
       done(new ApiError(400, 'invalid_json', 'The body is not valid UTF-8.', {}, 'body'), undefined);
       return;
     }
-    void parseJson(request, text, done);
+    const strict = request.routeOptions.config.strictJson !== false;
+    void parseJson(request, text, (err, value) => {
+      const problem = err || !strict ? null : scanJson(text);
+      if (problem?.kind === 'duplicate_key') done(new ApiError(400, 'invalid_json', `${problem.param} is given twice.`, {}, problem.param), undefined);
+      else if (problem)
+        done(new ApiError(400, 'validation_failed', `${problem.param} must be an integer written as one (no fraction, no exponent).`, {}, problem.param), undefined);
+      else done(err, value);
+    });
   });
 }

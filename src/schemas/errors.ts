@@ -14,7 +14,10 @@ interface CatalogueEntry {
 
 export const ERROR_CATALOGUE = {
   validation_failed: { status: 400, meaning: 'A field is missing, unknown or invalid; `param` names the first, `errors` lists every one. Fix the request.' },
-  invalid_json: { status: 400, meaning: 'The body is not JSON, is empty, or is not valid UTF-8. Send `Content-Type: application/json` with a JSON object.' },
+  invalid_json: {
+    status: 400,
+    meaning: 'The body is not JSON, is empty, is not valid UTF-8, or gives a key twice (`param` names it). Send `Content-Type: application/json` with a JSON object.',
+  },
   bad_request: { status: 400, meaning: 'The request cannot be read (e.g. a bad Content-Length). Fix the request.' },
   bad_url: { status: 400, meaning: 'The URL path is not valid percent-encoding.' },
   idempotency_key_required: { status: 400, meaning: 'The `Idempotency-Key` header is missing or not 1 to 255 printable ASCII characters. Send one key per intended operation.' },

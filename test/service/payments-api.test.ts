@@ -95,6 +95,20 @@ describe('bad input gets a 4xx naming the problem', () => {
     });
   }
 
+  test('a key given twice or an amount JSON would round: 400 naming body.amount, nothing stored', async () => {
+    const base = JSON.stringify(payment());
+    for (const [raw, code] of [
+      [base.replace('{', '{"amount":100000,'), 'invalid_json'],
+      [base.replace(/"amount":\d+/, '"amount":99.99999999999999999'), 'validation_failed'],
+      [base.replace(/"amount":\d+/, '"amount":15e2'), 'validation_failed'],
+    ] as const) {
+      const key = newKey();
+      const res = await call(t.url, 'POST', '/v1/payments', { rawBody: raw, apiKey: t.apiKey, headers: { 'idempotency-key': key, 'content-type': 'application/json' } });
+      assert.deepEqual([res.status, res.body.error.code, res.body.error.param], [400, code, 'body.amount'], raw);
+      assert.equal(await t.database.db('idempotency_keys').where({ key }).first(), undefined, 'nothing stored');
+    }
+  });
+
   test('a missing Idempotency-Key', async () => {
     const res = await call(t.url, 'POST', '/v1/payments', { body: payment(), apiKey: t.apiKey });
     assert.equal(res.status, 400);

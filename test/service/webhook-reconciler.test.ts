@@ -42,6 +42,12 @@ describe('webhook', () => {
     const res = await hook({ reference: p.feexpay_reference, status: 'SUCCESSFUL', amount: 1000 });
     assert.equal(res.status, 200);
     assert.equal((await row(p.id)).status, 'pending');
+    // FeexPay's own JSON is read as JSON.parse reads it: a fractional amount is no reason to refuse it.
+    const fractional = await call(t.url, 'POST', `/v1/webhooks/feexpay/${t.config.webhookToken}`, {
+      rawBody: JSON.stringify({ reference: p.feexpay_reference, status: 'SUCCESSFUL' }).replace('}', ',"amount":1000.50}'),
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(fractional.status, 200, JSON.stringify(fractional.body));
   });
 
   test('unknown reference is recorded and answered 200', async () => {

@@ -18,6 +18,7 @@ const routes: FastifyPluginAsync<{ webhookToken: string }> = async (root, { webh
     '/webhooks/feexpay/:token',
     {
       bodyLimit: 64 * 1024,
+      config: { strictJson: false },
       schema: {
         summary: 'FeexPay payment callback',
         params: Type.Object({ token: Type.String({ maxLength: 200 }) }),
