@@ -1,11 +1,12 @@
 /** Fills in what every alert must carry (severity, service, runbook) so rule code cannot forget it. */
-import type { AlertKnobs, MonitoringConfig } from './config.ts';
+import type { AlertKnobs, Duration, MonitoringConfig, RuleSeverity } from './config.ts';
 import { componentDashboardUrl, type Component } from './links.ts';
 import type { AlertingRule } from './types.ts';
 
 export interface AlertSpec {
   name: string;
-  knobs: AlertKnobs;
+  /** A tuned alert's knobs from config.ts, or the heartbeat's fixed ones (its own severity). */
+  knobs: AlertKnobs | { severity: RuleSeverity; for: Duration };
   expr: string;
   /** One plain sentence, no templates: it is what a phone lock screen shows. */
   summary: string;

@@ -1,8 +1,10 @@
 /**
  * Alertmanager routing: critical pages by email and Slack, warnings go to Slack, info is kept in
- * the UI only. Secrets are file paths resolved by Alertmanager at run time, never values.
+ * the UI only, and the heartbeat pings the external dead man's switch and nothing else. Secrets
+ * are file paths resolved by Alertmanager at run time, never values.
  */
-import { monitoringConfig, type MonitoringConfig } from './config.ts';
+import { HEARTBEAT_SEVERITY, monitoringConfig, type MonitoringConfig } from './config.ts';
+import { HEARTBEAT_ALERT } from './rules/heartbeat.ts';
 import { toYaml } from './yaml.ts';
 
 export const RECEIVERS = {
@@ -10,7 +12,37 @@ export const RECEIVERS = {
   criticalSlack: 'slack-critical',
   warningSlack: 'slack-warning',
   none: 'null',
+  heartbeat: 'heartbeat',
 } as const;
+
+/** Exactly the heartbeat: its name and its own severity, which no other rule can carry. */
+const HEARTBEAT_MATCHERS = [`alertname="${HEARTBEAT_ALERT}"`, `severity="${HEARTBEAT_SEVERITY}"`];
+
+/**
+ * The heartbeat's route, first and final (continue: false): it never reaches Slack or email and is
+ * grouped with nothing else. Group wait 0s pings as soon as Alertmanager (re)starts. Alertmanager
+ * re-sends only at a group interval tick, and only if the last send is older than the repeat
+ * interval; a repeat equal to the interval would skip every other tick (the last send is logged
+ * a little after its tick), so it is set just under it and the cadence is the group interval.
+ */
+function heartbeatRoute(cfg: MonitoringConfig) {
+  const am = cfg.alertmanager;
+  return {
+    receiver: RECEIVERS.heartbeat,
+    matchers: HEARTBEAT_MATCHERS,
+    group_wait: '0s',
+    group_interval: am.heartbeatGroupInterval,
+    repeat_interval: am.heartbeatRepeatInterval,
+    continue: false,
+  };
+}
+
+/**
+ * A muted heartbeat would have the external service page for a pipeline that works, while the
+ * real page is the alert that muted it: every inhibition's targets exclude it, whatever rule is
+ * added below later.
+ */
+const NEVER_MUTED = `severity!="${HEARTBEAT_SEVERITY}"`;
 
 /**
  * Slack message of one notification group. Firing and resolved alerts are listed apart, firing
@@ -58,6 +90,32 @@ function slack(cfg: MonitoringConfig, channel: string) {
 const SYMPTOM_COMPONENTS = ['api', 'feexpay', 'payments'];
 const CAUSES = ['FeexPayGatewayAbsent'];
 
+interface InhibitRule {
+  source_matchers: string[];
+  target_matchers: string[];
+  equal: string[];
+}
+
+function inhibitRules(): InhibitRule[] {
+  return [
+    {
+      source_matchers: [`alertname=~"${CAUSES.join('|')}"`],
+      target_matchers: [`component=~"${SYMPTOM_COMPONENTS.join('|')}"`],
+      equal: ['service', 'namespace'],
+    },
+    { source_matchers: ['alertname="FeexPayRedisDown"'], target_matchers: ['alertname="FeexPayRedisMemoryHigh"'], equal: ['instance'] },
+    { source_matchers: ['alertname="FeexPayPostgresDown"'], target_matchers: ['alertname="FeexPayPostgresConnectionsHigh"'], equal: ['instance'] },
+    // One 5xx incident, two alerts: the page-level burn already says it, the surge would repeat it.
+    {
+      source_matchers: ['alertname="FeexPayGatewayErrorBudgetBurn"', 'severity="critical"'],
+      target_matchers: ['alertname="FeexPayGatewayServerErrorSurge"'],
+      equal: ['service', 'namespace'],
+    },
+    // The same alert at two severities (burn-rate windows): the page makes the ticket redundant.
+    { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'service', 'namespace'] },
+  ];
+}
+
 export function buildAlertmanagerConfig(cfg: MonitoringConfig = monitoringConfig): Record<string, unknown> {
   const am = cfg.alertmanager;
   return {
@@ -76,6 +134,7 @@ export function buildAlertmanagerConfig(cfg: MonitoringConfig = monitoringConfig
       group_interval: am.groupInterval,
       repeat_interval: am.repeatIntervalWarning,
       routes: [
+        heartbeatRoute(cfg),
         // continue: the same critical alert also reaches the Slack route below.
         { receiver: RECEIVERS.criticalEmail, matchers: ['severity="critical"'], repeat_interval: am.repeatIntervalCritical, continue: true },
         { receiver: RECEIVERS.criticalSlack, matchers: ['severity="critical"'], repeat_interval: am.repeatIntervalCritical },
@@ -83,23 +142,7 @@ export function buildAlertmanagerConfig(cfg: MonitoringConfig = monitoringConfig
         { receiver: RECEIVERS.none, matchers: ['severity="info"'] },
       ],
     },
-    inhibit_rules: [
-      {
-        source_matchers: [`alertname=~"${CAUSES.join('|')}"`],
-        target_matchers: [`component=~"${SYMPTOM_COMPONENTS.join('|')}"`],
-        equal: ['service', 'namespace'],
-      },
-      { source_matchers: ['alertname="FeexPayRedisDown"'], target_matchers: ['alertname="FeexPayRedisMemoryHigh"'], equal: ['instance'] },
-      { source_matchers: ['alertname="FeexPayPostgresDown"'], target_matchers: ['alertname="FeexPayPostgresConnectionsHigh"'], equal: ['instance'] },
-      // One 5xx incident, two alerts: the page-level burn already says it, the surge would repeat it.
-      {
-        source_matchers: ['alertname="FeexPayGatewayErrorBudgetBurn"', 'severity="critical"'],
-        target_matchers: ['alertname="FeexPayGatewayServerErrorSurge"'],
-        equal: ['service', 'namespace'],
-      },
-      // The same alert at two severities (burn-rate windows): the page makes the ticket redundant.
-      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'service', 'namespace'] },
-    ],
+    inhibit_rules: inhibitRules().map((r) => ({ ...r, target_matchers: [...r.target_matchers, NEVER_MUTED] })),
     receivers: [
       {
         name: RECEIVERS.criticalEmail,
@@ -121,6 +164,12 @@ export function buildAlertmanagerConfig(cfg: MonitoringConfig = monitoringConfig
       { name: RECEIVERS.criticalSlack, slack_configs: [slack(cfg, am.slackChannelCritical)] },
       { name: RECEIVERS.warningSlack, slack_configs: [slack(cfg, am.slackChannelWarning)] },
       { name: RECEIVERS.none },
+      {
+        name: RECEIVERS.heartbeat,
+        // No resolved message: when Prometheus dies the alert resolves, and any request to a
+        // heartbeat URL counts as a ping, so a resolved one would look like the pipeline alive.
+        webhook_configs: [{ url_file: am.heartbeatUrlFile, send_resolved: false }],
+      },
     ],
   };
 }

@@ -6,8 +6,8 @@
 
 import type { AlertKnobs, BurnWindow, Duration, FeexPayRatioKnobs, RatioKnobs, Severity } from './knobs.ts';
 
-export type { AlertKnobs, BurnWindow, Duration, FeexPayRatioKnobs, RatioKnobs, Severity } from './knobs.ts';
-export { durationSeconds } from './knobs.ts';
+export type { AlertKnobs, BurnWindow, Duration, FeexPayRatioKnobs, RatioKnobs, RuleSeverity, Severity } from './knobs.ts';
+export { durationSeconds, HEARTBEAT_SEVERITY } from './knobs.ts';
 
 /**
  * Prometheus `job` label of each exporter the rules and dashboards read. The defaults are what
@@ -132,6 +132,8 @@ export interface AlertmanagerSettings {
   /** Secrets are read from these paths at run time; the repository never holds their contents. */
   slackApiUrlFile: string;
   smtpPasswordFile: string;
+  /** The external dead man's switch's ping URL (healthchecks.io, Dead Man's Snitch, an Opsgenie heartbeat...). */
+  heartbeatUrlFile: string;
   slackChannelCritical: string;
   slackChannelWarning: string;
   emailTo: string;
@@ -142,6 +144,9 @@ export interface AlertmanagerSettings {
   groupInterval: Duration;
   repeatIntervalCritical: Duration;
   repeatIntervalWarning: Duration;
+  /** How often the heartbeat pings: a send at every group interval, repeat just under it (see alertmanager.ts). */
+  heartbeatGroupInterval: Duration;
+  heartbeatRepeatInterval: Duration;
 }
 
 /** The floor set by the original guide, with windows and `for` durations chosen for paging sanity. */
@@ -270,6 +275,7 @@ export const monitoringConfig: MonitoringConfig = {
   alertmanager: {
     slackApiUrlFile: '/etc/alertmanager/secrets/slack-api-url',
     smtpPasswordFile: '/etc/alertmanager/secrets/smtp-password',
+    heartbeatUrlFile: '/etc/alertmanager/secrets/heartbeat-url',
     slackChannelCritical: '#feexpay-alerts-critical',
     slackChannelWarning: '#feexpay-alerts',
     emailTo: 'oncall@example.com',
@@ -280,5 +286,9 @@ export const monitoringConfig: MonitoringConfig = {
     groupInterval: '5m',
     repeatIntervalCritical: '1h',
     repeatIntervalWarning: '4h',
+    // A ping a minute: the external service's period is 1 minute, its grace covers the 4 minutes
+    // Alertmanager goes on re-sending after Prometheus's last evaluation (docs/deploy.md).
+    heartbeatGroupInterval: '1m',
+    heartbeatRepeatInterval: '50s',
   },
 };

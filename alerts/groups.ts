@@ -2,6 +2,7 @@
 import { monitoringConfig, type MonitoringConfig } from './config.ts';
 import { recordingGroups } from './recording.ts';
 import { apiAlerts } from './rules/api.ts';
+import { heartbeatAlert } from './rules/heartbeat.ts';
 import { feexpayAlerts, stuckPendingAlert, successRateAlerts } from './rules/payments.ts';
 import { infraAlerts, serviceHealthAlerts } from './rules/platform.ts';
 import { reviewAlerts } from './rules/review.ts';
@@ -24,6 +25,8 @@ export function alertingGroups(cfg: MonitoringConfig = monitoringConfig): RuleGr
     { name: 'feexpay-gateway.service', rules: serviceHealthAlerts(cfg) },
     { name: 'feexpay-gateway.infra', rules: infraAlerts(cfg) },
     { name: 'feexpay-gateway.merchant-events', rules: merchantEventAlerts(cfg) },
+    // A group of its own, evaluated on its own schedule however long another group's evaluation takes.
+    { name: 'feexpay-gateway.heartbeat', rules: [heartbeatAlert(cfg)] },
   ];
 }
 

@@ -7,7 +7,8 @@ import { buildRuleFileModels } from './groups.ts';
 import { isAlertingRule } from './types.ts';
 import { toYaml } from './yaml.ts';
 
-export { monitoringConfig, durationSeconds, type MonitoringConfig, type Severity } from './config.ts';
+export { monitoringConfig, durationSeconds, HEARTBEAT_SEVERITY, type MonitoringConfig, type Severity } from './config.ts';
+export { HEARTBEAT_ALERT } from './rules/heartbeat.ts';
 export { buildRuleGroups, buildRuleFileModels, alertingGroups, RECORDING_FILE, ALERTING_FILE, MAX_RULES_PER_GROUP } from './groups.ts';
 export { buildAlertmanagerConfig, buildAlertmanagerYaml, RECEIVERS } from './alertmanager.ts';
 export { buildPrometheusConfig, buildPrometheusYaml, LOCAL_TARGETS } from './prometheus-config.ts';

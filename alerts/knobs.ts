@@ -1,6 +1,13 @@
 /** The vocabulary of an alert's knobs (severity, durations, ratio guards), shared by config.ts and the rules. */
 
 export type Severity = 'critical' | 'warning' | 'info';
+/**
+ * The severity of the alerting heartbeat alone: no human receiver matches it, only its own route
+ * to the external heartbeat service. Not a Severity, so no threshold alert can be given it.
+ */
+export const HEARTBEAT_SEVERITY = 'heartbeat';
+/** What a rule's `severity` label may hold: a Severity, or the heartbeat's own. */
+export type RuleSeverity = Severity | typeof HEARTBEAT_SEVERITY;
 /** A Prometheus duration as written in rules: `30s`, `5m`, `1h`, `3d`. */
 export type Duration = `${number}${'s' | 'm' | 'h' | 'd'}`;
 

@@ -11,7 +11,8 @@ export const DASHBOARD_UIDS = {
   database: 'feexpay-payments-database',
 } as const;
 
-export type Component = 'payments' | 'feexpay' | 'api' | 'service' | 'infra';
+/** `monitoring`: the alerting pipeline itself (the heartbeat), never a symptom any inhibition mutes. */
+export type Component = 'payments' | 'feexpay' | 'api' | 'service' | 'infra' | 'monitoring';
 
 /** The dashboard an alert of `component` is read on. */
 const BOARD_OF: Record<Component, keyof typeof DASHBOARD_UIDS> = {
@@ -20,6 +21,7 @@ const BOARD_OF: Record<Component, keyof typeof DASHBOARD_UIDS> = {
   api: 'api',
   service: 'api',
   infra: 'infra',
+  monitoring: 'infra',
 };
 
 export function dashboardUrl(cfg: MonitoringConfig, board: keyof typeof DASHBOARD_UIDS): string {

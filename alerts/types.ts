@@ -1,5 +1,5 @@
 /** The shapes of Prometheus rule files as we generate them (a subset of the rule file format). */
-import type { Duration, Severity } from './config.ts';
+import type { Duration, RuleSeverity } from './config.ts';
 
 export interface RecordingRule {
   record: string;
@@ -11,7 +11,7 @@ export interface AlertingRule {
   alert: string;
   expr: string;
   for: Duration;
-  labels: { severity: Severity } & Record<string, string>;
+  labels: { severity: RuleSeverity } & Record<string, string>;
   annotations: { summary: string; description: string; runbook_url: string } & Record<string, string>;
 }
 

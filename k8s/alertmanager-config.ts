@@ -1,7 +1,8 @@
 /**
  * Turns the generated Alertmanager configuration (alertmanager.yml, snake_case) into the
- * operator's AlertmanagerConfig CRD. Credentials never travel: Slack URLs and SMTP passwords
- * become references to keys of the out-of-band Secret, whatever the source file held for them.
+ * operator's AlertmanagerConfig CRD. Credentials never travel: Slack URLs, SMTP passwords and the
+ * heartbeat's ping URL become references to keys of the out-of-band Secret, whatever the source
+ * file held for them.
  * The operator nests this route under the cluster's root route with a `namespace` matcher, so the
  * Alertmanager must use `alertmanagerConfigMatcherStrategy: None` (see docs/deploy.md) for alerts
  * aggregated without a namespace label to reach it. Then the top route carries no matcher of the
@@ -44,6 +45,7 @@ interface AmReceiver {
   name: string;
   email_configs?: Record<string, unknown>[];
   slack_configs?: Record<string, unknown>[];
+  webhook_configs?: Record<string, unknown>[];
 }
 interface AmInhibit {
   source_matchers?: string[];
@@ -65,7 +67,13 @@ export function asAmSource(value: Record<string, unknown>): AmSource {
   return value as unknown as AmSource;
 }
 
-export const SECRET_KEYS = { slackUrl: 'SLACK_WEBHOOK_URL', smtpPassword: 'SMTP_PASSWORD' } as const;
+export const SECRET_KEYS = { slackUrl: 'SLACK_WEBHOOK_URL', smtpPassword: 'SMTP_PASSWORD', heartbeatUrl: 'HEARTBEAT_URL' } as const;
+
+/**
+ * The one receiver whose webhook URL is HEARTBEAT_URL (alerts/alertmanager.ts names it so). Any
+ * other receiver's webhook is refused: it would silently post to the dead man's switch.
+ */
+export const HEARTBEAT_RECEIVER = 'heartbeat';
 
 const MATCHER = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*(?:"((?:[^"\\]|\\.)*)"|(.*?))\s*$/;
 
@@ -105,6 +113,7 @@ const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : 
 const TRANSLATED = {
   email: ['to', 'from', 'smarthost', 'auth_username', 'auth_password', 'auth_password_file', 'require_tls', 'send_resolved', 'headers', 'text'],
   slack: ['api_url', 'api_url_file', 'channel', 'title', 'title_link', 'color', 'text', 'send_resolved'],
+  webhook: ['url', 'url_file', 'send_resolved', 'max_alerts'],
 } as const;
 
 /** A field this translation would drop is an error, not a silently different routing. */
@@ -119,6 +128,10 @@ function refuseUnknown(kind: keyof typeof TRANSLATED, receiverName: string, conf
 function receiver(r: AmReceiver, global: Record<string, unknown>, a: AlertingSettings): Receiver {
   refuseUnknown('email', r.name, r.email_configs);
   refuseUnknown('slack', r.name, r.slack_configs);
+  refuseUnknown('webhook', r.name, r.webhook_configs);
+  if (r.webhook_configs?.length && r.name !== HEARTBEAT_RECEIVER) {
+    throw new Error(`Receiver ${r.name}: webhook_configs translate only for the ${HEARTBEAT_RECEIVER} receiver (its URL is the Secret's ${SECRET_KEYS.heartbeatUrl})`);
+  }
   const out: Receiver = { name: r.name };
   if (a.email && r.email_configs?.length) {
     out.emailConfigs = r.email_configs.map((c) => {
@@ -147,7 +160,16 @@ function receiver(r: AmReceiver, global: Record<string, unknown>, a: AlertingSet
       sendResolved: bool(c.send_resolved),
     }));
   }
-  const known = new Set(['name', 'email_configs', 'slack_configs']);
+  // Without the key the receiver stays, with nothing to send: the heartbeat's route still ends
+  // there, never at the Slack or email route below it.
+  if (a.heartbeat && r.webhook_configs?.length) {
+    out.webhookConfigs = r.webhook_configs.map((c) => ({
+      urlSecret: secretRef(SECRET_KEYS.heartbeatUrl),
+      sendResolved: bool(c.send_resolved),
+      maxAlerts: typeof c.max_alerts === 'number' ? c.max_alerts : undefined,
+    }));
+  }
+  const known = new Set(['name', 'email_configs', 'slack_configs', 'webhook_configs']);
   const unknown = Object.keys(r).filter((k) => !known.has(k));
   if (unknown.length) throw new Error(`Receiver ${r.name}: no AlertmanagerConfig translation for ${unknown.join(', ')}`);
   return out;

@@ -51,6 +51,10 @@ export function warnings(s: EnvSettings): string[] {
   const out: string[] = [];
   if (s.replicas.max > 1 && !s.redis) out.push(`${s.env}: ${s.replicas.max} replicas without Redis: rate limits count per replica`);
   if (s.env === 'production' && !s.image.includes('@sha256:')) out.push(`image ${s.image} is not pinned by digest: the tag could move under the same manifests`);
+  // A warning, not a refusal: turning it on before the Secret holds the key would have the
+  // operator reject the whole AlertmanagerConfig, every page with it.
+  if (s.env === 'production' && !s.alerting.heartbeat)
+    out.push('alerting.heartbeat is false: no one outside the cluster learns that Prometheus or Alertmanager died (put HEARTBEAT_URL in the Secret, then set it true)');
   return out;
 }
 

@@ -32,6 +32,7 @@ export const MIGRATION_SECRET_KEYS: readonly SecretKeyDoc[] = [
 export const ALERTMANAGER_SECRET_KEYS: readonly SecretKeyDoc[] = [
   { key: 'SLACK_WEBHOOK_URL', required: false, purpose: 'Slack incoming webhook Alertmanager posts to (only with alerting.slack: true)' },
   { key: 'SMTP_PASSWORD', required: false, purpose: 'Password Alertmanager authenticates to the SMTP relay with (only with alerting.email: true)' },
+  { key: 'HEARTBEAT_URL', required: false, purpose: "Ping URL of the external dead man's switch Alertmanager posts the heartbeat to (only with alerting.heartbeat: true)" },
 ];
 
 /** Every key of the Secret, for docs and tests. */

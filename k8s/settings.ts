@@ -58,6 +58,12 @@ export interface AlertingSettings {
   /** The Secret holds SLACK_WEBHOOK_URL / SMTP_PASSWORD; a channel whose key is absent is left out. */
   slack: boolean;
   email: boolean;
+  /**
+   * The Secret holds HEARTBEAT_URL, the external dead man's switch's ping URL. Off: the heartbeat
+   * still takes its own route, to a receiver that sends nothing (never to Slack or email), and
+   * nothing outside the cluster notices a dead Prometheus or Alertmanager (synth warns).
+   */
+  heartbeat: boolean;
   /** This environment's own destinations; null keeps the ones alerts/ generates (production's). */
   destinations: { emailTo: string; slackChannel: string } | null;
 }
@@ -184,6 +190,8 @@ const SETTINGS: Record<EnvName, EnvSettings> = {
       matchers: [serviceMatcher],
       slack: true,
       email: false,
+      // Off until the Secret holds HEARTBEAT_URL: the operator rejects a config naming an absent key.
+      heartbeat: false,
       // Staging never pages production's on-call.
       destinations: { emailTo: 'payments-staging@example.com', slackChannel: '#feexpay-staging-alerts' },
     },
@@ -214,7 +222,8 @@ const SETTINGS: Record<EnvName, EnvSettings> = {
       tls: { secretName: 'feexpay-gateway-tls', issuer: null },
       internal: null,
     },
-    alerting: { matchers: [serviceMatcher], slack: true, email: true, destinations: null },
+    // heartbeat: set true once the Secret holds HEARTBEAT_URL (docs/deploy.md, "Dead man's switch").
+    alerting: { matchers: [serviceMatcher], slack: true, email: true, heartbeat: false, destinations: null },
     app: {
       logLevel: 'info',
       sentryTracesSampleRate: '0.1',

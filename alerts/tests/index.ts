@@ -11,6 +11,7 @@ import { reconcilerFailingGroups, reconcilerGroups } from './cases/reconciler.ts
 import { networkSuccessRateGroups, stuckPendingGroups, successRateGroups } from './cases/payments.ts';
 import { infraGroups, noReplicaGroups, serviceHealthGroups } from './cases/platform.ts';
 import { reviewGroups } from './cases/review.ts';
+import { heartbeatGroups } from './cases/heartbeat.ts';
 import { merchantEndpointsFailingGroups, merchantEventsDelayedGroups } from './cases/merchant-events.ts';
 import { payoutGroups } from './cases/payouts.ts';
 import { RuleBook, type TestGroup } from './model.ts';
@@ -38,6 +39,7 @@ export function buildRuleTestModels(cfg: MonitoringConfig = monitoringConfig): R
     'tests/review.test.yml': reviewGroups(cfg, book),
     'tests/merchant-events.test.yml': [...merchantEventsDelayedGroups(cfg, book), ...merchantEndpointsFailingGroups(cfg, book)],
     'tests/payouts.test.yml': payoutGroups(cfg, book),
+    'tests/heartbeat.test.yml': heartbeatGroups(cfg, book),
   };
 }
 

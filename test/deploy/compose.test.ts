@@ -6,11 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { posix } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { monitoringConfig } from '../../alerts/config.ts';
+import { forAlertmanager025 } from '../monitoring/am-compat.ts';
 import { SOURCE_MAPS_PRELOAD } from '../../k8s/pod.ts';
 import { SIMULATOR_DEFAULT_API_KEY } from '../../src/feexpay/simulator/options.ts';
 import { nodeCommandFiles, runSynth, SECRET_PATTERNS, sourceOf, strings } from './helpers.ts';
@@ -132,7 +134,8 @@ test('every file compose mounts exists after npm run synth', needsSynth, () => {
   const read = (svc: string, flag: string) => services[svc]!.command!.find((a) => a.startsWith(flag))!.slice(flag.length);
   assert.ok(statSync(hostPath(services.prometheus!, read('prometheus', '--config.file='))!).isFile(), 'prometheus.yml');
   assert.ok(statSync(hostPath(services.alertmanager!, read('alertmanager', '--config.file='))!).isFile(), 'alertmanager.yml');
-  for (const p of [monitoringConfig.alertmanager.slackApiUrlFile, monitoringConfig.alertmanager.smtpPasswordFile]) {
+  const am = monitoringConfig.alertmanager;
+  for (const p of [am.slackApiUrlFile, am.smtpPasswordFile, am.heartbeatUrlFile]) {
     const host = hostPath(services.alertmanager!, p);
     assert.ok(host && existsSync(host), `alertmanager reads ${p}`);
   }
@@ -172,7 +175,11 @@ test(
   'the mounted Alertmanager configuration passes amtool check-config',
   { skip: (!synthesized && 'synth.ts not written yet') || (spawnSync('amtool', ['--version']).status !== 0 && 'amtool not installed') },
   () => {
-    const out = execFileSync('amtool', ['check-config', 'dist/alertmanager/alertmanager.yml'], { encoding: 'utf8' });
+    // amtool 0.25 predates webhook url_file: the heartbeat's URL is read from the file compose mounts (am-compat.ts).
+    const fromHost = (p: string) => readFileSync(hostPath(services.alertmanager!, p)!, 'utf8');
+    const file = join(mkdtempSync(join(tmpdir(), 'compose-am-')), 'alertmanager.yml');
+    writeFileSync(file, forAlertmanager025(readFileSync('dist/alertmanager/alertmanager.yml', 'utf8'), fromHost));
+    const out = execFileSync('amtool', ['check-config', file], { encoding: 'utf8' });
     assert.match(out, /SUCCESS/);
   },
 );

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { buildAlertmanagerYaml, buildRuleGroups, isAlertingRule, monitoringConfig } from '../../alerts/index.ts';
+import { buildAlertmanagerYaml, buildRuleGroups, HEARTBEAT_ALERT, isAlertingRule, monitoringConfig } from '../../alerts/index.ts';
 import { waitFor } from '../helpers/app.ts';
 import { ALERTMANAGER_BIN, startAlertmanager, type AmServer } from './alertmanager.ts';
 import { exec } from './helpers.ts';
@@ -22,8 +22,15 @@ function firing(name: string, namespace: string, extra: Record<string, string> =
   return { alertname: name, ...rule.labels, job: monitoringConfig.job, namespace, ...extra };
 }
 
+/** The heartbeat as it fires: its rule's labels only. */
+function heartbeat(): Record<string, string> {
+  const rule = rules.find((r) => r.alert === HEARTBEAT_ALERT);
+  assert.ok(rule);
+  return { alertname: HEARTBEAT_ALERT, ...rule.labels };
+}
+
 let am: AmServer | undefined;
-const POSTED = 11;
+const POSTED = 13;
 let available = true;
 
 describe('alertmanager inhibition', () => {
@@ -55,6 +62,10 @@ describe('alertmanager inhibition', () => {
       { labels: firing('FeexPayGatewayErrorBudgetBurn', 'staging', { severity: 'critical', long_window: '1h', short_window: '5m' }) },
       { labels: firing('FeexPayGatewayErrorBudgetBurn', 'staging', { severity: 'warning', long_window: '1d', short_window: '2h' }) },
       { labels: firing('FeexPayGatewayServerErrorSurge', 'staging') },
+      // Beside every inhibition's source above: as Prometheus sends it (vector(1) has no
+      // namespace), and with the namespace a cluster's Prometheus may enforce on our rules.
+      { labels: heartbeat() },
+      { labels: { ...heartbeat(), namespace: 'production' } },
     ]);
   });
   after(async () => am?.stop());
@@ -85,7 +96,14 @@ describe('alertmanager inhibition', () => {
     ['a fast burn page makes the slow burn ticket redundant', 'FeexPayGatewayErrorBudgetBurn', { severity: 'warning' }, 'suppressed'],
     ['the fast burn page notifies', 'FeexPayGatewayErrorBudgetBurn', { severity: 'critical' }, 'active'],
     ['one 5xx incident notifies once: the page-level burn silences the surge', 'FeexPayGatewayServerErrorSurge', { namespace: 'staging' }, 'suppressed'],
+    ['the heartbeat is never inhibited, even beside every source', HEARTBEAT_ALERT, { namespace: 'production' }, 'active'],
   ];
+  test('the heartbeat without a namespace is never inhibited either', async (t) => {
+    if (!available) return t.skip(`${ALERTMANAGER_BIN} not installed`);
+    await stateOf(HEARTBEAT_ALERT, {});
+    const plain = (await am!.alerts()).find((a) => a.labels.alertname === HEARTBEAT_ALERT && !('namespace' in a.labels));
+    assert.equal(plain?.status.state, 'active');
+  });
   for (const [title, name, labels, expected] of cases) {
     test(title, async (t) => {
       if (!available) return t.skip(`${ALERTMANAGER_BIN} not installed`);

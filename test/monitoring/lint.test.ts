@@ -5,7 +5,17 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { alertNames, buildAlertmanagerConfig, buildRuleGroups, isAlertingRule, isRecordingRule, MAX_RULES_PER_GROUP, monitoringConfig } from '../../alerts/index.ts';
+import {
+  alertNames,
+  buildAlertmanagerConfig,
+  buildRuleGroups,
+  HEARTBEAT_ALERT,
+  HEARTBEAT_SEVERITY,
+  isAlertingRule,
+  isRecordingRule,
+  MAX_RULES_PER_GROUP,
+  monitoringConfig,
+} from '../../alerts/index.ts';
 import { buildRuleTestModels } from '../../alerts/tests/index.ts';
 import { API_UID, DATABASE_UID, INFRA_UID, PAYMENTS_UID, buildDashboards } from '../../dashboards/index.ts';
 import { FEEXPAY_CLIENT_TIMEOUTS_SECONDS, serviceMetrics } from '../../src/metrics/catalog.ts';
@@ -34,19 +44,22 @@ describe('alert rules', () => {
     test(`${id}: name, severity, annotations, runbook`, () => {
       assert.match(a.alert, /^[A-Z][a-zA-Z0-9]*$/, 'CamelCase');
       assert.ok(a.alert.length <= 40, 'at most 40 characters');
-      assert.ok(['critical', 'warning', 'info'].includes(a.labels.severity));
+      // The heartbeat alone has its own severity (no human receiver matches it), and nothing measured.
+      const heartbeat = a.alert === HEARTBEAT_ALERT;
+      assert.ok(heartbeat ? a.labels.severity === HEARTBEAT_SEVERITY : ['critical', 'warning', 'info'].includes(a.labels.severity));
       assert.ok(a.for, 'has a for duration');
       const { summary, description, runbook_url } = a.annotations;
       assert.doesNotMatch(summary, /\{\{|\$/, 'summary has no template');
       assert.match(summary, /^[A-Z].*\.$/, 'summary starts upper case and ends with a period');
       assert.equal(summary.split(/\.\s/).length, 1, 'summary is one sentence');
-      assert.match(description, /\{\{ \$(labels|value)/, 'description is templated');
+      if (!heartbeat) assert.match(description, /\{\{ \$(labels|value)/, 'description is templated');
       // A state (down, absent) has no value worth printing; a threshold crossing does.
-      if (!/== 0|absent\(/.test(a.expr)) assert.match(description, /\{\{ \$value/, 'description shows the value');
+      const measured = !heartbeat && !/== 0|absent\(/.test(a.expr);
+      if (measured) assert.match(description, /\{\{ \$value/, 'description shows the value');
       assert.equal(runbook_url, `${monitoringConfig.runbookBaseUrl}/${a.alert}.md`);
       assert.match(a.annotations.dashboard_url ?? '', new RegExp(`^${monitoringConfig.externalUrls.grafana}/d/[a-z-]+$`), 'links its dashboard');
       // A threshold crossing prints what was measured beside the limit, as separate annotations.
-      if (!/== 0|absent\(/.test(a.expr)) {
+      if (measured) {
         assert.match(a.annotations.value ?? '', /\{\{ \$value/, 'value annotation is the measured value');
         assert.ok(a.annotations.threshold && !a.annotations.threshold.includes('{{'), 'threshold annotation is a plain limit');
       }
@@ -93,10 +106,17 @@ describe('promtool unit tests cover every alert', () => {
         mine.some((c) => c.exp_alerts.length > 0),
         'a case where it fires',
       );
-      assert.ok(
-        mine.some((c) => c.exp_alerts.length === 0),
-        'a case where it stays quiet',
-      );
+      // The heartbeat has no quiet case: its silence is the outage the external service pages for.
+      if (name === HEARTBEAT_ALERT)
+        assert.ok(
+          mine.every((c) => c.exp_alerts.length === 1),
+          'fires in every case',
+        );
+      else
+        assert.ok(
+          mine.some((c) => c.exp_alerts.length === 0),
+          'a case where it stays quiet',
+        );
     });
   }
 
@@ -136,9 +156,14 @@ describe('alertmanager', () => {
 
   test('no secret values in the config, only file paths', () => {
     const text = JSON.stringify(am);
-    assert.doesNotMatch(text, /hooks\.slack\.com|"(api_url|auth_password|smtp_auth_password)"/);
+    assert.doesNotMatch(text, /hooks\.slack\.com|"(api_url|auth_password|smtp_auth_password|url)"/);
     assert.match(text, /slack_api_url_file/);
     assert.match(text, /auth_password_file/);
+    assert.match(text, /"url_file":"\/etc\/alertmanager\/secrets\/heartbeat-url"/);
+  });
+
+  test('no inhibition can target the heartbeat, whatever its source', () => {
+    for (const r of am.inhibit_rules) assert.ok(r.target_matchers.includes(`severity!="${HEARTBEAT_SEVERITY}"`), JSON.stringify(r));
   });
 });
 

@@ -12,8 +12,15 @@ export interface PromServer {
   log(): string;
 }
 
+export interface PromOptions {
+  /** Alertmanager to send alerts to (its base URL); none by default. */
+  alertmanager?: string;
+  /** More command-line flags, e.g. a short `--rules.alert.resend-delay`. */
+  args?: string[];
+}
+
 /** Starts Prometheus scraping `target` every second as `job`, with the given rule files loaded. */
-export async function startPrometheus(job: string, target: string, ruleFiles: Record<string, string>): Promise<PromServer> {
+export async function startPrometheus(job: string, target: string, ruleFiles: Record<string, string>, opts: PromOptions = {}): Promise<PromServer> {
   const dir = mkdtempSync(join(tmpdir(), 'feexpay-prom-'));
   for (const [file, text] of Object.entries(ruleFiles)) writeFileSync(join(dir, file), text);
   writeFileSync(
@@ -22,9 +29,10 @@ export async function startPrometheus(job: string, target: string, ruleFiles: Re
       global: { scrape_interval: '1s', evaluation_interval: '1s' },
       rule_files: Object.keys(ruleFiles),
       scrape_configs: [{ job_name: job, static_configs: [{ targets: [target] }] }],
+      ...(opts.alertmanager ? { alerting: { alertmanagers: [{ static_configs: [{ targets: [new URL(opts.alertmanager).host] }] }] } } : {}),
     }),
   );
-  const daemon = await startDaemon('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`]);
+  const daemon = await startDaemon('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, ...(opts.args ?? [])]);
   return {
     ...daemon,
     async query(expr) {

@@ -3,9 +3,11 @@
  * (config, routing). Versions as Debian ships them: promtool 2.42, amtool 0.25.
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
+import { HEARTBEAT_ALERT, HEARTBEAT_SEVERITY, RECEIVERS } from '../../alerts/index.ts';
+import { forAlertmanager025 } from './am-compat.ts';
 import { exec, requireTool, writeOutput } from './helpers.ts';
 
 let dir: string;
@@ -47,7 +49,12 @@ describe('promtool', () => {
 });
 
 describe('amtool', () => {
-  const config = () => join(dir, 'alertmanager', 'alertmanager.yml');
+  // The generated file with the heartbeat's url_file as url, which amtool 0.25 knows (am-compat.ts).
+  const config = () => {
+    const file = join(dir, 'alertmanager', 'alertmanager-0.25.yml');
+    writeFileSync(file, forAlertmanager025(readFileSync(join(dir, 'alertmanager', 'alertmanager.yml'), 'utf8')));
+    return file;
+  };
 
   test('check-config accepts alertmanager.yml', async (t) => {
     if (!(await requireTool(t, 'amtool'))) return;
@@ -56,6 +63,7 @@ describe('amtool', () => {
   });
 
   const routes: Array<[string, string]> = [
+    // Every real severity is checked never to reach the heartbeat receiver: the lists are exact.
     ['critical', 'oncall-email,slack-critical'],
     ['warning', 'slack-warning'],
     ['info', 'null'],
@@ -70,4 +78,24 @@ describe('amtool', () => {
       assert.equal(stdout.trim(), receivers);
     });
   }
+
+  const amRoute = async (labels: Record<string, string>) => {
+    const args = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+    return (await exec('amtool', ['config', 'routes', 'test', `--config.file=${config()}`, ...args])).stdout.trim();
+  };
+  const heartbeat = { alertname: HEARTBEAT_ALERT, service: 'feexpay-gateway', component: 'monitoring', severity: HEARTBEAT_SEVERITY };
+
+  test('routes: the heartbeat goes to the heartbeat receiver only, in any namespace', async (t) => {
+    if (!(await requireTool(t, 'amtool'))) return;
+    assert.equal(await amRoute(heartbeat), RECEIVERS.heartbeat);
+    assert.equal(await amRoute({ ...heartbeat, namespace: 'feexpay' }), RECEIVERS.heartbeat);
+  });
+
+  test('routes: the heartbeat route matches that alert only', async (t) => {
+    if (!(await requireTool(t, 'amtool'))) return;
+    // Another alert given the heartbeat's severity by mistake still reaches a human.
+    assert.equal(await amRoute({ ...heartbeat, alertname: 'FeexPayPaymentSuccessRateLow' }), RECEIVERS.warningSlack);
+    // The heartbeat's name at a real severity takes that severity's route, never the ping.
+    assert.equal(await amRoute({ ...heartbeat, severity: 'critical' }), `${RECEIVERS.criticalEmail},${RECEIVERS.criticalSlack}`);
+  });
 });
