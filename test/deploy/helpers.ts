@@ -74,7 +74,8 @@ export function rootWithCronScripts(): URL {
 
 /**
  * Every option on: CronJobs and the shared log volume, an Ingress besides the HTTPRoute, a
- * cert-manager Certificate, the internal route for /admin and /docs, a priority class.
+ * cert-manager Certificate, the internal route for /admin and /docs, a priority class, the
+ * heartbeat's ping URL in the Secret.
  */
 export function withAllOptions(env: EnvName): EnvSettings {
   const s = shipped(env);
@@ -85,6 +86,7 @@ export function withAllOptions(env: EnvName): EnvSettings {
   s.edge.tls.issuer = { kind: 'ClusterIssuer', name: 'letsencrypt' };
   s.edge.internal = { host: `pay-admin.${env}.internal.example.com`, gateway: { name: 'internal', namespace: 'gateway-system', sectionName: null } };
   s.priorityClassName = 'feexpay-critical';
+  s.alerting.heartbeat = true;
   return s;
 }
 

@@ -13,8 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { stringify } from 'yaml';
-import { buildAlertmanagerConfig } from '../../alerts/index.ts';
-import { buildRuleFiles } from '../../alerts/index.ts';
+import { buildAlertmanagerConfig, buildRuleFiles, HEARTBEAT_ALERT, HEARTBEAT_SEVERITY, RECEIVERS } from '../../alerts/index.ts';
+import { alertmanagerConfig } from '../../k8s/alertmanager-config.ts';
+import { warnings } from '../../k8s/checks.ts';
 import { renderK8s, type AmSource, type EnvSettings } from '../../k8s/index.ts';
 import { fixtureDashboards } from './fixtures/inputs.ts';
 import { parseFiles, shipped } from './helpers.ts';
@@ -108,4 +109,51 @@ test('a channel whose Secret key is absent is not referenced (the operator would
   assert.match(noMail, /SLACK_WEBHOOK_URL/);
   s.alerting.slack = false;
   assert.throws(() => amConfigOf(s), /production needs Slack or email/);
+});
+
+/** Our heartbeat as Prometheus sends it from a PrometheusRule (the operator may add namespace). */
+const heartbeat = { alertname: HEARTBEAT_ALERT, severity: HEARTBEAT_SEVERITY, service: 'feexpay-gateway', component: 'monitoring', namespace: 'feexpay' };
+
+test("the heartbeat reaches its own receiver only; the cluster's Watchdog never reaches it nor ours", needsAmtool, () => {
+  const s = shipped('production');
+  s.alerting.heartbeat = true;
+  const amc = amConfigOf(s);
+  assert.deepEqual(receiversFor(amc, heartbeat), [RECEIVERS.heartbeat]);
+  // kube-prometheus-stack's own dead man's switch stays the cluster's.
+  assert.deepEqual(receiversFor(amc, { alertname: 'Watchdog', severity: 'none', namespace: 'monitoring' }), ['cluster-default']);
+  // Even one carrying our service label: the heartbeat route wants our alert's name.
+  assert.ok(!receiversFor(amc, { alertname: 'Watchdog', severity: 'none', service: 'feexpay-gateway' }).includes(RECEIVERS.heartbeat));
+  for (const severity of ['critical', 'warning', 'info'])
+    assert.ok(!receiversFor(amc, { alertname: 'FeexPayGatewayDown', severity, service: 'feexpay-gateway' }).includes(RECEIVERS.heartbeat), severity);
+  const receiver = amc.spec.receivers.find((r: any) => r.name === RECEIVERS.heartbeat);
+  assert.deepEqual(receiver.webhookConfigs, [{ urlSecret: { name: 'feexpay-gateway-secrets', key: 'HEARTBEAT_URL' }, sendResolved: false }]);
+  for (const rule of amc.spec.inhibitRules)
+    assert.ok(
+      rule.targetMatch.some((m: any) => m.name === 'severity' && m.matchType === '!=' && m.value === HEARTBEAT_SEVERITY),
+      JSON.stringify(rule),
+    );
+});
+
+test('without HEARTBEAT_URL the heartbeat still ends at its receiver, which sends nothing, and synth warns for production', needsAmtool, () => {
+  const s = shipped('production');
+  assert.equal(s.alerting.heartbeat, false, 'off until the Secret holds the key');
+  const amc = amConfigOf(s);
+  assert.doesNotMatch(JSON.stringify(amc.spec), /HEARTBEAT_URL|webhookConfigs/);
+  assert.deepEqual(
+    amc.spec.receivers.find((r: any) => r.name === RECEIVERS.heartbeat),
+    { name: RECEIVERS.heartbeat },
+  );
+  assert.deepEqual(receiversFor(amc, heartbeat), [RECEIVERS.heartbeat], 'never Slack or email');
+  assert.ok(warnings(s).some((w) => w.includes('alerting.heartbeat')));
+  assert.ok(!warnings(shipped('staging')).some((w) => w.includes('alerting.heartbeat')));
+  s.alerting.heartbeat = true;
+  assert.ok(!warnings(s).some((w) => w.includes('alerting.heartbeat')));
+});
+
+test("a webhook on any other receiver is refused: it would post to the heartbeat's URL", () => {
+  const s = shipped('production');
+  s.alerting.heartbeat = true;
+  const source = structuredClone(alertmanager);
+  source.receivers.push({ name: 'tickets', webhook_configs: [{ url_file: '/etc/alertmanager/secrets/tickets' }] });
+  assert.throws(() => alertmanagerConfig(source, {}, s.alerting), /Receiver tickets: webhook_configs translate only for the heartbeat receiver/);
 });
