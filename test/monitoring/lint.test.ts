@@ -5,17 +5,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import {
-  alertNames,
-  buildAlertmanagerConfig,
-  buildRuleGroups,
-  HEARTBEAT_ALERT,
-  HEARTBEAT_SEVERITY,
-  isAlertingRule,
-  isRecordingRule,
-  MAX_RULES_PER_GROUP,
-  monitoringConfig,
-} from '../../alerts/index.ts';
+import { alertNames, buildAlertmanagerConfig, buildRuleGroups, isAlertingRule, isRecordingRule, MAX_RULES_PER_GROUP, monitoringConfig } from '../../alerts/index.ts';
+import { HEARTBEAT_SEVERITY } from '../../alerts/knobs.ts';
+import { HEARTBEAT_ALERT } from '../../alerts/rules/heartbeat.ts';
 import { buildRuleTestModels } from '../../alerts/tests/index.ts';
 import { API_UID, DATABASE_UID, INFRA_UID, PAYMENTS_UID, buildDashboards } from '../../dashboards/index.ts';
 import { FEEXPAY_CLIENT_TIMEOUTS_SECONDS, serviceMetrics } from '../../src/metrics/catalog.ts';
