@@ -1,10 +1,16 @@
 /**
  * Probes. Liveness is cheap and never touches a dependency (a database outage must not get every
- * pod restarted); readiness reports each dependency and fails only on the database. Each check is
- * bounded, and a failed one says why (the error code, or that nothing answered in time). Redis
- * down is reported, with where the rate limits are counted meanwhile (this process). An overloaded
- * process (load shedding, plugins/external/load-shedding.ts) is not ready, so the balancer sends
- * its traffic elsewhere until it recovers, but it is alive: restarting it would lose its work.
+ * pod restarted). Readiness says whether this process can take traffic: an overloaded one (load
+ * shedding, plugins/external/load-shedding.ts) cannot, so the balancer sends its traffic elsewhere
+ * until it recovers, but it is alive: restarting it would lose its work. Each dependency is
+ * reported, bounded in time, and a failed check says why (the error code, or that nothing
+ * answered in time); none of them makes the process unready. The database is shared by every
+ * replica: failing readiness on it took every pod out of the Service at once, so clients got the
+ * edge's own 503 page (no JSON, no Retry-After) instead of the service's `service_unavailable`,
+ * FeexPay's callbacks got it too, and "no replica available" paged beside the database's own
+ * alerts for one incident. A pod that cannot reach the database at start never becomes ready: the
+ * start itself waits for the database (DATABASE_START_TIMEOUT_MS) and exits without it. Redis
+ * down is reported with where the rate limits are counted meanwhile (this process).
  */
 import type { FastifyPluginAsync } from 'fastify';
 
@@ -38,12 +44,12 @@ const health: FastifyPluginAsync = async (app) => {
     const feexpay = app.feexpayHealth();
     const overloaded = app.isUnderPressure();
     const usage = app.memoryUsage();
-    const ready = database.ok && !overloaded;
-    reply.status(ready ? 200 : 503);
+    reply.status(overloaded ? 503 : 200);
     return {
-      status: ready ? 'ready' : 'not_ready',
+      // degraded: ready, answering what needs the database with 503 service_unavailable meanwhile.
+      status: overloaded ? 'not_ready' : database.ok ? 'ready' : 'degraded',
       checks: {
-        database: { status: database.ok ? 'up' : 'down', ...database },
+        database: { status: database.ok ? 'up' : 'down', ...database, required: false },
         ...(redis
           ? { redis: { status: redis.ok ? 'up' : 'down', ...redis, required: false, rate_limits: app.rateCounters.mode === 'redis' && redis.ok ? 'shared' : 'this_process' } }
           : {}),
