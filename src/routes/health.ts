@@ -56,7 +56,7 @@ const health: FastifyPluginAsync = async (app) => {
         feexpay: { ...feexpay, required: false },
         load: {
           status: overloaded ? 'overloaded' : 'ok',
-          event_loop_delay_ms: Math.round(usage.eventLoopDelay),
+          event_loop_delay_ms: app.eventLoopDelayMs(),
           heap_used_bytes: usage.heapUsed,
           rss_bytes: usage.rssBytes,
         },

@@ -83,11 +83,12 @@ test('without an override the configured PAYOUT_DAILY_CAP applies, per currency'
 test('two replicas reconcile pending payouts once each (PostgreSQL)', async (ctx) => {
   if (t.database.kind !== 'postgres') return ctx.skip('PGlite is single-process');
   const m = await merchantWithCap('replicas', { XOF: 100_000 });
+  // Counted from before the payouts exist: the first replica's own timer may check some of them
+  // before the explicit passes below (under load, while the later ones are still being created),
+  // and those checks count as well.
+  const before = t.sim.snapshot().statusCalls.single;
   const ids: string[] = [];
   for (let i = 0; i < 20; i++) ids.push((await postPayout(t, payoutBody('04', 400 + i), newKey(), m.apiKey)).body.id);
-  // Counted from before the payouts fall due: the first replica's own timer may claim some of
-  // them before the explicit passes below, and those checks count as well.
-  const before = t.sim.snapshot().statusCalls.single;
   await t.database
     .db('payouts')
     .whereIn('id', ids)
@@ -104,7 +105,12 @@ test('two replicas reconcile pending payouts once each (PostgreSQL)', async (ctx
       rows.every((r) => r.check_attempts === 1),
       'every payout claimed by one replica only',
     );
-    assert.ok(t.sim.snapshot().statusCalls.single - before >= 20);
+    // A payout whose transfer answer was lost (a FeexPay call timed out on a loaded machine) has
+    // no reference yet: it is claimed, rescheduled, and asks FeexPay nothing.
+    const withReference = rows.filter((r) => r.feexpay_reference).length;
+    assert.ok(withReference > 0, 'the transfers were answered');
+    const asked = t.sim.snapshot().statusCalls.single - before;
+    assert.ok(asked >= withReference, `${asked} status calls for ${withReference} payouts with a reference`);
   } finally {
     await second.close();
   }

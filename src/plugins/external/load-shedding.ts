@@ -33,8 +33,22 @@ export interface LoadSheddingOptions {
   settings: LoadSheddingConfig;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The event loop delay of the last sample, in whole milliseconds (always a number). */
+    eventLoopDelayMs(): number;
+  }
+}
+
 export default fp<LoadSheddingOptions>(
   async (app, { settings }) => {
+    // under-pressure reports Infinity when no turn of the loop completed within a sample: the loop
+    // was blocked for at least the sample interval, which is what is said (JSON has no Infinity,
+    // and readiness and the log line printed null).
+    const eventLoopDelayMs = () => {
+      const delay = app.memoryUsage().eventLoopDelay;
+      return Math.round(Number.isFinite(delay) ? delay : settings.sampleIntervalMs);
+    };
     let lastLogAt = 0;
     let shedSinceLog = 0;
     const options: FastifyUnderPressureOptions = {
@@ -56,7 +70,7 @@ export default fp<LoadSheddingOptions>(
               reason,
               value: typeof value === 'number' ? Math.round(value) : value,
               shed: shedSinceLog,
-              eventLoopDelayMs: Math.round(usage.eventLoopDelay),
+              eventLoopDelayMs: eventLoopDelayMs(),
               heapUsedBytes: usage.heapUsed,
               rssBytes: usage.rssBytes,
             },
@@ -71,6 +85,7 @@ export default fp<LoadSheddingOptions>(
       },
     };
     await app.register(underPressure, options);
+    app.decorate('eventLoopDelayMs', eventLoopDelayMs);
   },
   { name: 'load-shedding', dependencies: ['metrics', 'errors'] },
 );
