@@ -132,7 +132,7 @@ export interface AlertmanagerSettings {
   /** Secrets are read from these paths at run time; the repository never holds their contents. */
   slackApiUrlFile: string;
   smtpPasswordFile: string;
-  /** The external dead man's switch's ping URL (healthchecks.io, Dead Man's Snitch, an Opsgenie heartbeat...). */
+  /** The external dead man's switch's ping URL (healthchecks.io, Dead Man's Snitch, a Better Stack heartbeat: a bare URL). */
   heartbeatUrlFile: string;
   slackChannelCritical: string;
   slackChannelWarning: string;
