@@ -43,7 +43,7 @@ const health: FastifyPluginAsync = async (app) => {
     const redis = app.redis ? await timed(app.redis.ping()) : null;
     const feexpay = app.feexpayHealth();
     const overloaded = app.isUnderPressure();
-    const usage = app.memoryUsage();
+    const usage = app.loadUsage();
     reply.status(overloaded ? 503 : 200);
     return {
       // degraded: ready, answering what needs the database with 503 service_unavailable meanwhile.
@@ -56,8 +56,8 @@ const health: FastifyPluginAsync = async (app) => {
         feexpay: { ...feexpay, required: false },
         load: {
           status: overloaded ? 'overloaded' : 'ok',
-          event_loop_delay_ms: app.eventLoopDelayMs(),
-          heap_used_bytes: usage.heapUsed,
+          event_loop_delay_ms: usage.eventLoopDelayMs,
+          heap_used_bytes: usage.heapUsedBytes,
           rss_bytes: usage.rssBytes,
         },
       },

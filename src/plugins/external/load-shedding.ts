@@ -35,8 +35,8 @@ export interface LoadSheddingOptions {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The event loop delay of the last sample, in whole milliseconds (always a number). */
-    eventLoopDelayMs(): number;
+    /** The last sample, as readiness and the shedding line report it (the delay always a number). */
+    loadUsage(): { eventLoopDelayMs: number; heapUsedBytes: number; rssBytes: number };
   }
 }
 
@@ -45,9 +45,10 @@ export default fp<LoadSheddingOptions>(
     // under-pressure reports Infinity when no turn of the loop completed within a sample: the loop
     // was blocked for at least the sample interval, which is what is said (JSON has no Infinity,
     // and readiness and the log line printed null).
-    const eventLoopDelayMs = () => {
-      const delay = app.memoryUsage().eventLoopDelay;
-      return Math.round(Number.isFinite(delay) ? delay : settings.sampleIntervalMs);
+    const loadUsage = () => {
+      const usage = app.memoryUsage();
+      const delay = usage.eventLoopDelay;
+      return { eventLoopDelayMs: Math.round(Number.isFinite(delay) ? delay : settings.sampleIntervalMs), heapUsedBytes: usage.heapUsed, rssBytes: usage.rssBytes };
     };
     let lastLogAt = 0;
     let shedSinceLog = 0;
@@ -64,15 +65,12 @@ export default fp<LoadSheddingOptions>(
         shedSinceLog++;
         const now = Date.now();
         if (now - lastLogAt >= LOG_EVERY_MS) {
-          const usage = app.memoryUsage();
           req.log.warn(
             {
               reason,
               value: typeof value === 'number' ? Math.round(value) : value,
               shed: shedSinceLog,
-              eventLoopDelayMs: eventLoopDelayMs(),
-              heapUsedBytes: usage.heapUsed,
-              rssBytes: usage.rssBytes,
+              ...loadUsage(),
             },
             'overloaded: shedding requests with 503',
           );
@@ -85,7 +83,7 @@ export default fp<LoadSheddingOptions>(
       },
     };
     await app.register(underPressure, options);
-    app.decorate('eventLoopDelayMs', eventLoopDelayMs);
+    app.decorate('loadUsage', loadUsage);
   },
   { name: 'load-shedding', dependencies: ['metrics', 'errors'] },
 );
