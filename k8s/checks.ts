@@ -17,7 +17,9 @@ export interface ConnectionDemand {
 /**
  * Worst case of connections to the database: every HPA replica plus the rollout's surge pod with
  * a full pool each, the migration Job and every enabled CronJob with theirs. (A pod's init
- * container and its API container never hold connections at the same time.)
+ * container and its API container never hold connections at the same time. Draining pods,
+ * which Kubernetes does not count against maxSurge, close their idle connections when the drain
+ * starts: src/db/idle-connections.ts.)
  */
 export function connectionDemand(s: EnvSettings): ConnectionDemand {
   const api = (s.replicas.max + MAX_SURGE) * s.database.poolMax;

@@ -70,6 +70,11 @@ export class SimulatorEngine implements SimulatorControl {
     return this.mode;
   }
 
+  /** How many requests wait in 'hang' mode now (a test can start its work once one does). */
+  hangingRequests(): number {
+    return this.hanging.size;
+  }
+
   /** In 'hang' mode a request waits here until the mode changes or the simulator closes. */
   hang(): Promise<void> {
     return new Promise((resolve) => {

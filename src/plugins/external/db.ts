@@ -2,6 +2,7 @@
 import fp from 'fastify-plugin';
 import type { Knex } from 'knex';
 import { ConfigError } from '../../config.ts';
+import { closeIdleConnections } from '../../db/idle-connections.ts';
 import { closeDatabase, createKnex, isEmbedded, type DatabaseTimeoutOptions } from '../../db/knex.ts';
 import { migrateLatest } from '../../db/migrate.ts';
 
@@ -61,7 +62,15 @@ export default fp<DbPluginOptions>(
     const db =
       opts.db ?? createKnex({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, poolMax: opts.poolMax, timeouts: opts.timeouts, log: app.log.child({ component: 'db' }) });
     app.decorate('db', db);
-    if (!opts.db) app.addHook('onClose', async () => closeDatabase(db));
+    if (!opts.db) {
+      // preClose: when the drain starts, not after in-flight requests have finished.
+      if (!isEmbedded(db)) {
+        app.addHook('preClose', async () => {
+          if (!closeIdleConnections(db)) app.log.warn({ event: 'database.drain' }, 'the pool cannot close idle connections early; they close at the end of the drain');
+        });
+      }
+      app.addHook('onClose', async () => closeDatabase(db));
+    }
     if (!opts.db && opts.databaseUrl) {
       try {
         await waitForDatabase(db, opts.databaseUrl, opts.startTimeoutMs ?? 0, app.log);
