@@ -27,7 +27,8 @@ let sim: RunningSimulator;
 let database: TestDatabase | null = null;
 let dataDir: string | null = null;
 let service: ServiceProcess | null = null;
-const logFile = path.join(LOG_DIR, 'faults-graceful-drain.log');
+// One file per database kind: the test reads it back, and the two suites may run side by side.
+const logFile = path.join(LOG_DIR, `faults-graceful-drain-${process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite'}.log`);
 
 before(async () => {
   fs.mkdirSync(LOG_DIR, { recursive: true });
