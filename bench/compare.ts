@@ -20,8 +20,9 @@
  * e.g. '{"off":{},"shipped":{"observability":"shipped"},"warn":{"observability":"shipped","env":{"LOG_LEVEL":"warn"}}}'
  *
  * Printed per variant: the service's CPU per request, its database's backends' CPU per request,
- * requests per second, RSS, each per round and as a mean, and the share of HOT updates among the
- * payments table's updates.
+ * requests per second, RSS and the host's steal time (a round with much of it says more about the
+ * host than about the variant), each per round and as a mean, and the share of HOT updates among
+ * the payments table's updates.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,7 +32,7 @@ import { benchAdminUrl, createBenchDatabase, type BenchDatabase } from './lib/da
 import { startFakeSentry } from './lib/fake-sentry.ts';
 import { ensureWrk, removeLinesFiles } from './lib/load.ts';
 import { samplePostgresCpu } from './lib/postgres-cpu.ts';
-import { cpuSeconds, sampleRss, startService, startSimulatorProcess, type Proc } from './lib/processes.ts';
+import { cpuSeconds, sampleRss, sampleSteal, startService, startSimulatorProcess, type Proc } from './lib/processes.ts';
 import { getLoad, postLoad, type PassOptions } from './lib/scenarios.ts';
 import { OFF, serviceEnv, shipped } from './lib/service-env.ts';
 
@@ -48,7 +49,7 @@ interface Side {
   service: Proc;
   db: BenchDatabase;
   ids: string[];
-  rounds: { cpuMs: number; pgMs: number; rps: number; rssMb: number }[];
+  rounds: { cpuMs: number; pgMs: number; rps: number; rssMb: number; stealPct: number }[];
 }
 
 const { values: args, positionals } = parseArgs({
@@ -75,6 +76,7 @@ const COLUMNS: [string, (r: Round) => number, number][] = [
   ['PostgreSQL ms/req', (r) => r.pgMs, 3],
   ['req/s', (r) => r.rps, 0],
   ['RSS max MB', (r) => r.rssMb, 0],
+  ['host steal %', (r) => r.stealPct, 1],
 ];
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -106,9 +108,10 @@ async function main(): Promise<void> {
         const cpu0 = cpuSeconds(s.service.pid);
         const pg = samplePostgresCpu(s.db.name);
         const rss = sampleRss(s.service.pid);
+        const steal = sampleSteal();
         const r = await load(s);
         const cpuMs = ((cpuSeconds(s.service.pid) - cpu0) * 1000) / r.total;
-        s.rounds.push({ cpuMs, pgMs: (pg.stop().databaseSeconds * 1000) / r.total, rps: r.requestsPerSec, rssMb: rss.stop().maxMb });
+        s.rounds.push({ cpuMs, pgMs: (pg.stop().databaseSeconds * 1000) / r.total, rps: r.requestsPerSec, rssMb: rss.stop().maxMb, stealPct: 100 * steal.stop() });
       }
     }
     console.log(`${args.load === 'post' ? 'POST /v1/payments' : 'GET /v1/payments/:id'}, ${o.connections} connections, ${o.rounds} rounds of ${o.durationSec} s`);

@@ -112,6 +112,26 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/**
+ * The share of the machine's CPU time the hypervisor gave to other guests (steal, from /proc/stat)
+ * between start and stop. On a shared VM it can reach a third of a segment, slowing every process
+ * at once and each side of a ratio by a different amount: a figure to read a run's ratios by.
+ */
+export function sampleSteal(): { stop(): number } {
+  const read = () => {
+    const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    return { steal: fields[7] ?? 0, total: fields.reduce((a, b) => a + b, 0) };
+  };
+  const start = read();
+  return {
+    stop() {
+      const end = read();
+      const total = end.total - start.total;
+      return total > 0 ? (end.steal - start.steal) / total : 0;
+    },
+  };
+}
+
 export interface RssSampler {
   stop(): { maxMb: number; meanMb: number; samples: { t: number; mb: number }[] };
 }

@@ -50,7 +50,19 @@ export function ratiosOf(p: Record<Mode, PassResult>): Ratio[] {
 }
 
 function scenarioLine(label: string, s: ScenarioResult): string {
-  return `| ${s.scenario} | ${label} | ${f0(s.requestsPerSec)} | ${f1(s.p50Ms)} | ${f1(s.p99Ms)} | ${s.non2xx + s.errors + s.timeouts} | ${f0(s.rssMaxMb)} | ${f3(s.cpuMsPerRequest)} | ${f3(s.pgServerMsPerRequest)} | ${f3(s.pgDatabaseMsPerRequest)} |`;
+  return `| ${s.scenario} | ${label} | ${f0(s.requestsPerSec)} | ${f1(s.p50Ms)} | ${f1(s.p99Ms)} | ${s.non2xx + s.errors + s.timeouts} | ${f0(s.rssMaxMb)} | ${f3(s.cpuMsPerRequest)} | ${f3(s.pgServerMsPerRequest)} | ${f3(s.pgDatabaseMsPerRequest)} | ${pct(s.steal.mean)} (${pct(s.steal.max)}) |`;
+}
+
+const pct = (share: number) => (Number.isFinite(share) ? (100 * share).toFixed(1) : '-');
+
+/** Above this share of steal in any segment, a ratio says more about the host than about the code. */
+export const STEAL_WARNING = 0.05;
+
+/** The worst steal of any segment of the passes, and the sentence the report and the console give it. */
+export function stealNote(p: Record<Mode, PassResult>): string | null {
+  const worst = Math.max(...Object.values(p).flatMap((x) => x.scenarios.map((s) => s.steal.max)));
+  if (!(worst > STEAL_WARNING)) return null;
+  return `The host took up to ${pct(worst)}% of the machine's CPU (steal time) during a segment: every process slowed at once, by different amounts on each side of a ratio. Read these ratios as disturbed and run again.`;
 }
 
 export function toMarkdown(r: BenchReport): string {
@@ -62,8 +74,10 @@ export function toMarkdown(r: BenchReport): string {
     'Servers: off = the service, LOG_LEVEL=silent, no Sentry; shipped = JSON logs at info with the LOG_DIR files, Sentry 10% traces; reference = bench/reference-server.mjs.',
     '',
   );
-  lines.push('| scenario | server | req/s | p50 ms | p99 ms | non-2xx/errors | RSS max MB | server CPU ms/req | PostgreSQL CPU ms/req (all) | PostgreSQL CPU ms/req (own db) |');
-  lines.push('| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: |');
+  lines.push(
+    '| scenario | server | req/s | p50 ms | p99 ms | non-2xx/errors | RSS max MB | server CPU ms/req | PostgreSQL CPU ms/req (all) | PostgreSQL CPU ms/req (own db) | host steal % (worst segment) |',
+  );
+  lines.push('| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |');
   const labels = { off: 'off', on: 'shipped', ref: 'reference' } as const;
   r.passes.off.scenarios.forEach((_, i) => {
     for (const m of ['off', 'on', 'ref'] as const) {
@@ -80,6 +94,8 @@ export function toMarkdown(r: BenchReport): string {
   if (r.events)
     lines.push(`| merchant event deliveries per second | ${f0(r.events.perSecond)} | >= ${EVENTS_TARGET} | ${r.events.perSecond >= EVENTS_TARGET ? 'met' : 'missed'} |`);
   lines.push('');
+  const steal = stealNote(r.passes);
+  if (steal) lines.push(steal, '');
   const withMetrics = (['off', 'on'] as const).filter((m) => r.passes[m].metrics);
   if (withMetrics.length) {
     lines.push('| /metrics scrape | payments recorded | p50 ms | p99 ms | body bytes | /health/live p50 ms (floor) | /health/live p99 ms (floor) | target |');

@@ -11,7 +11,7 @@ import type { Knex } from 'knex';
 import { dbCounters, samplePaymentIds, type BenchDatabase } from './database.ts';
 import { keyPrefix, linesFile, pathLatencies, runLoad, type LoadResult } from './load.ts';
 import { samplePostgresCpu } from './postgres-cpu.ts';
-import { cpuSeconds, sampleRss, type Proc } from './processes.ts';
+import { cpuSeconds, sampleRss, sampleSteal, type Proc } from './processes.ts';
 import { sampleValue } from './prometheus-text.ts';
 import { BATCHED_STATEMENTS, serviceMetrics } from '../../src/metrics/catalog.ts';
 
@@ -26,6 +26,8 @@ export interface ScenarioResult extends LoadResult {
   /** PostgreSQL CPU ms per answered request: every server process, and the backends of this side's database. */
   pgServerMsPerRequest: number;
   pgDatabaseMsPerRequest: number;
+  /** The host's steal time, as a share of the machine's CPU: mean and worst of the segments. */
+  steal: { mean: number; max: number };
 }
 
 export interface PassResult {
@@ -64,14 +66,16 @@ interface Segment {
   cpuSeconds: number;
   pg: { serverSeconds: number; databaseSeconds: number };
   rss: { maxMb: number; meanMb: number };
+  steal: number;
 }
 
 async function segment(side: Side, work: () => Promise<LoadResult>): Promise<Segment> {
   const rss = sampleRss(side.service.pid);
   const pg = samplePostgresCpu(side.db.name);
+  const steal = sampleSteal();
   const before = cpuSeconds(side.service.pid);
   const r = await work();
-  return { r, cpuSeconds: cpuSeconds(side.service.pid) - before, pg: pg.stop(), rss: rss.stop() };
+  return { r, cpuSeconds: cpuSeconds(side.service.pid) - before, pg: pg.stop(), rss: rss.stop(), steal: steal.stop() };
 }
 
 /** Segments of equal length: rates and latency percentiles are their means, counts their sums. */
@@ -104,6 +108,7 @@ function merge(scenario: string, parts: Segment[]): ScenarioResult {
       sum((p) => p.pg.databaseSeconds),
       answered,
     ),
+    steal: { mean: mean((p) => p.steal), max: Math.max(...parts.map((p) => p.steal)) },
   };
 }
 
