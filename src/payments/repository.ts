@@ -150,12 +150,14 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number, o
     },
 
     /**
-     * Claims expired payments due for a late look (see the reconciler). The claim clears the
-     * time, so replicas never look twice; the caller schedules the next look, if any.
+     * Claims expired payments due for a late look (see the reconciler). The claim pushes the time
+     * a lease ahead, so replicas never look twice, and a look cut short (the process killed, a
+     * pass stopped) comes back when the lease ends; the caller schedules the next look, if any.
+     * Clearing the time instead lost the look for good on a crash: a late success unseen.
      */
-    async claimLateChecks(limit: number): Promise<PaymentRow[]> {
+    async claimLateChecks(limit: number, leaseMs: number): Promise<PaymentRow[]> {
       const { rows } = await db.raw(
-        `UPDATE payments SET late_check_at = NULL
+        `UPDATE payments SET late_check_at = now() + (? * interval '1 millisecond')
          WHERE id IN (
            SELECT id FROM payments
            WHERE late_check_at <= now() AND status = 'expired'
@@ -163,7 +165,7 @@ export function createPaymentRepository(db: Knex, idempotencyTtlHours: number, o
            LIMIT ?
            FOR UPDATE SKIP LOCKED)
          RETURNING *`,
-        [limit],
+        [leaseMs, limit],
       );
       return rows as PaymentRow[];
     },

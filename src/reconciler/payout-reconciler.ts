@@ -11,6 +11,7 @@ import type { ServiceMetrics } from '../metrics/service-metrics.ts';
 import type { PayoutRepository, PayoutRow } from '../payouts/repository.ts';
 import type { PayoutSettler } from '../payouts/settle.ts';
 import type { Config } from '../config.ts';
+import { checkClaimed } from './claimed-checks.ts';
 import { createLoop } from './loop.ts';
 
 export interface PayoutReconcilerDeps {
@@ -68,23 +69,20 @@ export function createPayoutReconciler(deps: PayoutReconcilerDeps) {
     return later(p, now, 'error');
   }
 
-  async function runOnce(): Promise<Record<PayoutCheckOutcome, number>> {
+  async function runOnce(signal?: AbortSignal): Promise<Record<PayoutCheckOutcome | 'deferred', number>> {
     const counts: Record<PayoutCheckOutcome, number> = { settled: 0, still_pending: 0, review: 0, error: 0 };
+    const claimedAt = Date.now();
     const due = await deps.payouts.claimDue(s.batchSize, deps.leaseMs);
-    for (let i = 0; i < due.length; i += PARALLEL_CHECKS) {
-      const outcomes = await Promise.all(
-        due.slice(i, i + PARALLEL_CHECKS).map((p) =>
-          check(p).catch((err: unknown) => {
-            deps.log.error({ event: 'payout_reconciler.check_failed', payout_id: p.id, err }, 'payout check failed');
-            deps.onFailure?.(err);
-            return 'error' as const;
-          }),
-        ),
-      );
-      for (const o of outcomes) counts[o] += 1;
-    }
-    if (due.length > 0) deps.log.info({ event: 'payout_reconciler.pass', claimed: due.length, ...counts }, 'payout reconciler pass');
-    return counts;
+    const { outcomes, deferred } = await checkClaimed(due, { parallel: PARALLEL_CHECKS, leaseMs: deps.leaseMs, claimedAt, signal }, (p) =>
+      check(p).catch((err: unknown) => {
+        deps.log.error({ event: 'payout_reconciler.check_failed', payout_id: p.id, err }, 'payout check failed');
+        deps.onFailure?.(err);
+        return 'error' as const;
+      }),
+    );
+    for (const o of outcomes) counts[o] += 1;
+    if (due.length > 0) deps.log.info({ event: 'payout_reconciler.pass', claimed: due.length, ...counts, deferred }, 'payout reconciler pass');
+    return { ...counts, deferred };
   }
 
   async function refreshGauges(): Promise<void> {
@@ -94,10 +92,10 @@ export function createPayoutReconciler(deps: PayoutReconcilerDeps) {
     deps.metrics.payoutsOldestPending.set(oldestPendingSeconds);
   }
 
-  const loop = createLoop(s.intervalMs, async () => {
+  const loop = createLoop(s.intervalMs, async (signal) => {
     try {
       await refreshGauges();
-      await runOnce();
+      await runOnce(signal);
     } catch (err) {
       deps.log.error({ event: 'payout_reconciler.pass_failed', err }, 'payout reconciler pass failed');
       deps.onFailure?.(err);

@@ -15,6 +15,7 @@ import type { PaymentRepository, PaymentRow } from '../payments/repository.ts';
 import type { ReviewItems } from '../payments/review-items.ts';
 import type { Settler } from '../payments/settle.ts';
 import type { Config } from '../config.ts';
+import { checkClaimed } from './claimed-checks.ts';
 import { createLoop } from './loop.ts';
 
 export interface ReconcilerDeps {
@@ -26,7 +27,7 @@ export interface ReconcilerDeps {
   metrics: ServiceMetrics;
   log: FastifyBaseLogger;
   settings: Config['reconciler'];
-  /** A claimed row is hidden from other replicas this long: longer than one status call. */
+  /** A claimed row (due or late) is hidden from other replicas this long: longer than one status call. */
   leaseMs: number;
   onFailure?: (err: unknown) => void;
 }
@@ -115,36 +116,38 @@ export function createReconciler(deps: ReconcilerDeps) {
       await deps.payments.scheduleLateCheck(p.id, new Date(now + s.lateCheckAfterMs));
       return 'error';
     }
-    if (st.kind === 'found' && (await deps.settler.confirm(p, st, 'reconciler')) === 'review') return 'review';
+    if (st.kind === 'found' && (await deps.settler.confirm(p, st, 'reconciler')) === 'review') {
+      // The claim's lease would bring it back: the review item holds it now.
+      await deps.payments.scheduleLateCheck(p.id, null);
+      return 'review';
+    }
     await deps.payments.scheduleLateCheck(p.id, next);
     return 'settled';
   }
 
-  async function runOnce(): Promise<Record<CheckOutcome, number>> {
+  /** One pass; `deferred` counts the claimed rows it left for their lease to end (see claimed-checks.ts). */
+  async function runOnce(signal?: AbortSignal): Promise<Record<CheckOutcome | 'deferred', number>> {
     const counts: Record<CheckOutcome, number> = { settled: 0, still_pending: 0, expired: 0, review: 0, error: 0 };
+    const claimedAt = Date.now();
     const claimed = await deps.payments.claimDue(s.batchSize, deps.leaseMs);
-    const late = await deps.payments.claimLateChecks(s.batchSize);
+    const late = await deps.payments.claimLateChecks(s.batchSize, deps.leaseMs);
     const due: [PaymentRow, (p: PaymentRow) => Promise<CheckOutcome>][] = [
       ...claimed.map((p) => [p, check] as [PaymentRow, typeof check]),
       ...late.map((p) => [p, lateCheck] as [PaymentRow, typeof check]),
     ];
-    for (let i = 0; i < due.length; i += PARALLEL_CHECKS) {
-      const outcomes = await Promise.all(
-        due.slice(i, i + PARALLEL_CHECKS).map(([p, run]) =>
-          run(p).catch((err: unknown) => {
-            deps.log.error({ event: 'reconciler.check_failed', payment_id: p.id, err }, 'reconciler check failed');
-            deps.onFailure?.(err);
-            return 'error' as const;
-          }),
-        ),
-      );
-      for (const o of outcomes) {
-        counts[o] += 1;
-        deps.metrics.reconcilerChecks.inc({ outcome: o });
-      }
+    const { outcomes, deferred } = await checkClaimed(due, { parallel: PARALLEL_CHECKS, leaseMs: deps.leaseMs, claimedAt, signal }, ([p, run]) =>
+      run(p).catch((err: unknown) => {
+        deps.log.error({ event: 'reconciler.check_failed', payment_id: p.id, err }, 'reconciler check failed');
+        deps.onFailure?.(err);
+        return 'error' as const;
+      }),
+    );
+    for (const o of outcomes) {
+      counts[o] += 1;
+      deps.metrics.reconcilerChecks.inc({ outcome: o });
     }
-    if (due.length > 0) deps.log.info({ event: 'reconciler.pass', claimed: due.length, ...counts }, 'reconciler pass');
-    return counts;
+    if (due.length > 0) deps.log.info({ event: 'reconciler.pass', claimed: due.length, ...counts, deferred }, 'reconciler pass');
+    return { ...counts, deferred };
   }
 
   async function refreshGauges(): Promise<void> {
@@ -159,10 +162,10 @@ export function createReconciler(deps: ReconcilerDeps) {
 
   let passes = 0;
 
-  async function tick(): Promise<void> {
+  async function tick(signal: AbortSignal): Promise<void> {
     try {
       await refreshGauges();
-      await runOnce();
+      await runOnce(signal);
       if (passes++ % 100 === 0) await deps.payments.purgeExpiredKeys();
       deps.metrics.reconcilerRuns.inc({ result: 'ok' });
     } catch (err) {
@@ -178,7 +181,7 @@ export function createReconciler(deps: ReconcilerDeps) {
     runOnce,
     refreshGauges,
     start: loop.start,
-    /** Stops scheduling and waits for a pass in progress, so shutdown never cuts a transition. */
+    /** Stops scheduling; a pass in progress starts no new checks and is waited for, so shutdown never cuts a transition. */
     stop: loop.stop,
   };
 }
