@@ -16,6 +16,7 @@ import { MIGRATION_DEADLINE_SECONDS } from './migrate-job.ts';
 import { MIGRATION_SECRET_KEYS, secretEnv } from './secrets.ts';
 import { API_NODE_FLAGS, baseContainer, basePodSpec, nodeCommand, withLogsVolume } from './pod.ts';
 import type { EnvSettings } from './settings.ts';
+import { drainBoundMs } from '../src/drain-bound.ts';
 
 export const API_COMPONENT = 'api';
 
@@ -44,10 +45,10 @@ function schemaWaitContainer(s: EnvSettings): IContainer {
 
 /**
  * preStop, then the server's own drain: close-with-grace waits for in-flight requests up to the
- * FeexPay timeout + 5 s (src/server.ts), then 5 s of margin before the kubelet's SIGKILL.
+ * FeexPay timeout + 5 s (src/drain-bound.ts), then 5 s of margin before the kubelet's SIGKILL.
  */
 export function gracePeriodSeconds(s: EnvSettings): number {
-  return PRE_STOP_SECONDS + Math.ceil(s.app.feexpayRequestTimeoutMs / 1000) + 5 + 5;
+  return PRE_STOP_SECONDS + Math.ceil(drainBoundMs(s.app.feexpayRequestTimeoutMs) / 1000) + 5;
 }
 
 function apiContainer(s: EnvSettings): IContainer {

@@ -10,6 +10,7 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './build-app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { startMetricsServer } from './metrics/metrics-server.ts';
+import { drainBoundMs } from './drain-bound.ts';
 import { ensureDemoMerchant } from './merchants/demo-merchant.ts';
 import { flushSentry } from './observability/sentry.ts';
 import { describeListenError, ensureHostResolves, ensureWritableDirectory } from './startup-checks.ts';
@@ -46,8 +47,8 @@ await listening();
 const metricsServer = config.metricsPort !== null ? await startMetricsServer(app.metricsRegistry, config.host, config.metricsPort) : null;
 
 // Long enough for an in-flight FeexPay request (its timeout) to finish, plus the close and the
-// Sentry flush; the pod's grace period (k8s/api.ts) is sized from the same timeout.
-closeWithGrace({ delay: config.feexpay.requestTimeoutMs + 5_000 }, async ({ signal, err }) => {
+// Sentry flush (drain-bound.ts: the pod's grace period and compose's stop_grace_period follow it).
+closeWithGrace({ delay: drainBoundMs(config.feexpay.requestTimeoutMs) }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'closing after an uncaught error');
   else app.log.info({ signal }, 'shutting down');
   await metricsServer?.close();

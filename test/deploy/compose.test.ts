@@ -16,6 +16,8 @@ import { forAlertmanager025 } from '../monitoring/am-compat.ts';
 import { SOURCE_MAPS_PRELOAD } from '../../k8s/pod.ts';
 import { SIMULATOR_DEFAULT_API_KEY } from '../../src/feexpay/simulator/options.ts';
 import { nodeCommandFiles, runSynth, SECRET_PATTERNS, sourceOf, strings } from './helpers.ts';
+import { drainBoundMs } from '../../src/drain-bound.ts';
+import { loadConfig } from '../../src/config.ts';
 
 interface Service {
   image?: string;
@@ -26,6 +28,7 @@ interface Service {
   env_file?: { path: string; required: boolean }[];
   environment?: Record<string, string>;
   depends_on?: Record<string, unknown> | string[];
+  stop_grace_period?: string;
 }
 const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, Service> };
 const services = compose.services;
@@ -218,4 +221,11 @@ test("PostgreSQL is not bound on the host's 5432 (a local server listens there);
 test('the API does not migrate at start: the migrate service ran before it', () => {
   assert.equal(services.api!.environment?.MIGRATE_ON_START, 'false');
   assert.deepEqual((services.api!.depends_on as Record<string, { condition: string }>).migrate, { condition: 'service_completed_successfully' });
+});
+
+test("compose waits for the API's drain before it kills it (Docker's default is 10 s)", () => {
+  const m = /^(\d+)s$/.exec(services.api!.stop_grace_period ?? '');
+  assert.ok(m, `stop_grace_period ${services.api!.stop_grace_period} is given in seconds`);
+  const timeout = loadConfig({ ...envOf('api'), HOST: '127.0.0.1' }).feexpay.requestTimeoutMs;
+  assert.ok(Number(m[1]) * 1000 > drainBoundMs(timeout), `${m[1]} s does not outlast the ${drainBoundMs(timeout)} ms drain`);
 });
