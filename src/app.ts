@@ -7,7 +7,7 @@ import db from './plugins/external/db.ts';
 import metrics from './plugins/external/metrics.ts';
 import loadShedding from './plugins/external/load-shedding.ts';
 import rateLimit from './plugins/external/rate-limit.ts';
-import connectionDrain from './plugins/external/connection-drain.ts';
+import drain from './plugins/external/drain.ts';
 import securityHeaders from './plugins/external/security-headers.ts';
 import swagger from './plugins/external/swagger.ts';
 import errors from './plugins/app/errors.ts';
@@ -37,7 +37,7 @@ export interface AppOptions {
 
 const app: FastifyPluginAsync<AppOptions> = async (fastify, { config, db: dbHandle }) => {
   await fastify.register(securityHeaders);
-  await fastify.register(connectionDrain);
+  await fastify.register(drain);
   await fastify.register(errors, { reportServerError: (err, req) => fastify.alerting.serverError(err, serverErrorContext(req, 500)) });
   await fastify.register(requestId);
   await fastify.register(db, {

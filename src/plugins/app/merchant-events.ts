@@ -43,7 +43,7 @@ export default fp<{ config: Config }>(
       settings,
     });
     if (settings.workerEnabled) app.addHook('onListen', async () => worker.start());
-    app.addHook('preClose', async () => worker.stop());
+    app.onDrain(() => worker.stop());
   },
-  { name: 'merchant-events', dependencies: ['db', 'metrics', 'alerting'] },
+  { name: 'merchant-events', dependencies: ['db', 'metrics', 'alerting', 'drain'] },
 );

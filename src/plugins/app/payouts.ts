@@ -54,7 +54,7 @@ export default fp<{ config: Config }>(
     });
     app.decorate('payouts', { repo, settler, create, reconciler });
     if (config.reconciler.enabled) app.addHook('onListen', async () => reconciler.start());
-    app.addHook('preClose', async () => reconciler.stop());
+    app.onDrain(() => reconciler.stop());
   },
-  { name: 'payouts', dependencies: ['db', 'metrics', 'feexpay', 'alerting', 'payments'] },
+  { name: 'payouts', dependencies: ['db', 'metrics', 'feexpay', 'alerting', 'payments', 'drain'] },
 );

@@ -1,4 +1,4 @@
-/** Runs the reconciler in every replica once the server listens, and stops it before the database closes. */
+/** Runs the reconciler in every replica once the server listens, and stops it when the drain begins (before the database closes). */
 import fp from 'fastify-plugin';
 import { createReconciler, type Reconciler } from '../../reconciler/reconciler.ts';
 import type { Config } from '../../config.ts';
@@ -25,7 +25,7 @@ export default fp<{ config: Config }>(
     });
     app.decorate('reconciler', reconciler);
     if (config.reconciler.enabled) app.addHook('onListen', async () => reconciler.start());
-    app.addHook('preClose', async () => reconciler.stop());
+    app.onDrain(() => reconciler.stop());
   },
-  { name: 'reconciler', dependencies: ['payments'] },
+  { name: 'reconciler', dependencies: ['payments', 'drain'] },
 );

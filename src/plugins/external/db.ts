@@ -63,9 +63,9 @@ export default fp<DbPluginOptions>(
       opts.db ?? createKnex({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, poolMax: opts.poolMax, timeouts: opts.timeouts, log: app.log.child({ component: 'db' }) });
     app.decorate('db', db);
     if (!opts.db) {
-      // preClose: when the drain starts, not after in-flight requests have finished.
+      // When the drain starts, not after in-flight requests have finished.
       if (!isEmbedded(db)) {
-        app.addHook('preClose', async () => {
+        app.onDrain(async () => {
           if (!closeIdleConnections(db)) app.log.warn({ event: 'database.drain' }, 'the pool cannot close idle connections early; they close at the end of the drain');
         });
       }
@@ -96,5 +96,5 @@ export default fp<DbPluginOptions>(
       app.log.warn({ data_dir: opts.dataDir }, 'no DATABASE_URL: using the embedded PGlite database (one process only)');
     }
   },
-  { name: 'db' },
+  { name: 'db', dependencies: ['drain'] },
 );
