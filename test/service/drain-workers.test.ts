@@ -6,10 +6,10 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSimulator, type RunningSimulator } from '../../src/feexpay/simulator/index.ts';
+import type { RunningSimulator } from '../../src/feexpay/simulator/index.ts';
 import { createMerchant } from '../../src/merchants/merchants.ts';
-import { beninPhone, startTestApp, waitFor, type TestApp } from '../helpers/app.ts';
-import { call, newKey } from '../helpers/http.ts';
+import { waitFor, type TestApp } from '../helpers/app.ts';
+import { createPending, startBehindSimulator } from './hanging-feexpay.ts';
 
 const STATUS_TIMEOUT_MS = 2_000;
 const ROWS = 40;
@@ -19,27 +19,10 @@ let t: TestApp;
 let closed = false;
 
 before(async () => {
-  sim = await startSimulator({ settleDelayMs: 50 });
-  t = await startTestApp(
-    'drain-workers',
-    { FEEXPAY_STATUS_TIMEOUT_MS: String(STATUS_TIMEOUT_MS), RECONCILER_BATCH_SIZE: String(ROWS), RECONCILER_INTERVAL_MS: '50', PAYMENT_DEADLINE_MS: '3600000' },
-    undefined,
-    sim,
-  );
+  ({ sim, t } = await startBehindSimulator('drain-workers', STATUS_TIMEOUT_MS, ROWS));
   const { apiKey } = await createMerchant(t.database.db, 'payer drain-workers', ['payments', 'payouts']);
-  // Payments and payouts FeexPay keeps pending (numbers ending in 04).
-  for (const path of ['/v1/payments', '/v1/payouts']) {
-    await Promise.all(
-      Array.from({ length: ROWS }, async (_, i) => {
-        const res = await call(t.url, 'POST', path, {
-          body: { amount: 1000, currency: 'XOF', network: 'mtn', phone_number: beninPhone('04', i), ...(path === '/v1/payouts' ? { motif: 'Refund order 42' } : {}) },
-          apiKey,
-          headers: { 'idempotency-key': newKey('drain-workers') },
-        });
-        assert.equal(res.status, 201, `${path}: ${JSON.stringify(res.body)}`);
-      }),
-    );
-  }
+  await createPending(t, '/v1/payments', ROWS, apiKey);
+  await createPending(t, '/v1/payouts', ROWS, apiKey);
 });
 after(async () => {
   sim.setDownMode('off');

@@ -6,9 +6,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSimulator, type RunningSimulator } from '../../src/feexpay/simulator/index.ts';
-import { beninPhone, startTestApp, waitFor, type TestApp } from '../helpers/app.ts';
-import { call, newKey } from '../helpers/http.ts';
+import type { RunningSimulator } from '../../src/feexpay/simulator/index.ts';
+import { waitFor, type TestApp } from '../helpers/app.ts';
+import { createPending, startBehindSimulator } from './hanging-feexpay.ts';
 
 const STATUS_TIMEOUT_MS = 1_000;
 /** The plugin's lease: two status calls and 5 s. */
@@ -19,26 +19,8 @@ let sim: RunningSimulator;
 let t: TestApp;
 
 before(async () => {
-  sim = await startSimulator({ settleDelayMs: 50 });
-  t = await startTestApp(
-    'reconciler-bounds',
-    { FEEXPAY_STATUS_TIMEOUT_MS: String(STATUS_TIMEOUT_MS), RECONCILER_BATCH_SIZE: String(ROWS), RECONCILER_INTERVAL_MS: '50', PAYMENT_DEADLINE_MS: '3600000' },
-    undefined,
-    sim,
-  );
-  // Payments FeexPay keeps pending (numbers ending in 04), each with its reference.
-  for (let i = 0; i < ROWS; i += 20) {
-    await Promise.all(
-      Array.from({ length: 20 }, async (_, k) => {
-        const res = await call(t.url, 'POST', '/v1/payments', {
-          body: { amount: 1000, currency: 'XOF', network: 'mtn', phone_number: beninPhone('04', i + k) },
-          apiKey: t.apiKey,
-          headers: { 'idempotency-key': newKey('bounds') },
-        });
-        assert.equal(res.status, 201, JSON.stringify(res.body));
-      }),
-    );
-  }
+  ({ sim, t } = await startBehindSimulator('reconciler-bounds', STATUS_TIMEOUT_MS, ROWS));
+  await createPending(t, '/v1/payments', ROWS);
 });
 after(async () => {
   sim.setDownMode('off');
