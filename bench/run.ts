@@ -34,7 +34,7 @@ import { startFakeSentry } from './lib/fake-sentry.ts';
 import { runGrowth } from './lib/growth.ts';
 import { ensureWrk, removeLinesFiles } from './lib/load.ts';
 import { startReference, startService, startSimulatorProcess, type Proc } from './lib/processes.ts';
-import { ratiosOf, stealNote, writeReport, type BenchReport } from './lib/report.ts';
+import { pct, ratiosOf, stealNote, writeReport, type BenchReport } from './lib/report.ts';
 import { MODES, runPasses, type Mode, type PassOptions, type PassResult } from './lib/scenarios.ts';
 import { OFF, serviceEnv, shipped } from './lib/service-env.ts';
 import { runSoak, type SoakResult } from './lib/soak.ts';
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
       for (const mode of MODES) {
         for (const s of passes[mode].scenarios) {
           log(
-            `${mode} ${s.scenario}: ${s.requestsPerSec.toFixed(0)} req/s, p50 ${s.p50Ms.toFixed(1)} ms, p99 ${s.p99Ms.toFixed(1)} ms, non-2xx ${s.non2xx}, errors ${s.errors}, RSS max ${s.rssMaxMb.toFixed(0)} MB, CPU ${s.cpuMsPerRequest.toFixed(3)} ms/req, PostgreSQL ${s.pgServerMsPerRequest.toFixed(3)} ms/req (own database ${s.pgDatabaseMsPerRequest.toFixed(3)}), host steal ${(100 * s.steal.mean).toFixed(1)}% (worst segment ${(100 * s.steal.max).toFixed(1)}%)`,
+            `${mode} ${s.scenario}: ${s.requestsPerSec.toFixed(0)} req/s, p50 ${s.p50Ms.toFixed(1)} ms, p99 ${s.p99Ms.toFixed(1)} ms, non-2xx ${s.non2xx}, errors ${s.errors}, RSS max ${s.rssMaxMb.toFixed(0)} MB, CPU ${s.cpuMsPerRequest.toFixed(3)} ms/req, PostgreSQL ${s.pgServerMsPerRequest.toFixed(3)} ms/req (own database ${s.pgDatabaseMsPerRequest.toFixed(3)}), host steal ${pct(s.steal.mean)}% (worst segment ${pct(s.steal.max)}%)`,
           );
         }
         const m = passes[mode].metrics;

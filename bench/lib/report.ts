@@ -53,10 +53,11 @@ function scenarioLine(label: string, s: ScenarioResult): string {
   return `| ${s.scenario} | ${label} | ${f0(s.requestsPerSec)} | ${f1(s.p50Ms)} | ${f1(s.p99Ms)} | ${s.non2xx + s.errors + s.timeouts} | ${f0(s.rssMaxMb)} | ${f3(s.cpuMsPerRequest)} | ${f3(s.pgServerMsPerRequest)} | ${f3(s.pgDatabaseMsPerRequest)} | ${pct(s.steal.mean)} (${pct(s.steal.max)}) |`;
 }
 
-const pct = (share: number) => (Number.isFinite(share) ? (100 * share).toFixed(1) : '-');
+/** A share (0-1) as a percentage with one decimal. */
+export const pct = (share: number) => (Number.isFinite(share) ? (100 * share).toFixed(1) : '-');
 
 /** Above this share of steal in any segment, a ratio says more about the host than about the code. */
-export const STEAL_WARNING = 0.05;
+const STEAL_WARNING = 0.05;
 
 /** The worst steal of any segment of the passes, and the sentence the report and the console give it. */
 export function stealNote(p: Record<Mode, PassResult>): string | null {

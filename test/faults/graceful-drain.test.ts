@@ -16,7 +16,7 @@ import { startSimulator, type RunningSimulator } from '../../src/feexpay/simulat
 import { createMerchant } from '../../src/merchants/merchants.ts';
 import { LOG_DIR, TEST_ENV, waitFor } from '../helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { newKey } from '../helpers/http.ts';
+import { newKey, requestOnAgent } from '../helpers/http.ts';
 import { phoneFor } from './helpers.ts';
 import { freePort, startServiceProcess, type ServiceProcess } from './service-process.ts';
 
@@ -43,31 +43,11 @@ after(async () => {
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-interface Answer {
-  status: number;
-  connection: string | undefined;
-  body: string;
-}
-
-function post(agent: http.Agent, url: string, apiKey: string, body: object): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const payload = JSON.stringify(body);
-    const req = http.request(
-      `${url}/v1/payments`,
-      {
-        method: 'POST',
-        agent,
-        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'idempotency-key': newKey('drain'), 'content-length': Buffer.byteLength(payload) },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
+function post(agent: http.Agent, url: string, apiKey: string, body: object) {
+  return requestOnAgent(`${url}/v1/payments`, agent, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'idempotency-key': newKey('drain') },
+    body: JSON.stringify(body),
   });
 }
 

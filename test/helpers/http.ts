@@ -1,4 +1,6 @@
-/** Small fetch wrapper for tests: JSON in, status + JSON out. */
+/** Small request helpers for tests: a fetch wrapper (JSON in, status + JSON out) and a node:http one. */
+import http from 'node:http';
+
 export interface Answer<T = any> {
   status: number;
   body: T;
@@ -32,3 +34,25 @@ export async function call<T = any>(
 
 let counter = 0;
 export const newKey = (prefix = 'key') => `${prefix}-${process.pid}-${Date.now()}-${++counter}`;
+
+/**
+ * One request over node:http through the caller's agent: fetch hides the `Connection` header and
+ * pools its own sockets, and the drain tests need both, to see a keep-alive connection closed.
+ */
+export function requestOnAgent(
+  url: string,
+  agent: http.Agent,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; connection: string | undefined; body: string }> {
+  return new Promise((resolve, reject) => {
+    const headers = { ...opts.headers, ...(opts.body !== undefined ? { 'content-length': String(Buffer.byteLength(opts.body)) } : {}) };
+    const req = http.request(url, { method: opts.method ?? 'GET', agent, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body: text }));
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}

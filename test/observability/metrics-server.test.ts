@@ -8,19 +8,9 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import client from 'prom-client';
 import { startMetricsServer } from '../../src/metrics/metrics-server.ts';
+import { requestOnAgent } from '../helpers/http.ts';
 
-function scrape(agent: http.Agent, port: number): Promise<{ status: number; connection: string | undefined; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path: '/metrics', agent }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }));
-      })
-      .on('error', reject);
-  });
-}
+const scrape = (agent: http.Agent, port: number) => requestOnAgent(`http://127.0.0.1:${port}/metrics`, agent);
 
 test('a scrape in flight at shutdown is answered with Connection: close and the server closes without waiting', async () => {
   const registry = new client.Registry();
